@@ -1,0 +1,39 @@
+/**
+ * The one error family of leadbot. `message` is for logs; `userMessage` is safe to show
+ * to a person or an operator and says what to do.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'FLOW_INVALID'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'DUPLICATE'
+  | 'STORE_UNAVAILABLE'
+  | 'MIGRATION_FAILED'
+  | 'PLATFORM_ERROR'
+  | 'FORBIDDEN'
+  | 'BAD_INPUT';
+
+export class LeadbotError extends Error {
+  readonly code: ErrorCode;
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, message: string, options?: { userMessage?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LeadbotError';
+    this.code = code;
+    this.userMessage = options?.userMessage ?? message;
+  }
+}
+
+/** Another writer changed the row first (optimistic version check failed). Retry the event. */
+export class ConflictError extends LeadbotError {
+  constructor(message: string) {
+    super('CONFLICT', message);
+    this.name = 'ConflictError';
+  }
+}
+
+export function isLeadbotError(err: unknown, code?: ErrorCode): err is LeadbotError {
+  return err instanceof LeadbotError && (code === undefined || err.code === code);
+}

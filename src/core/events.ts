@@ -1,0 +1,82 @@
+/**
+ * Inbound events and outbound messages: the only shapes that cross between the adapters
+ * and the core. Adapters normalize platform payloads into an {@link InboundEvent} early
+ * (pure functions in `adapters/<p>/inbound.ts`) and render {@link OutboundMessage}s late
+ * (`adapters/<p>/outbound.ts`). All text here is plain text: adapters escape it for
+ * their markup, so nothing a person typed can become formatting, a link or a mention.
+ */
+
+/** Where an event came from. `console` is the terminal chat, `web` the web widget. */
+export type Platform = 'slack' | 'discord' | 'telegram' | 'web' | 'console';
+
+/** Who sent an event and where, as the platform names them. */
+export interface EventOrigin {
+  platform: Platform;
+  /** Slack team id, Discord guild id, Telegram chat id of a group; `''` where none. */
+  workspaceId: string;
+  /** The conversation the reply goes to (DM channel, group chat, channel id). */
+  channelId: string;
+  /** The person's id on that platform. */
+  userId: string;
+  username?: string;
+  displayName?: string;
+  /** True in a private chat with the bot. */
+  isDirect: boolean;
+  /** The platform's unique id for this delivery (update_id, event_id, interaction id). */
+  eventId: string;
+  /** Campaign or source hint carried by the entry point (deep link payload, UTM). */
+  campaign?: string;
+  /** The original payload, for logging and debugging only: the core never reads it. */
+  raw?: unknown;
+}
+
+/** A free-text message. */
+export interface MessageEvent extends EventOrigin {
+  kind: 'message';
+  text: string;
+  /** True when the bot was mentioned or replied to in a shared channel. */
+  mentionsBot?: boolean;
+}
+
+/** A button or menu choice. `values` holds one value, or several for a multiple choice. */
+export interface ChoiceEvent extends EventOrigin {
+  kind: 'choice';
+  /** The step the choice was offered for; a stale button for another step is ignored. */
+  stepId?: string;
+  values: string[];
+}
+
+/** A command the person gave: `start`, `restart`, `stop` (names are platform-neutral). */
+export interface CommandEvent extends EventOrigin {
+  kind: 'command';
+  name: string;
+  args: string[];
+}
+
+/** Anything the adapter could not map (a sticker, a file, an edited message). */
+export interface UnsupportedEvent extends EventOrigin {
+  kind: 'unsupported';
+  reason: string;
+}
+
+export type InboundEvent = MessageEvent | ChoiceEvent | CommandEvent | UnsupportedEvent;
+
+/** One option of a choice question. `value` travels back in a {@link ChoiceEvent}. */
+export interface ChoiceOption {
+  value: string;
+  label: string;
+}
+
+/**
+ * A message for the person. `choices` become buttons (or a menu for long lists);
+ * `multiple` means several may be picked, finished by a "done" choice the adapter adds.
+ */
+export interface OutboundMessage {
+  kind: 'question' | 'info' | 'error';
+  text: string;
+  stepId?: string;
+  choices?: ChoiceOption[];
+  multiple?: boolean;
+  /** For shared channels: ask the adapter to offer continuing in a private chat. */
+  offerPrivate?: boolean;
+}
