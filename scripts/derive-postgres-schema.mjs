@@ -12,7 +12,10 @@ const target = `${root}prisma/postgres/schema.prisma`;
 export function derivePostgresSchema(sqliteSchema) {
   const out = sqliteSchema
     .replace(/provider = "sqlite"/, 'provider = "postgresql"')
-    .replace(/output\s+= "\.\.\/\.\.\/src\/store\/generated\/sqlite"/, 'output   = "../../src/store/generated/postgres"')
+    .replace(
+      /output\s+= "\.\.\/\.\.\/src\/store\/generated\/sqlite"/,
+      'output   = "../../src/store/generated/postgres"',
+    )
     .replace(
       /^\/\/ leadbot data model — the single source of truth\.[\s\S]*?drift apart\.\n/m,
       '// GENERATED from prisma/sqlite/schema.prisma by `npm run schema:sync`. Do not edit.\n',

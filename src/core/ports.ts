@@ -176,7 +176,10 @@ export interface LeadRepo {
   findIdentity(key: IdentityKey): Promise<Identity | null>;
   /** Creates a lead and its first identity together. */
   createLead(lead: NewLead, identity?: IdentityKey & { username?: string; chatId?: string }): Promise<Lead>;
-  addIdentity(leadId: string, identity: IdentityKey & { username?: string; chatId?: string }): Promise<Identity>;
+  addIdentity(
+    leadId: string,
+    identity: IdentityKey & { username?: string; chatId?: string },
+  ): Promise<Identity>;
   listIdentities(leadId: string): Promise<Identity[]>;
   getLead(id: string): Promise<Lead | null>;
   updateLead(id: string, patch: LeadPatch): Promise<Lead>;
@@ -235,9 +238,13 @@ export interface OutboxQueue {
    * Atomically takes up to `limit` rows that are pending and due (or `sending` with an
    * expired lease), marks them `sending` leased to `workerId` until `now + leaseMs`.
    */
-  claim(opts: { workerId: string; limit: number; now: Date; leaseMs: number; kinds?: string[] }): Promise<
-    OutboxItem[]
-  >;
+  claim(opts: {
+    workerId: string;
+    limit: number;
+    now: Date;
+    leaseMs: number;
+    kinds?: string[];
+  }): Promise<OutboxItem[]>;
   markDelivered(id: string, workerId: string, externalRef: string | null, now: Date): Promise<void>;
   /** Back to pending at `retryAt`, or `failed` for good when retryAt is null. */
   markFailed(id: string, workerId: string, error: string, retryAt: Date | null): Promise<void>;
