@@ -1,0 +1,22 @@
+/**
+ * What every adapter receives from the composition root besides its own config.
+ * Shared by all platforms; keep additions optional so no adapter breaks.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+
+/** The app's single HTTP server, as seen by an adapter that needs to mount a webhook. */
+export interface HttpRoutes {
+  route(
+    method: string,
+    path: string,
+    handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  ): void;
+}
+
+export interface AdapterDeps {
+  logger: Logger;
+  http?: HttpRoutes;
+  store?: LeadStore;
+  clock?: Clock;
+}
