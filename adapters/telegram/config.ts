@@ -1,0 +1,84 @@
+/**
+ * Telegram adapter configuration, read once from the environment by the composition root.
+ * Nothing below this file reads `process.env`.
+ */
+import { z } from 'zod';
+import { LeadbotError } from '../../src/core/errors.ts';
+
+const optional = (schema: z.ZodType<string>) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+export const telegramConfigSchema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'expected the token from @BotFather, like 123456:ABC-def'),
+    TELEGRAM_API_ROOT: optional(
+      z
+        .string()
+        .trim()
+        .url('expected an absolute URL such as https://api.telegram.org')
+        .transform((s) => s.replace(/\/+$/, '')),
+    ),
+    TELEGRAM_WEBHOOK_URL: optional(
+      z.string().trim().url('expected the public https URL Telegram should call'),
+    ),
+    TELEGRAM_WEBHOOK_SECRET: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters among A-Z, a-z, 0-9, _ and -'),
+    ),
+    TELEGRAM_SALES_CHAT_ID: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'required when TELEGRAM_WEBHOOK_URL is set, so forged webhook calls are refused',
+      });
+    }
+  });
+
+export interface TelegramAdapterConfig {
+  token: string;
+  /** Bot API base without trailing slash; grammY's default when absent. */
+  apiRoot?: string;
+  mode: 'polling' | 'webhook';
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** Chat that receives sales alerts (see alert-sink.ts). */
+  salesChatId?: string;
+}
+
+/**
+ * Reads the Telegram settings. Returns null when `TELEGRAM_BOT_TOKEN` is absent (adapter
+ * disabled); throws `LeadbotError('CONFIG_INVALID')` naming the variable and the fix otherwise.
+ */
+export function parseTelegramConfig(env: Record<string, string | undefined>): TelegramAdapterConfig | null {
+  if (!env.TELEGRAM_BOT_TOKEN?.trim()) return null;
+  const parsed = telegramConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'telegram')}: ${i.message}`);
+    throw new LeadbotError('CONFIG_INVALID', `Invalid Telegram configuration: ${details.join('; ')}`, {
+      userMessage: `Fix these environment variables: ${details.join('; ')}`,
+    });
+  }
+  const e = parsed.data;
+  const config: TelegramAdapterConfig = {
+    token: e.TELEGRAM_BOT_TOKEN,
+    mode: e.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'polling',
+  };
+  if (e.TELEGRAM_API_ROOT) config.apiRoot = e.TELEGRAM_API_ROOT;
+  if (e.TELEGRAM_WEBHOOK_URL) config.webhookUrl = e.TELEGRAM_WEBHOOK_URL;
+  if (e.TELEGRAM_WEBHOOK_SECRET) config.webhookSecret = e.TELEGRAM_WEBHOOK_SECRET;
+  if (e.TELEGRAM_SALES_CHAT_ID) config.salesChatId = e.TELEGRAM_SALES_CHAT_ID;
+  return config;
+}

@@ -1,0 +1,222 @@
+/**
+ * Telegram adapter: grammY's Bot wired to the core's InboundHandler.
+ *
+ * Per update: map it (inbound.ts, pure) → let the engine handle it (it commits state and
+ * de-duplicates on `update_id`) → render the replies (outbound.ts, pure) → send them. Sends go
+ * through grammY's auto-retry transformer, so a 429 waits `retry_after` and a 5xx or network
+ * failure is retried with backoff; the engine committed the answer before, so a lost send never
+ * loses conversation state.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, webhookCallback } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import { LeadbotError } from '../../src/core/errors.ts';
+import type { OutboundMessage } from '../../src/core/events.ts';
+import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AdapterDeps } from '../shared/types.ts';
+import { decodeCallbackData } from './callback-data.ts';
+import type { TelegramAdapterConfig } from './config.ts';
+import { toPlatformError } from './errors.ts';
+import { toInboundEvent } from './inbound.ts';
+import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
+import { RecentIds, SerialQueue } from './sequencing.ts';
+
+export type { TelegramAdapterConfig } from './config.ts';
+export { parseTelegramConfig, telegramConfigSchema } from './config.ts';
+
+/** Where the app's HTTP server serves Telegram's webhook calls. */
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
+
+export interface TelegramAdapter extends ChatAdapter {
+  readonly platform: 'telegram';
+  /** The bot's own account, known once `start` resolved. */
+  readonly me: UserFromGetMe | undefined;
+}
+
+/** Creates the adapter; nothing touches the network before `start`. */
+export function createTelegramAdapter(config: TelegramAdapterConfig, deps: AdapterDeps): TelegramAdapter {
+  const log = deps.logger.child({ adapter: 'telegram' });
+  const bot = new Bot(config.token, config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {});
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  const seen = new RecentIds(10_000);
+  const perChat = new SerialQueue();
+  let handler: InboundHandler | undefined;
+  let polling: Promise<void> | undefined;
+  let webhookMounted = false;
+  let accepting = false;
+
+  bot.use(async (ctx) => {
+    const update = ctx.update;
+    // In-memory guard; the engine's (platform, eventId) check is the durable one.
+    if (!seen.add(update.update_id)) {
+      log.debug({ updateId: update.update_id }, 'redelivered update ignored');
+      return;
+    }
+    const chatKey = String(ctx.chat?.id ?? ctx.from?.id ?? 'none');
+    try {
+      await perChat.run(chatKey, () => processUpdate(update));
+    } catch (err) {
+      seen.delete(update.update_id); // let a redelivery try again
+      throw err;
+    }
+  });
+  bot.catch((err) => {
+    const e = toPlatformError(err, 'handling update');
+    log.error({ updateId: err.ctx.update.update_id, code: e.code, err: e.message }, 'update failed');
+  });
+
+  async function processUpdate(update: Update): Promise<void> {
+    if (!handler) return;
+    const me = { id: bot.botInfo.id, username: bot.botInfo.username };
+    const q = update.callback_query;
+    if (q) {
+      const data = decodeCallbackData(q.data);
+      const message = q.message && 'text' in q.message ? q.message : undefined;
+      await bot.api.answerCallbackQuery(q.id).catch((err) => warn(err, 'answerCallbackQuery'));
+      if (data?.kind === 'toggle' && message?.reply_markup) {
+        await bot.api
+          .editMessageReplyMarkup(message.chat.id, message.message_id, {
+            reply_markup: toggleKeyboard(message.reply_markup, q.data ?? ''),
+          })
+          .catch((err) => warn(err, 'editMessageReplyMarkup'));
+        return;
+      }
+    }
+    const event = toInboundEvent(update, me);
+    if (!event) return;
+    log.debug({ updateId: update.update_id, kind: event.kind, chatId: event.channelId }, 'inbound');
+    const replies = await handler(event);
+    if (q?.message && 'text' in q.message && q.message.text !== undefined) {
+      // The press is committed: retire the keyboard, keeping what was picked visible.
+      const text = answeredText(q.message.text, q.message.reply_markup, q.data ?? '');
+      await bot.api
+        .editMessageText(q.message.chat.id, q.message.message_id, text, {
+          link_preview_options: { is_disabled: true },
+        })
+        .catch((err) => warn(err, 'editMessageText'));
+    }
+    const replyTo = !event.isDirect && update.message ? update.message.message_id : undefined;
+    await sendAll(event.channelId, replies, replyTo, event.isDirect ? undefined : `group_${event.channelId}`);
+  }
+
+  async function sendAll(
+    chatId: string,
+    messages: OutboundMessage[],
+    replyTo?: number,
+    deepLinkPayload?: string,
+  ) {
+    const target = /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+    for (const message of messages) {
+      const ctx = deepLinkPayload
+        ? { botUsername: bot.botInfo.username, deepLinkPayload }
+        : { botUsername: bot.botInfo.username };
+      for (const { text, ...other } of renderMessage(message, ctx)) {
+        try {
+          await bot.api.sendMessage(target, text, {
+            ...other,
+            ...(replyTo
+              ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
+              : {}),
+          });
+        } catch (err) {
+          throw toPlatformError(err, 'sendMessage');
+        }
+      }
+    }
+  }
+
+  function warn(err: unknown, action: string) {
+    log.warn({ err: toPlatformError(err, action).message }, 'telegram call failed; continuing');
+  }
+
+  async function onWebhook(req: IncomingMessage, res: ServerResponse) {
+    if (!accepting) {
+      res.writeHead(503).end();
+      return;
+    }
+    try {
+      await callback(req, res);
+    } catch (err) {
+      const status = err instanceof SyntaxError ? 400 : 500;
+      log.error({ err: toPlatformError(err, 'webhook').message }, 'webhook update failed');
+      if (!res.headersSent) res.writeHead(status).end();
+    }
+  }
+  let callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+  return {
+    platform: 'telegram',
+    get me() {
+      return bot.isInited() ? bot.botInfo : undefined;
+    },
+
+    async start(h: InboundHandler): Promise<void> {
+      handler = h;
+      try {
+        await bot.init();
+      } catch (err) {
+        throw toPlatformError(err, 'getMe');
+      }
+      if (config.mode === 'webhook') {
+        if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
+          throw new LeadbotError(
+            'CONFIG_INVALID',
+            'Telegram webhook mode needs the HTTP server and a secret',
+            {
+              userMessage:
+                'Set TELEGRAM_WEBHOOK_SECRET and run through `leadbot start`, or unset TELEGRAM_WEBHOOK_URL.',
+            },
+          );
+        }
+        if (!webhookMounted) {
+          callback = webhookCallback(bot, 'http', {
+            secretToken: config.webhookSecret,
+            // Answer Telegram in time; processing goes on and a redelivery is de-duplicated.
+            onTimeout: 'return',
+            timeoutMilliseconds: 8_000,
+          });
+          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, onWebhook);
+          webhookMounted = true;
+        }
+        accepting = true;
+        try {
+          await bot.api.setWebhook(config.webhookUrl, {
+            secret_token: config.webhookSecret,
+            allowed_updates: [...ALLOWED_UPDATES],
+          });
+        } catch (err) {
+          accepting = false;
+          throw toPlatformError(err, 'setWebhook');
+        }
+        log.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram adapter started');
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() });
+        polling.catch((err) => {
+          const e = toPlatformError(err, 'polling');
+          log.error({ code: e.code, err: e.message }, 'telegram polling stopped');
+          reject(e);
+        });
+      });
+      log.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram adapter started');
+    },
+
+    async stop(): Promise<void> {
+      accepting = false;
+      if (polling) {
+        await bot.stop();
+        await polling.catch(() => undefined);
+        polling = undefined;
+      }
+      await perChat.idle();
+    },
+
+    async send(target, messages): Promise<void> {
+      if (!bot.isInited()) await bot.init();
+      await sendAll(target.channelId, messages);
+    },
+  };
+}
