@@ -1,0 +1,51 @@
+/**
+ * The chat adapters `leadbot start` knows about. Adding a platform is one entry in
+ * {@link ADAPTERS}: its config section (parsed with the rest of the configuration, so a bad
+ * value fails at start with one clear line) and its factory.
+ */
+import type { AdapterDeps } from '../../adapters/shared/types.ts';
+import type { ChatAdapter } from '../core/ports.ts';
+import type { AppConfig, ConfigSection, Env } from './config.ts';
+
+export interface AdapterEntry<C = unknown> {
+  /** Also the key of its section in `AppConfig.adapters`. */
+  readonly name: string;
+  readonly section: ConfigSection<C>;
+  create(config: C, deps: AdapterDeps): ChatAdapter;
+}
+
+/**
+ * Builds a registry entry. `parse` is the adapter's `parse<P>Config(env)` (null = not
+ * configured); `variables` + `prefix` let the config refuse misspelt variables of that adapter.
+ */
+export function defineAdapter<C>(entry: {
+  name: string;
+  parse: (env: Env) => C | null;
+  create: (config: C, deps: AdapterDeps) => ChatAdapter;
+  prefix?: string;
+  variables?: readonly string[];
+}): AdapterEntry<C> {
+  const section: ConfigSection<C> = { name: entry.name, parse: entry.parse };
+  if (entry.prefix !== undefined) Object.assign(section, { prefix: entry.prefix });
+  if (entry.variables !== undefined) Object.assign(section, { variables: entry.variables });
+  return { name: entry.name, section, create: entry.create };
+}
+
+/** One line per platform, e.g. `defineAdapter({ name: 'telegram', parse: parseTelegramConfig, create: createTelegramAdapter })`. */
+// biome-ignore lint/suspicious/noExplicitAny: entries differ in their config type; each is checked by defineAdapter.
+export const ADAPTERS: AdapterEntry<any>[] = [];
+
+/** The config sections of every registered adapter, for `loadConfig`. */
+export function adapterSections(registry: readonly AdapterEntry[] = ADAPTERS): ConfigSection[] {
+  return registry.map((a) => a.section);
+}
+
+/** The entries whose section parsed to a config (their token is set). */
+export function enabledAdapters(
+  config: AppConfig,
+  registry: readonly AdapterEntry[] = ADAPTERS,
+): { entry: AdapterEntry; config: unknown }[] {
+  return registry
+    .filter((a) => config.adapters[a.name] != null)
+    .map((entry) => ({ entry, config: config.adapters[entry.name] }));
+}

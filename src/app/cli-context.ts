@@ -1,0 +1,38 @@
+/**
+ * What every CLI command receives: the configuration and the logger, both built lazily so
+ * `--help` works without a valid environment and a command that needs neither never fails
+ * on them.
+ */
+import type pino from 'pino';
+import { adapterSections } from './adapters.ts';
+import { type AppConfig, type Env, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+
+export interface CliContext {
+  /** The validated configuration (read once). @throws ConfigError */
+  config(): AppConfig;
+  /** The root logger at the configured level, writing JSON lines to stdout. */
+  logger(): pino.Logger;
+  /** Set once `logger()` was built, so failures can be logged through it. */
+  readonly loggerIfCreated: pino.Logger | undefined;
+}
+
+/** Builds the context over an environment (the real one by default, `.env` merged in). */
+export function createCliContext(env: Env = process.env): CliContext {
+  let config: AppConfig | undefined;
+  let logger: pino.Logger | undefined;
+  const ctx: CliContext = {
+    config() {
+      config ??= loadConfig(env, { sections: adapterSections() });
+      return config;
+    },
+    logger() {
+      logger ??= createLogger({ level: ctx.config().logLevel });
+      return logger;
+    },
+    get loggerIfCreated() {
+      return logger;
+    },
+  };
+  return ctx;
+}

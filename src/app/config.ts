@@ -1,0 +1,229 @@
+/**
+ * The one place that reads the environment. Everything below the composition root receives
+ * plain values from here; nothing else reads `process.env`.
+ *
+ * Variables are declared once in {@link VARIABLES} (name, zod schema, default, how to fix a
+ * bad value); the README's configuration table is checked against that list by a test.
+ * Adapters contribute their own sections ({@link ConfigSection}), registered in
+ * `src/app/adapters.ts`.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { LeadbotError } from '../core/errors.ts';
+
+export type Env = Record<string, string | undefined>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Variables under this prefix are reserved for leadbot. None is read today, so any that is set
+ * is a typo or a leftover from another version: refusing it beats silently ignoring it.
+ */
+export const RESERVED_PREFIX = 'LEADBOT_';
+
+/** An invalid or missing setting. `userMessage` is one line: what is wrong — how to fix it. */
+export class ConfigError extends LeadbotError {
+  readonly variable: string;
+
+  /** `value` is shown as given, so pass it through {@link maskValue} first. */
+  constructor(variable: string, problem: string, fix: string, value?: string) {
+    const head = value === undefined ? variable : `${variable}=${quote(value)}`;
+    super('CONFIG_INVALID', `${head} ${problem}`, { userMessage: `${head} ${problem} — ${fix}` });
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * A block of settings owned by one adapter (`adapters/<p>/config.ts`). `parse` returns null
+ * when the adapter is not configured (its token is absent) and throws a CONFIG_INVALID
+ * `LeadbotError` naming the variable when a value is wrong.
+ */
+export interface ConfigSection<C = unknown> {
+  readonly name: string;
+  /**
+   * The variables the section reads. When given together with `prefix`, any other variable
+   * with that prefix is refused as a probable typo (`TELEGRAM_BOT_TOKN`).
+   */
+  readonly variables?: readonly string[];
+  readonly prefix?: string;
+  parse(env: Env): C | null;
+}
+
+interface Variable {
+  schema: z.ZodType;
+  default: string;
+  description: string;
+  fix: string;
+}
+
+/** Every core variable: the single source for the schema, the defaults and the README table. */
+export const VARIABLES = {
+  DATABASE_URL: {
+    schema: z
+      .string()
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)$/, 'is not a SQLite file: URL or a PostgreSQL URL'),
+    default: 'file:./data/leadbot.db',
+    description: 'Where leads are stored: `file:<path>` (embedded SQLite) or `postgresql://user@host/db`.',
+    fix: 'use file:./data/leadbot.db (SQLite) or postgresql://user:password@host:5432/leadbot',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(LOG_LEVELS),
+    default: 'info',
+    description: `Log verbosity: ${LOG_LEVELS.join(', ')}.`,
+    fix: `use one of ${LOG_LEVELS.join(', ')}`,
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535),
+    default: '3000',
+    description: 'HTTP port for webhooks and `/healthz` (0 picks a free port).',
+    fix: 'use a whole number from 0 to 65535',
+  },
+  HOST: {
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    description:
+      'Interface the HTTP server listens on. Loopback by default so a laptop run exposes nothing; the Docker image sets `0.0.0.0`.',
+    fix: 'use an address such as 127.0.0.1 or 0.0.0.0',
+  },
+  FLOWS_DIR: {
+    schema: z.string().min(1),
+    default: 'flows',
+    description: 'Folder holding the qualification flows (YAML or JSON).',
+    fix: 'point it at a folder of flow files, e.g. flows',
+  },
+  DEFAULT_FLOW: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'is not a flow id'),
+    default: 'default',
+    description: 'Id of the flow a new conversation starts with.',
+    fix: 'use the id of a flow in FLOWS_DIR, e.g. default',
+  },
+  CONVERSATION_IDLE_MINUTES: {
+    schema: z.coerce.number().int().min(1),
+    default: '1440',
+    description:
+      'Minutes without activity after which a conversation is marked abandoned (it can be resumed).',
+    fix: 'use a whole number of minutes, at least 1',
+  },
+} as const satisfies Record<string, Variable>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+export interface AppConfig {
+  databaseUrl: string;
+  logLevel: LogLevel;
+  port: number;
+  host: string;
+  flowsDir: string;
+  defaultFlow: string;
+  conversationIdleMinutes: number;
+  /** One entry per registered section: its parsed config, or null when not configured. */
+  adapters: Record<string, unknown>;
+}
+
+export interface LoadConfigOptions {
+  /** Adapter sections to parse; `src/app/adapters.ts` passes its registry. */
+  sections?: readonly ConfigSection[];
+  /**
+   * A dotenv file merged into `process.env` (never overriding a real variable) when `env` is
+   * `process.env` and the file exists. null disables it.
+   */
+  envFile?: string | null;
+}
+
+/**
+ * Reads and validates the whole configuration once.
+ * @throws ConfigError naming the first bad variable, its (masked) value and the fix.
+ */
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const envFile = options.envFile === undefined ? '.env' : options.envFile;
+  if (env === process.env && envFile !== null && existsSync(envFile)) process.loadEnvFile(envFile);
+  const sections = options.sections ?? [];
+  guardUnknownVariables(env, sections);
+
+  const values: Record<string, unknown> = {};
+  for (const [name, variable] of Object.entries(VARIABLES) as [VariableName, Variable][]) {
+    const raw = env[name];
+    const input = raw === undefined || raw.trim() === '' ? variable.default : raw.trim();
+    const parsed = variable.schema.safeParse(input);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]?.message ?? 'is invalid';
+      throw new ConfigError(name, `is invalid (${problem})`, variable.fix, maskValue(name, input));
+    }
+    values[name] = parsed.data;
+  }
+
+  const adapters: Record<string, unknown> = {};
+  for (const section of sections) adapters[section.name] = section.parse(env);
+
+  return {
+    databaseUrl: values.DATABASE_URL as string,
+    logLevel: values.LOG_LEVEL as LogLevel,
+    port: values.PORT as number,
+    host: values.HOST as string,
+    flowsDir: values.FLOWS_DIR as string,
+    defaultFlow: values.DEFAULT_FLOW as string,
+    conversationIdleMinutes: values.CONVERSATION_IDLE_MINUTES as number,
+    adapters,
+  };
+}
+
+function guardUnknownVariables(env: Env, sections: readonly ConfigSection[]): void {
+  const guards: { prefix: string; known: string[] }[] = [{ prefix: RESERVED_PREFIX, known: [] }];
+  for (const s of sections) {
+    if (s.prefix && s.variables) guards.push({ prefix: s.prefix, known: [...s.variables] });
+  }
+  const everyKnown = [...Object.keys(VARIABLES), ...sections.flatMap((s) => s.variables ?? [])];
+  for (const name of Object.keys(env).sort()) {
+    const guard = guards.find((g) => name.startsWith(g.prefix));
+    if (!guard || guard.known.includes(name) || env[name] === undefined) continue;
+    const near = closest(name, guard.prefix === RESERVED_PREFIX ? everyKnown : guard.known);
+    const hint = near ? `did you mean ${near}? ` : '';
+    throw new ConfigError(
+      name,
+      'is not a leadbot setting',
+      `${hint}remove it or fix its name (variables are listed in README.md#configuration)`,
+    );
+  }
+}
+
+/** Secrets never reach a terminal or a log: tokens are reduced to their first characters. */
+export function maskValue(name: string, value: string): string {
+  if (/TOKEN|SECRET|PASSWORD|KEY/i.test(name)) return value.length <= 4 ? '****' : `${value.slice(0, 4)}****`;
+  return maskUrlPassword(value);
+}
+
+/** `postgresql://u:pw@h/db` → `postgresql://u:****@h/db`. */
+export function maskUrlPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/i, '$1:****@');
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+/** The known name at edit distance ≤ 3 (ignoring the prefix), to suggest a fix for a typo. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  const bare = name.replace(RESERVED_PREFIX, '');
+  let best: { name: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(bare, k);
+    if (d <= 3 && (!best || d < best.d)) best = { name: k, d };
+  }
+  return best?.name;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

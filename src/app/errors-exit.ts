@@ -1,0 +1,47 @@
+/**
+ * How the CLI ends on a failure. An operator's mistake (bad config, unreachable database,
+ * failed migration, invalid flow) is one line on stderr and exit code 2 — no stack trace to
+ * wade through. Anything else is a bug: exit code 1 with the full error.
+ */
+import { type ErrorCode, isLeadbotError } from '../core/errors.ts';
+
+/** Exit code of a problem the operator can fix from the message alone. */
+export const EXIT_USAGE = 2;
+/** Exit code of an unexpected failure (a bug, or something leadbot did not foresee). */
+export const EXIT_UNEXPECTED = 1;
+
+/** Error codes that describe the operator's environment or input, not a bug. */
+export const EXPECTED_CODES: readonly ErrorCode[] = [
+  'CONFIG_INVALID',
+  'STORE_UNAVAILABLE',
+  'MIGRATION_FAILED',
+  'FLOW_INVALID',
+  'BAD_INPUT',
+  'NOT_FOUND',
+  // A platform refusing the token or the webhook URL at start: the fix is in the config.
+  'PLATFORM_ERROR',
+];
+
+interface Sink {
+  write(text: string): unknown;
+}
+
+/**
+ * Prints the failure and returns the exit code. `log` receives unexpected errors so they
+ * also land in the structured log when a logger exists.
+ */
+export function reportFailure(err: unknown, stderr: Sink, log?: (err: unknown) => void): number {
+  if (isLeadbotError(err) && EXPECTED_CODES.includes(err.code)) {
+    stderr.write(`leadbot: ${oneLine(err.userMessage)}\n`);
+    return EXIT_USAGE;
+  }
+  log?.(err);
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  stderr.write(`leadbot: unexpected error (a bug — please report it with the lines below)\n${detail}\n`);
+  return EXIT_UNEXPECTED;
+}
+
+/** Collapses a message to one line so a multi-line cause cannot break the one-line promise. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
