@@ -1,0 +1,276 @@
+/**
+ * A fake Telegram Bot API on 127.0.0.1 for driving the real grammY client.
+ *
+ * Speaks `POST /bot<token>/<method>` with JSON bodies and `{ok, result}` answers, holds
+ * `getUpdates` as a long poll (grammY spins otherwise), keeps the messages the bot sent (with
+ * edits applied) so tests can read questions and press their buttons, can inject failures
+ * (429 with retry_after, 5xx) and delivers updates to a registered webhook like Telegram does.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from 'grammy/types';
+
+export interface ApiCall {
+  method: string;
+  payload: Record<string, unknown>;
+}
+
+export interface ApiFailure {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number };
+}
+
+/** A message the bot sent, as it currently looks (after edits). */
+export interface SentMessage {
+  message_id: number;
+  chat_id: number;
+  text: string;
+  reply_markup?: InlineKeyboardMarkup;
+  payload: Record<string, unknown>;
+}
+
+export interface FakeTelegramApi {
+  /** apiRoot for grammY (`client.apiRoot`), no trailing slash. */
+  apiRoot: string;
+  token: string;
+  botInfo: UserFromGetMe;
+  /** Every call received, in order (including failed ones). */
+  calls: ApiCall[];
+  /** Messages sent by the bot, oldest first. */
+  sent(chatId?: number): SentMessage[];
+  /** Registered webhook, as set by setWebhook (null after deleteWebhook). */
+  webhook: { url: string; secret?: string } | null;
+  /** Queues an update for getUpdates; assigns the next update_id unless one is given. */
+  push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update;
+  /** The next `times` calls of `method` fail with `failure`. */
+  failNext(method: string, failure: ApiFailure, times?: number): void;
+  /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
+  processed(updateId: number): Promise<void>;
+  /** Resolves once a call satisfies `predicate` (already received calls count). */
+  waitForCall(predicate: (call: ApiCall) => boolean): Promise<ApiCall>;
+  /** POSTs the update to the webhook like Telegram does; returns the HTTP status. */
+  deliver(update: Update, secret?: string | null): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const FAKE_TOKEN = '123456:TEST-token_for-leadbot';
+
+/** Starts the fake on an ephemeral loopback port. */
+export async function startFakeTelegramApi(opts: { token?: string } = {}): Promise<FakeTelegramApi> {
+  const token = opts.token ?? FAKE_TOKEN;
+  const botInfo: UserFromGetMe = {
+    id: Number(token.split(':')[0]),
+    is_bot: true,
+    first_name: 'Leadbot',
+    username: 'leadbot_test_bot',
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+  } as UserFromGetMe;
+  const calls: ApiCall[] = [];
+  const messages: SentMessage[] = [];
+  const queue: Update[] = [];
+  const failures = new Map<string, ApiFailure[]>();
+  const events = new EventEmitter();
+  events.setMaxListeners(100);
+  const waiting = new Set<() => void>();
+  let nextUpdateId = 1;
+  let nextMessageId = 1000;
+  let highestOffset = 0;
+  let webhook: FakeTelegramApi['webhook'] = null;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      res.writeHead(500).end(String(err));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const body = await readBody(req);
+    if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (match[1] !== token)
+      return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = match[2]!;
+    const payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const call = { method, payload };
+    calls.push(call);
+    events.emit('call', call);
+    const failure = failures.get(method)?.shift();
+    if (failure) return reply(res, failure.error_code, { ok: false, ...failure });
+    if (method === 'getUpdates') return getUpdates(payload, req, res);
+    return reply(res, 200, { ok: true, result: answer(method, payload) });
+  }
+
+  function answer(method: string, p: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'getMe':
+        return botInfo;
+      case 'deleteWebhook':
+        webhook = null;
+        return true;
+      case 'setWebhook':
+        webhook = { url: String(p.url), ...(p.secret_token ? { secret: String(p.secret_token) } : {}) };
+        return true;
+      case 'answerCallbackQuery':
+        return true;
+      case 'sendMessage': {
+        const chatId = Number(p.chat_id);
+        const sent: SentMessage = {
+          message_id: nextMessageId++,
+          chat_id: chatId,
+          text: String(p.text),
+          payload: p,
+        };
+        if (p.reply_markup) sent.reply_markup = p.reply_markup as InlineKeyboardMarkup;
+        messages.push(sent);
+        return toMessage(sent);
+      }
+      case 'editMessageText':
+      case 'editMessageReplyMarkup': {
+        const sent = messages.find(
+          (m) => m.message_id === Number(p.message_id) && m.chat_id === Number(p.chat_id),
+        );
+        if (!sent) throw new Error(`no message ${String(p.message_id)}`);
+        if (method === 'editMessageText') sent.text = String(p.text);
+        if (p.reply_markup) sent.reply_markup = p.reply_markup as InlineKeyboardMarkup;
+        else delete sent.reply_markup;
+        return toMessage(sent);
+      }
+      default:
+        return true;
+    }
+  }
+
+  function toMessage(m: SentMessage): Message {
+    const chat =
+      m.chat_id > 0
+        ? { id: m.chat_id, type: 'private', first_name: 'P' }
+        : { id: m.chat_id, type: 'supergroup', title: 'G' };
+    return {
+      message_id: m.message_id,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: botInfo,
+      text: m.text,
+      ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
+    } as Message;
+  }
+
+  function getUpdates(p: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) {
+    const offset = Number(p.offset ?? 0);
+    if (offset > highestOffset) {
+      highestOffset = offset;
+      events.emit('offset', offset);
+    }
+    while (queue.length > 0 && queue[0]!.update_id < offset) queue.shift();
+    const flush = () => {
+      const ready = queue.filter((u) => u.update_id >= offset);
+      if (ready.length === 0) return false;
+      reply(res, 200, { ok: true, result: ready });
+      return true;
+    };
+    if (flush()) return;
+    // Long poll: answer when an update arrives, when the client gives up, or at timeout.
+    const wake = () => {
+      if (flush()) done();
+    };
+    const timer = setTimeout(
+      () => {
+        done();
+        reply(res, 200, { ok: true, result: [] });
+      },
+      Math.min(Number(p.timeout ?? 0), 30) * 1000,
+    );
+    const done = () => {
+      clearTimeout(timer);
+      waiting.delete(wake);
+    };
+    waiting.add(wake);
+    res.on('close', done);
+    void req;
+  }
+
+  function reply(res: ServerResponse, status: number, body: unknown) {
+    if (res.writableEnded) return;
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    botInfo,
+    calls,
+    get webhook() {
+      return webhook;
+    },
+    sent: (chatId) => messages.filter((m) => chatId === undefined || m.chat_id === chatId),
+    push(partial) {
+      const update = { ...partial, update_id: partial.update_id ?? nextUpdateId++ } as Update;
+      nextUpdateId = Math.max(nextUpdateId, update.update_id + 1);
+      queue.push(update);
+      for (const wake of [...waiting]) wake();
+      return update;
+    },
+    failNext(method, failure, times = 1) {
+      const list = failures.get(method) ?? [];
+      for (let i = 0; i < times; i++) list.push(failure);
+      failures.set(method, list);
+    },
+    processed: (updateId) =>
+      new Promise((resolve) => {
+        if (highestOffset > updateId) return resolve();
+        const check = (offset: number) => {
+          if (offset > updateId) {
+            events.off('offset', check);
+            resolve();
+          }
+        };
+        events.on('offset', check);
+      }),
+    waitForCall: (predicate) =>
+      new Promise((resolve) => {
+        const found = calls.find(predicate);
+        if (found) return resolve(found);
+        const check = (call: ApiCall) => {
+          if (predicate(call)) {
+            events.off('call', check);
+            resolve(call);
+          }
+        };
+        events.on('call', check);
+      }),
+    async deliver(update, secret) {
+      if (!webhook) throw new Error('no webhook registered');
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const s = secret === undefined ? webhook.secret : secret;
+      if (s !== null && s !== undefined) headers['x-telegram-bot-api-secret-token'] = s;
+      const res = await fetch(webhook.url, { method: 'POST', headers, body: JSON.stringify(update) });
+      await res.arrayBuffer();
+      return res.status;
+    },
+    async close() {
+      for (const wake of [...waiting]) wake();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
