@@ -1,0 +1,87 @@
+/**
+ * The slash commands leadbot registers, and their idempotent registration: the current
+ * commands are read first and the bulk-overwrite PUT happens only when they differ, so a
+ * restart does not rewrite (and re-propagate) commands that are already right.
+ */
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  type REST,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  Routes,
+} from 'discord.js';
+
+/** `/qualify [action]`: the prospect's own entry point. */
+export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = {
+  type: ApplicationCommandType.ChatInput,
+  name: 'qualify',
+  description: 'Tell us what you need and get in touch with our team (continues privately)',
+  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+  options: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'action',
+      description: 'What to do (default: start, or resume where you left off)',
+      required: false,
+      choices: [
+        { name: 'start or resume', value: 'start' },
+        { name: 'restart from the beginning', value: 'restart' },
+        { name: 'stop', value: 'stop' },
+      ],
+    },
+  ],
+};
+
+export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [QUALIFY_COMMAND];
+
+/** The fields leadbot sets, in a stable form; Discord adds ids, versions and defaults. */
+function comparable(cmd: Record<string, unknown>): string {
+  const options = ((cmd.options as Record<string, unknown>[] | undefined) ?? []).map((o) => ({
+    type: o.type,
+    name: o.name,
+    description: o.description,
+    required: o.required === true,
+    choices: ((o.choices as { name: string; value: unknown }[] | undefined) ?? []).map((c) => [
+      c.name,
+      c.value,
+    ]),
+  }));
+  const sorted = (v: unknown) => [...((v as number[] | undefined) ?? [])].sort();
+  return JSON.stringify({
+    type: cmd.type ?? ApplicationCommandType.ChatInput,
+    name: cmd.name,
+    description: cmd.description,
+    options,
+    contexts: sorted(cmd.contexts),
+    integration_types: sorted(cmd.integration_types),
+  });
+}
+
+/** True when the registered commands already are exactly `wanted`. */
+export function commandsMatch(existing: Record<string, unknown>[], wanted: object[]): boolean {
+  const have = existing.map(comparable).sort();
+  const want = wanted.map((c) => comparable(c as Record<string, unknown>)).sort();
+  return have.length === want.length && have.every((c, i) => c === want[i]);
+}
+
+/**
+ * Registers {@link COMMANDS} for the application, in one server when `guildId` is set (instant)
+ * or globally. Returns whether anything was written.
+ */
+export async function registerCommands(
+  rest: REST,
+  applicationId: string,
+  guildId?: string,
+): Promise<{ changed: boolean; scope: string }> {
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
+  const scope = guildId ? `guild ${guildId}` : 'global';
+  const existing = (await rest.get(route)) as Record<string, unknown>[];
+  if (commandsMatch(existing, COMMANDS)) return { changed: false, scope };
+  await rest.put(route, { body: COMMANDS });
+  return { changed: true, scope };
+}

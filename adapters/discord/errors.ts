@@ -1,0 +1,61 @@
+/**
+ * discord.js errors → `LeadbotError('PLATFORM_ERROR')`, in one place. discord.js throws
+ * `DiscordAPIError` (Discord answered with an error code), `HTTPError` (no usable answer),
+ * `RateLimitError` (only when told to reject instead of waiting; by default discord.js waits
+ * out 429s itself) and gateway errors at login.
+ */
+import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+
+/** Discord's code when a person does not accept DMs from the bot (server privacy settings). */
+export const DM_CLOSED = RESTJSONErrorCodes.CannotSendMessagesToThisUser;
+
+/** True when Discord refused a DM because the person's DMs are closed (error 50007). */
+export function isDmClosed(err: unknown): boolean {
+  const cause = isLeadbotError(err) ? err.cause : err;
+  return cause instanceof DiscordAPIError && cause.code === DM_CLOSED;
+}
+
+/** The Discord error code of a translated or raw error, if Discord gave one. */
+export function discordCode(err: unknown): number | string | undefined {
+  const cause = isLeadbotError(err) ? err.cause : err;
+  return cause instanceof DiscordAPIError ? cause.code : undefined;
+}
+
+/** Wraps any error thrown by discord.js while doing `what` (e.g. "send a DM"). */
+export function toPlatformError(err: unknown, what: string): LeadbotError {
+  if (isLeadbotError(err)) return err;
+  if (err instanceof DiscordAPIError) {
+    const hint =
+      err.status === 401
+        ? 'check DISCORD_TOKEN (Developer Portal → Bot → Reset Token)'
+        : err.status === 403
+          ? 'check the bot’s permissions in this server or channel'
+          : 'see the Discord error code in the log';
+    return new LeadbotError('PLATFORM_ERROR', `Discord refused to ${what}: ${err.code} ${err.message}`, {
+      userMessage: `Discord refused to ${what} (${err.code}); ${hint}.`,
+      cause: err,
+    });
+  }
+  if (err instanceof RateLimitError) {
+    return new LeadbotError('PLATFORM_ERROR', `Discord rate limit on ${err.route} while trying to ${what}`, {
+      userMessage: `Discord is rate limiting the bot; retry in ${Math.ceil(err.timeToReset / 1000)} s.`,
+      cause: err,
+    });
+  }
+  if (err instanceof HTTPError) {
+    return new LeadbotError('PLATFORM_ERROR', `Discord HTTP ${err.status} while trying to ${what}`, {
+      userMessage: `Discord answered HTTP ${err.status}; it may be down, retry later.`,
+      cause: err,
+    });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const tokenInvalid =
+    /TokenInvalid|invalid token/i.test(message) || (err as { code?: string })?.code === 'TokenInvalid';
+  return new LeadbotError('PLATFORM_ERROR', `Could not ${what} on Discord: ${message}`, {
+    userMessage: tokenInvalid
+      ? 'Discord rejected the token: set DISCORD_TOKEN to the bot token (Developer Portal → Bot → Reset Token).'
+      : `Could not ${what} on Discord: ${message}`,
+    cause: err,
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * The Discord adapter: a discord.js Client on the gateway. `/qualify` (registered on start)
+ * and DMs drive the qualification; in servers the bot answers only when mentioned and moves
+ * the conversation to a private place. See interactions.ts for the interaction flows.
+ */
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, type Message, Partials } from 'discord.js';
+import type { OutboundMessage } from '../../src/core/events.ts';
+import type { ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { AdapterDeps } from '../shared/types.ts';
+import { registerCommands } from './commands.ts';
+import type { DiscordAdapterConfig } from './config.ts';
+import { toPlatformError } from './errors.ts';
+import { parseMessage } from './inbound.ts';
+import { handleInteraction, reportFailure } from './interactions.ts';
+import { NO_MENTIONS, renderMessage } from './outbound.ts';
+
+export type { DiscordAdapterConfig } from './config.ts';
+export { discordConfigSchema, parseDiscordConfig } from './config.ts';
+
+export interface DiscordAdapter extends ChatAdapter {
+  readonly platform: 'discord';
+  /** The discord.js client (for the alert sink and diagnostics). */
+  readonly client: Client;
+}
+
+/** How many recent event ids are remembered to skip a replay before touching Discord. */
+const RECENT_EVENTS = 2000;
+
+/**
+ * The gateway intents leadbot needs. Message Content is privileged and optional: without it
+ * Discord still delivers the content of DMs and of messages that mention the bot, and
+ * commands, buttons and modals do not need it at all.
+ */
+export function discordIntents(config: Pick<DiscordAdapterConfig, 'messageContent'>): GatewayIntentBits[] {
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.DirectMessages,
+  ];
+  if (config.messageContent) intents.push(GatewayIntentBits.MessageContent);
+  return intents;
+}
+
+/** Creates the adapter; nothing connects until `start`. */
+export function createDiscordAdapter(config: DiscordAdapterConfig, deps: AdapterDeps): DiscordAdapter {
+  const logger: Logger = deps.logger.child({ adapter: 'discord' });
+  const client = new Client({
+    intents: discordIntents(config),
+    // DM channels are not cached before their first message: without this partial, discord.js drops DMs.
+    partials: [Partials.Channel],
+    rest: config.apiUrl ? { api: config.apiUrl } : {},
+    // Default for every message, in case a payload forgets; payloads also set it themselves.
+    allowedMentions: NO_MENTIONS,
+  });
+  const recent = new Set<string>();
+  let handler: InboundHandler | null = null;
+
+  /** First sighting of an event id in this process (a gateway replay after resume is not). */
+  function firstSeen(id: string): boolean {
+    if (recent.has(id)) return false;
+    recent.add(id);
+    if (recent.size > RECENT_EVENTS) recent.delete(recent.values().next().value!);
+    return true;
+  }
+
+  async function onMessage(message: Message): Promise<void> {
+    const event = parseMessage(message, { botUserId: client.user!.id });
+    if (!event || !handler) return;
+    const replies = await handler(event);
+    const surface = message.guildId === null ? 'dm' : 'channel';
+    for (const [n, reply] of replies.entries()) {
+      const payload = renderMessage(reply, surface);
+      // In a server the first answer replies to the mention (without pinging its author).
+      if (n === 0 && surface === 'channel') await message.reply(payload);
+      else if (message.channel.isSendable()) await message.channel.send(payload);
+    }
+  }
+
+  client.on(Events.MessageCreate, (message) => {
+    if (!firstSeen(message.id)) return;
+    onMessage(message).catch((err) => {
+      logger.error({ err: toPlatformError(err, 'answer a message'), eventId: message.id }, 'message failed');
+    });
+  });
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!firstSeen(interaction.id) || !handler) return;
+    handleInteraction(interaction, { handler, logger }).catch(async (err) => {
+      logger.error(
+        { err: toPlatformError(err, 'answer an interaction'), eventId: interaction.id },
+        'interaction failed',
+      );
+      await reportFailure(interaction, logger);
+    });
+  });
+
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
+  client.on(Events.Warn, (message) => logger.warn({}, message));
+
+  return {
+    platform: 'discord',
+    client,
+
+    async start(h: InboundHandler): Promise<void> {
+      handler = h;
+      if (!config.messageContent) {
+        logger.info(
+          {},
+          'Message Content intent not requested: the bot reads DMs, messages that mention it, /qualify, buttons and modals, ' +
+            'which is all leadbot needs; it cannot read server messages that do not mention it. ' +
+            'Set DISCORD_MESSAGE_CONTENT=true (and enable the intent in the Developer Portal) to request it.',
+        );
+      }
+      client.rest.setToken(config.token);
+      try {
+        const { changed, scope } = await registerCommands(client.rest, config.applicationId, config.guildId);
+        logger.info(
+          { scope, changed },
+          changed ? 'slash commands registered' : 'slash commands already up to date',
+        );
+      } catch (err) {
+        throw toPlatformError(err, 'register the /qualify command');
+      }
+      const ready = once(client, Events.ClientReady);
+      try {
+        await client.login(config.token);
+        await ready;
+      } catch (err) {
+        await client.destroy();
+        throw toPlatformError(err, 'connect to the gateway');
+      }
+      logger.info({ botUserId: client.user?.id, guilds: client.guilds.cache.size }, 'Discord bot connected');
+    },
+
+    async stop(): Promise<void> {
+      handler = null;
+      await client.destroy();
+    },
+
+    async send(
+      target: { workspaceId: string; channelId: string },
+      messages: OutboundMessage[],
+    ): Promise<void> {
+      try {
+        const channel = await client.channels.fetch(target.channelId);
+        if (!channel?.isSendable()) throw new Error(`channel ${target.channelId} does not accept messages`);
+        const surface = channel.isDMBased() ? 'dm' : 'channel';
+        for (const message of messages) await channel.send(renderMessage(message, surface));
+      } catch (err) {
+        throw toPlatformError(err, `send to channel ${target.channelId}`);
+      }
+    },
+  };
+}

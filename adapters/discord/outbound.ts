@@ -1,0 +1,196 @@
+/**
+ * Core messages → Discord message payloads (pure). Every text leadbot shows is escaped here:
+ * the core's texts interpolate what people typed, so nothing may become markdown, a link
+ * preview or a mention, and every payload carries `allowedMentions: { parse: [] }` so that
+ * even a mention that slipped through could not ping anyone.
+ */
+import {
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIStringSelectComponent,
+  ButtonStyle,
+  ComponentType,
+  escapeMarkdown,
+  MessageFlags,
+} from 'discord.js';
+import type { ChoiceOption, OutboundMessage } from '../../src/core/events.ts';
+import { CUSTOM_ID_MAX, encodeCustomId } from './custom-ids.ts';
+
+/** Discord's limits (https://discord.com/developers/docs/components/reference). */
+export const LIMITS = {
+  content: 2000,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  selectOptions: 25,
+  selectLabel: 100,
+  selectValue: 100,
+} as const;
+
+/** The adapter's own words (the flow's texts come from the engine). */
+export const UI_TEXT = {
+  continuePrivately: 'Continue privately',
+  answer: 'Answer',
+  answerModalTitle: 'Your answer',
+  chooseOne: 'Choose one…',
+  chooseSeveral: 'Choose one or more…',
+  sentDm: 'I sent you a direct message — let’s continue there.',
+  dmClosed: 'Your direct messages are closed, so let’s continue here (only you can see these messages).',
+} as const;
+
+/**
+ * Where a message is shown: a DM with the bot, an ephemeral reply in a server channel (only
+ * the person sees it; free answers go through a modal since they cannot be typed there), or
+ * a server channel everyone reads.
+ */
+export type Surface = 'dm' | 'ephemeral' | 'channel';
+
+/** Never ping: no @everyone/@here, roles or users, not even the author of a replied message. */
+export const NO_MENTIONS = { parse: [] as [], repliedUser: false } as const;
+
+export interface DiscordPayload {
+  content: string;
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  allowedMentions: typeof NO_MENTIONS;
+  /** Ephemeral for ephemeral replies; link previews are always suppressed (user text may hold links). */
+  flags: number;
+}
+
+/**
+ * Escapes text for Discord: markdown (including headings, lists, quotes and masked links)
+ * via discord.js's `escapeMarkdown`, mention/channel/emoji/timestamp syntax (`<@…>`, `<#…>`,
+ * `<t:…>`) and `@everyone`/`@here` (a zero-width space breaks them even where
+ * allowed_mentions would not apply, such as a copy-paste).
+ */
+export function escapeText(text: string): string {
+  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
+    .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
+    .replace(/<(?=[@#:/]|a:|t:|id:)/g, '\\<')
+    .replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/** Cuts to Discord's limit; an escape cut in half is harmless (no mention can form). */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+function flagsFor(surface: Surface): number {
+  return MessageFlags.SuppressEmbeds | (surface === 'ephemeral' ? MessageFlags.Ephemeral : 0);
+}
+
+function row(
+  components: APIComponentInMessageActionRow[],
+): APIActionRowComponent<APIComponentInMessageActionRow> {
+  return { type: ComponentType.ActionRow, components };
+}
+
+function button(
+  customId: string,
+  label: string,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Secondary,
+): APIButtonComponent {
+  return {
+    type: ComponentType.Button,
+    custom_id: customId,
+    label: truncate(label, LIMITS.buttonLabel),
+    style,
+  };
+}
+
+function choiceButtons(stepId: string, choices: ChoiceOption[]): APIButtonComponent[] | null {
+  const ids = choices.map((c) => encodeCustomId({ kind: 'choice', stepId, value: c.value }));
+  if (ids.some((id) => id.length > CUSTOM_ID_MAX)) return null;
+  return choices.map((c, i) => button(ids[i]!, c.label || c.value));
+}
+
+function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean): APIStringSelectComponent {
+  return {
+    type: ComponentType.StringSelect,
+    custom_id: encodeCustomId({ kind: 'select', stepId }),
+    placeholder: multiple ? UI_TEXT.chooseSeveral : UI_TEXT.chooseOne,
+    min_values: 1,
+    max_values: multiple ? choices.length : 1,
+    options: choices.map((c) => ({
+      label: truncate(c.label || c.value, LIMITS.selectLabel),
+      value: c.value,
+    })),
+  };
+}
+
+/**
+ * The components for a question's choices: buttons for up to 5 single choices, a select menu
+ * for longer lists and for multiple choice (`max_values` replaces a "done" button), or null
+ * when Discord cannot carry them (over 25 options, over-long values): the person then answers
+ * by text or number, which the engine accepts.
+ */
+function choiceComponents(
+  msg: OutboundMessage,
+): APIActionRowComponent<APIComponentInMessageActionRow>[] | null {
+  const choices = msg.choices ?? [];
+  const stepId = msg.stepId ?? '';
+  if (choices.length === 0) return [];
+  const selectFits =
+    choices.length <= LIMITS.selectOptions &&
+    choices.every((c) => c.value.length > 0 && c.value.length <= LIMITS.selectValue) &&
+    encodeCustomId({ kind: 'select', stepId }).length <= CUSTOM_ID_MAX;
+  if (!msg.multiple && choices.length <= LIMITS.buttonsPerRow) {
+    const buttons = choiceButtons(stepId, choices);
+    if (buttons) return [row(buttons)];
+  }
+  return selectFits ? [row([choiceSelect(stepId, choices, msg.multiple === true)])] : null;
+}
+
+/** Renders one core message for the given surface. */
+export function renderMessage(msg: OutboundMessage, surface: Surface): DiscordPayload {
+  let content = escapeText(msg.text);
+  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  const choiceRows = choiceComponents(msg);
+  if (choiceRows === null) {
+    // Fallback: numbered options, answered by text (in a DM) or through the answer modal.
+    const list = (msg.choices ?? []).map((c, i) => `${i + 1}. ${escapeText(c.label || c.value)}`);
+    content = `${content}\n${list.join('\n')}`;
+  } else {
+    components.push(...choiceRows);
+  }
+  const needsTypedAnswer = msg.kind === 'question' && (choiceRows === null || choiceRows.length === 0);
+  if (needsTypedAnswer && surface === 'ephemeral') {
+    const id = encodeCustomId({ kind: 'answer', stepId: msg.stepId ?? '' });
+    if (id.length <= CUSTOM_ID_MAX) components.push(row([button(id, UI_TEXT.answer, ButtonStyle.Primary)]));
+  }
+  if (msg.offerPrivate) {
+    components.push(
+      row([button(encodeCustomId({ kind: 'private' }), UI_TEXT.continuePrivately, ButtonStyle.Primary)]),
+    );
+  }
+  return {
+    content: truncate(content, LIMITS.content),
+    components,
+    allowedMentions: NO_MENTIONS,
+    flags: flagsFor(surface),
+  };
+}
+
+/** Renders a plain notice of the adapter's own (DM sent, DMs closed). */
+export function renderNotice(text: string, surface: Surface): DiscordPayload {
+  return {
+    content: escapeText(text),
+    components: [],
+    allowedMentions: NO_MENTIONS,
+    flags: flagsFor(surface),
+  };
+}
+
+/**
+ * The clicked question, updated to show the answer and without its buttons (so it cannot be
+ * answered twice). `original` is the message's current content, already escaped when sent.
+ */
+export function renderAnswered(original: string, answerLabels: string[]): Omit<DiscordPayload, 'flags'> {
+  const answer = truncate(`→ ${escapeText(answerLabels.join(', '))}`, LIMITS.content / 2);
+  const room = LIMITS.content - Array.from(answer).length - 2;
+  return {
+    content: `${truncate(original, Math.max(room, 1))}\n\n${answer}`,
+    components: [],
+    allowedMentions: NO_MENTIONS,
+  };
+}
