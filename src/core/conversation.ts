@@ -1,0 +1,235 @@
+/**
+ * What one inbound event does to a lead's conversation, inside one transaction: start,
+ * resume, answer, stop, restart. The engine (engine.ts) wraps these with de-duplication,
+ * the per-person lock and conflict retries.
+ */
+
+import type { OutboundMessage } from './events.ts';
+import { evaluate, type Variables } from './flow/conditions.ts';
+import { DEFAULT_RETRY, type ParseResult, parseAnswer, parseChoice, stepChoices } from './flow/inputs.ts';
+import { render } from './flow/template.ts';
+import { defaultNext, END, type Flow } from './flow/validate.ts';
+import { changeStage } from './lead-lifecycle.ts';
+import { DEFAULT_MESSAGES, type MessageKey } from './messages.ts';
+import type { Conversation, JsonValue, Lead, LeadPatch, LeadRepo, Logger } from './ports.ts';
+import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
+
+/** Raw text longer than this is stored truncated (the answer is rejected long before). */
+export const MAX_RAW_TEXT = 10_000;
+
+/** Everything a step of the conversation needs. */
+export interface Turn {
+  tx: LeadRepo;
+  now: Date;
+  lead: Lead;
+  logger: Logger;
+}
+
+export function message(flow: Flow | undefined, key: MessageKey, vars: Variables = {}): string {
+  const custom = flow?.definition.messages[key as keyof Flow['definition']['messages']];
+  return render(custom ?? DEFAULT_MESSAGES[key], vars);
+}
+
+export function info(text: string, extra: Partial<OutboundMessage> = {}): OutboundMessage {
+  return { kind: 'info', text, ...extra };
+}
+
+/** The question message of a step, with buttons for choices and yes/no. */
+export function question(flow: Flow, stepId: string, vars: Variables): OutboundMessage {
+  const step = flow.definition.steps[stepId]!;
+  const msg: OutboundMessage = { kind: 'question', text: render(step.ask, vars), stepId };
+  const choices = stepChoices(step);
+  if (choices) msg.choices = choices;
+  if (step.type === 'multichoice') msg.multiple = true;
+  return msg;
+}
+
+/** Follows a step's `next` with the current variables. */
+export function nextStep(flow: Flow, stepId: string, vars: Variables): string {
+  const step = flow.definition.steps[stepId]!;
+  if (step.next === undefined) return defaultNext(flow.definition, stepId);
+  if (typeof step.next === 'string') return step.next;
+  for (const b of step.next) if (!b.if || evaluate(b.if, vars)) return b.goto;
+  return END;
+}
+
+/** Variables every conversation starts with. */
+export function baseVariables(lead: Lead, origin: { platform: string; displayName?: string }): Variables {
+  const vars: Variables = { platform: origin.platform };
+  if (lead.source.campaign) vars.campaign = lead.source.campaign;
+  if (origin.displayName) vars.displayName = origin.displayName;
+  for (const k of ['name', 'email', 'phone', 'company'] as const) if (lead[k]) vars[k] = lead[k];
+  return vars;
+}
+
+/** Creates a conversation on the flow's current version and asks its first question. */
+export async function startConversation(
+  t: Turn,
+  flow: Flow,
+  origin: {
+    platform: Conversation['platform'];
+    workspaceId: string;
+    channelId: string;
+    displayName?: string;
+  },
+): Promise<OutboundMessage[]> {
+  await t.tx.saveFlowVersion(flow.id, flow.version, flow.definition as unknown as JsonValue);
+  const variables = baseVariables(t.lead, origin);
+  await t.tx.createConversation({
+    leadId: t.lead.id,
+    flowId: flow.id,
+    flowVersion: flow.version,
+    currentStep: flow.startStep,
+    platform: origin.platform,
+    workspaceId: origin.workspaceId,
+    channelId: origin.channelId,
+    variables,
+  });
+  t.logger.info({ leadId: t.lead.id, flowId: flow.id, flowVersion: flow.version }, 'conversation started');
+  return [info(message(flow, 'welcome', variables)), question(flow, flow.startStep, variables)];
+}
+
+/** Stops a conversation so it can be resumed later with /start. */
+export async function stopConversation(t: Turn, flow: Flow | undefined, conv: Conversation | null) {
+  if (conv && conv.status === 'active') {
+    await t.tx.updateConversation(conv.id, conv.version, {
+      status: 'abandoned',
+      variables: { ...conv.variables, _stopped: true },
+      lastActivityAt: t.now,
+    });
+  }
+  return [info(message(flow, 'stopped', conv?.variables ?? {}))];
+}
+
+/** Re-activates an abandoned conversation and asks the current question again. */
+export async function resumeConversation(
+  t: Turn,
+  flow: Flow,
+  conv: Conversation,
+): Promise<OutboundMessage[]> {
+  const { _stopped, ...variables } = conv.variables;
+  void _stopped;
+  if (conv.status !== 'active' || _stopped !== undefined) {
+    await t.tx.updateConversation(conv.id, conv.version, {
+      status: 'active',
+      variables,
+      lastActivityAt: t.now,
+    });
+  }
+  if (!conv.currentStep) return [info(message(flow, 'alreadyDone', variables))];
+  return [info(message(flow, 'resumed', variables)), question(flow, conv.currentStep, variables)];
+}
+
+/** The person's reply to the current step, as typed text or picked values. */
+export type Reply = { text: string } | { values: string[] };
+
+function parseReply(flow: Flow, stepId: string, reply: Reply): ParseResult {
+  const step = flow.definition.steps[stepId]!;
+  if ('text' in reply) return parseAnswer(step, reply.text);
+  if (step.type === 'choice' || step.type === 'multichoice') return parseChoice(step, reply.values);
+  return parseAnswer(step, reply.values.join(', '));
+}
+
+/**
+ * Records the reply to the current step (accepted or not), moves the conversation on,
+ * and rescores the lead. Returns the messages to send.
+ */
+export async function answerStep(
+  t: Turn,
+  flow: Flow,
+  conv: Conversation,
+  reply: Reply,
+): Promise<OutboundMessage[]> {
+  const stepId = conv.currentStep!;
+  const step = flow.definition.steps[stepId]!;
+  const parsed = parseReply(flow, stepId, reply);
+  const raw = 'text' in reply ? reply.text : reply.values.join(', ');
+  const attempt = conv.attempts + 1;
+  await t.tx.addAnswer({
+    conversationId: conv.id,
+    stepId,
+    value: parsed.ok ? parsed.value : null,
+    rawText: raw.slice(0, MAX_RAW_TEXT),
+    attempt,
+    accepted: parsed.ok,
+    createdAt: t.now,
+  });
+  const variables: Variables = { ...conv.variables };
+  const out: OutboundMessage[] = [];
+  let next: string;
+  const leadPatch: LeadPatch = {};
+  if (!parsed.ok) {
+    if (attempt < step.maxAttempts) {
+      await t.tx.updateConversation(conv.id, conv.version, { attempts: attempt, lastActivityAt: t.now });
+      const retry = render(step.retry ?? DEFAULT_RETRY[step.type], variables);
+      return [{ kind: 'error', text: retry, stepId }, question(flow, stepId, variables)];
+    }
+    next =
+      step.onInvalid === 'skip'
+        ? nextStep(flow, stepId, variables)
+        : step.onInvalid === 'end'
+          ? END
+          : step.onInvalid.goto;
+    out.push(info(message(flow, 'movingOn', variables)));
+  } else {
+    variables[step.set ?? stepId] = parsed.value;
+    if (step.field === 'consent') {
+      leadPatch.consent = parsed.value === true;
+      leadPatch.consentAt = parsed.value === true ? t.now : null;
+      variables.consent = parsed.value;
+    } else if (step.field) {
+      leadPatch[step.field] = String(parsed.value);
+      variables[step.field] = parsed.value;
+    }
+    next = nextStep(flow, stepId, variables);
+  }
+  const done = next === END;
+  await t.tx.updateConversation(conv.id, conv.version, {
+    currentStep: done ? null : next,
+    attempts: 0,
+    variables,
+    lastActivityAt: t.now,
+    ...(done ? { status: 'completed' as const, endedAt: t.now } : {}),
+  });
+  if (parsed.ok) await rescore(t, flow, conv.id, variables, leadPatch);
+  out.push(done ? info(message(flow, 'done', variables)) : question(flow, next, variables));
+  return out;
+}
+
+/**
+ * Recomputes the conversation's contributions, the lead's score (sum of all its
+ * contributions) and moves the stage forward when the flow says so.
+ */
+export async function rescore(
+  t: Turn,
+  flow: Flow,
+  conversationId: string,
+  variables: Variables,
+  leadPatch: LeadPatch = {},
+): Promise<Lead> {
+  const accepted = new Map<string, JsonValue>();
+  for (const a of await t.tx.listAnswers(conversationId))
+    if (a.accepted && a.value !== null) accepted.set(a.stepId, a.value);
+  const { contributions, hard } = scoreConversation(flow.definition, accepted, variables);
+  await t.tx.replaceScoreContributions(t.lead.id, conversationId, contributions);
+  const score = (await t.tx.listScoreContributions(t.lead.id)).reduce((sum, c) => sum + c.points, 0);
+  let lead = await t.tx.updateLead(t.lead.id, { ...leadPatch, score });
+  const target = stageFor(flow.definition, score, accepted.size, hard);
+  if (isAutomaticMoveAllowed(lead.stage, target.stage)) {
+    const result = await changeStage(t.tx, {
+      leadId: lead.id,
+      to: target.stage,
+      reason: target.reason,
+      actor: 'engine',
+      now: t.now,
+      flow: { definition: flow.definition, conversationId },
+    });
+    lead = result.lead;
+    t.logger.info(
+      { leadId: lead.id, from: result.change?.from, to: target.stage, score, alert: result.alertQueued },
+      'stage changed',
+    );
+  }
+  t.lead = lead;
+  return lead;
+}

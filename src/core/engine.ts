@@ -1,0 +1,210 @@
+/**
+ * The qualification engine: a platform-free {@link InboundHandler}. Each event runs in one
+ * store transaction (de-duplication, answer, conversation, score, stage, audit, outbox), under
+ * a per-person lock in process and the conversation's optimistic version across processes;
+ * a version conflict re-runs the whole event. All state lives in the store, so a restarted
+ * process resumes every conversation where it was.
+ */
+import {
+  answerStep,
+  info,
+  message,
+  question,
+  resumeConversation,
+  startConversation,
+  stopConversation,
+  type Turn,
+} from './conversation.ts';
+import { isLeadbotError, LeadbotError } from './errors.ts';
+import type { InboundEvent, OutboundMessage } from './events.ts';
+import type { FlowCatalog } from './flow/catalog.ts';
+import { cleanText } from './flow/inputs.ts';
+import { type Flow, parseFlow } from './flow/validate.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, LeadStore, Logger } from './ports.ts';
+
+export type { FlowCatalog } from './flow/catalog.ts';
+export { createFlowCatalog } from './flow/catalog.ts';
+export type { Flow } from './flow/validate.ts';
+
+export interface EngineOptions {
+  /** Flow for new conversations when the entry point names none. */
+  defaultFlowId?: string;
+  /** Minutes without activity after which `sweepIdle` abandons a conversation (default 60). */
+  idleMinutes?: number;
+  /** How many times an event is re-run after a version conflict (default 5). */
+  maxConflictRetries?: number;
+}
+
+export interface EngineDeps {
+  store: LeadStore;
+  flows: FlowCatalog;
+  clock: Clock;
+  logger: Logger;
+  options?: EngineOptions;
+}
+
+export interface Engine {
+  /** Handles one inbound event; returns what to send back (empty for a redelivery). */
+  handle: InboundHandler;
+  /** Marks idle active conversations abandoned; returns how many. */
+  sweepIdle(): Promise<number>;
+}
+
+/** Plain-text words that stop a conversation. */
+const STOP_WORDS = new Set(['stop', 'cancel', '/stop', '/cancel']);
+
+/** Builds the engine. */
+export function createEngine(deps: EngineDeps): Engine {
+  const { store, flows, clock } = deps;
+  const logger = deps.logger.child({ component: 'engine' });
+  const idleMs = (deps.options?.idleMinutes ?? 60) * 60_000;
+  const maxRetries = deps.options?.maxConflictRetries ?? 5;
+  const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
+  const mutex = new KeyedMutex();
+  /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
+  const versions = new Map<string, Flow>();
+
+  function currentFlow(preferred?: string): Flow {
+    const flow = (preferred && flows.get(preferred)) || flows.get(defaultFlowId);
+    if (!flow) throw new LeadbotError('FLOW_INVALID', `flow "${defaultFlowId}" is not loaded`);
+    return flow;
+  }
+
+  async function flowOf(tx: LeadRepo, conv: Conversation): Promise<Flow> {
+    const current = flows.get(conv.flowId);
+    if (current?.version === conv.flowVersion) return current;
+    const key = `${conv.flowId}@${conv.flowVersion}`;
+    const cached = versions.get(key);
+    if (cached) return cached;
+    const stored = await tx.getFlowVersion(conv.flowId, conv.flowVersion);
+    if (!stored) throw new LeadbotError('NOT_FOUND', `flow version ${key} is not stored`);
+    const flow = { ...parseFlow(stored, key), version: conv.flowVersion };
+    versions.set(key, flow);
+    return flow;
+  }
+
+  async function findOrCreateLead(tx: LeadRepo, e: InboundEvent): Promise<Lead> {
+    const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
+    const campaign =
+      e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
+    const identity = await tx.findIdentity(key);
+    if (identity) {
+      const lead = await tx.getLead(identity.leadId);
+      if (!lead) throw new LeadbotError('NOT_FOUND', `lead ${identity.leadId} of an identity is missing`);
+      if (campaign && !lead.source.campaign) return tx.updateLead(lead.id, { source: { campaign } });
+      return lead;
+    }
+    return tx.createLead(
+      {
+        name: e.displayName ?? null,
+        source: { platform: e.platform, workspaceId: e.workspaceId, channelId: e.channelId, campaign },
+      },
+      {
+        ...key,
+        ...(e.username ? { username: e.username } : {}),
+        chatId: e.channelId,
+      },
+    );
+  }
+
+  /** Ends every open conversation of the lead and clears old contributions, then starts afresh. */
+  async function restart(t: Turn, e: InboundEvent, open: Conversation | null): Promise<OutboundMessage[]> {
+    if (open) {
+      await t.tx.updateConversation(open.id, open.version, {
+        status: 'completed',
+        endedAt: t.now,
+        variables: { ...open.variables, _endedBy: 'restart' },
+      });
+    }
+    // A new run re-qualifies from zero: the score is the sum of the new run's contributions.
+    for (const c of await t.tx.listConversations(t.lead.id))
+      await t.tx.replaceScoreContributions(t.lead.id, c.id, []);
+    t.lead = await t.tx.updateLead(t.lead.id, { score: 0 });
+    const preferred = open?.flowId;
+    return startConversation(t, currentFlow(preferred), e);
+  }
+
+  async function process(tx: LeadRepo, e: InboundEvent): Promise<OutboundMessage[]> {
+    if (!(await tx.markEventProcessed(e.platform, e.eventId))) return [];
+    if (!e.isDirect) {
+      // Personal questions never go to a shared channel.
+      return [info(message(currentFlow(e.campaign), 'privateOnly'), { offerPrivate: true })];
+    }
+    const now = clock.now();
+    const lead = await findOrCreateLead(tx, e);
+    const t: Turn = { tx, now, lead, logger };
+    const open = await tx.findOpenConversation(lead.id);
+    const flow = open ? await flowOf(tx, open) : undefined;
+
+    const startOrResume = async (campaign?: string): Promise<OutboundMessage[]> => {
+      if (open && flow) return resumeConversation(t, flow, open);
+      if ((await tx.listConversations(lead.id)).length > 0) return [info(message(undefined, 'alreadyDone'))];
+      return startConversation(t, currentFlow(campaign), e);
+    };
+
+    switch (e.kind) {
+      case 'command': {
+        const name = e.name.toLowerCase();
+        if (name === 'start') return startOrResume(e.args[0] ?? e.campaign);
+        if (name === 'restart') return restart(t, e, open);
+        if (name === 'stop' || name === 'cancel') return stopConversation(t, flow, open);
+        const out = [info(message(flow, 'unknownCommand'))];
+        if (open?.currentStep && flow && open.status === 'active')
+          out.push(question(flow, open.currentStep, open.variables));
+        return out;
+      }
+      case 'unsupported': {
+        const out = [info(message(flow, 'unsupported'))];
+        if (open?.currentStep && flow && open.status === 'active')
+          out.push(question(flow, open.currentStep, open.variables));
+        return out;
+      }
+      case 'message':
+      case 'choice': {
+        if (e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase())) {
+          return stopConversation(t, flow, open);
+        }
+        if (!open || !flow) return startOrResume(e.campaign);
+        // A stopped conversation resumes on any message; the message itself is not an answer.
+        if (open.status !== 'active' && open.variables._stopped !== undefined)
+          return resumeConversation(t, flow, open);
+        if (!open.currentStep) return [info(message(flow, 'alreadyDone'))];
+        if (e.kind === 'choice' && e.stepId !== undefined && e.stepId !== open.currentStep) {
+          return [info(message(flow, 'stale')), question(flow, open.currentStep, open.variables)];
+        }
+        // An idle-abandoned conversation: the reply answers the question the person still sees.
+        const conv =
+          open.status === 'active'
+            ? open
+            : await tx.updateConversation(open.id, open.version, { status: 'active', lastActivityAt: now });
+        return answerStep(t, flow, conv, e.kind === 'message' ? { text: e.text } : { values: e.values });
+      }
+    }
+  }
+
+  async function handle(e: InboundEvent): Promise<OutboundMessage[]> {
+    const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
+    return mutex.run(key, async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await store.transaction((tx) => process(tx, e));
+        } catch (err) {
+          // Another instance advanced the conversation (or created the lead) first: redo the event.
+          const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');
+          if (!retryable || attempt >= maxRetries) throw err;
+          logger.debug({ eventId: e.eventId, platform: e.platform, attempt }, 'conflict, re-running event');
+        }
+      }
+    });
+  }
+
+  async function sweepIdle(): Promise<number> {
+    const before = new Date(clock.now().getTime() - idleMs);
+    const n = await store.abandonIdleConversations(before);
+    if (n > 0) logger.info({ count: n }, 'idle conversations abandoned');
+    return n;
+  }
+
+  return { handle, sweepIdle };
+}

@@ -1,0 +1,149 @@
+/**
+ * The shape of a flow file (YAML or JSON), checked by zod. Cross-references (step ids,
+ * variables, reachability) are checked afterwards by `validate.ts`, which knows the whole flow.
+ */
+import { z } from 'zod';
+
+const ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const idString = z.string().regex(ID, 'must start with a letter and hold only letters, digits, _ or -');
+
+/** A value a condition compares against. */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** Conditions over variables: comparisons, membership, existence and boolean combinators. */
+export type Condition =
+  | { var: string; equals: string | number | boolean }
+  | { var: string; notEquals: string | number | boolean }
+  | { var: string; in: (string | number | boolean)[] }
+  | { var: string; contains: string | number | boolean }
+  | { var: string; gt: number }
+  | { var: string; gte: number }
+  | { var: string; lt: number }
+  | { var: string; lte: number }
+  | { var: string; exists: boolean }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ var: z.string(), equals: scalar }),
+    z.strictObject({ var: z.string(), notEquals: scalar }),
+    z.strictObject({ var: z.string(), in: z.array(scalar).min(1) }),
+    z.strictObject({ var: z.string(), contains: scalar }),
+    z.strictObject({ var: z.string(), gt: z.number() }),
+    z.strictObject({ var: z.string(), gte: z.number() }),
+    z.strictObject({ var: z.string(), lt: z.number() }),
+    z.strictObject({ var: z.string(), lte: z.number() }),
+    z.strictObject({ var: z.string(), exists: z.boolean() }),
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+  ]),
+);
+
+/** `end` finishes the flow; anything else names a step. */
+const target = z.string().min(1);
+
+const branch = z.strictObject({ if: conditionSchema.optional(), goto: target });
+export type Branch = z.infer<typeof branch>;
+
+const optionSchema = z.strictObject({
+  value: z.string().min(1),
+  label: z.string().min(1),
+  points: z.number().int().optional(),
+  /** Why the points were given, shown in the score breakdown. */
+  reason: z.string().optional(),
+});
+export type FlowOption = z.infer<typeof optionSchema>;
+
+export const INPUT_KINDS = [
+  'text',
+  'email',
+  'phone',
+  'number',
+  'url',
+  'yesno',
+  'choice',
+  'multichoice',
+] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
+export const LEAD_FIELDS = ['name', 'email', 'phone', 'company', 'consent'] as const;
+export type LeadField = (typeof LEAD_FIELDS)[number];
+
+const stepSchema = z.strictObject({
+  /** The question; may use `{{variable}}`. */
+  ask: z.string().min(1),
+  type: z.enum(INPUT_KINDS),
+  /** Text: length bounds. Number: value bounds. Multichoice: how many options. */
+  min: z.number().optional(),
+  max: z.number().optional(),
+  options: z.array(optionSchema).min(1).optional(),
+  /** Variable receiving the answer; defaults to the step id. */
+  set: idString.optional(),
+  /** Lead field filled by the answer. */
+  field: z.enum(LEAD_FIELDS).optional(),
+  /** Points for any accepted answer (choice options carry their own). */
+  points: z.number().int().optional(),
+  reason: z.string().optional(),
+  /** Friendly re-ask after an invalid answer; a default per type otherwise. */
+  retry: z.string().optional(),
+  /** Invalid answers allowed before `onInvalid` applies. */
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  onInvalid: z.union([z.literal('skip'), z.literal('end'), z.strictObject({ goto: target })]).default('skip'),
+  /** Next step: a step id, `end`, or branches tried in order (no match ends the flow). */
+  next: z.union([target, z.array(branch).min(1)]).optional(),
+});
+export type FlowStep = z.infer<typeof stepSchema>;
+
+const scoreRule = z.strictObject({
+  id: idString,
+  when: conditionSchema,
+  points: z.number().int(),
+  reason: z.string().optional(),
+});
+export type ScoreRule = z.infer<typeof scoreRule>;
+
+const hardRule = z.strictObject({
+  id: idString,
+  when: conditionSchema,
+  stage: z.enum(['MQL', 'SQL', 'disqualified']),
+  reason: z.string().optional(),
+});
+export type HardRule = z.infer<typeof hardRule>;
+
+export const flowSchema = z.strictObject({
+  id: idString,
+  name: z.string().optional(),
+  description: z.string().optional(),
+  /** First step; defaults to the first step listed. */
+  start: z.string().optional(),
+  messages: z
+    .strictObject({
+      welcome: z.string().optional(),
+      done: z.string().optional(),
+      stopped: z.string().optional(),
+      resumed: z.string().optional(),
+      privateOnly: z.string().optional(),
+    })
+    .default({}),
+  steps: z.record(idString, stepSchema).refine((s) => Object.keys(s).length > 0, 'needs at least one step'),
+  scoring: z
+    .strictObject({
+      thresholds: z
+        .strictObject({
+          mql: z.number().int(),
+          sql: z.number().int(),
+          /** Accepted answers after which a lead counts as engaged (MQL) whatever the score. */
+          mqlAnswers: z.number().int().min(1).optional(),
+        })
+        .refine((t) => t.sql >= t.mql, { message: 'sql must be >= mql', path: ['sql'] }),
+      rules: z.array(scoreRule).default([]),
+      hard: z.array(hardRule).default([]),
+    })
+    .default({ thresholds: { mql: 30, sql: 70 }, rules: [], hard: [] }),
+});
+
+/** A flow file as written (after zod defaults). */
+export type FlowDefinition = z.infer<typeof flowSchema>;

@@ -1,0 +1,159 @@
+/**
+ * Stage changes and ownership, shared by the engine, manager commands and the Slack
+ * "Not a fit" button. Every function takes the transaction's {@link LeadRepo}, so the lead
+ * update, its audit row and (on SQL) the sales alert outbox row commit together.
+ */
+import { LeadbotError } from './errors.ts';
+import type { FlowDefinition } from './flow/schema.ts';
+import { render } from './flow/template.ts';
+import { parseFlow } from './flow/validate.ts';
+import type { AlertPayload, JsonValue, Lead, LeadRepo, Stage, StageChange } from './ports.ts';
+
+export const SALES_ALERT = 'sales_alert';
+
+export interface ChangeStageInput {
+  leadId: string;
+  to: Stage;
+  reason: string;
+  /** `engine`, `system`, or a manager such as `slack:U123`. */
+  actor: string;
+  now: Date;
+  /** The flow and conversation behind the change; found from the lead's latest conversation if absent. */
+  flow?: { definition: FlowDefinition; conversationId: string };
+}
+
+export interface ChangeStageResult {
+  lead: Lead;
+  /** Null when the lead already was at `to` (nothing written). */
+  change: StageChange | null;
+  /** True when a sales alert row was written to the outbox. */
+  alertQueued: boolean;
+}
+
+/** The text shown for an answer value: option labels for choices, yes/no for booleans. */
+export function displayAnswer(def: FlowDefinition | null, stepId: string, value: JsonValue | null): string {
+  const options = def?.steps[stepId]?.options;
+  const label = (v: JsonValue) => options?.find((o) => o.value === v)?.label ?? String(v);
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.map(label).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return label(value);
+}
+
+async function resolveFlow(
+  tx: LeadRepo,
+  leadId: string,
+  given: ChangeStageInput['flow'],
+): Promise<{ definition: FlowDefinition | null; conversationId: string | null }> {
+  if (given) return given;
+  const conversations = await tx.listConversations(leadId);
+  const latest = conversations.reduce<(typeof conversations)[number] | null>(
+    (a, c) => (a === null || c.startedAt >= a.startedAt ? c : a),
+    null,
+  );
+  if (!latest) return { definition: null, conversationId: null };
+  const stored = await tx.getFlowVersion(latest.flowId, latest.flowVersion);
+  let definition: FlowDefinition | null = null;
+  try {
+    definition = stored ? parseFlow(stored).definition : null;
+  } catch {
+    definition = null; // An old stored flow that no longer validates: fall back to step ids.
+  }
+  return { definition, conversationId: latest.id };
+}
+
+/** Builds the platform-neutral sales alert for a lead. */
+export async function buildAlertPayload(
+  tx: LeadRepo,
+  lead: Lead,
+  reason: string,
+  flow: { definition: FlowDefinition | null; conversationId: string | null },
+): Promise<AlertPayload> {
+  const answers: AlertPayload['answers'] = [];
+  if (flow.conversationId) {
+    const conv = await tx.getConversation(flow.conversationId);
+    const latest = new Map<string, JsonValue | null>();
+    for (const a of await tx.listAnswers(flow.conversationId)) if (a.accepted) latest.set(a.stepId, a.value);
+    const order = flow.definition ? Object.keys(flow.definition.steps) : [...latest.keys()];
+    for (const stepId of order) {
+      if (!latest.has(stepId)) continue;
+      const ask = flow.definition?.steps[stepId]?.ask;
+      answers.push({
+        stepId,
+        question: ask ? render(ask, conv?.variables ?? {}) : stepId,
+        answer: displayAnswer(flow.definition, stepId, latest.get(stepId) ?? null),
+      });
+    }
+  }
+  const breakdown = (await tx.listScoreContributions(lead.id)).map((c) => ({
+    ruleId: c.ruleId,
+    points: c.points,
+    reason: c.reason,
+  }));
+  return {
+    leadId: lead.id,
+    name: lead.name,
+    company: lead.company,
+    email: lead.email,
+    platform: lead.source.platform,
+    source: lead.source,
+    stage: lead.stage,
+    score: lead.score,
+    reason,
+    answers,
+    breakdown,
+    conversationId: flow.conversationId,
+  };
+}
+
+/**
+ * Moves a lead to another stage: updates it, writes the StageChange audit row and, when
+ * `to` is SQL, the `sales_alert` outbox row keyed `sales_alert:<stageChangeId>`.
+ * @throws LeadbotError NOT_FOUND when the lead does not exist.
+ */
+export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promise<ChangeStageResult> {
+  const current = await tx.getLead(input.leadId);
+  if (!current) throw new LeadbotError('NOT_FOUND', `lead ${input.leadId} not found`);
+  if (current.stage === input.to) return { lead: current, change: null, alertQueued: false };
+  const lead = await tx.updateLead(input.leadId, { stage: input.to });
+  const change = await tx.addStageChange({
+    leadId: input.leadId,
+    from: current.stage,
+    to: input.to,
+    reason: input.reason,
+    actor: input.actor,
+    createdAt: input.now,
+  });
+  let alertQueued = false;
+  if (input.to === 'SQL') {
+    const flow = await resolveFlow(tx, input.leadId, input.flow);
+    const payload = await buildAlertPayload(tx, lead, input.reason, flow);
+    alertQueued = await tx.enqueueOutbox({
+      kind: SALES_ALERT,
+      idempotencyKey: `${SALES_ALERT}:${change.id}`,
+      leadId: lead.id,
+      payload: payload as unknown as JsonValue,
+    });
+  }
+  return { lead, change, alertQueued };
+}
+
+/**
+ * Sets (or clears, with null) the lead's owner and leaves a note saying who did it.
+ * @throws LeadbotError NOT_FOUND when the lead does not exist.
+ */
+export async function assignOwner(
+  tx: LeadRepo,
+  leadId: string,
+  ownerId: string | null,
+  actor: string,
+  now: Date,
+): Promise<Lead> {
+  const current = await tx.getLead(leadId);
+  if (!current) throw new LeadbotError('NOT_FOUND', `lead ${leadId} not found`);
+  const lead = await tx.updateLead(leadId, { ownerId });
+  void now; // Notes take their time from the store; kept in the signature for callers' symmetry.
+  await tx.addNote({ leadId, author: actor, text: ownerId ? `Owner set to ${ownerId}` : 'Owner cleared' });
+  return lead;
+}
