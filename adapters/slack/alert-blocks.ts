@@ -1,0 +1,129 @@
+/**
+ * Pure rendering of a sales alert for the sales channel, and of its state after Claim or
+ * Not a fit. Everything that came from a lead (name, company, answers, campaign) is escaped:
+ * a prospect who types `<!channel>` as their company must not ping the sales team.
+ */
+import type { AlertPayload } from '../../src/core/ports.ts';
+import { escapeMrkdwn, plainText } from './escape.ts';
+import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
+
+export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
+export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
+export const ALERT_EVENT_TYPE = 'leadbot_alert';
+
+const dash = (v: string | null | undefined) =>
+  v === null || v === undefined || v === '' ? '—' : escapeMrkdwn(v);
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Message metadata carrying the idempotency key, found again through conversations.history. */
+export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
+  return {
+    event_type: ALERT_EVENT_TYPE,
+    event_payload: { idempotency_key: idempotencyKey, lead_id: alert.leadId },
+  };
+}
+
+/**
+ * The alert message: who, where from, answers, score breakdown (why SQL), a conversation
+ * reference and the Claim / Not a fit buttons. `ownerUserId` is a Slack user id from config
+ * (round-robin), so it is the only mention in the message.
+ */
+export function renderAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
+  const who = alert.name ? escapeMrkdwn(alert.name) : 'Unnamed lead';
+  const src = alert.source;
+  const where = [src.platform ?? alert.platform, src.workspaceId, src.channelId].filter((s) => s).join(' · ');
+  const answers = alert.answers
+    .map((a) => `• ${escapeMrkdwn(clip(a.question, 150))}\n    ${escapeMrkdwn(clip(a.answer, 300))}`)
+    .join('\n');
+  const breakdown = alert.breakdown
+    .map((b) => `• ${b.points >= 0 ? '+' : ''}${b.points} ${escapeMrkdwn(clip(b.reason, 200))}`)
+    .join('\n');
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: plainText(`New ${alert.stage} lead`, 150) },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Name*\n${who}` },
+        { type: 'mrkdwn', text: `*Company*\n${dash(alert.company)}` },
+        { type: 'mrkdwn', text: `*Email*\n${dash(alert.email)}` },
+        { type: 'mrkdwn', text: `*Source*\n${dash(where)}` },
+        { type: 'mrkdwn', text: `*Campaign*\n${dash(src.campaign)}` },
+        { type: 'mrkdwn', text: `*Score*\n${alert.score}` },
+      ],
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*Why ${alert.stage}*\n${escapeMrkdwn(alert.reason)}`, 3000) },
+    },
+  ];
+  if (answers)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Answers*\n${answers}`, 3000) } });
+  if (breakdown) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*Score breakdown*\n${breakdown}`, 3000) },
+    });
+  }
+  const ref = `Lead \`${escapeMrkdwn(alert.leadId)}\`${alert.conversationId ? ` · conversation \`${escapeMrkdwn(alert.conversationId)}\`` : ''}`;
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ref }] });
+  if (ownerUserId) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Assigned to <@${ownerUserId}>` }] });
+  }
+  blocks.push({
+    type: 'actions',
+    block_id: `lb_alert:${alert.leadId}`.slice(0, 255),
+    elements: [
+      {
+        type: 'button',
+        action_id: ALERT_ACTION.claim,
+        text: plainText('Claim'),
+        style: 'primary',
+        value: alert.leadId,
+      },
+      {
+        type: 'button',
+        action_id: ALERT_ACTION.notAFit,
+        text: plainText('Not a fit'),
+        style: 'danger',
+        value: alert.leadId,
+      },
+    ],
+  });
+  const company = alert.company ? ` (${escapeMrkdwn(alert.company)})` : '';
+  return { text: `New ${alert.stage} lead: ${who}${company}, score ${alert.score}`, blocks };
+}
+
+/** The alert after a click: buttons replaced by who did what (`note` is escaped). */
+export function renderAlertOutcome(
+  blocks: SlackBlock[],
+  outcome: { userId: string; claimed: boolean; note?: string },
+) {
+  const isAssignedLine = (b: SlackBlock) =>
+    b.type === 'context' && String(b.elements?.[0]?.text ?? '').startsWith('Assigned to');
+  const kept = blocks.filter((b) => b.type !== 'actions' && !isAssignedLine(b));
+  const text = outcome.claimed
+    ? `:raising_hand: Claimed by <@${outcome.userId}>`
+    : `:no_entry_sign: Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeMrkdwn(clip(outcome.note, 500))}` : ''}`;
+  kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+  return kept;
+}
+
+/** The modal asking why a lead is not a fit; the alert's location rides in private_metadata. */
+export function notAFitModal(leadId: string, channel: string, ts: string): SlackBlock {
+  return {
+    type: 'modal',
+    callback_id: NOT_A_FIT_VIEW,
+    private_metadata: JSON.stringify({ leadId, channel, ts }),
+    title: plainText('Not a fit', 24),
+    submit: plainText('Disqualify', 24),
+    close: plainText('Cancel', 24),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: plainText('Why is this lead not a fit?', 2000),
+        element: { type: 'plain_text_input', action_id: 'reason', multiline: true, max_length: 500 },
+      },
+    ],
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The Slack {@link AlertSink}: posts sales alerts to `SLACK_SALES_CHANNEL`, exactly once.
+ * The idempotency key rides on the message as metadata (event_type `leadbot_alert`); before
+ * posting, the channel's recent history is searched for it, so a process that died between
+ * posting and `markDelivered` does not post a second alert when the row is claimed again.
+ */
+import type { WebClient } from '@slack/web-api';
+import { assignOwner } from '../../src/core/lead-lifecycle.ts';
+import type { AlertPayload, AlertSink, Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import { ALERT_EVENT_TYPE, alertMetadata, renderAlert } from './alert-blocks.ts';
+import { toPlatformError } from './errors.ts';
+
+export interface SlackAlertSinkOptions {
+  /** A client without built-in retries (`retries: 0`, `rejectRateLimitedCalls: true`): the dispatcher retries. */
+  client: WebClient;
+  channel: string;
+  logger: Logger;
+  /** How many recent messages to search for an earlier post. Default 200 (two pages). */
+  historyLimit?: number;
+  /** Round-robin owners for leads that have none (Slack user ids). */
+  salesReps?: string[];
+  /** Needed for round-robin assignment. */
+  store?: LeadStore;
+  clock?: Clock;
+}
+
+/** Reads `ts` of an earlier post of this key, or null. */
+async function findPosted(
+  client: WebClient,
+  channel: string,
+  key: string,
+  limit: number,
+): Promise<string | null> {
+  let cursor: string | undefined;
+  let seen = 0;
+  while (seen < limit) {
+    const page = await client.conversations.history({
+      channel,
+      include_all_metadata: true,
+      limit: Math.min(100, limit - seen),
+      cursor,
+    });
+    const messages = page.messages ?? [];
+    for (const m of messages) {
+      const meta = m.metadata as
+        | { event_type?: string; event_payload?: { idempotency_key?: unknown } }
+        | undefined;
+      if (meta?.event_type === ALERT_EVENT_TYPE && meta.event_payload?.idempotency_key === key && m.ts)
+        return m.ts;
+    }
+    seen += messages.length;
+    cursor = page.response_metadata?.next_cursor || undefined;
+    if (!cursor || messages.length === 0) break;
+  }
+  return null;
+}
+
+/** Creates the sink. `deliver` throws a `DeliveryError` (see errors.ts) the dispatcher understands. */
+export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
+  const limit = opts.historyLimit ?? 200;
+  const reps = opts.salesReps ?? [];
+  let next = 0;
+  const log = opts.logger.child({ component: 'slack-alert-sink' });
+
+  /** Gives a lead without owner to the next rep; in-process round-robin (several dispatchers each rotate). */
+  async function roundRobin(alert: AlertPayload): Promise<string | null> {
+    if (reps.length === 0 || !opts.store) return null;
+    const store = opts.store;
+    const lead = await store.getLead(alert.leadId);
+    if (!lead) return null;
+    if (lead.ownerId) return lead.ownerId.startsWith('slack:') ? lead.ownerId.slice(6) : null;
+    const rep = reps[next++ % reps.length]!;
+    const now = opts.clock?.now() ?? new Date();
+    await store.transaction((tx) => assignOwner(tx, lead.id, `slack:${rep}`, 'system:round-robin', now));
+    return rep;
+  }
+
+  return {
+    name: 'slack',
+    async deliver(alert, idempotencyKey) {
+      let method = 'conversations.history';
+      try {
+        const earlier = await findPosted(opts.client, opts.channel, idempotencyKey, limit);
+        if (earlier) {
+          log.info({ leadId: alert.leadId, ts: earlier }, 'alert already posted; reusing it');
+          return { externalRef: earlier };
+        }
+        const owner = await roundRobin(alert);
+        method = 'chat.postMessage';
+        const { text, blocks } = renderAlert(alert, owner);
+        const res = await opts.client.chat.postMessage({
+          channel: opts.channel,
+          text,
+          blocks,
+          metadata: alertMetadata(alert, idempotencyKey),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts) throw new Error('chat.postMessage returned no ts');
+        return { externalRef: res.ts };
+      } catch (err) {
+        throw toPlatformError(err, method);
+      }
+    },
+  };
+}

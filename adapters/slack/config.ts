@@ -1,0 +1,81 @@
+/**
+ * Slack adapter configuration: one zod schema, read once by the composition root.
+ * Nothing below this file reads `process.env`.
+ */
+import { z } from 'zod';
+import { LeadbotError } from '../../src/core/errors.ts';
+
+const slackId = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Z0-9]{2,}$/, `must be a Slack ${what} id such as C0123ABCD`);
+
+export const slackConfigSchema = z.object({
+  botToken: z
+    .string()
+    .trim()
+    .regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-'),
+  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information'),
+  /** Socket Mode when set (app-level token, `xapp-`). */
+  appToken: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+    .optional(),
+  /** Where sales alerts go; alerts are disabled when absent. */
+  salesChannel: slackId('channel').optional(),
+  /** Round-robin owners for new SQLs (user ids). Empty: no automatic assignment. */
+  salesReps: z.array(slackId('user')).default([]),
+  /** Web API base, ending with `/` (tests point it at a loopback fake). */
+  apiUrl: z.url().default('https://slack.com/api/'),
+  /** Bot identity; when given, bolt skips its `auth.test` call at start. */
+  botId: z.string().optional(),
+  botUserId: z.string().optional(),
+});
+
+export type SlackAdapterConfig = z.infer<typeof slackConfigSchema>;
+
+const ENV_NAMES: Record<string, string> = {
+  botToken: 'SLACK_BOT_TOKEN',
+  signingSecret: 'SLACK_SIGNING_SECRET',
+  appToken: 'SLACK_APP_TOKEN',
+  salesChannel: 'SLACK_SALES_CHANNEL',
+  salesReps: 'SLACK_SALES_REPS',
+  apiUrl: 'SLACK_API_URL',
+  botId: 'SLACK_BOT_ID',
+  botUserId: 'SLACK_BOT_USER_ID',
+};
+
+const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
+
+/**
+ * Reads the Slack variables. Returns null when `SLACK_BOT_TOKEN` is absent (adapter disabled).
+ * @throws LeadbotError CONFIG_INVALID naming the variable and what to put there.
+ */
+export function parseSlackConfig(env: Record<string, string | undefined>): SlackAdapterConfig | null {
+  const botToken = blank(env.SLACK_BOT_TOKEN);
+  if (botToken === undefined) return null;
+  const apiUrl = blank(env.SLACK_API_URL);
+  const input = {
+    botToken,
+    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    appToken: blank(env.SLACK_APP_TOKEN),
+    salesChannel: blank(env.SLACK_SALES_CHANNEL),
+    salesReps: (env.SLACK_SALES_REPS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    apiUrl: apiUrl === undefined ? undefined : apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+    botId: blank(env.SLACK_BOT_ID),
+    botUserId: blank(env.SLACK_BOT_USER_ID),
+  };
+  const parsed = slackConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const key = String(issue.path[0] ?? 'botToken');
+  const variable = ENV_NAMES[key] ?? key;
+  throw new LeadbotError('CONFIG_INVALID', `${variable} ${issue.message}`, {
+    userMessage: `${variable} is invalid: ${issue.message}. Fix it in the environment (see .env.example) and restart.`,
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The Slack adapter: a bolt `App` on one of two transports — HTTP (Events API, interactivity
+ * and slash commands at `POST /slack/events`, mounted on the app's HTTP server through
+ * {@link HttpRoutes}, signatures verified by bolt's HTTPReceiver) or Socket Mode when
+ * `SLACK_APP_TOKEN` is set. It also builds the sales {@link AlertSink} and handles the
+ * alert buttons.
+ */
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { LeadbotError } from '../../src/core/errors.ts';
+import type { OutboundMessage } from '../../src/core/events.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AdapterDeps } from '../shared/types.ts';
+import { createSlackAlertSink } from './alert-sink.ts';
+import { toBoltLogger } from './bolt-logger.ts';
+import type { SlackAdapterConfig } from './config.ts';
+import { toPlatformError } from './errors.ts';
+import { renderMessages } from './outbound.ts';
+import { registerProspectListeners } from './prospect-listeners.ts';
+import { registerSalesListeners } from './sales-listeners.ts';
+
+export type { SlackAdapterConfig } from './config.ts';
+export { parseSlackConfig, slackConfigSchema } from './config.ts';
+
+/** Where Slack posts events, interactions and slash commands in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapter extends ChatAdapter {
+  readonly platform: 'slack';
+  readonly transport: 'http' | 'socket';
+  /** The bolt app (tests and the composition root may inspect it). */
+  readonly app: App;
+  readonly receiver: Receiver;
+  /** Posts sales alerts to `SLACK_SALES_CHANNEL`; null when no channel is configured. */
+  readonly alertSink: AlertSink | null;
+}
+
+/**
+ * Creates the adapter. In HTTP mode the route is mounted at once (requests before `start`
+ * get 503) so the app's server can start listening in any order.
+ * @throws LeadbotError CONFIG_INVALID in HTTP mode without `deps.http`.
+ */
+export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps): SlackAdapter {
+  const logger = deps.logger.child({ platform: 'slack' });
+  const boltLogger = toBoltLogger(logger);
+  const clock = deps.clock ?? { now: () => new Date() };
+  const socket = config.appToken !== undefined;
+  if (!socket && !deps.http) {
+    throw new LeadbotError('CONFIG_INVALID', 'Slack HTTP mode needs the app HTTP server', {
+      userMessage: 'Set SLACK_APP_TOKEN for Socket Mode, or run Slack through `leadbot start` (HTTP server).',
+    });
+  }
+  const receiver: HTTPReceiver | SocketModeReceiver = socket
+    ? new SocketModeReceiver({ appToken: config.appToken!, logger: boltLogger })
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: SLACK_EVENTS_PATH,
+        logger: boltLogger,
+        // Ack first, then work: Slack wants an answer within 3 s and retries otherwise.
+        processBeforeResponse: false,
+      });
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logger: boltLogger,
+    botId: config.botId,
+    botUserId: config.botUserId,
+    clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 }, timeout: 10_000 },
+  });
+
+  let handler: InboundHandler | null = null;
+  let started = false;
+
+  async function post(channel: string, isDirect: boolean, out: OutboundMessage[]): Promise<void> {
+    for (const payload of renderMessages(out, isDirect)) {
+      try {
+        await app.client.chat.postMessage({ channel, ...payload, unfurl_links: false, unfurl_media: false });
+      } catch (err) {
+        throw toPlatformError(err, 'chat.postMessage');
+      }
+    }
+  }
+
+  registerProspectListeners({
+    app,
+    handler: () => handler,
+    reply: post,
+    botUserId: config.botUserId,
+    logger,
+  });
+  if (deps.store) registerSalesListeners({ app, store: deps.store, clock, logger });
+  app.error(async (err) => {
+    logger.error({ error: err.message, code: err.code }, 'bolt error');
+  });
+
+  if (!socket && deps.http) {
+    const http = receiver as HTTPReceiver;
+    deps.http.route('POST', SLACK_EVENTS_PATH, (req, res) => {
+      if (!started) {
+        res.writeHead(503).end();
+        return;
+      }
+      http.requestListener(req, res);
+    });
+  }
+
+  // Alerts go through their own client: no built-in retries and 429 surfaced at once, so the
+  // outbox dispatcher (which persists the schedule) decides when to try again.
+  const alertSink = config.salesChannel
+    ? createSlackAlertSink({
+        client: new webApi.WebClient(config.botToken, {
+          slackApiUrl: config.apiUrl,
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          timeout: 15_000,
+          logger: boltLogger,
+        }),
+        channel: config.salesChannel,
+        logger,
+        salesReps: config.salesReps,
+        store: deps.store,
+        clock,
+      })
+    : null;
+
+  return {
+    platform: 'slack',
+    transport: socket ? 'socket' : 'http',
+    app,
+    receiver,
+    alertSink,
+    async start(h) {
+      handler = h;
+      if (socket) {
+        try {
+          await app.start();
+        } catch (err) {
+          throw toPlatformError(err, 'apps.connections.open');
+        }
+      }
+      started = true;
+      logger.info({ transport: socket ? 'socket' : 'http' }, 'slack adapter started');
+    },
+    async stop() {
+      started = false;
+      handler = null;
+      if (socket) await app.stop();
+    },
+    async send(target, messages) {
+      await post(target.channelId, target.channelId.startsWith('D'), messages);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Bolt listeners for prospects: DMs, mentions, question buttons, the "continue privately"
+ * button and the slash command. Each one maps the payload with inbound.ts, hands it to the
+ * core, and posts the answer rendered by outbound.ts.
+ */
+import type { App } from '@slack/bolt';
+import type { InboundEvent } from '../../src/core/events.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import { fromBlockAction, fromEventEnvelope, fromSlashCommand } from './inbound.ts';
+import { ACTION, labelsFor, renderAnswered, type SlackBlock } from './outbound.ts';
+
+export interface ProspectWiring {
+  app: App;
+  /** The core's handler, set by `adapter.start`. */
+  handler: () => InboundHandler | null;
+  /** Posts the core's answer to a channel (escaped, Block Kit). */
+  reply: (channel: string, isDirect: boolean, out: Awaited<ReturnType<InboundHandler>>) => Promise<void>;
+  botUserId?: string;
+  logger: Logger;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: raw Slack bodies; inbound.ts validates them.
+type Body = any;
+
+/** Registers every prospect-facing listener on `w.app`. */
+export function registerProspectListeners(w: ProspectWiring): void {
+  const { app, logger } = w;
+
+  async function handle(event: InboundEvent | null, replyChannel?: string): Promise<void> {
+    const handler = w.handler();
+    if (!event || !handler) return;
+    try {
+      const out = await handler(event);
+      await w.reply(replyChannel ?? event.channelId, event.isDirect, out);
+    } catch (err) {
+      // Already acknowledged to Slack; the person sees nothing, the operator sees this.
+      logger.error(
+        { eventId: event.eventId, kind: event.kind, error: err instanceof Error ? err.message : String(err) },
+        'slack event handling failed',
+      );
+    }
+  }
+
+  const botId = (context: { botUserId?: string }) => context.botUserId ?? w.botUserId;
+
+  app.event('message', async ({ body, context }) => {
+    await handle(fromEventEnvelope(body, botId(context)));
+  });
+  app.event('app_mention', async ({ body, context }) => {
+    await handle(fromEventEnvelope(body, botId(context)));
+  });
+
+  // Checkbox toggles of a multiple-choice question: the answer comes with "Done".
+  app.action(ACTION.multi, async ({ ack }) => {
+    await ack();
+  });
+
+  app.action(
+    new RegExp(`^(${ACTION.choicePrefix}\\d+|${ACTION.multiDone})$`),
+    async ({ ack, body, client }) => {
+      await ack();
+      const event = fromBlockAction(body);
+      if (!event) return;
+      const b = body as Body;
+      const blocks: SlackBlock[] | undefined = b.message?.blocks;
+      if (blocks && b.message?.ts) {
+        // Show the answer in place of the buttons, so the question cannot be answered twice.
+        try {
+          await client.chat.update({
+            channel: event.channelId,
+            ts: b.message.ts,
+            text: b.message.text ?? '',
+            blocks: renderAnswered(blocks, labelsFor(blocks, event.values)),
+          });
+        } catch (err) {
+          logger.warn(
+            { error: err instanceof Error ? err.message : String(err) },
+            'could not update the question',
+          );
+        }
+      }
+      await handle(event);
+    },
+  );
+
+  // "Continue in a private message": open a DM and start the flow there.
+  app.action(ACTION.openDm, async ({ ack, body, client }) => {
+    await ack();
+    const b = body as Body;
+    const user: string | undefined = b.user?.id;
+    const actionTs: string | undefined = b.actions?.[0]?.action_ts;
+    if (!user || !actionTs) return;
+    let dm: string | undefined;
+    try {
+      dm = (await client.conversations.open({ users: user })).channel?.id;
+    } catch (err) {
+      logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'conversations.open failed');
+    }
+    if (!dm) return;
+    await handle({
+      kind: 'command',
+      name: 'start',
+      args: [],
+      platform: 'slack',
+      workspaceId: b.team?.id ?? b.user?.team_id ?? '',
+      channelId: dm,
+      userId: user,
+      username: b.user?.username,
+      isDirect: true,
+      eventId: `${actionTs}:${user}`,
+      raw: body,
+    });
+  });
+
+  app.command(/.*/, async ({ ack, body }) => {
+    await ack();
+    await handle(fromSlashCommand(body));
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 for the real `@slack/web-api` client (bolt's `client`).
+ * Point the client at `fake.apiUrl` (`slackApiUrl`). It records every call, keeps channel
+ * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
+ * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
+ * conversations.history, views.open, auth.test.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// biome-ignore lint/suspicious/noExplicitAny: recorded JSON as the client sent it.
+type Json = any;
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, Json>;
+  token: string | undefined;
+}
+
+export interface FakeMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  blocks: Json[];
+  metadata?: Json;
+  user: string;
+}
+
+/** An injected failure: HTTP status (429 with Retry-After seconds, 5xx) or a Slack `error`. */
+export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
+
+export interface FakeSlackApi {
+  apiUrl: string;
+  calls: SlackCall[];
+  /** Channel id → messages, oldest first. */
+  channels: Map<string, FakeMessage[]>;
+  callsTo(method: string): SlackCall[];
+  /** The next `times` calls to `method` fail with `failure` (they are still recorded). */
+  failNext(method: string, failure: Failure, times?: number): void;
+  /** Resolves when `predicate` holds (checked on every call), rejects after `timeoutMs`. */
+  waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const JSON_FIELDS = ['blocks', 'metadata', 'view', 'attachments'];
+
+async function readArgs(req: IncomingMessage): Promise<Record<string, Json>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  let args: Record<string, Json>;
+  if ((req.headers['content-type'] ?? '').includes('application/json')) {
+    args = raw ? JSON.parse(raw) : {};
+  } else {
+    args = Object.fromEntries(new URLSearchParams(raw));
+  }
+  for (const f of JSON_FIELDS) if (typeof args[f] === 'string') args[f] = JSON.parse(args[f]);
+  return args;
+}
+
+/** Starts the fake on an ephemeral port. `botUserId` is the author of the bot's messages. */
+export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Promise<FakeSlackApi> {
+  const botUser = opts.botUserId ?? 'UBOT';
+  const calls: SlackCall[] = [];
+  const channels = new Map<string, FakeMessage[]>();
+  const failures = new Map<string, { failure: Failure; times: number }>();
+  const waiters = new Set<() => void>();
+  let seq = 0;
+  const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+  const history = (c: string) => {
+    let list = channels.get(c);
+    if (!list) {
+      list = [];
+      channels.set(c, list);
+    }
+    return list;
+  };
+
+  function answer(method: string, a: Record<string, Json>): Json {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, user_id: botUser, bot_id: 'BBOT', team_id: 'T1' };
+      case 'chat.postMessage': {
+        if (!a.channel) return { ok: false, error: 'channel_not_found' };
+        const msg: FakeMessage = {
+          ts: nextTs(),
+          channel: a.channel,
+          text: a.text ?? '',
+          blocks: a.blocks ?? [],
+          metadata: a.metadata,
+          user: botUser,
+        };
+        history(a.channel).push(msg);
+        return { ok: true, channel: a.channel, ts: msg.ts, message: { ...msg, type: 'message' } };
+      }
+      case 'chat.update': {
+        const msg = history(a.channel).find((m) => m.ts === a.ts);
+        if (!msg) return { ok: false, error: 'message_not_found' };
+        msg.text = a.text ?? msg.text;
+        if (a.blocks) msg.blocks = a.blocks;
+        return { ok: true, channel: a.channel, ts: a.ts, text: msg.text };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: nextTs() };
+      case 'conversations.open': {
+        const users = String(a.users ?? '');
+        return { ok: true, channel: { id: `D${users.split(',')[0]}` } };
+      }
+      case 'conversations.history': {
+        const inclusive = a.inclusive === 'true' || a.inclusive === true;
+        const all = [...history(a.channel)]
+          .filter((m) => !a.latest || (inclusive ? m.ts <= a.latest : m.ts < a.latest))
+          .reverse(); // newest first, as Slack does
+        const start = a.cursor ? Number(a.cursor) : 0;
+        const limit = Number(a.limit ?? 100);
+        const page = all.slice(start, start + limit).map((m) => {
+          const withMeta = a.include_all_metadata === 'true' || a.include_all_metadata === true;
+          const { metadata, ...rest } = m;
+          return { type: 'message', ...rest, ...(withMeta && metadata ? { metadata } : {}) };
+        });
+        const more = start + limit < all.length;
+        return {
+          ok: true,
+          messages: page,
+          has_more: more,
+          response_metadata: { next_cursor: more ? String(start + limit) : '' },
+        };
+      }
+      case 'views.open':
+        return { ok: true, view: { id: `V${++seq}`, ...a.view } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args = await readArgs(req);
+    calls.push({ method, args, token: req.headers.authorization?.replace(/^Bearer /, '') });
+    res.on('finish', () => {
+      for (const w of [...waiters]) w();
+    });
+    const f = failures.get(method);
+    if (f && f.times > 0) {
+      f.times--;
+      const failure = f.failure;
+      if ('status' in failure) {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (failure.status === 429) headers['retry-after'] = String(failure.retryAfter);
+        res.writeHead(failure.status, headers).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      } else {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: failure.error }));
+      }
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    calls,
+    channels,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    failNext(method, failure, times = 1) {
+      failures.set(method, { failure, times });
+    },
+    waitFor(predicate, timeoutMs = 5000) {
+      if (predicate(calls)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(calls)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          // Let the client finish reading the answer before the test looks at the effects.
+          setImmediate(resolve);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`fake Slack: condition not met; calls: ${calls.map((c) => c.method).join(', ')}`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
