@@ -1,0 +1,156 @@
+/**
+ * Transcripts: scripted conversations with an expected outcome, run through the real
+ * engine. `leadbot flows test` and the test suite use the same runner; adapters reuse the
+ * files to drive their end-to-end tests.
+ *
+ * ```yaml
+ * flow: default
+ * steps:
+ *   - command: start
+ *     args: [campaign]
+ *   - say: Acme
+ *   - choose: [approved]
+ * expect: { stage: SQL, score: 120, finalStep: null, alerts: 1 }
+ * ```
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { createEngine } from '../core/engine.ts';
+import { LeadbotError } from '../core/errors.ts';
+import type { InboundEvent, OutboundMessage } from '../core/events.ts';
+import type { FlowCatalog } from '../core/flow/catalog.ts';
+import type { Clock, LeadStore, Logger } from '../core/ports.ts';
+import { STAGES } from '../core/ports.ts';
+
+const stepSchema = z.union([
+  z.strictObject({ say: z.string() }),
+  z.strictObject({ choose: z.array(z.string()).min(1) }),
+  z.strictObject({ command: z.string().min(1), args: z.array(z.string()).default([]) }),
+]);
+export type TranscriptStep = z.infer<typeof stepSchema>;
+
+export const transcriptSchema = z.strictObject({
+  flow: z.string().default('default'),
+  description: z.string().optional(),
+  steps: z.array(stepSchema).min(1),
+  expect: z.strictObject({
+    stage: z.enum(STAGES as [string, ...string[]]).optional(),
+    score: z.number().int().optional(),
+    /** The step the conversation waits on at the end; null when it ended. */
+    finalStep: z.string().nullable().optional(),
+    /** Number of sales alerts in the outbox. */
+    alerts: z.number().int().min(0).optional(),
+  }),
+});
+export type Transcript = z.infer<typeof transcriptSchema>;
+
+/**
+ * Reads a transcript file (YAML or JSON).
+ * @throws LeadbotError BAD_INPUT with the path inside the file.
+ */
+export async function loadTranscript(path: string): Promise<Transcript> {
+  let data: unknown;
+  try {
+    data = parseYaml(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new LeadbotError(
+      'BAD_INPUT',
+      `${path}: cannot read transcript: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+  const parsed = transcriptSchema.safeParse(data);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new LeadbotError('BAD_INPUT', `${path}: invalid transcript\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export interface TranscriptResult {
+  passed: boolean;
+  /** One line per unmet expectation. */
+  failures: string[];
+  stage: string | null;
+  score: number | null;
+  finalStep: string | null;
+  alerts: number;
+  /** Every message the bot sent, in order. */
+  replies: OutboundMessage[];
+}
+
+/** Turns one transcript step into an inbound event from the transcript's person. */
+export function transcriptEvent(
+  step: TranscriptStep,
+  origin: Omit<InboundEvent, 'kind'>,
+  lastStepId: string | undefined,
+): InboundEvent {
+  if ('say' in step) return { ...origin, kind: 'message', text: step.say };
+  if ('choose' in step) {
+    return { ...origin, kind: 'choice', values: step.choose, ...(lastStepId ? { stepId: lastStepId } : {}) };
+  }
+  return { ...origin, kind: 'command', name: step.command, args: step.args };
+}
+
+/**
+ * Plays a transcript against a fresh engine over `store` and checks its expectations.
+ * The person is `console:transcript-<n>` so several transcripts can share one store.
+ */
+export async function runTranscript(
+  transcript: Transcript,
+  deps: { store: LeadStore; flows: FlowCatalog; clock: Clock; logger: Logger; userId?: string },
+): Promise<TranscriptResult> {
+  if (!deps.flows.get(transcript.flow)) {
+    throw new LeadbotError('BAD_INPUT', `transcript names unknown flow "${transcript.flow}"`);
+  }
+  const engine = createEngine({ ...deps, options: { defaultFlowId: transcript.flow } });
+  const userId =
+    deps.userId ?? `transcript-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const replies: OutboundMessage[] = [];
+  let lastStepId: string | undefined;
+  let n = 0;
+  for (const step of transcript.steps) {
+    n += 1;
+    const origin = {
+      platform: 'console' as const,
+      workspaceId: '',
+      channelId: `console-${userId}`,
+      userId,
+      isDirect: true,
+      eventId: `${userId}-${n}`,
+    };
+    const out = await engine.handle(transcriptEvent(step, origin, lastStepId));
+    replies.push(...out);
+    for (const m of out) if (m.kind === 'question' && m.stepId) lastStepId = m.stepId;
+  }
+  const identity = await deps.store.findIdentity({ platform: 'console', workspaceId: '', userId });
+  const lead = identity ? await deps.store.getLead(identity.leadId) : null;
+  const conversations = lead ? await deps.store.listConversations(lead.id) : [];
+  const latest = conversations.reduce<(typeof conversations)[number] | null>(
+    (a, c) => (a === null || c.startedAt >= a.startedAt ? c : a),
+    null,
+  );
+  const alerts = lead
+    ? (await deps.store.outbox.list({ kind: 'sales_alert' })).filter((o) => o.leadId === lead.id).length
+    : 0;
+  const result: TranscriptResult = {
+    passed: true,
+    failures: [],
+    stage: lead?.stage ?? null,
+    score: lead?.score ?? null,
+    finalStep: latest?.currentStep ?? null,
+    alerts,
+    replies,
+  };
+  const { expect } = transcript;
+  const check = (name: string, want: unknown, got: unknown) => {
+    if (want !== undefined && want !== got)
+      result.failures.push(`${name}: expected ${String(want)}, got ${String(got)}`);
+  };
+  check('stage', expect.stage, result.stage);
+  check('score', expect.score, result.score);
+  check('finalStep', expect.finalStep, result.finalStep);
+  check('alerts', expect.alerts, result.alerts);
+  result.passed = result.failures.length === 0;
+  return result;
+}
