@@ -203,13 +203,13 @@ function quote(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
 
-/** The known name at edit distance ≤ 3 (ignoring the prefix), to suggest a fix for a typo. */
+/** The known name a typo most likely meant (ignoring the prefix), if one is close enough. */
 function closest(name: string, known: readonly string[]): string | undefined {
   const bare = name.replace(RESERVED_PREFIX, '');
   let best: { name: string; d: number } | undefined;
   for (const k of known) {
     const d = distance(bare, k);
-    if (d <= 3 && (!best || d < best.d)) best = { name: k, d };
+    if (d <= Math.max(1, Math.floor(k.length / 4)) && (!best || d < best.d)) best = { name: k, d };
   }
   return best?.name;
 }

@@ -10,17 +10,22 @@ export const EXIT_USAGE = 2;
 /** Exit code of an unexpected failure (a bug, or something leadbot did not foresee). */
 export const EXIT_UNEXPECTED = 1;
 
-/** Error codes that describe the operator's environment or input, not a bug. */
-export const EXPECTED_CODES: readonly ErrorCode[] = [
-  'CONFIG_INVALID',
-  'STORE_UNAVAILABLE',
-  'MIGRATION_FAILED',
-  'FLOW_INVALID',
-  'BAD_INPUT',
-  'NOT_FOUND',
+/**
+ * Error codes that describe the operator's environment or input, not a bug, with the fix to
+ * print when the error's own message does not name one.
+ */
+const GENERIC_FIX: Partial<Record<ErrorCode, string>> = {
+  CONFIG_INVALID: 'check the variable against README.md#configuration',
+  STORE_UNAVAILABLE: 'check DATABASE_URL and that the database is reachable and writable',
+  MIGRATION_FAILED: 'fix the cause above, then run leadbot migrate again',
+  FLOW_INVALID: 'fix the flow file; leadbot flows validate <file> lists every problem',
+  BAD_INPUT: 'see leadbot --help',
+  NOT_FOUND: 'check the id (leadbot leads list shows them)',
   // A platform refusing the token or the webhook URL at start: the fix is in the config.
-  'PLATFORM_ERROR',
-];
+  PLATFORM_ERROR: 'check the platform token and URLs in the configuration',
+};
+
+export const EXPECTED_CODES = Object.keys(GENERIC_FIX) as ErrorCode[];
 
 interface Sink {
   write(text: string): unknown;
@@ -32,7 +37,8 @@ interface Sink {
  */
 export function reportFailure(err: unknown, stderr: Sink, log?: (err: unknown) => void): number {
   if (isLeadbotError(err) && EXPECTED_CODES.includes(err.code)) {
-    stderr.write(`leadbot: ${oneLine(err.userMessage)}\n`);
+    const text = oneLine(err.userMessage);
+    stderr.write(`leadbot: ${text.includes(' — ') ? text : `${text} — ${GENERIC_FIX[err.code]}`}\n`);
     return EXIT_USAGE;
   }
   log?.(err);

@@ -1,0 +1,48 @@
+/**
+ * The `leadbot` command line (entry point of `bin/leadbot.js`). Each command lives in
+ * `src/app/commands/<name>.ts` and exports `register(program, ctx)`; add a command with one
+ * import and one line in {@link buildProgram}.
+ */
+import { Command, CommanderError } from 'commander';
+import { type CliContext, createCliContext } from './cli-context.ts';
+import { register as registerMigrate } from './commands/migrate.ts';
+import { register as registerStart } from './commands/start.ts';
+import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
+
+/** Builds the program with every command registered. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('leadbot')
+    .description('Turns Slack, Discord and Telegram conversations into qualified sales leads.')
+    .exitOverride()
+    // Usage mistakes follow the one-line rule too: what is wrong — how to find the fix.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`${text.trim().replace(/^error: /, 'leadbot: ')} — run leadbot --help for usage\n`),
+    });
+  registerStart(program, ctx);
+  registerMigrate(program, ctx);
+  // Commands of the qualification core (chat, flows, leads) register here.
+  return program;
+}
+
+/** Runs the CLI and resolves with the exit code; never throws. */
+export async function main(argv: string[], ctx: CliContext = createCliContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; a usage mistake was already printed by commander.
+      return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    return reportFailure(err, process.stderr, (e) =>
+      ctx.loggerIfCreated?.fatal({ err: e }, 'leadbot stopped on an unexpected error'),
+    );
+  }
+}
+
+const code = await main(process.argv);
+process.exitCode = code;
+// Everything was closed by now; a handle a library forgot must not keep the process alive.
+setTimeout(() => process.exit(code), 3000).unref();

@@ -1,0 +1,169 @@
+/**
+ * `leadbot start`: the long-running bot. Migrates the database (unless `--no-migrate`), opens
+ * the store, loads the flows, serves HTTP (webhooks + `/healthz`), starts every configured
+ * chat adapter, then idles until SIGINT/SIGTERM and shuts down in reverse order.
+ */
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type pino from 'pino';
+import { createEngine } from '../../core/engine.ts';
+import type { ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
+import { enabledAdapters } from '../adapters.ts';
+import type { CliContext } from '../cli-context.ts';
+import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
+import { loadFlowCatalog } from '../flow-files.ts';
+import { createHttpServer } from '../http-server.ts';
+
+const systemClock: Clock = { now: () => new Date() };
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('start')
+    .description('run the bot: migrate, serve webhooks and /healthz, connect the configured chat platforms')
+    .option('--no-migrate', 'do not apply pending database migrations first')
+    .action(async (opts: { migrate: boolean }) => {
+      const running = await startBot(ctx.config(), ctx.logger(), { migrate: opts.migrate });
+      await waitForSignal(ctx.logger());
+      await running.stop();
+    });
+}
+
+export interface RunningBot {
+  /** Where HTTP listens (the real port when PORT=0). */
+  http: { host: string; port: number };
+  adapters: string[];
+  /** Stops adapters, then the HTTP server, then the store. Safe to call once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings everything up. On a failure half-way, what was already started is stopped again
+ * before the error propagates, so the process can exit cleanly.
+ */
+export async function startBot(
+  config: AppConfig,
+  logger: pino.Logger,
+  opts: { migrate: boolean },
+): Promise<RunningBot> {
+  const cleanups: { what: string; run: () => Promise<void> }[] = [];
+  const stop = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c.run();
+      } catch (err) {
+        logger.error({ err }, `stopping ${c.what} failed`);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    // Flows first: a broken flow file should stop us before the database is touched.
+    if (!statSync(config.flowsDir, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new ConfigError(
+        'FLOWS_DIR',
+        `is not a folder (working directory ${process.cwd()})`,
+        'point it at the folder holding the flow files, e.g. the flows/ folder of leadbot',
+        config.flowsDir,
+      );
+    }
+    const flows = await loadFlowCatalog(config.flowsDir);
+    if (!flows.get(config.defaultFlow)) {
+      throw new ConfigError(
+        'DEFAULT_FLOW',
+        `names no flow in ${config.flowsDir}`,
+        'set it to the id of one of the flow files there',
+        config.defaultFlow,
+      );
+    }
+    const database = maskUrlPassword(config.databaseUrl);
+    if (opts.migrate) {
+      const { migrateDatabase } = await import('../../store/migrate.ts');
+      const { applied } = await migrateDatabase(config.databaseUrl, { logger });
+      logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
+    }
+    const { openStore } = await import('../../store/open-store.ts');
+    const store: LeadStore = await openStore(config.databaseUrl, { logger });
+    cleanups.push({ what: 'store', run: () => store.close() });
+
+    const started: ChatAdapter[] = [];
+    const http = createHttpServer({
+      logger,
+      health: async () => {
+        await store.ping();
+        return { ok: true, adapters: started.map((a) => a.platform) };
+      },
+    });
+    const address = await http.listen(config.port, config.host);
+    cleanups.push({ what: 'HTTP server', run: () => http.close() });
+
+    const engine = createEngine({
+      store,
+      flows,
+      clock: systemClock,
+      logger,
+      options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
+    });
+    // Abandoning idle conversations is a cheap query; a few times per idle period is plenty.
+    const sweepMs = Math.min(config.conversationIdleMinutes, 5) * 60_000;
+    const sweeper = setInterval(() => {
+      engine.sweepIdle().then(
+        (n) => n > 0 && logger.info({ abandoned: n }, 'idle conversations marked abandoned'),
+        (err: unknown) => logger.error({ err }, 'sweeping idle conversations failed'),
+      );
+    }, sweepMs);
+    sweeper.unref();
+    cleanups.push({ what: 'idle sweeper', run: async () => clearInterval(sweeper) });
+
+    for (const { entry, config: adapterConfig } of enabledAdapters(config)) {
+      const adapter = entry.create(adapterConfig, {
+        logger: logger.child({ adapter: entry.name }),
+        http,
+        store,
+        clock: systemClock,
+      });
+      cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
+      await adapter.start(engine.handle);
+      started.push(adapter);
+    }
+
+    const names = started.map((a) => a.platform);
+    if (names.length === 0) {
+      logger.warn(
+        'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or DISCORD_BOT_TOKEN to connect one (README.md#configuration)',
+      );
+    }
+    logger.info(
+      {
+        flows: config.flowsDir,
+        defaultFlow: config.defaultFlow,
+        http: `http://${address.host}:${address.port}`,
+        healthz: '/healthz',
+        database,
+        adapters: names,
+      },
+      'leadbot ready',
+    );
+    return { http: address, adapters: names, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one during shutdown exits at once. */
+function waitForSignal(logger: pino.Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down');
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+      const force = () => {
+        logger.warn('second signal: exiting without a clean shutdown');
+        process.exit(130);
+      };
+      process.once('SIGINT', force).once('SIGTERM', force);
+      resolve();
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  });
+}
