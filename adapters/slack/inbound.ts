@@ -62,8 +62,10 @@ function textEvent(
   const text = decodeSlackText(slackText).trim();
   const [first = '', ...rest] = text.split(/\s+/);
   const word = first.replace(/^\//, '').toLowerCase();
-  if ((COMMANDS as readonly string[]).includes(word) && rest.length === 0) {
-    return { ...origin, kind: 'command', name: word, args: [] };
+  // `start <campaign>` may carry an argument; `stop`/`restart` only alone, so an answer that
+  // merely begins with the word stays an answer.
+  if ((COMMANDS as readonly string[]).includes(word) && (rest.length === 0 || (word === 'start' && rest.length === 1))) {
+    return { ...origin, kind: 'command', name: word, args: rest };
   }
   return { ...origin, kind: 'message', text, mentionsBot: mentionsBot || undefined };
 }

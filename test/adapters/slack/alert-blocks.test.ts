@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { alertMetadata, renderAlert, renderAlertOutcome } from '../../../adapters/slack/alert-blocks.ts';
+import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
+
+describe('renderAlert', () => {
+  it('shows who, where, answers, breakdown and the two buttons, with no live mention or markup', () => {
+    const { text, blocks } = renderAlert(hostileAlert);
+    const json = JSON.stringify({ text, blocks });
+    expect(json).not.toMatch(/<!(channel|here|everyone)>|<@U0BOSS>|<https?:/);
+    expect(json).toContain('&lt;!channel&gt;');
+    expect(json).toContain('+15 Actively evaluating');
+    expect(json).toContain('-5 Late');
+    expect(json).toContain('conv-1');
+    const actions = blocks.find((b) => b.type === 'actions');
+    expect(
+      actions?.elements.map((e: { action_id: string; value: string }) => [e.action_id, e.value]),
+    ).toEqual([
+      ['lb_alert_claim', 'lead-1'],
+      ['lb_alert_nofit', 'lead-1'],
+    ]);
+  });
+
+  it('mentions only the round-robin owner taken from config', () => {
+    expect(JSON.stringify(renderAlert(hostileAlert, 'U0ANN').blocks)).toContain('Assigned to <@U0ANN>');
+  });
+
+  it('carries the idempotency key as leadbot_alert metadata', () => {
+    expect(alertMetadata(hostileAlert, 'sales_alert:sc1')).toEqual({
+      event_type: 'leadbot_alert',
+      event_payload: { idempotency_key: 'sales_alert:sc1', lead_id: 'lead-1' },
+    });
+  });
+
+  it('replaces buttons and the assignment line by the outcome, escaping the reason', () => {
+    const blocks = renderAlert(hostileAlert, 'U0ANN').blocks;
+    const after = renderAlertOutcome(blocks, { userId: 'U0REP', claimed: false, note: '<!channel> spam' });
+    const json = JSON.stringify(after);
+    expect(after.some((b) => b.type === 'actions')).toBe(false);
+    expect(json).not.toContain('Assigned to');
+    expect(json).toContain('Not a fit, per <@U0REP>: &lt;!channel&gt; spam');
+  });
+});
