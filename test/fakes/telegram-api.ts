@@ -44,6 +44,11 @@ export interface FakeTelegramApi {
   webhook: { url: string; secret?: string } | null;
   /** Queues an update for getUpdates; assigns the next update_id unless one is given. */
   push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update;
+  /**
+   * Serves an already confirmed update again on the next getUpdates, whatever the offset: what
+   * a bot sees when Telegram never got its confirmation (crash, lost response) and resends.
+   */
+  redeliver(update: Update): void;
   /** The next `times` calls of `method` fail with `failure`. */
   failNext(method: string, failure: ApiFailure, times?: number): void;
   /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
@@ -76,6 +81,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   const calls: ApiCall[] = [];
   const messages: SentMessage[] = [];
   const queue: Update[] = [];
+  const forced: Update[] = [];
   const failures = new Map<string, ApiFailure[]>();
   const events = new EventEmitter();
   events.setMaxListeners(100);
@@ -171,7 +177,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     }
     while (queue.length > 0 && queue[0]!.update_id < offset) queue.shift();
     const flush = () => {
-      const ready = queue.filter((u) => u.update_id >= offset);
+      const ready = [...forced.splice(0), ...queue.filter((u) => u.update_id >= offset)];
       if (ready.length === 0) return false;
       reply(res, 200, { ok: true, result: ready });
       return true;
@@ -220,6 +226,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
       queue.push(update);
       for (const wake of [...waiting]) wake();
       return update;
+    },
+    redeliver(update) {
+      forced.push(update);
+      for (const wake of [...waiting]) wake();
     },
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];

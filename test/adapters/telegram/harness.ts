@@ -1,0 +1,170 @@
+/**
+ * Runs the real Telegram adapter (real grammY) against the fake Bot API, in polling or webhook
+ * mode, and plays a person: typed text, commands, button presses built from what the bot
+ * actually sent. `deliver` resolves once the adapter finished with the update.
+ */
+import type { CallbackQuery, Chat, Message, MessageEntity, Update, User } from 'grammy/types';
+import { createTelegramAdapter, type TelegramAdapter } from '../../../adapters/telegram/index.ts';
+import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
+import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
+import { type FakeTelegramApi, type SentMessage, startFakeTelegramApi } from '../../fakes/telegram-api.ts';
+
+export const SECRET = 'webhook_secret-123';
+
+export interface Harness {
+  api: FakeTelegramApi;
+  adapter: TelegramAdapter;
+  mode: 'polling' | 'webhook';
+  /** Delivers an update the way the mode does; resolves once processed (webhook: HTTP status). */
+  deliver(update: Update): Promise<number>;
+  /** Delivers an update a second time (polling: resent although confirmed); resolves once processed. */
+  redeliver(update: Update): Promise<number>;
+  /** Builds updates with increasing ids. */
+  nextUpdateId(): number;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  mode: 'polling' | 'webhook',
+  handler: InboundHandler,
+  logger: Logger,
+): Promise<Harness> {
+  const api = await startFakeTelegramApi();
+  let http: HttpServer | undefined;
+  let webhookUrl: string | undefined;
+  if (mode === 'webhook') {
+    http = createHttpServer({ logger });
+    const { port } = await http.listen(0, '127.0.0.1');
+    webhookUrl = `http://127.0.0.1:${port}/telegram/webhook`;
+  }
+  const adapter = createTelegramAdapter(
+    mode === 'webhook'
+      ? { token: api.token, apiRoot: api.apiRoot, mode, webhookUrl: webhookUrl!, webhookSecret: SECRET }
+      : { token: api.token, apiRoot: api.apiRoot, mode },
+    http ? { logger, http } : { logger },
+  );
+  await adapter.start(handler);
+  let updateId = 1;
+  return {
+    api,
+    adapter,
+    mode,
+    nextUpdateId: () => updateId++,
+    async deliver(update) {
+      if (mode === 'webhook') return api.deliver(update);
+      api.push(update);
+      await api.processed(update.update_id);
+      return 200;
+    },
+    async redeliver(update) {
+      if (mode === 'webhook') return api.deliver(update);
+      const before = api.calls.filter((c) => c.method === 'getUpdates').length;
+      api.redeliver(update);
+      // Processed once grammY asks for more after receiving it.
+      await api.waitForCall(
+        (c) =>
+          c.method === 'getUpdates' && api.calls.filter((x) => x.method === 'getUpdates').length > before,
+      );
+      return 200;
+    },
+    async close() {
+      await adapter.stop();
+      await http?.close();
+      await api.close();
+    },
+  };
+}
+
+/** A person chatting with the bot in private. */
+export function person(h: Harness, user: Partial<User> & { id: number } = { id: 7001 }) {
+  const from: User = { is_bot: false, first_name: 'Ada', username: 'ada_l', ...user };
+  const chat: Chat.PrivateChat = { id: from.id, type: 'private', first_name: from.first_name };
+  let messageId = 1;
+  const message = (
+    text: string,
+    entities?: MessageEntity[],
+    c: Chat = chat,
+  ): NonNullable<Update['message']> =>
+    ({
+      message_id: messageId++,
+      from,
+      chat: c,
+      date: 1764300000,
+      text,
+      ...(entities ? { entities } : {}),
+    }) as NonNullable<Update['message']>;
+
+  return {
+    from,
+    chat,
+    /** The newest message the bot sent to this person. */
+    last(): SentMessage {
+      const sent = h.api.sent(chat.id);
+      const m = sent[sent.length - 1];
+      if (!m) throw new Error('the bot sent nothing');
+      return m;
+    },
+    textUpdate(text: string): Update {
+      return { update_id: h.nextUpdateId(), message: message(text) };
+    },
+    say(text: string) {
+      return h.deliver(this.textUpdate(text));
+    },
+    command(text: string) {
+      const length = text.split(' ')[0]!.length;
+      return h.deliver({
+        update_id: h.nextUpdateId(),
+        message: message(text, [{ type: 'bot_command', offset: 0, length }]),
+      });
+    },
+    /** Builds the press of the button whose label or callback value matches, on the newest keyboard. */
+    pressUpdate(choice: string): Update {
+      const withKeyboard = [...h.api.sent(chat.id)].reverse().find((m) => m.reply_markup);
+      if (!withKeyboard?.reply_markup) throw new Error('no keyboard to press');
+      const button = withKeyboard.reply_markup.inline_keyboard
+        .flat()
+        .find(
+          (b) =>
+            'callback_data' in b &&
+            (b.text === choice || b.text === `✓ ${choice}` || b.callback_data.endsWith(`|${choice}`)),
+        );
+      if (!button || !('callback_data' in button))
+        throw new Error(`no button "${choice}" in ${withKeyboard.text}`);
+      const q: CallbackQuery = {
+        id: `cb-${h.nextUpdateId()}`,
+        from,
+        chat_instance: 'ci-1',
+        data: button.callback_data,
+        message: {
+          message_id: withKeyboard.message_id,
+          date: 1764300000,
+          chat,
+          from: h.api.botInfo,
+          text: withKeyboard.text,
+          reply_markup: withKeyboard.reply_markup,
+        } as Message,
+      };
+      return { update_id: h.nextUpdateId(), callback_query: q };
+    },
+    press(choice: string) {
+      return h.deliver(this.pressUpdate(choice));
+    },
+  };
+}
+
+/** A group member addressing the bot with a mention. */
+export function groupMention(h: Harness, text: string, chatId = -1001234567890): Update {
+  const handle = `@${h.api.botInfo.username}`;
+  const full = `${handle} ${text}`;
+  return {
+    update_id: h.nextUpdateId(),
+    message: {
+      message_id: 500 + h.nextUpdateId(),
+      from: { id: 8002, is_bot: false, first_name: 'Grace', username: 'grace_h' },
+      chat: { id: chatId, type: 'supergroup', title: 'Growth Hackers' },
+      date: 1764300000,
+      text: full,
+      entities: [{ type: 'mention', offset: 0, length: handle.length }],
+    } as NonNullable<Update['message']>,
+  };
+}
