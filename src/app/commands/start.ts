@@ -130,7 +130,7 @@ export async function startBot(
     const names = started.map((a) => a.platform);
     if (names.length === 0) {
       logger.warn(
-        'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or DISCORD_BOT_TOKEN to connect one (README.md#configuration)',
+        'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or DISCORD_TOKEN + DISCORD_APPLICATION_ID to connect one (README.md#configuration)',
       );
     }
     logger.info(
