@@ -5,6 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { type CliContext, createCliContext } from './cli-context.ts';
+import { register as registerChat } from './commands/chat.ts';
+import { register as registerFlows } from './commands/flows.ts';
+import { register as registerLeads } from './commands/leads.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
 import { register as registerStart } from './commands/start.ts';
 import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
@@ -21,7 +24,10 @@ export function buildProgram(ctx: CliContext): Command {
     });
   registerStart(program, ctx);
   registerMigrate(program, ctx);
-  // Commands of the qualification core (chat, flows, leads) register here.
+  // Commands of the qualification core.
+  registerChat(program, ctx);
+  registerFlows(program, ctx);
+  registerLeads(program, ctx);
   return program;
 }
 
@@ -30,7 +36,8 @@ export async function main(argv: string[], ctx: CliContext = createCliContext())
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may report a failure without throwing (e.g. `flows test` with a failing transcript).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; a usage mistake was already printed by commander.
