@@ -47,6 +47,9 @@ export const telegramConfigSchema = z
     }
   });
 
+/** Every variable the Telegram section reads (others with the `TELEGRAM_` prefix are typos). */
+export const TELEGRAM_VARIABLES = Object.keys(telegramConfigSchema.shape) as readonly string[];
+
 export interface TelegramAdapterConfig {
   token: string;
   /** Bot API base without trailing slash; grammY's default when absent. */

@@ -23,7 +23,7 @@ import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
 import { RecentIds, SerialQueue } from './sequencing.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
-export { parseTelegramConfig, telegramConfigSchema } from './config.ts';
+export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
 
 /** Where the app's HTTP server serves Telegram's webhook calls. */
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';

@@ -4,6 +4,11 @@
  * value fails at start with one clear line) and its factory.
  */
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
+import {
+  createTelegramAdapter,
+  parseTelegramConfig,
+  TELEGRAM_VARIABLES,
+} from '../../adapters/telegram/index.ts';
 import type { ChatAdapter } from '../core/ports.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 
@@ -33,7 +38,15 @@ export function defineAdapter<C>(entry: {
 
 /** One line per platform, e.g. `defineAdapter({ name: 'telegram', parse: parseTelegramConfig, create: createTelegramAdapter })`. */
 // biome-ignore lint/suspicious/noExplicitAny: entries differ in their config type; each is checked by defineAdapter.
-export const ADAPTERS: AdapterEntry<any>[] = [];
+export const ADAPTERS: AdapterEntry<any>[] = [
+  defineAdapter({
+    name: 'telegram',
+    parse: parseTelegramConfig,
+    create: createTelegramAdapter,
+    prefix: 'TELEGRAM_',
+    variables: TELEGRAM_VARIABLES,
+  }),
+];
 
 /** The config sections of every registered adapter, for `loadConfig`. */
 export function adapterSections(registry: readonly AdapterEntry[] = ADAPTERS): ConfigSection[] {
