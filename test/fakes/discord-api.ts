@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
+// biome-ignore lint/suspicious/noExplicitAny: Discord payloads are loose JSON; the fake reads what it needs.
 type Json = Record<string, any>;
 const fixture = (name: string): Json =>
   JSON.parse(readFileSync(new URL(`../fixtures/discord/${name}.json`, import.meta.url), 'utf8'));
@@ -444,28 +445,29 @@ export class FakeDiscord extends EventEmitter {
   }
 
   private route(method: string, path: string, body: Json | null): [number, unknown] | null {
-    let m: RegExpMatchArray | null;
     if (method === 'GET' && path === '/gateway/bot') {
       const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
       return [200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: limit }];
     }
-    if ((m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/))) {
-      const scope = m[2] ?? 'global';
+    const m1 = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+    if (m1) {
+      const scope = m1[2] ?? 'global';
       if (method === 'GET') return [200, this.commands.get(scope) ?? []];
       if (method === 'PUT') {
         const saved = (body as unknown as Json[]).map((c) => ({
           ...c,
           id: this.id(),
-          application_id: m![1],
+          application_id: m1[1],
           version: this.id(),
         }));
         this.commands.set(scope, saved);
         return [200, saved];
       }
     }
-    if (method === 'POST' && (m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
-      const it = this.interactions.get(m[2]!);
-      if (!it || it.id !== m[1]) return [404, { code: 10062, message: 'Unknown interaction' }];
+    const m2 = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
+    if (method === 'POST' && m2) {
+      const it = this.interactions.get(m2[2]!);
+      if (!it || it.id !== m2[1]) return [404, { code: 10062, message: 'Unknown interaction' }];
       if (it.acked) return [400, { code: 40060, message: 'Interaction has already been acknowledged.' }];
       it.acked = true;
       const data = (body?.data ?? {}) as Json;
@@ -480,8 +482,9 @@ export class FakeDiscord extends EventEmitter {
       }
       return [204, undefined];
     }
-    if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/@original)?$/))) {
-      const it = this.interactions.get(m[2]!);
+    const m3 = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/@original)?$/);
+    if (m3) {
+      const it = this.interactions.get(m3[2]!);
       if (!it?.acked) return [404, { code: 10015, message: 'Unknown Webhook' }];
       if (method === 'POST' && !path.endsWith('@original')) {
         const ephemeral = ((body?.flags ?? 0) & EPHEMERAL) !== 0;
@@ -516,10 +519,11 @@ export class FakeDiscord extends EventEmitter {
         },
       ];
     }
-    if ((m = path.match(/^\/channels\/(\d+)(\/messages)?$/))) {
-      const channelId = m[1]!;
+    const m4 = path.match(/^\/channels\/(\d+)(\/messages)?$/);
+    if (m4) {
+      const channelId = m4[1]!;
       const dmUser = [...this.dmChannels].find(([, c]) => c === channelId)?.[0];
-      if (method === 'GET' && !m[2]) {
+      if (method === 'GET' && !m4[2]) {
         if (channelId === IDS.channel)
           return [200, { id: channelId, type: 0, guild_id: IDS.guild, name: 'general' }];
         if (dmUser)
@@ -535,7 +539,7 @@ export class FakeDiscord extends EventEmitter {
           ];
         return [404, { code: 10003, message: 'Unknown Channel' }];
       }
-      if (method === 'POST' && m[2]) {
+      if (method === 'POST' && m4[2]) {
         if (dmUser && this.dmsClosed.has(dmUser))
           return [403, { code: 50007, message: 'Cannot send messages to this user' }];
         const msg = this.createMessage(channelId, body ?? {});
