@@ -1,0 +1,71 @@
+/**
+ * Sales alerts posted to a Telegram chat (`TELEGRAM_SALES_CHAT_ID`). Plain text, no parse mode,
+ * mentions neutralised: lead answers are user text and must not format, link or ping.
+ *
+ * Idempotency: Telegram offers no way for a bot to look up a message it posted earlier, so
+ * the key → message reference map is kept in memory. It covers retries inside one process; a
+ * crash between posting and the outbox marking it delivered can still post the alert twice.
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Api } from 'grammy';
+import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports.ts';
+import { toPlatformError } from './errors.ts';
+import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
+
+export interface TelegramAlertSinkConfig {
+  token: string;
+  apiRoot?: string;
+  salesChatId: string;
+}
+
+/** Renders an alert as the plain text posted to the sales chat. */
+export function renderAlert(alert: AlertPayload): string {
+  const who = [alert.name ?? 'Unnamed lead', alert.company ? `(${alert.company})` : '']
+    .filter(Boolean)
+    .join(' ');
+  const source = [alert.source.platform, alert.source.campaign].filter(Boolean).join(' / ') || 'unknown';
+  const lines = [
+    `🔥 ${alert.stage} lead: ${who}`,
+    `Score ${alert.score} — ${alert.reason}`,
+    ...(alert.email ? [`Email: ${alert.email}`] : []),
+    `Source: ${source}`,
+    '',
+    ...alert.answers.map((a) => `• ${a.question} — ${a.answer}`),
+    '',
+    ...alert.breakdown.map((b) => `${b.points >= 0 ? '+' : ''}${b.points} ${b.reason}`),
+    '',
+    `Lead ${alert.leadId}`,
+  ];
+  return neutralizeText(lines.join('\n')).slice(0, TELEGRAM_TEXT_LIMIT);
+}
+
+/** Creates the sink; nothing is sent before the first `deliver`. */
+export function createTelegramAlertSink(
+  config: TelegramAlertSinkConfig,
+  deps: { logger: Logger },
+): AlertSink {
+  const api = new Api(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : undefined);
+  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  const posted = new Map<string, string>();
+  const log = deps.logger.child({ sink: 'telegram' });
+  const chatId = /^-?\d+$/.test(config.salesChatId) ? Number(config.salesChatId) : config.salesChatId;
+
+  return {
+    name: 'telegram',
+    async deliver(alert, idempotencyKey) {
+      const known = posted.get(idempotencyKey);
+      if (known) return { externalRef: known };
+      try {
+        const message = await api.sendMessage(chatId, renderAlert(alert), {
+          link_preview_options: { is_disabled: true },
+        });
+        const externalRef = `${message.chat.id}:${message.message_id}`;
+        posted.set(idempotencyKey, externalRef);
+        log.info({ leadId: alert.leadId, externalRef }, 'sales alert posted');
+        return { externalRef };
+      } catch (err) {
+        throw toPlatformError(err, 'posting sales alert');
+      }
+    },
+  };
+}
