@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
 import type { ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
-import { enabledAdapters } from '../adapters.ts';
+import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
 import { loadFlowCatalog } from '../flow-files.ts';
@@ -43,7 +43,7 @@ export interface RunningBot {
 export async function startBot(
   config: AppConfig,
   logger: pino.Logger,
-  opts: { migrate: boolean },
+  opts: { migrate: boolean; registry?: readonly AdapterEntry[] },
 ): Promise<RunningBot> {
   const cleanups: { what: string; run: () => Promise<void> }[] = [];
   const stop = async () => {
@@ -115,7 +115,7 @@ export async function startBot(
     sweeper.unref();
     cleanups.push({ what: 'idle sweeper', run: async () => clearInterval(sweeper) });
 
-    for (const { entry, config: adapterConfig } of enabledAdapters(config)) {
+    for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
         http,
