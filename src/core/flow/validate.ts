@@ -189,5 +189,6 @@ export function parseFlow(raw: unknown, source = 'flow'): Flow {
   }
 
   if (problems.length > 0) throw new FlowInvalidError(source, problems);
-  return { id: def.id, version: contentHash(def), definition: def, startStep };
+  // Step order is meaning (first step, implicit next), so it is hashed along with the content.
+  return { id: def.id, version: contentHash({ def, order: ids }), definition: def, startStep };
 }
