@@ -34,9 +34,6 @@ describe('Slack transports', () => {
 
   it('mounts POST /slack/events in HTTP mode and answers 503 until started', async () => {
     const handlers = new Map<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>();
-      string,
-      Parameters<Parameters<typeof createSlackAdapter>[1]['http'] & object['route']>[2]
-    >();
     const adapter = createSlackAdapter(parseSlackConfig({ ...env, SLACK_SALES_CHANNEL: 'C0SALES' })!, {
       logger: silentLogger,
       http: { route: (m, p, h) => handlers.set(`${m} ${p}`, h) },
