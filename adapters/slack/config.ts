@@ -47,6 +47,9 @@ const ENV_NAMES: Record<string, string> = {
   botUserId: 'SLACK_BOT_USER_ID',
 };
 
+/** Every variable the Slack adapter reads (the app refuses misspelt `SLACK_*` names). */
+export const SLACK_VARIABLES: readonly string[] = Object.values(ENV_NAMES);
+
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
 
 /**

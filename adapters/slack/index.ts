@@ -19,7 +19,7 @@ import { registerProspectListeners } from './prospect-listeners.ts';
 import { registerSalesListeners } from './sales-listeners.ts';
 
 export type { SlackAdapterConfig } from './config.ts';
-export { parseSlackConfig, slackConfigSchema } from './config.ts';
+export { parseSlackConfig, SLACK_VARIABLES, slackConfigSchema } from './config.ts';
 
 /** Where Slack posts events, interactions and slash commands in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';

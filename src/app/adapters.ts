@@ -4,6 +4,7 @@
  * value fails at start with one clear line) and its factory.
  */
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
+import { createSlackAdapter, parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/index.ts';
 import {
   createTelegramAdapter,
   parseTelegramConfig,
@@ -45,6 +46,13 @@ export const ADAPTERS: AdapterEntry<any>[] = [
     create: createTelegramAdapter,
     prefix: 'TELEGRAM_',
     variables: TELEGRAM_VARIABLES,
+  }),
+  defineAdapter({
+    name: 'slack',
+    parse: parseSlackConfig,
+    create: createSlackAdapter,
+    prefix: 'SLACK_',
+    variables: SLACK_VARIABLES,
   }),
 ];
 

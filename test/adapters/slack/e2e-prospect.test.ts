@@ -1,0 +1,214 @@
+/**
+ * A prospect qualifies through the real bolt App (signed HTTP requests) and the real engine;
+ * the dispatcher posts the alert; sales click Claim / Not a fit. Everything is asserted on
+ * what the fake Slack received and on the store.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createOutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
+import type { FakeMessage } from '../../fakes/slack-api.ts';
+import { silentLogger } from '../../helpers/engine.ts';
+import { clickPayload, dmEvent, type Harness, SALES_CHANNEL, startHarness, TEAM } from './harness.ts';
+
+type Step = { command?: string; args?: string[]; choose?: string[]; say?: string };
+const transcript = parse(
+  readFileSync(new URL('../../../flows/transcripts/strong-prospect.yaml', import.meta.url), 'utf8'),
+) as { steps: Step[]; expect: { stage: string; score: number } };
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+let seq = 0;
+const nextTs = () => `1700001000.${String(++seq).padStart(6, '0')}`;
+const posts = (hh: Harness) => hh.fake.callsTo('chat.postMessage').length;
+
+/** Sends one DM or click and waits until the bot has answered with at least one message. */
+async function act(hh: Harness, send: () => Promise<number>): Promise<void> {
+  const before = posts(hh);
+  expect(await send()).toBe(200);
+  await hh.fake.waitFor(() => posts(hh) > before);
+}
+
+function lastQuestion(hh: Harness, channel: string): FakeMessage {
+  const msgs = hh.fake.channels.get(channel) ?? [];
+  const withButtons = [...msgs].reverse().find((m) => m.blocks.some((b) => b.type === 'actions'));
+  if (!withButtons) throw new Error(`no question with buttons in ${channel}`);
+  return withButtons;
+}
+
+async function click(hh: Harness, user: string, channel: string, value: string): Promise<void> {
+  const msg = lastQuestion(hh, channel);
+  const actions = msg.blocks.find((b) => b.type === 'actions');
+  const button = actions.elements.find((e: { value?: string }) => e.value === value);
+  if (!button) throw new Error(`no button ${value}`);
+  const payload = clickPayload(user, channel, msg, { ...button, block_id: actions.block_id }, nextTs());
+  await act(hh, () => hh.interaction(payload));
+}
+
+async function qualify(hh: Harness, user: string, override: Record<number, string> = {}): Promise<string> {
+  const channel = `D${user}`;
+  for (const [i, step] of transcript.steps.entries()) {
+    if (step.command) {
+      const text = [step.command, ...(step.args ?? [])].join(' ');
+      await act(hh, () => hh.event(dmEvent(user, text, nextTs()), `Ev${user}${i}`));
+    } else if (step.choose) {
+      await click(hh, user, channel, step.choose[0]!);
+    } else if (step.say !== undefined) {
+      const text = override[i] ?? step.say;
+      await act(hh, () => hh.event(dmEvent(user, text, nextTs()), `Ev${user}${i}`));
+    }
+  }
+  const identity = await hh.store.findIdentity({ platform: 'slack', workspaceId: TEAM, userId: user });
+  if (!identity) throw new Error('no lead');
+  return identity.leadId;
+}
+
+function dispatcher(hh: Harness) {
+  return createOutboxDispatcher({
+    store: hh.store,
+    sinks: { sales_alert: hh.adapter.alertSink! },
+    clock: hh.clock,
+    logger: silentLogger,
+    workerId: 'w1',
+  });
+}
+
+describe('Slack end to end', () => {
+  it('qualifies a prospect to SQL over DMs and buttons, then posts one alert that sales can claim', async () => {
+    h = await startHarness();
+    const leadId = await qualify(h, 'U0JANE');
+    const lead = await h.store.getLead(leadId);
+    expect(lead).toMatchObject({
+      stage: transcript.expect.stage,
+      score: transcript.expect.score,
+      company: 'Acme Corp',
+    });
+    // Clicked questions were updated to show the answer instead of buttons.
+    const updates = h.fake.callsTo('chat.update');
+    expect(updates.length).toBe(transcript.steps.filter((s) => s.choose).length);
+    expect(updates[0]?.args.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+
+    expect(await dispatcher(h).runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
+    const alerts = h.fake.channels.get(SALES_CHANNEL) ?? [];
+    expect(alerts).toHaveLength(1);
+    const alert = alerts[0]!;
+    expect(alert.metadata.event_type).toBe('leadbot_alert');
+    expect(JSON.stringify(alert.blocks)).toContain('Acme Corp');
+    expect(JSON.stringify(alert.blocks)).toContain('spring-campaign');
+    const [row] = await h.store.outbox.list({ kind: 'sales_alert' });
+    expect(row).toMatchObject({ status: 'delivered', externalRef: alert.ts });
+
+    const actions = alert.blocks.find((b) => b.type === 'actions');
+    const claim = actions.elements.find((e: { action_id: string }) => e.action_id === 'lb_alert_claim');
+    const updatesBefore = h.fake.callsTo('chat.update').length;
+    expect(await h.interaction(clickPayload('U0REP', SALES_CHANNEL, alert, claim, nextTs()))).toBe(200);
+    await h.fake.waitFor(() => h!.fake.callsTo('chat.update').length > updatesBefore);
+    expect((await h.store.getLead(leadId))?.ownerId).toBe('slack:U0REP');
+    const claimed = h.fake.channels.get(SALES_CHANNEL)![0]!;
+    expect(JSON.stringify(claimed.blocks)).toContain('Claimed by <@U0REP>');
+    expect(claimed.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('Not a fit opens a modal; submitting it disqualifies the lead with an audited reason', async () => {
+    h = await startHarness();
+    const leadId = await qualify(h, 'U0JOE');
+    await dispatcher(h).runOnce();
+    const alert = h.fake.channels.get(SALES_CHANNEL)![0]!;
+    const actions = alert.blocks.find((b) => b.type === 'actions');
+    const noFit = actions.elements.find((e: { action_id: string }) => e.action_id === 'lb_alert_nofit');
+    expect(await h.interaction(clickPayload('U0REP', SALES_CHANNEL, alert, noFit, nextTs()))).toBe(200);
+    await h.fake.waitFor((c) => c.some((x) => x.method === 'views.open'));
+    const view = h.fake.callsTo('views.open')[0]!.args.view;
+    expect(view.callback_id).toBe('lb_nofit_modal');
+
+    const updatesBefore = h.fake.callsTo('chat.update').length;
+    const submission = {
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: 'U0REP', team_id: TEAM },
+      trigger_id: 'trigger-submit',
+      view: {
+        ...view,
+        id: 'V1',
+        team_id: TEAM,
+        state: { values: { reason: { reason: { type: 'plain_text_input', value: 'Competitor <!here>' } } } },
+      },
+    };
+    expect(await h.interaction(submission)).toBe(200);
+    await h.fake.waitFor(() => h!.fake.callsTo('chat.update').length > updatesBefore);
+    expect((await h.store.getLead(leadId))?.stage).toBe('disqualified');
+    const changes = await h.store.listStageChanges(leadId);
+    expect(changes.at(-1)).toMatchObject({ from: 'SQL', to: 'disqualified', actor: 'slack:U0REP' });
+    expect(changes.at(-1)?.reason).toContain('Competitor');
+    const updated = JSON.stringify(h.fake.channels.get(SALES_CHANNEL)![0]!.blocks);
+    expect(updated).toContain('Not a fit, per <@U0REP>: Competitor &lt;!here&gt;');
+    expect(updated).not.toContain('<!here>');
+  });
+
+  it('escapes mentions and markup a prospect typed in every message the bot sends', async () => {
+    h = await startHarness();
+    const hostile = '<!channel> <@U0BOSS> *Acme* <https://evil.example|x>';
+    // Step 2 of the transcript is the company answer, echoed by the next question and the alert.
+    const companyStep = transcript.steps.findIndex((s) => s.say !== undefined);
+    await qualify(h, 'U0EVE', { [companyStep]: hostile });
+    await dispatcher(h).runOnce();
+    const sent = h.fake.calls
+      .filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update')
+      .map((c) => JSON.stringify({ text: c.args.text, blocks: c.args.blocks }));
+    const all = sent.join('\n');
+    expect(all).toContain('&lt;!channel&gt;'); // the text was echoed...
+    expect(all).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil/); // ...but never live
+    expect(all).not.toContain('*Acme*');
+  });
+
+  it('processes an event redelivered by Slack (X-Slack-Retry-Num) only once', async () => {
+    h = await startHarness();
+    await act(h, () => h!.event(dmEvent('U0AL', 'start', nextTs()), 'EvRETRY1'));
+    expect(await h.event(dmEvent('U0AL', 'start', nextTs()), 'EvRETRY1', { retryNum: 1 })).toBe(200);
+    // A later, distinct event proves the retry was fully handled (events are handled in order).
+    await act(h, () => h!.event(dmEvent('U0AL', 'stop', nextTs()), 'EvRETRY2'));
+    expect(
+      h.fake.callsTo('chat.postMessage').filter((c) => c.args.text?.includes('brings you here')),
+    ).toHaveLength(1);
+  });
+
+  it('answers 401 to a bad signature or a stale timestamp and processes nothing', async () => {
+    h = await startHarness();
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: TEAM,
+      event_id: 'EvBAD',
+      event: dmEvent('U0X', 'start', '1.1'),
+    });
+    expect(await h.post(body, 'application/json', { secret: 'wrong-secret' })).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 10 * 60;
+    expect(await h.post(body, 'application/json', { timestamp: stale })).toBe(401);
+    expect(h.fake.calls).toHaveLength(0);
+    expect(await h.store.findIdentity({ platform: 'slack', workspaceId: TEAM, userId: 'U0X' })).toBeNull();
+  });
+
+  it('in a channel, offers a DM button; clicking it opens a DM and starts the flow there', async () => {
+    h = await startHarness();
+    const mention = {
+      type: 'app_mention',
+      channel: 'C0COMMUNITY',
+      user: 'U0PAM',
+      text: '<@UBOT> hello',
+      ts: nextTs(),
+    };
+    await act(h, () => h!.event(mention, 'EvMENTION'));
+    const invite = h.fake.channels.get('C0COMMUNITY')![0]!;
+    const actions = invite.blocks.find((b) => b.type === 'actions');
+    expect(actions.elements[0].action_id).toBe('lb_open_dm');
+    await act(h, () =>
+      h!.interaction(clickPayload('U0PAM', 'C0COMMUNITY', invite, actions.elements[0], nextTs())),
+    );
+    expect(h.fake.callsTo('conversations.open')[0]?.args.users).toBe('U0PAM');
+    const dm = h.fake.channels.get('DU0PAM') ?? [];
+    expect(dm.some((m) => m.text.includes('brings you here'))).toBe(true);
+  });
+});
