@@ -93,9 +93,13 @@ async function startPrivately(
 
 /** The labels of what was picked, to show under the question. */
 function pickedLabels(i: ButtonInteraction | StringSelectMenuInteraction): string[] {
-  if (i.isButton()) return ['label' in i.component ? (i.component.label ?? '') : ''];
-  const options = i.component.options;
-  return i.values.map((v) => options.find((o) => o.value === v)?.label ?? v);
+  // The component can be missing from a stale or edited message: fall back to the raw values.
+  const component = i.component as {
+    label?: string | null;
+    options?: { value: string; label: string }[];
+  } | null;
+  if (i.isButton()) return [component?.label ?? decodeCustomId(i.customId)?.kind ?? ''];
+  return i.values.map((v) => component?.options?.find((o) => o.value === v)?.label ?? v);
 }
 
 async function answerChoice(

@@ -416,7 +416,7 @@ export class FakeDiscord extends EventEmitter {
     const text = Buffer.concat(chunks).toString('utf8');
     const body = text ? (JSON.parse(text) as Json) : null;
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const method = req.method ?? 'GET';
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
       this.requests.push({ method, path, body, status });
