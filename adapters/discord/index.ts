@@ -16,7 +16,7 @@ import { handleInteraction, reportFailure } from './interactions.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
-export { discordConfigSchema, parseDiscordConfig } from './config.ts';
+export { DISCORD_VARIABLES, discordConfigSchema, parseDiscordConfig } from './config.ts';
 
 export interface DiscordAdapter extends ChatAdapter {
   readonly platform: 'discord';

@@ -3,6 +3,7 @@
  * {@link ADAPTERS}: its config section (parsed with the rest of the configuration, so a bad
  * value fails at start with one clear line) and its factory.
  */
+import { createDiscordAdapter, DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/index.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { createSlackAdapter, parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/index.ts';
 import {
@@ -53,6 +54,13 @@ export const ADAPTERS: AdapterEntry<any>[] = [
     create: createSlackAdapter,
     prefix: 'SLACK_',
     variables: SLACK_VARIABLES,
+  }),
+  defineAdapter({
+    name: 'discord',
+    parse: parseDiscordConfig,
+    create: createDiscordAdapter,
+    prefix: 'DISCORD_',
+    variables: DISCORD_VARIABLES,
   }),
 ];
 
