@@ -64,7 +64,10 @@ function textEvent(
   const word = first.replace(/^\//, '').toLowerCase();
   // `start <campaign>` may carry an argument; `stop`/`restart` only alone, so an answer that
   // merely begins with the word stays an answer.
-  if ((COMMANDS as readonly string[]).includes(word) && (rest.length === 0 || (word === 'start' && rest.length === 1))) {
+  if (
+    (COMMANDS as readonly string[]).includes(word) &&
+    (rest.length === 0 || (word === 'start' && rest.length === 1))
+  ) {
     return { ...origin, kind: 'command', name: word, args: rest };
   }
   return { ...origin, kind: 'message', text, mentionsBot: mentionsBot || undefined };

@@ -32,6 +32,8 @@ export interface SlackAdapter extends ChatAdapter {
   readonly receiver: Receiver;
   /** Posts sales alerts to `SLACK_SALES_CHANNEL`; null when no channel is configured. */
   readonly alertSink: AlertSink | null;
+  /** Resolves once every event received so far is fully handled (graceful stop, tests). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -69,6 +71,24 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
+
+  // Bolt acknowledges before the listeners run; tracking processEvent (which awaits them) lets
+  // stop() finish the work already accepted instead of dropping it.
+  const inflight = new Set<Promise<void>>();
+  const processEvent = app.processEvent.bind(app);
+  app.processEvent = (event) => {
+    const p = processEvent(event);
+    const tracked = p.then(
+      () => {},
+      () => {},
+    );
+    inflight.add(tracked);
+    void tracked.finally(() => inflight.delete(tracked));
+    return p;
+  };
+  async function idle(): Promise<void> {
+    while (inflight.size > 0) await Promise.all(inflight);
+  }
 
   async function post(channel: string, isDirect: boolean, out: OutboundMessage[]): Promise<void> {
     for (const payload of renderMessages(out, isDirect)) {
@@ -128,6 +148,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     app,
     receiver,
     alertSink,
+    idle,
     async start(h) {
       handler = h;
       if (socket) {
@@ -142,8 +163,9 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     },
     async stop() {
       started = false;
-      handler = null;
       if (socket) await app.stop();
+      await idle();
+      handler = null;
     },
     async send(target, messages) {
       await post(target.channelId, target.channelId.startsWith('D'), messages);

@@ -26,11 +26,12 @@ let seq = 0;
 const nextTs = () => `1700001000.${String(++seq).padStart(6, '0')}`;
 const posts = (hh: Harness) => hh.fake.callsTo('chat.postMessage').length;
 
-/** Sends one DM or click and waits until the bot has answered with at least one message. */
+/** Sends one DM or click, waits until the adapter handled it, and checks the bot answered. */
 async function act(hh: Harness, send: () => Promise<number>): Promise<void> {
   const before = posts(hh);
   expect(await send()).toBe(200);
-  await hh.fake.waitFor(() => posts(hh) > before);
+  await hh.adapter.idle();
+  expect(posts(hh)).toBeGreaterThan(before);
 }
 
 function lastQuestion(hh: Harness, channel: string): FakeMessage {
