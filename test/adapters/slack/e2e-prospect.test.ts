@@ -212,4 +212,34 @@ describe('Slack end to end', () => {
     const dm = h.fake.channels.get('DU0PAM') ?? [];
     expect(dm.some((m) => m.text.includes('brings you here'))).toBe(true);
   });
+
+  it('assigns new SQLs round-robin among SLACK_SALES_REPS and names the owner in the alert', async () => {
+    h = await startHarness({ salesReps: ['U0ANN', 'U0BOB'] });
+    const first = await qualify(h, 'U0ONE');
+    const second = await qualify(h, 'U0TWO');
+    expect(await dispatcher(h).runOnce()).toMatchObject({ delivered: 2 });
+    expect((await h.store.getLead(first))?.ownerId).toBe('slack:U0ANN');
+    expect((await h.store.getLead(second))?.ownerId).toBe('slack:U0BOB');
+    const alerts = (h.fake.channels.get(SALES_CHANNEL) ?? []).map((m) => JSON.stringify(m.blocks));
+    expect(alerts[0]).toContain('Assigned to <@U0ANN>');
+    expect(alerts[1]).toContain('Assigned to <@U0BOB>');
+  });
+
+  it('handles the slash command as a command in the DM', async () => {
+    h = await startHarness();
+    const form = new URLSearchParams({
+      command: '/leadbot',
+      text: 'start',
+      user_id: 'U0CMD',
+      user_name: 'cmd',
+      team_id: TEAM,
+      channel_id: 'DU0CMD',
+      channel_name: 'directmessage',
+      trigger_id: 'trig-cmd-1',
+      response_url: 'https://hooks.slack.invalid/x',
+    }).toString();
+    await act(h, () => h!.post(form, 'application/x-www-form-urlencoded'));
+    const dm = h.fake.channels.get('DU0CMD') ?? [];
+    expect(dm.some((m) => m.text.includes('brings you here'))).toBe(true);
+  });
 });
