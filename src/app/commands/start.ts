@@ -4,10 +4,12 @@
  * chat adapter, then idles until SIGINT/SIGTERM and shuts down in reverse order.
  */
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
-import type { ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
+import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
+import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
@@ -127,6 +129,27 @@ export async function startBot(
       started.push(adapter);
     }
 
+    // Sales alerts: the core queued them in the outbox; the first adapter offering a sink
+    // (registry order) delivers them. Without one, rows wait in the outbox, not lost.
+    const sinks = started.flatMap((a) => {
+      const sink = (a as { alertSink?: AlertSink | null }).alertSink;
+      return sink ? [sink] : [];
+    });
+    const alertSink = sinks[0];
+    if (alertSink) {
+      const dispatcher = createOutboxDispatcher({
+        store,
+        sinks: { sales_alert: alertSink },
+        clock: systemClock,
+        logger,
+        workerId: `${hostname()}:${process.pid}`,
+      });
+      dispatcher.start();
+      cleanups.push({ what: 'outbox dispatcher', run: () => dispatcher.stop() });
+    } else {
+      logger.warn('no sales alert channel configured: alerts stay queued in the outbox until one is set');
+    }
+
     const names = started.map((a) => a.platform);
     if (names.length === 0) {
       logger.warn(
@@ -137,6 +160,7 @@ export async function startBot(
       {
         flows: config.flowsDir,
         defaultFlow: config.defaultFlow,
+        alerts: alertSink?.name ?? null,
         http: `http://${address.host}:${address.port}`,
         healthz: '/healthz',
         database,
