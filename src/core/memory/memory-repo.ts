@@ -1,0 +1,313 @@
+/**
+ * {@link LeadRepo} over in-memory tables. Every method reads the tables through `tables()`
+ * because a rolled-back transaction swaps the whole state object.
+ */
+import { ConflictError, LeadbotError } from '../errors.ts';
+import type {
+  Answer,
+  Conversation,
+  ConversationPatch,
+  Identity,
+  IdentityKey,
+  JsonValue,
+  Lead,
+  LeadFilter,
+  LeadPatch,
+  LeadRepo,
+  NewConversation,
+  NewLead,
+  Note,
+  Page,
+  ScoreContribution,
+  StageChange,
+} from '../ports.ts';
+import { copy, type MemoryTables, newId } from './memory-state.ts';
+
+type NewIdentity = IdentityKey & { username?: string; chatId?: string };
+
+const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u0000${k.userId}`;
+const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export class MemoryRepo implements LeadRepo {
+  constructor(private readonly tables: () => MemoryTables) {}
+
+  async findIdentity(key: IdentityKey): Promise<Identity | null> {
+    const found = this.tables().identities.get(identityKey(key));
+    return found ? copy(found) : null;
+  }
+
+  async createLead(input: NewLead, identity?: NewIdentity): Promise<Lead> {
+    const now = new Date();
+    const { source, ...fields } = input;
+    const lead: Lead = {
+      id: newId(),
+      stage: 'cold',
+      score: 0,
+      ownerId: null,
+      name: null,
+      email: null,
+      phone: null,
+      company: null,
+      consent: false,
+      consentAt: null,
+      ...fields,
+      source: { platform: null, workspaceId: null, channelId: null, campaign: null, ...source },
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (identity && this.tables().identities.has(identityKey(identity))) {
+      throw new LeadbotError('DUPLICATE', `identity ${identity.platform}/${identity.userId} already exists`);
+    }
+    this.tables().leads.set(lead.id, lead);
+    if (identity) await this.addIdentity(lead.id, identity);
+    return copy(lead);
+  }
+
+  async addIdentity(leadId: string, identity: NewIdentity): Promise<Identity> {
+    const key = identityKey(identity);
+    if (this.tables().identities.has(key)) {
+      throw new LeadbotError('DUPLICATE', `identity ${identity.platform}/${identity.userId} already exists`);
+    }
+    this.requireLead(leadId);
+    const row: Identity = {
+      id: newId(),
+      platform: identity.platform,
+      workspaceId: identity.workspaceId,
+      userId: identity.userId,
+      username: identity.username ?? null,
+      chatId: identity.chatId ?? null,
+      leadId,
+      createdAt: new Date(),
+    };
+    this.tables().identities.set(key, row);
+    return copy(row);
+  }
+
+  async listIdentities(leadId: string): Promise<Identity[]> {
+    return copy([...this.tables().identities.values()].filter((i) => i.leadId === leadId).sort(byCreated));
+  }
+
+  async getLead(id: string): Promise<Lead | null> {
+    const lead = this.tables().leads.get(id);
+    return lead ? copy(lead) : null;
+  }
+
+  async updateLead(id: string, patch: LeadPatch): Promise<Lead> {
+    const lead = this.requireLead(id);
+    const { source, ...fields } = patch;
+    Object.assign(lead, fields, { source: { ...lead.source, ...source }, updatedAt: new Date() });
+    return copy(lead);
+  }
+
+  async listLeads(filter: LeadFilter): Promise<Page<Lead>> {
+    const limit = filter.limit ?? 50;
+    const after = filter.cursor ? decodeCursor(filter.cursor) : null;
+    const rows = [...this.tables().leads.values()]
+      .filter(
+        (l) =>
+          (!filter.stage || l.stage === filter.stage) &&
+          (!filter.ownerId || l.ownerId === filter.ownerId) &&
+          (!filter.source || l.source.platform === filter.source || l.source.campaign === filter.source) &&
+          (!filter.since || l.createdAt >= filter.since),
+      )
+      .sort((a, b) => byCreated(b, a))
+      .filter((l) => !after || byCreated(l, after) < 0);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items: copy(items), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  async deleteLead(id: string): Promise<void> {
+    const t = this.tables();
+    const conversations = new Set(
+      [...t.conversations.values()].filter((c) => c.leadId === id).map((c) => c.id),
+    );
+    t.leads.delete(id);
+    for (const [key, identity] of t.identities) if (identity.leadId === id) t.identities.delete(key);
+    for (const cid of conversations) t.conversations.delete(cid);
+    t.answers = t.answers.filter((a) => !conversations.has(a.conversationId));
+    t.contributions = t.contributions.filter((c) => c.leadId !== id);
+    t.stageChanges = t.stageChanges.filter((c) => c.leadId !== id);
+    t.notes = t.notes.filter((n) => n.leadId !== id);
+    for (const [key, row] of t.outbox) if (row.leadId === id) t.outbox.delete(key);
+  }
+
+  async saveFlowVersion(flowId: string, version: string, definition: JsonValue): Promise<void> {
+    const key = `${flowId}@${version}`;
+    if (!this.tables().flows.has(key)) this.tables().flows.set(key, copy(definition));
+  }
+
+  async getFlowVersion(flowId: string, version: string): Promise<JsonValue | null> {
+    const found = this.tables().flows.get(`${flowId}@${version}`);
+    return found === undefined ? null : copy(found);
+  }
+
+  async findOpenConversation(leadId: string): Promise<Conversation | null> {
+    const open = [...this.tables().conversations.values()]
+      .filter((c) => c.leadId === leadId && c.status !== 'completed')
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : 1));
+    const newest = open.at(-1);
+    return newest ? copy(newest) : null;
+  }
+
+  async getConversation(id: string): Promise<Conversation | null> {
+    const found = this.tables().conversations.get(id);
+    return found ? copy(found) : null;
+  }
+
+  async listConversations(leadId: string): Promise<Conversation[]> {
+    return copy(
+      [...this.tables().conversations.values()]
+        .filter((c) => c.leadId === leadId)
+        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime() || (a.id < b.id ? -1 : 1)),
+    );
+  }
+
+  async createConversation(input: NewConversation): Promise<Conversation> {
+    this.requireLead(input.leadId);
+    const now = new Date();
+    const row: Conversation = {
+      id: newId(),
+      ...input,
+      variables: copy(input.variables ?? {}),
+      status: 'active',
+      attempts: 0,
+      version: 0,
+      startedAt: now,
+      lastActivityAt: now,
+      endedAt: null,
+    };
+    this.tables().conversations.set(row.id, row);
+    return copy(row);
+  }
+
+  async updateConversation(
+    id: string,
+    expectedVersion: number,
+    patch: ConversationPatch,
+  ): Promise<Conversation> {
+    const row = this.tables().conversations.get(id);
+    if (!row || row.version !== expectedVersion) {
+      throw new ConflictError(`conversation ${id} changed since version ${expectedVersion}`);
+    }
+    Object.assign(row, copy(patch), { version: row.version + 1 });
+    return copy(row);
+  }
+
+  async abandonIdleConversations(before: Date): Promise<number> {
+    let count = 0;
+    for (const row of this.tables().conversations.values()) {
+      if (row.status === 'active' && row.lastActivityAt < before) {
+        row.status = 'abandoned';
+        row.version += 1;
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  async addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer> {
+    const row: Answer = { ...copy(input), id: newId(), createdAt: input.createdAt ?? new Date() };
+    this.tables().answers.push(row);
+    return copy(row);
+  }
+
+  async listAnswers(conversationId: string): Promise<Answer[]> {
+    return copy(this.tables().answers.filter((a) => a.conversationId === conversationId));
+  }
+
+  async replaceScoreContributions(
+    leadId: string,
+    conversationId: string | null,
+    items: Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>[],
+  ): Promise<ScoreContribution[]> {
+    const t = this.tables();
+    t.contributions = t.contributions.filter(
+      (c) => !(c.leadId === leadId && c.conversationId === conversationId),
+    );
+    const now = new Date();
+    const rows = items.map((item) => ({ ...item, id: newId(), leadId, conversationId, createdAt: now }));
+    t.contributions.push(...rows);
+    return copy(rows);
+  }
+
+  async listScoreContributions(leadId: string): Promise<ScoreContribution[]> {
+    return copy(this.tables().contributions.filter((c) => c.leadId === leadId));
+  }
+
+  async addStageChange(
+    input: Omit<StageChange, 'id' | 'createdAt'> & { createdAt?: Date },
+  ): Promise<StageChange> {
+    this.requireLead(input.leadId);
+    const row: StageChange = { ...input, id: newId(), createdAt: input.createdAt ?? new Date() };
+    this.tables().stageChanges.push(row);
+    return copy(row);
+  }
+
+  async listStageChanges(leadId: string): Promise<StageChange[]> {
+    return copy(this.tables().stageChanges.filter((c) => c.leadId === leadId));
+  }
+
+  async addNote(input: Omit<Note, 'id' | 'createdAt'>): Promise<Note> {
+    this.requireLead(input.leadId);
+    const row: Note = { ...input, id: newId(), createdAt: new Date() };
+    this.tables().notes.push(row);
+    return copy(row);
+  }
+
+  async listNotes(leadId: string): Promise<Note[]> {
+    return copy(this.tables().notes.filter((n) => n.leadId === leadId));
+  }
+
+  async enqueueOutbox(input: {
+    kind: string;
+    idempotencyKey: string;
+    leadId?: string | null;
+    payload: JsonValue;
+  }): Promise<boolean> {
+    const t = this.tables();
+    for (const row of t.outbox.values()) if (row.idempotencyKey === input.idempotencyKey) return false;
+    const now = new Date();
+    const id = newId();
+    t.outbox.set(id, {
+      id,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+      leadId: input.leadId ?? null,
+      payload: copy(input.payload),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      deliveredAt: null,
+      externalRef: null,
+      lastError: null,
+      createdAt: now,
+      lockedBy: null,
+      lockedUntil: null,
+    });
+    return true;
+  }
+
+  async markEventProcessed(platform: string, eventId: string): Promise<boolean> {
+    const key = `${platform}\u0000${eventId}`;
+    if (this.tables().events.has(key)) return false;
+    this.tables().events.add(key);
+    return true;
+  }
+
+  private requireLead(id: string): Lead {
+    const lead = this.tables().leads.get(id);
+    if (!lead) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
+    return lead;
+  }
+}
+
+function encodeCursor(lead: Lead): string {
+  return `${lead.createdAt.getTime()}_${lead.id}`;
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const at = cursor.indexOf('_');
+  return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
+}

@@ -1,0 +1,50 @@
+/**
+ * In-memory {@link LeadStore}: the reference implementation of the storage port, used by
+ * fast unit tests and anywhere durability is not wanted. It passes the same contract suite
+ * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
+ * snapshots the tables and restores them if `fn` throws.
+ */
+import type { LeadRepo, LeadStore } from '../ports.ts';
+import { MemoryOutbox } from './memory-outbox.ts';
+import { MemoryRepo } from './memory-repo.ts';
+import { emptyTables, type MemoryTables } from './memory-state.ts';
+import { SerialQueue } from './serial.ts';
+
+type RepoMethod = Exclude<keyof LeadRepo, never>;
+
+export function createMemoryStore(): LeadStore {
+  let tables: MemoryTables = emptyTables();
+  const serial = new SerialQueue();
+  const repo = new MemoryRepo(() => tables);
+  const outbox = new MemoryOutbox(() => tables, serial);
+  let closed = false;
+
+  const transaction = <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> =>
+    serial.run(async () => {
+      const snapshot = structuredClone(tables);
+      try {
+        return await fn(repo);
+      } catch (err) {
+        tables = snapshot;
+        throw err;
+      }
+    });
+
+  // Outside a transaction each call is its own one-statement transaction.
+  const store = {
+    transaction,
+    outbox,
+    async ping() {
+      if (closed) throw new Error('memory store is closed');
+    },
+    async close() {
+      closed = true;
+    },
+  } as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(MemoryRepo.prototype) as RepoMethod[]) {
+    if (name === ('constructor' as RepoMethod) || name.startsWith('require')) continue;
+    const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
+    store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
+  }
+  return store as unknown as LeadStore;
+}
