@@ -1,83 +1,58 @@
 /**
- * Throwaway PostgreSQL databases for tests.
- *
- * Every test file that needs PostgreSQL gets its own freshly created database and drops it
- * afterwards: CI runs on the same machine as development, so nothing may rely on leftovers.
+ * Fresh PostgreSQL databases for tests: each caller gets its own uniquely named database
+ * on 127.0.0.1:5432 and drops it afterwards, so runs never depend on leftovers.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const HOST = '127.0.0.1';
-const PORT = 5432;
-/** Users tried in order; the machines run trust auth, so no password is needed. */
-const USERS = ['postgres', 'root'] as const;
+const HOST = process.env.TEST_PG_HOST ?? '127.0.0.1';
+const PORT = Number(process.env.TEST_PG_PORT ?? 5432);
+const USERS = process.env.TEST_PG_USER ? [process.env.TEST_PG_USER] : ['postgres', 'root'];
 
-/** A database created for one test file. */
-export interface TestDatabase {
-  /** `postgresql://` URL of the fresh database. */
-  url: string;
-  /** Name of the database (for log lines). */
-  name: string;
-  /** Terminates open connections and drops the database. Safe to call twice. */
-  drop(): Promise<void>;
-}
-
-async function connectAdmin(): Promise<{ client: pg.Client; user: string }> {
+async function adminClient(): Promise<{ client: pg.Client; user: string }> {
   let lastError: unknown;
   for (const user of USERS) {
-    const client = new pg.Client({
-      host: HOST,
-      port: PORT,
-      user,
-      database: 'postgres',
-      connectionTimeoutMillis: 3000,
-    });
+    const client = new pg.Client({ host: HOST, port: PORT, user, database: 'postgres', connectionTimeoutMillis: 3000 });
     try {
       await client.connect();
       return { client, user };
-    } catch (error) {
-      lastError = error;
-      await client.end().catch(() => {});
+    } catch (err) {
+      lastError = err;
+      await client.end().catch(() => undefined);
     }
   }
   throw lastError;
 }
 
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
 /**
- * Creates a fresh, uniquely named database on 127.0.0.1:5432.
- *
- * Returns null (after printing one line with the reason) when no server answers, so callers can
- * skip; when `CI=true` the failure is thrown instead, because a CI run must not silently skip.
+ * Creates a fresh database. Returns null (after printing why) when no server answers,
+ * except under CI (`CI=true`), where PostgreSQL must run and its absence is an error.
  */
 export async function createTestDatabase(): Promise<TestDatabase | null> {
   let admin: { client: pg.Client; user: string };
   try {
-    admin = await connectAdmin();
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (process.env.CI === 'true') {
-      throw new Error(`PostgreSQL at ${HOST}:${PORT} is required in CI: ${reason}`);
-    }
-    console.warn(`PostgreSQL tests skipped: no server at ${HOST}:${PORT} (${reason})`);
+    admin = await adminClient();
+  } catch (err) {
+    const reason = `PostgreSQL on ${HOST}:${PORT} did not answer (${(err as Error).message})`;
+    if (process.env.CI === 'true') throw new Error(`${reason}; CI requires it`);
+    console.warn(`skipping PostgreSQL tests: ${reason}`);
     return null;
   }
-  const name = `leadbot_t_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.client.end();
-  }
-  const user = admin.user;
-  let dropped = false;
+  const name = `leadbot_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await admin.client.query(`CREATE DATABASE "${name}"`);
+  await admin.client.end();
   return {
     name,
-    url: `postgresql://${user}@${HOST}:${PORT}/${name}`,
+    url: `postgresql://${admin.user}@${HOST}:${PORT}/${name}`,
     async drop() {
-      if (dropped) return;
-      dropped = true;
-      const { client } = await connectAdmin();
+      const { client } = await adminClient();
       try {
-        // WITH (FORCE) terminates leftover connections (pools not closed by a failing test).
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();
