@@ -42,7 +42,8 @@ export function sign(secret: string, ts: number, body: string): string {
 
 export async function startHarness(opts: { store?: LeadStore; salesReps?: string[] } = {}): Promise<Harness> {
   const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
-  const clock = createTestClock(new Date());
+  // A minute ahead of the wall clock the store stamps outbox rows with, so they are due at once.
+  const clock = createTestClock(new Date(Date.now() + 60_000));
   const { engine, store } = await createTestEngine({ store: opts.store, clock });
   const server = createHttpServer({ logger: silentLogger });
   const adapter = createSlackAdapter(

@@ -5,12 +5,12 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
+import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher, type OutboxDispatcherOptions } from '../../../src/core/outbox/dispatcher.ts';
 import type { JsonValue, LeadStore } from '../../../src/core/ports.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
 import { createTestClock, silentLogger, type TestClock } from '../../helpers/engine.ts';
-import { memoryStore } from './stores.ts';
 
 let fake: FakeSlackApi;
 let store: LeadStore;
@@ -18,8 +18,9 @@ let clock: TestClock;
 
 beforeEach(async () => {
   fake = await startFakeSlackApi();
-  store = await memoryStore();
-  clock = createTestClock();
+  store = createMemoryStore();
+  // Rows are stamped with the store's wall clock; the test clock starts a minute ahead so they are due.
+  clock = createTestClock(new Date(Date.now() + 60_000));
 });
 afterEach(async () => {
   await fake.close();
