@@ -185,6 +185,13 @@ export class FakeDiscord extends EventEmitter {
     return this.dispatched.length - 1;
   }
 
+  /** Sends an earlier dispatch again, as Discord may after a reconnect (same event, new sequence). */
+  redispatch(index: number): void {
+    const packet = this.dispatched[index];
+    if (!packet) throw new Error(`fake Discord: no dispatch #${index}`);
+    this.dispatch(packet.t, packet.d);
+  }
+
   /** Asks the client to reconnect (op 7); on its RESUME, re-sends the given dispatches first. */
   reconnectAndReplay(indexes: number[]): void {
     this.replayOnResume = indexes;
