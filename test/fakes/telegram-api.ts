@@ -47,8 +47,9 @@ export interface FakeTelegramApi {
   /**
    * Serves an already confirmed update again on the next getUpdates, whatever the offset: what
    * a bot sees when Telegram never got its confirmation (crash, lost response) and resends.
+   * Resolves once the bot asked for more updates after receiving it (it processed it).
    */
-  redeliver(update: Update): void;
+  redeliver(update: Update): Promise<void>;
   /** The next `times` calls of `method` fail with `failure`. */
   failNext(method: string, failure: ApiFailure, times?: number): void;
   /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
@@ -82,6 +83,9 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   const messages: SentMessage[] = [];
   const queue: Update[] = [];
   const forced: Update[] = [];
+  /** Redeliveries handed out, waiting for the bot's next getUpdates. */
+  const servedForced: (() => void)[] = [];
+  const pendingForced: (() => void)[] = [];
   const failures = new Map<string, ApiFailure[]>();
   const events = new EventEmitter();
   events.setMaxListeners(100);
@@ -170,6 +174,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   }
 
   function getUpdates(p: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) {
+    for (const done of servedForced.splice(0)) done();
     const offset = Number(p.offset ?? 0);
     if (offset > highestOffset) {
       highestOffset = offset;
@@ -179,6 +184,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     const flush = () => {
       const ready = [...forced.splice(0), ...queue.filter((u) => u.update_id >= offset)];
       if (ready.length === 0) return false;
+      servedForced.push(...pendingForced.splice(0));
       reply(res, 200, { ok: true, result: ready });
       return true;
     };
@@ -228,8 +234,11 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
       return update;
     },
     redeliver(update) {
-      forced.push(update);
-      for (const wake of [...waiting]) wake();
+      return new Promise((resolve) => {
+        forced.push(update);
+        pendingForced.push(resolve);
+        for (const wake of [...waiting]) wake();
+      });
     },
     failNext(method, failure, times = 1) {
       const list = failures.get(method) ?? [];
