@@ -5,7 +5,11 @@
  *    type (oid 18, e.g. `pg_class.relkind`), which the adapter cannot map ("Column type 'char'
  *    could not be deserialized"). pg hands those values over as one-letter strings anyway, so
  *    the field is relabelled as `text` (oid 25) before the adapter sees it.
- * 2. Shadow databases are cleaned up reliably (see below).
+ * 2. `executeScript` (how the engine applies a migration) splits the script on every `;` and
+ *    sends the pieces to whichever pool connection is free, so a failing migration is left
+ *    half-applied (and a `;` inside a string literal breaks it). Here the script is sent whole
+ *    on one connection inside BEGIN/COMMIT: a failing migration changes nothing.
+ * 3. Shadow databases are cleaned up reliably (see below).
  *
  * The schema engine replays migrations into a "shadow" database to learn what they produce.
  * `PrismaPg.connectToShadowDb` drops its shadow database before closing its own pool, which
@@ -66,30 +70,60 @@ async function adminQuery(config: pg.PoolConfig, sql: string): Promise<void> {
   }
 }
 
+async function runScriptAtomically(pool: pg.Pool, script: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(script);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The adapter with `executeScript` replaced (see the module comment). */
+function withAtomicScripts(
+  adapter: SqlDriverAdapter,
+  pool: pg.Pool,
+  onDispose?: () => Promise<void>,
+): SqlDriverAdapter {
+  const executeScript = (script: string) => runScriptAtomically(pool, script);
+  const dispose = async () => {
+    await adapter.dispose();
+    await onDispose?.();
+  };
+  return new Proxy(adapter, {
+    get(target, key, receiver) {
+      if (key === 'executeScript') return executeScript;
+      if (key === 'dispose') return dispose;
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Adapter factory for the schema engine on PostgreSQL, connected to the server of `url`. */
 export function pgFactoryWithShadow(url: string): SqlMigrationAwareDriverAdapterFactory {
   const config = poolConfigFromUrl(url);
   return {
     provider: 'postgres',
     adapterName: '@prisma/adapter-pg',
-    connect: () => new PrismaPg(enginePool(config), { disposeExternalPool: true }).connect(),
+    // The main connection keeps the URL as given (ssl and other parameters included).
+    async connect() {
+      const pool = enginePool({ connectionString: url, max: 2 });
+      return withAtomicScripts(await new PrismaPg(pool, { disposeExternalPool: true }).connect(), pool);
+    },
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
       const name = `leadbot_shadow_${randomBytes(6).toString('hex')}`;
       await adminQuery(config, `CREATE DATABASE "${name}"`);
-      const adapter = await new PrismaPg(enginePool({ ...config, database: name }), {
-        disposeExternalPool: true,
-      }).connect();
-      const dispose = async () => {
-        await adapter.dispose();
-        await adminQuery(config, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      };
-      return new Proxy(adapter, {
-        get(target, key, receiver) {
-          if (key === 'dispose') return dispose;
-          const value = Reflect.get(target, key, receiver);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
+      const pool = enginePool({ ...config, database: name });
+      const adapter = await new PrismaPg(pool, { disposeExternalPool: true }).connect();
+      return withAtomicScripts(adapter, pool, () =>
+        adminQuery(config, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }

@@ -3,10 +3,11 @@
  *
  * The wasm engine sends a whole migration script to SQLite through `executeRaw`, but
  * better-sqlite3 prepares one statement at a time and refuses scripts ("The supplied SQL string
- * contains more than one statement"). This wrapper routes such scripts to `executeScript`,
- * inside `BEGIN … COMMIT` so a migration that fails half-way leaves the database as it was
- * (PostgreSQL gets the same guarantee from running a multi-statement query as one implicit
- * transaction).
+ * contains more than one statement"). This wrapper routes such scripts to `executeScript`.
+ * The engine applies each migration with `executeScript` and no transaction of its own; here it
+ * runs inside `BEGIN … COMMIT`, so a migration that fails half-way leaves the database as it
+ * was. (Inside a transaction SQLite ignores `PRAGMA foreign_keys`; Prisma's table-redefinition
+ * migrations also set `defer_foreign_keys`, which does work there.)
  */
 import type {
   SqlDriverAdapter,
@@ -41,9 +42,11 @@ function wrapAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
       return 0;
     }
   };
+  const executeScript = (script: string) => runScriptAtomically(adapter, script);
   return new Proxy(adapter, {
     get(target, key, receiver) {
       if (key === 'executeRaw') return executeRaw;
+      if (key === 'executeScript') return executeScript;
       const value = Reflect.get(target, key, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
