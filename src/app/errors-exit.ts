@@ -37,14 +37,24 @@ interface Sink {
  */
 export function reportFailure(err: unknown, stderr: Sink, log?: (err: unknown) => void): number {
   if (isLeadbotError(err) && EXPECTED_CODES.includes(err.code)) {
-    const text = oneLine(err.userMessage);
-    stderr.write(`leadbot: ${text.includes(' — ') ? text : `${text} — ${GENERIC_FIX[err.code]}`}\n`);
+    stderr.write(`leadbot: ${withFix(oneLine(err.userMessage), GENERIC_FIX[err.code]!)}\n`);
     return EXIT_USAGE;
   }
   log?.(err);
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr.write(`leadbot: unexpected error (a bug — please report it with the lines below)\n${detail}\n`);
   return EXIT_UNEXPECTED;
+}
+
+/**
+ * Shapes a message as `what — fix`. Messages written as `what; fix` get the dash; one that
+ * names no fix gets the generic fix of its code.
+ */
+function withFix(text: string, fallback: string): string {
+  if (text.includes(' — ')) return text;
+  const semi = text.lastIndexOf('; ');
+  if (semi > 0) return `${text.slice(0, semi)} — ${text.slice(semi + 2)}`;
+  return `${text} — ${fallback}`;
 }
 
 /** Collapses a message to one line so a multi-line cause cannot break the one-line promise. */

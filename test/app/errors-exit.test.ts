@@ -29,6 +29,16 @@ describe('reportFailure', () => {
     );
   });
 
+  it('turns a "what; fix" message into "what — fix"', () => {
+    const err = new LeadbotError('STORE_UNAVAILABLE', 'x', {
+      userMessage:
+        'cannot connect to PostgreSQL at db:5432: ECONNREFUSED; start PostgreSQL or fix DATABASE_URL',
+    });
+    expect(report(err).text).toBe(
+      'leadbot: cannot connect to PostgreSQL at db:5432: ECONNREFUSED — start PostgreSQL or fix DATABASE_URL\n',
+    );
+  });
+
   it('treats anything else as a bug: exit 1, stack printed and logged', () => {
     const bug = new TypeError('cannot read properties of undefined');
     const { code, text, logged } = report(bug);
