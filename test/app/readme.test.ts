@@ -34,6 +34,13 @@ describe('README', () => {
     for (const name of declared) expect(readme, name).toContain(`\`${name}\``);
   });
 
+  it('.env.example lists every core variable with its default', () => {
+    const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+    for (const [name, variable] of Object.entries(VARIABLES)) {
+      expect(example, name).toContain(`# ${name}=${variable.default}\n`);
+    }
+  });
+
   it('shows the two fresh-machine commands', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm ci && npm test');
