@@ -11,6 +11,7 @@ import {
   parseTelegramConfig,
   TELEGRAM_VARIABLES,
 } from '../../adapters/telegram/index.ts';
+import { createWebAdapter, parseWebConfig, WEB_VARIABLES } from '../../adapters/web/index.ts';
 import type { ChatAdapter } from '../core/ports.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 
@@ -61,6 +62,14 @@ export const ADAPTERS: AdapterEntry<any>[] = [
     create: createDiscordAdapter,
     prefix: 'DISCORD_',
     variables: DISCORD_VARIABLES,
+  }),
+  // On unless WEB_CHAT=off: the zero-setup channel (no token needed).
+  defineAdapter({
+    name: 'web',
+    parse: parseWebConfig,
+    create: createWebAdapter,
+    prefix: 'WEB_',
+    variables: WEB_VARIABLES,
   }),
 ];
 

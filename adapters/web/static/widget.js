@@ -1,0 +1,191 @@
+/*
+ * leadbot web chat widget: plain JavaScript, no framework, no build step.
+ * Embed with <script src="https://YOUR-LEADBOT/widget.js" defer></script>; it renders into
+ * an element with id "leadbot-chat" if the page has one, else as a floating panel.
+ * Identity: a random visitor id in localStorage. Every message gets a random id that is
+ * reused when the request is retried, so the server never handles it twice.
+ * Everything from the server is inserted with textContent: it is text, never HTML.
+ */
+(() => {
+  const script = document.currentScript;
+  const base = new URL(script?.src ?? '/widget.js', location.href);
+  const api = new URL('/api/chat/events', base).href;
+  const KEY = 'leadbot.';
+
+  const store = {
+    get(name) {
+      try {
+        return JSON.parse(localStorage.getItem(KEY + name) ?? 'null');
+      } catch {
+        return null;
+      }
+    },
+    set(name, value) {
+      try {
+        localStorage.setItem(KEY + name, JSON.stringify(value));
+      } catch {
+        // Private mode or quota: the chat still works for this page view.
+      }
+    },
+  };
+
+  function randomId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  const visitorId = store.get('visitor') ?? randomId();
+  store.set('visitor', visitorId);
+
+  // First touch wins: the UTM parameters and referrer of the visit that started the chat.
+  let source = store.get('source');
+  if (!source) {
+    const q = new URLSearchParams(location.search);
+    source = {};
+    for (const k of ['utm_source', 'utm_medium', 'utm_campaign']) if (q.get(k)) source[k] = q.get(k);
+    if (document.referrer && new URL(document.referrer).origin !== location.origin) {
+      source.referrer = document.referrer;
+    }
+    store.set('source', source);
+  }
+
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = new URL('/widget.css', base).href;
+  document.head.appendChild(link);
+
+  const host = document.getElementById('leadbot-chat');
+  const root = document.createElement('section');
+  root.className = host ? 'leadbot leadbot-inline' : 'leadbot leadbot-floating';
+  root.setAttribute('aria-label', 'Chat');
+  const log = document.createElement('div');
+  log.className = 'leadbot-log';
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  const form = document.createElement('form');
+  form.className = 'leadbot-form';
+  const input = document.createElement('input');
+  input.className = 'leadbot-input';
+  input.setAttribute('aria-label', 'Your answer');
+  input.maxLength = 2000;
+  input.autocomplete = 'off';
+  const send = document.createElement('button');
+  send.type = 'submit';
+  send.className = 'leadbot-send';
+  send.textContent = 'Send';
+  const restart = document.createElement('button');
+  restart.type = 'button';
+  restart.className = 'leadbot-restart';
+  restart.textContent = 'Start over';
+  form.append(input, send, restart);
+  root.append(log, form);
+  (host ?? document.body).appendChild(root);
+
+  const history = store.get('log') ?? [];
+
+  function bubble(from, text, kind) {
+    const div = document.createElement('div');
+    div.className = `leadbot-msg ${from}${kind === 'error' ? ' error' : ''}`;
+    div.textContent = text;
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+    return div;
+  }
+
+  function showChoices(msg) {
+    const box = document.createElement('div');
+    box.className = 'leadbot-choices';
+    const picked = new Set();
+    const finish = (values) => {
+      for (const b of box.querySelectorAll('button')) b.disabled = true;
+      const labels = msg.choices.filter((c) => values.includes(c.value)).map((c) => c.label);
+      post({ kind: 'choice', stepId: msg.stepId, values }, labels.join(', '));
+    };
+    for (const choice of msg.choices) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'leadbot-choice';
+      b.textContent = choice.label;
+      b.dataset.value = choice.value;
+      b.addEventListener('click', () => {
+        if (!msg.multiple) return finish([choice.value]);
+        if (picked.has(choice.value)) picked.delete(choice.value);
+        else picked.add(choice.value);
+        b.setAttribute('aria-pressed', String(picked.has(choice.value)));
+      });
+      box.appendChild(b);
+    }
+    if (msg.multiple) {
+      const done = document.createElement('button');
+      done.type = 'button';
+      done.className = 'leadbot-choice leadbot-done';
+      done.textContent = 'Done';
+      done.addEventListener('click', () => picked.size && finish([...picked]));
+      box.appendChild(done);
+    }
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function show(messages) {
+    for (const m of messages) {
+      bubble('bot', m.text, m.kind);
+      history.push({ from: 'bot', text: m.text, kind: m.kind });
+      if (m.choices?.length) showChoices(m);
+    }
+    store.set('log', history.slice(-200));
+  }
+
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+  // Sends one event, retrying with the same event id on network errors and 5xx answers.
+  async function post(body, echo) {
+    if (echo) {
+      bubble('me', echo);
+      history.push({ from: 'me', text: echo });
+    }
+    const request = { ...body, visitorId, eventId: randomId(), source };
+    root.classList.add('leadbot-busy');
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await fetch(api, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(request),
+          });
+          const data = await res.json().catch(() => ({}));
+          if (res.ok) return show(data.messages ?? []);
+          if (res.status < 500 || attempt >= 4) {
+            return show([
+              { kind: 'error', text: data.error ?? 'Sorry, that did not work. Please try again.' },
+            ]);
+          }
+        } catch {
+          if (attempt >= 4)
+            return show([{ kind: 'error', text: 'You seem to be offline. Please try again.' }]);
+        }
+        await sleep(500 * attempt);
+      }
+    } finally {
+      root.classList.remove('leadbot-busy');
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = '';
+    post({ kind: 'message', text }, text);
+  });
+  restart.addEventListener('click', () => {
+    history.length = 0;
+    log.replaceChildren();
+    post({ kind: 'command', name: 'restart' });
+  });
+
+  for (const m of history) bubble(m.from, m.text, m.kind);
+  if (history.length === 0) post({ kind: 'command', name: 'start' });
+})();

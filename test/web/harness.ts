@@ -1,0 +1,59 @@
+/**
+ * The web chat on the app's real HTTP server with the real engine: `post()` sends what the
+ * widget sends. Memory store unless one is given.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWebAdapter, type WebAdapter } from '../../adapters/web/index.ts';
+import type { WebMessage } from '../../adapters/web/outbound.ts';
+import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
+import type { LeadStore } from '../../src/core/ports.ts';
+import { createTestEngine, silentLogger } from '../helpers/engine.ts';
+
+export interface WebHarness {
+  base: string;
+  http: HttpServer;
+  adapter: WebAdapter;
+  store: LeadStore;
+  post(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  /** Posts as `visitorId` with a fresh event id; returns the widget messages. */
+  say(visitorId: string, body: Record<string, unknown>): Promise<WebMessage[]>;
+  close(): Promise<void>;
+}
+
+export const newId = () => randomUUID().replaceAll('-', '');
+
+export async function startWebHarness(
+  opts: { store?: LeadStore; allowedOrigins?: string[] } = {},
+): Promise<WebHarness> {
+  const { engine, store } = await createTestEngine(opts.store ? { store: opts.store } : {});
+  const http = createHttpServer({ logger: silentLogger });
+  const adapter = createWebAdapter(
+    { allowedOrigins: opts.allowedOrigins ?? [] },
+    { logger: silentLogger, http },
+  );
+  await adapter.start(engine.handle);
+  const { port } = await http.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  const post = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    fetch(`${base}/api/chat/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  return {
+    base,
+    http,
+    adapter,
+    store,
+    post,
+    async say(visitorId, body) {
+      const res = await post({ visitorId, eventId: newId(), ...body });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { messages: WebMessage[] }).messages;
+    },
+    async close() {
+      await adapter.stop();
+      await http.close();
+    },
+  };
+}
