@@ -5,6 +5,7 @@
  * must pass the same contract suite (test/store/lead-store.contract.ts).
  */
 import type { ChoiceOption, InboundEvent, OutboundMessage, Platform } from './events.ts';
+import type { ReportingQueries } from './reporting.ts';
 
 export type Stage = 'cold' | 'MQL' | 'SQL' | 'disqualified';
 export const STAGES: readonly Stage[] = ['cold', 'MQL', 'SQL', 'disqualified'];
@@ -256,6 +257,11 @@ export interface LeadStore extends LeadRepo {
   /** Runs `fn` in one database transaction; all or nothing. */
   transaction<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
   readonly outbox: OutboxQueue;
+  /**
+   * Dashboard queries run by the database itself. Optional: without it the app reports through
+   * `createRepoReporting(store)` (src/core/memory/memory-reporting.ts), which reads every lead.
+   */
+  readonly reporting?: ReportingQueries;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
