@@ -41,10 +41,9 @@ describe('leadbot start with TELEGRAM_BOT_TOKEN', () => {
         PORT: '0',
       });
       const ready = await bot.waitForLog('leadbot ready');
-      expect(ready.adapters).toEqual(['telegram']);
-      expect(api.calls.map((c) => c.method)).toEqual(
-        expect.arrayContaining(['getMe', 'deleteWebhook', 'getUpdates']),
-      );
+      expect(ready.adapters).toContain('telegram');
+      await api.waitForCall((c) => c.method === 'getUpdates');
+      expect(api.calls.map((c) => c.method).slice(0, 3)).toEqual(['getMe', 'deleteWebhook', 'getUpdates']);
 
       // The spawned process polls the fake: play the person through it.
       const fake = api;
