@@ -84,6 +84,11 @@ export class MemoryRepo implements LeadRepo {
     return copy(row);
   }
 
+  /** Detaches one account from its lead (identity unlinking); the lead stays. */
+  async removeIdentity(key: IdentityKey): Promise<boolean> {
+    return this.tables().identities.delete(identityKey(key));
+  }
+
   async listIdentities(leadId: string): Promise<Identity[]> {
     return copy([...this.tables().identities.values()].filter((i) => i.leadId === leadId).sort(byCreated));
   }

@@ -1,0 +1,87 @@
+/**
+ * `export [filters]`: the matching leads as a CSV file, produced page by page so a large
+ * export never sits in memory whole. Cells that a spreadsheet would run as a formula are
+ * prefixed with `'` (CSV injection).
+ */
+import type { Lead } from '../ports.ts';
+import { toLeadFilter } from './list-leads.ts';
+import type { ListFilters } from './parse.ts';
+import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
+
+export const CSV_COLUMNS = [
+  'id',
+  'stage',
+  'score',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'owner',
+  'source_platform',
+  'source_campaign',
+  'consent',
+  'created_at',
+] as const;
+
+const EXPORT_PAGE = 200;
+
+/** One CSV cell, RFC 4180 quoted, neutralised against formula injection. */
+export function csvCell(value: string | number | boolean | null): string {
+  let s = value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function row(l: Lead): string {
+  const cells = [
+    l.id,
+    l.stage,
+    l.score,
+    l.name,
+    l.email,
+    l.phone,
+    l.company,
+    l.ownerId,
+    l.source.platform,
+    l.source.campaign,
+    l.consent,
+    l.createdAt.toISOString(),
+  ];
+  return `${cells.map(csvCell).join(',')}\r\n`;
+}
+
+export function exportCsv(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  f: ListFilters,
+): Omit<CommandReply, 'private'> {
+  const filter = toLeadFilter(ctx, f);
+  const stamp = deps.clock.now().toISOString().slice(0, 10);
+  return {
+    text: 'Here is the export.',
+    file: {
+      filename: `leads-${stamp}.csv`,
+      mimeType: 'text/csv',
+      async *chunks() {
+        yield `${CSV_COLUMNS.join(',')}\r\n`;
+        let cursor: string | undefined;
+        do {
+          const page = await deps.store.listLeads({
+            ...filter,
+            limit: EXPORT_PAGE,
+            ...(cursor ? { cursor } : {}),
+          });
+          if (page.items.length) yield page.items.map(row).join('');
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      },
+    },
+  };
+}
+
+/** Collects a file's chunks (adapters whose upload API wants one buffer). */
+export async function collect(chunks: AsyncIterable<string>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(Buffer.from(c, 'utf8'));
+  return Buffer.concat(parts);
+}

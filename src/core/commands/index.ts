@@ -1,0 +1,73 @@
+/**
+ * The manager command layer: permission check, validation, then one use case per
+ * subcommand. Adapters call {@link CommandLayer.run} and render the reply; replies are private
+ * unless the manager added `public`, and refusals and usage errors are always private.
+ */
+import { isLeadbotError } from '../errors.ts';
+import { assign } from './assign.ts';
+import { exportCsv } from './export-csv.ts';
+import { forget } from './forget.ts';
+import { leadCard } from './lead-card.ts';
+import { unlink } from './link.ts';
+import { listLeads } from './list-leads.ts';
+import { addNote } from './note.ts';
+import { type ParsedCommand, parseCommand, usage } from './parse.ts';
+import { qualify } from './qualify.ts';
+import { setStage } from './set-stage.ts';
+import { stats } from './stats.ts';
+import type { CommandContext, CommandDeps, CommandInput, CommandReply } from './types.ts';
+
+export { usage } from './parse.ts';
+export type * from './types.ts';
+
+export const NOT_A_MANAGER =
+  'Sorry, these commands are for the community managers. If you are interested in our product, just send me a message!';
+
+export interface CommandLayer {
+  run(input: CommandInput, ctx: CommandContext): Promise<CommandReply>;
+}
+
+export function createCommandLayer(deps: CommandDeps): CommandLayer {
+  async function execute(cmd: ParsedCommand, ctx: CommandContext): Promise<Omit<CommandReply, 'private'>> {
+    switch (cmd.sub) {
+      case 'help':
+        return { text: usage() };
+      case 'qualify':
+        return qualify(deps, ctx, cmd.member);
+      case 'lead':
+        return leadCard(deps, ctx, cmd.target);
+      case 'leads':
+        return listLeads(deps, ctx, cmd.filters);
+      case 'stage':
+        return setStage(deps, ctx, cmd.target, cmd.stage, cmd.reason);
+      case 'assign':
+        return assign(deps, ctx, cmd.target, cmd.rep);
+      case 'note':
+        return addNote(deps, ctx, cmd.target, cmd.text);
+      case 'export':
+        return exportCsv(deps, ctx, cmd.filters);
+      case 'forget':
+        return forget(deps, ctx, cmd.target);
+      case 'stats':
+        return stats(deps);
+      case 'unlink':
+        return unlink(deps, ctx, cmd.member);
+    }
+  }
+
+  return {
+    async run(input, ctx) {
+      if (!(await deps.permissions.isManager(ctx))) return { text: NOT_A_MANAGER, private: true };
+      const parsed = parseCommand(input, deps.clock.now());
+      if (!parsed.ok) return { text: `${parsed.error}\n${parsed.usage}`, private: true };
+      try {
+        const reply = await execute(parsed.command, ctx);
+        return { ...reply, private: !parsed.public };
+      } catch (err) {
+        if (isLeadbotError(err, 'NOT_FOUND') || isLeadbotError(err, 'BAD_INPUT'))
+          return { text: err.userMessage, private: true };
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** `lead @member|id`: stage, score breakdown, answers, owner, source, linked accounts, history. */
+import type { FlowDefinition } from '../flow/schema.ts';
+import { parseFlow } from '../flow/validate.ts';
+import { buildAlertPayload } from '../lead-lifecycle.ts';
+import type { Lead, LeadRepo } from '../ports.ts';
+import type { Target } from './parse.ts';
+import { resolveLead } from './resolve.ts';
+import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
+
+async function latestFlow(
+  tx: LeadRepo,
+  leadId: string,
+): Promise<{ definition: FlowDefinition | null; conversationId: string | null }> {
+  const convs = await tx.listConversations(leadId);
+  const latest = convs.reduce<(typeof convs)[number] | null>(
+    (a, c) => (a === null || c.startedAt >= a.startedAt ? c : a),
+    null,
+  );
+  if (!latest) return { definition: null, conversationId: null };
+  const stored = await tx.getFlowVersion(latest.flowId, latest.flowVersion);
+  try {
+    return { definition: stored ? parseFlow(stored).definition : null, conversationId: latest.id };
+  } catch {
+    return { definition: null, conversationId: latest.id };
+  }
+}
+
+/** The card as plain text lines. */
+export async function renderLeadCard(tx: LeadRepo, lead: Lead): Promise<string> {
+  const payload = await buildAlertPayload(tx, lead, '', await latestFlow(tx, lead.id));
+  const identities = await tx.listIdentities(lead.id);
+  const history = await tx.listStageChanges(lead.id);
+  const notes = await tx.listNotes(lead.id);
+  const src = lead.source;
+  const lines = [
+    `Lead ${lead.id}: ${lead.name ?? '(no name)'}${lead.company ? `, ${lead.company}` : ''}`,
+    `Stage: ${lead.stage} · Score: ${lead.score} · Owner: ${lead.ownerId ?? 'none'} · Consent: ${lead.consent ? 'yes' : 'no'}`,
+    `Source: ${[src.platform, src.workspaceId, src.channelId, src.campaign].filter(Boolean).join(' / ') || 'unknown'}`,
+    `Accounts: ${identities.map((i) => `${i.platform}:${i.userId}${i.username ? ` (${i.username})` : ''}`).join(', ') || 'none'}`,
+    'Score breakdown:',
+    ...(payload.breakdown.length
+      ? payload.breakdown.map((b) => `  ${b.points >= 0 ? '+' : ''}${b.points} ${b.reason}`)
+      : ['  (none)']),
+    'Answers:',
+    ...(payload.answers.length ? payload.answers.map((a) => `  ${a.question} → ${a.answer}`) : ['  (none)']),
+    'History:',
+    ...(history.length
+      ? history.map(
+          (h) =>
+            `  ${h.createdAt.toISOString().slice(0, 16)} ${h.from ?? '∅'} → ${h.to} by ${h.actor}: ${h.reason}`,
+        )
+      : ['  (no stage change)']),
+  ];
+  if (notes.length) lines.push('Notes:', ...notes.map((n) => `  ${n.author}: ${n.text}`));
+  return lines.join('\n');
+}
+
+export async function leadCard(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  target: Target,
+): Promise<Omit<CommandReply, 'private'>> {
+  return deps.store.transaction(async (tx) => ({
+    text: await renderLeadCard(tx, await resolveLead(tx, ctx, target)),
+  }));
+}

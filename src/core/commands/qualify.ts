@@ -1,0 +1,33 @@
+/**
+ * `qualify @member`: posts a consent prompt in the channel, addressed to the member. Nothing
+ * is sent privately until they accept; opt-outs, quiet hours and contact limits apply.
+ */
+import type { Refusal } from '../outreach/gate.ts';
+import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
+
+export const REFUSAL_TEXT: Record<Refusal, string> = {
+  opted_out: 'This member asked not to be contacted.',
+  quiet_hours: 'It is quiet hours in this community; try again later.',
+  limit: 'This member has been contacted enough recently (contact limit); try again later.',
+  cooldown: 'This member or channel was approached very recently.',
+  no_consent: 'This member has not accepted to be contacted.',
+};
+
+export const CONSENT_PROMPT =
+  'Hi! Our team would love to hear what you are working on. Would you answer a few quick questions in a private message? Nothing is sent privately unless you accept.';
+
+export async function qualify(
+  deps: CommandDeps,
+  ctx: CommandContext,
+  member: string,
+): Promise<Omit<CommandReply, 'private'>> {
+  if (ctx.isDirect)
+    return { text: 'Run qualify in the channel where the member is, so they can accept there.' };
+  const decision = await deps.gate.check(ctx.memberKey(member), 'invite', ctx.channelId);
+  if (!decision.ok) return { text: `Not invited: ${REFUSAL_TEXT[decision.reason]}` };
+  await deps.gate.record(decision.person, 'invite', ctx.platform, ctx.channelId);
+  return {
+    text: 'Invitation posted. They will get a private message only if they accept.',
+    prompt: { userId: member, text: CONSENT_PROMPT },
+  };
+}

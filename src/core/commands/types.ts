@@ -1,0 +1,63 @@
+/**
+ * Shapes of the manager command layer. Adapters turn a slash command (or a Telegram bot
+ * command) into a {@link CommandInput} — words, with member mentions already recognised —
+ * and render the {@link CommandReply} back; everything in between is platform-free.
+ */
+import type { Platform } from '../events.ts';
+import type { OutreachGate } from '../outreach/gate.ts';
+import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+
+/** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
+export type CommandArg = { kind: 'text'; value: string } | { kind: 'member'; userId: string };
+
+export interface CommandInput {
+  /** The subcommand (`lead`, `leads`, …); empty for none. */
+  sub: string;
+  args: CommandArg[];
+}
+
+/** Who runs the command and where. */
+export interface CommandContext {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+  isDirect: boolean;
+  /** The identity key of a member of this community (`workspaceId` rules differ per platform). */
+  memberKey(userId: string): IdentityKey;
+}
+
+/** Decides who is a community manager; each platform answers from its own configuration. */
+export interface ManagerPermissions {
+  isManager(ctx: CommandContext): Promise<boolean>;
+}
+
+/** A file the adapter uploads where the command was run, produced chunk by chunk. */
+export interface CommandFile {
+  filename: string;
+  mimeType: string;
+  chunks(): AsyncIterable<string>;
+}
+
+/** A consent prompt to post in the channel, addressed to one member; only they may accept. */
+export interface ConsentPrompt {
+  userId: string;
+  text: string;
+}
+
+export interface CommandReply {
+  /** Plain text; the adapter escapes it for its markup. */
+  text: string;
+  /** Private to the manager (ephemeral / DM) unless they asked for `public`. */
+  private: boolean;
+  file?: CommandFile;
+  prompt?: ConsentPrompt;
+}
+
+export interface CommandDeps {
+  store: LeadStore;
+  outreach: OutreachStore;
+  gate: OutreachGate;
+  permissions: ManagerPermissions;
+  clock: Clock;
+}
