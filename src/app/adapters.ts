@@ -14,6 +14,7 @@ import {
 import { createWebAdapter, parseWebConfig, WEB_VARIABLES } from '../../adapters/web/index.ts';
 import type { ChatAdapter } from '../core/ports.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
+import { dashboardSection } from './web/config.ts';
 
 export interface AdapterEntry<C = unknown> {
   /** Also the key of its section in `AppConfig.adapters`. */
@@ -73,9 +74,12 @@ export const ADAPTERS: AdapterEntry<any>[] = [
   }),
 ];
 
-/** The config sections of every registered adapter, for `loadConfig`. */
+/** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
+export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection];
+
+/** The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`. */
 export function adapterSections(registry: readonly AdapterEntry[] = ADAPTERS): ConfigSection[] {
-  return registry.map((a) => a.section);
+  return [...registry.map((a) => a.section), ...APP_SECTIONS];
 }
 
 /** The entries whose section parsed to a config (their token is set). */

@@ -15,6 +15,11 @@ import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
 import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
+import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
+import { mountOps } from '../ops/readiness.ts';
+import { generateToken } from '../web/auth.ts';
+import type { DashboardConfig } from '../web/config.ts';
+import { mountDashboard } from '../web/dashboard.ts';
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -87,6 +92,9 @@ export async function startBot(
     const { openStore } = await import('../../store/open-store.ts');
     const store: LeadStore = await openStore(config.databaseUrl, { logger });
     cleanups.push({ what: 'store', run: () => store.close() });
+    // Metrics wrap the store and the engine's handler, so the core stays free of prom-client.
+    const metrics = createMetrics({ backlog: () => outboxBacklog(store) });
+    const counted = instrumentStore(store, metrics);
 
     const started: ChatAdapter[] = [];
     const http = createHttpServer({
@@ -96,11 +104,22 @@ export async function startBot(
         return { ok: true, adapters: started.map((a) => a.platform) };
       },
     });
+    let stopping = false;
+    const expected = enabledAdapters(config, opts.registry).map((a) => a.entry.name);
+    mountOps(http, {
+      store,
+      metrics,
+      stopping: () => stopping,
+      adapters: () => ({ expected, connected: started.map((a) => a.platform) }),
+    });
+    const dashboardToken = (config.adapters.dashboard as DashboardConfig | undefined)?.token ?? null;
+    const token = dashboardToken ?? generateToken();
+    mountDashboard(http, { store, token, flows, logger, clock: systemClock });
     const address = await http.listen(config.port, config.host);
     cleanups.push({ what: 'HTTP server', run: () => http.close() });
 
     const engine = createEngine({
-      store,
+      store: counted,
       flows,
       clock: systemClock,
       logger,
@@ -117,6 +136,10 @@ export async function startBot(
     sweeper.unref();
     cleanups.push({ what: 'idle sweeper', run: async () => clearInterval(sweeper) });
 
+    // Runs after the adapters stopped (cleanups run in reverse): deliver alerts their last events queued.
+    let flushOutbox: (() => Promise<unknown>) | undefined;
+    cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
+    const handle = instrumentHandler(engine.handle, metrics);
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
@@ -125,7 +148,7 @@ export async function startBot(
         clock: systemClock,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
-      await adapter.start(engine.handle);
+      await adapter.start(handle);
       started.push(adapter);
     }
 
@@ -138,7 +161,7 @@ export async function startBot(
     const alertSink = sinks[0];
     if (alertSink) {
       const dispatcher = createOutboxDispatcher({
-        store,
+        store: counted,
         sinks: { sales_alert: alertSink },
         clock: systemClock,
         logger,
@@ -146,12 +169,13 @@ export async function startBot(
       });
       dispatcher.start();
       cleanups.push({ what: 'outbox dispatcher', run: () => dispatcher.stop() });
+      flushOutbox = () => dispatcher.runOnce();
     } else {
       logger.warn('no sales alert channel configured: alerts stay queued in the outbox until one is set');
     }
 
     const names = started.map((a) => a.platform);
-    if (names.length === 0) {
+    if (names.filter((n) => n !== 'web').length === 0) {
       logger.warn(
         'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or DISCORD_TOKEN + DISCORD_APPLICATION_ID to connect one (README.md#configuration)',
       );
@@ -163,11 +187,27 @@ export async function startBot(
         alerts: alertSink?.name ?? null,
         http: `http://${address.host}:${address.port}`,
         healthz: '/healthz',
+        webChat: names.includes('web') ? `http://${address.host}:${address.port}/` : null,
+        dashboard: `http://${address.host}:${address.port}/dashboard`,
         database,
         adapters: names,
       },
       'leadbot ready',
     );
+    if (!dashboardToken) {
+      // Printed once so a first run needs no setup; set DASHBOARD_TOKEN to keep one across restarts.
+      logger.warn(
+        { dashboard: `http://${address.host}:${address.port}/dashboard`, dashboardToken: token },
+        'DASHBOARD_TOKEN is not set: log in to the dashboard with this generated token',
+      );
+    }
+    // Pushed last, so it runs first on stop: /readyz turns 503 before anything closes.
+    cleanups.push({
+      what: 'readiness',
+      run: async () => {
+        stopping = true;
+      },
+    });
     return { http: address, adapters: names, stop };
   } catch (err) {
     await stop();

@@ -1,0 +1,65 @@
+/** `/dashboard/lead?id=`: one lead with answers, score breakdown, stage history and transcript. */
+import { html, type SafeHtml } from '../../../adapters/web/html.ts';
+import type { FlowCatalog } from '../../core/flow/catalog.ts';
+import type { Answer, Conversation, Lead, Note, ScoreContribution, StageChange } from '../../core/ports.ts';
+import { layout } from './layout.ts';
+
+export interface LeadDetails {
+  lead: Lead;
+  conversations: { conversation: Conversation; answers: Answer[] }[];
+  contributions: ScoreContribution[];
+  stageChanges: StageChange[];
+  notes: Note[];
+}
+
+const when = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+const show = (v: unknown) =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+
+export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
+  const { lead } = d;
+  const ask = (c: Conversation, stepId: string) =>
+    flows?.get(c.flowId)?.definition.steps[stepId]?.ask ?? stepId;
+  const transcript = (c: Conversation, answers: Answer[]) =>
+    html`<section class="conversation">
+<h3>${c.flowId} · ${c.platform} · ${c.status} · started ${when(c.startedAt)}${c.currentStep ? html` · waiting at ${c.currentStep}` : ''}</h3>
+<ol class="transcript">${answers.map(
+      (a) =>
+        html`<li class="${a.accepted ? 'accepted' : 'rejected'}"><span class="q">${ask(c, a.stepId)}</span><span class="a">${a.rawText}</span>${
+          a.accepted ? '' : html`<span class="tag">not accepted</span>`
+        }</li>`,
+    )}</ol>
+</section>`;
+  const answers = d.conversations.flatMap(({ conversation, answers }) =>
+    answers.filter((a) => a.accepted).map((a) => ({ c: conversation, a })),
+  );
+  return layout(
+    lead.name ?? '(no name)',
+    html`<dl class="lead">
+<dt>Stage</dt><dd data-testid="stage">${lead.stage}</dd>
+<dt>Score</dt><dd>${lead.score}</dd>
+<dt>Owner</dt><dd>${lead.ownerId ?? 'unclaimed'}</dd>
+<dt>Company</dt><dd>${lead.company ?? ''}</dd>
+<dt>Email</dt><dd>${lead.email ?? ''}</dd>
+<dt>Phone</dt><dd>${lead.phone ?? ''}</dd>
+<dt>Consent</dt><dd>${lead.consent ? `yes (${lead.consentAt ? when(lead.consentAt) : ''})` : 'no'}</dd>
+<dt>Source</dt><dd>${[lead.source.platform, lead.source.campaign].filter(Boolean).join(' · ')}</dd>
+<dt>Created</dt><dd>${when(lead.createdAt)}</dd>
+</dl>
+<h2>Answers</h2>
+<table><thead><tr><th>Question</th><th>Answer</th></tr></thead>
+<tbody>${answers.map(({ c, a }) => html`<tr><td>${ask(c, a.stepId)}</td><td>${show(a.value)}</td></tr>`)}</tbody></table>
+<h2>Score breakdown</h2>
+<table><thead><tr><th>Rule</th><th>Points</th><th>Why</th></tr></thead>
+<tbody>${d.contributions.map((c) => html`<tr><td>${c.ruleId}</td><td>${c.points}</td><td>${c.reason}</td></tr>`)}</tbody></table>
+<h2>Stage history</h2>
+<table><thead><tr><th>When (UTC)</th><th>From</th><th>To</th><th>Why</th><th>By</th></tr></thead>
+<tbody>${d.stageChanges.map(
+      (s) =>
+        html`<tr><td>${when(s.createdAt)}</td><td>${s.from ?? ''}</td><td>${s.to}</td><td>${s.reason}</td><td>${s.actor}</td></tr>`,
+    )}</tbody></table>
+<h2>Transcript</h2>
+${d.conversations.map(({ conversation, answers }) => transcript(conversation, answers))}
+${d.notes.length ? html`<h2>Notes</h2><ul>${d.notes.map((n) => html`<li>${when(n.createdAt)} ${n.author}: ${n.text}</li>`)}</ul>` : ''}`,
+  );
+}

@@ -1,0 +1,63 @@
+/** `/dashboard`: the funnel chart, conversion per platform and campaign, and drop-off per step. */
+import { html, type SafeHtml } from '../../../adapters/web/html.ts';
+import type { FlowCatalog } from '../../core/flow/catalog.ts';
+import {
+  conversionRates,
+  type DropOffRow,
+  type FunnelGroup,
+  type FunnelReport,
+} from '../../core/reporting.ts';
+import { funnelChart, percent } from './funnel-chart.ts';
+import { filterForm, layout } from './layout.ts';
+import type { DashboardQuery } from './query.ts';
+
+function groupTable(caption: string, rows: FunnelGroup[]): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<table class="groups">
+<caption>${caption}</caption>
+<thead><tr><th>${caption.replace('By ', '')}</th><th>Leads</th><th>MQL</th><th>SQL</th><th>Claimed</th><th>Lead → MQL</th><th>MQL → SQL</th><th>Lead → SQL</th></tr></thead>
+<tbody>${rows.map((r) => {
+    const rate = conversionRates(r);
+    return html`<tr><td>${r.key}</td><td>${r.leads}</td><td>${r.mql}</td><td>${r.sql}</td><td>${r.claimed}</td><td>${percent(rate.mql)}</td><td>${percent(rate.sql)}</td><td>${percent(rate.overall)}</td></tr>`;
+  })}</tbody>
+</table>`;
+}
+
+function dropOffTable(rows: DropOffRow[], flows: FlowCatalog | undefined): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">No conversation is waiting at a step.</p>`;
+  return html`<table class="dropoff">
+<caption>Where people stop (conversations waiting at a step)</caption>
+<thead><tr><th>Flow</th><th>Step</th><th>Question</th><th>Abandoned</th><th>Still active</th></tr></thead>
+<tbody>${rows.map(
+    (r) =>
+      html`<tr><td>${r.flowId}</td><td>${r.stepId}</td><td>${flows?.get(r.flowId)?.definition.steps[r.stepId]?.ask ?? ''}</td><td>${r.abandoned}</td><td>${r.active}</td></tr>`,
+  )}</tbody>
+</table>`;
+}
+
+export function overviewPage(input: {
+  query: DashboardQuery;
+  report: FunnelReport;
+  options: { platforms: string[]; campaigns: string[] };
+  dropOff: DropOffRow[];
+  flows?: FlowCatalog;
+}): SafeHtml {
+  const { report, query } = input;
+  const rate = conversionRates(report.overall);
+  return layout(
+    'Funnel',
+    html`${filterForm('/dashboard', query, input.options)}
+<section class="summary">
+<div><span class="big" data-testid="leads">${report.overall.leads}</span> leads</div>
+<div><span class="big" data-testid="mql">${report.overall.mql}</span> MQL (${percent(rate.mql)})</div>
+<div><span class="big" data-testid="sql">${report.overall.sql}</span> SQL (${percent(rate.sql)} of MQL)</div>
+<div><span class="big" data-testid="claimed">${report.overall.claimed}</span> claimed</div>
+<div><span class="big">${report.overall.disqualified}</span> disqualified</div>
+</section>
+${funnelChart(report.overall)}
+${groupTable('By platform', report.byPlatform)}
+${groupTable('By campaign', report.byCampaign)}
+<h2>Drop-off per flow step</h2>
+${dropOffTable(input.dropOff, input.flows)}`,
+  );
+}
