@@ -1,0 +1,199 @@
+/** Database rows → port types. One place, so both providers and every query agree. */
+
+import type { Platform } from '../core/events.ts';
+import type {
+  Answer,
+  Conversation,
+  ConversationStatus,
+  Identity,
+  JsonValue,
+  Lead,
+  LeadPatch,
+  Note,
+  OutboxItem,
+  OutboxStatus,
+  ScoreContribution,
+  Stage,
+  StageChange,
+} from '../core/ports.ts';
+import type * as Rows from './generated/sqlite/client.ts';
+import type { Prisma } from './prisma-types.ts';
+
+type Row<
+  T extends
+    | 'Lead'
+    | 'Identity'
+    | 'Conversation'
+    | 'Answer'
+    | 'ScoreContribution'
+    | 'StageChange'
+    | 'Note'
+    | 'OutboxMessage',
+> = T extends 'Lead'
+  ? Rows.Lead
+  : T extends 'Identity'
+    ? Rows.Identity
+    : T extends 'Conversation'
+      ? Rows.Conversation
+      : T extends 'Answer'
+        ? Rows.Answer
+        : T extends 'ScoreContribution'
+          ? Rows.ScoreContribution
+          : T extends 'StageChange'
+            ? Rows.StageChange
+            : T extends 'Note'
+              ? Rows.Note
+              : Rows.OutboxMessage;
+
+export function toLead(r: Row<'Lead'>): Lead {
+  return {
+    id: r.id,
+    stage: r.stage as Stage,
+    score: r.score,
+    ownerId: r.ownerId,
+    name: r.name,
+    email: r.email,
+    phone: r.phone,
+    company: r.company,
+    consent: r.consent,
+    consentAt: r.consentAt,
+    source: {
+      platform: r.sourcePlatform,
+      workspaceId: r.sourceWorkspace,
+      channelId: r.sourceChannel,
+      campaign: r.sourceCampaign,
+    },
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** The columns a lead patch (or a new lead) writes; undefined fields are left alone. */
+export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCreateInput, 'id'>> {
+  const out: Record<string, unknown> = {
+    stage: p.stage,
+    score: p.score,
+    ownerId: p.ownerId,
+    name: p.name,
+    email: p.email,
+    phone: p.phone,
+    company: p.company,
+    consent: p.consent,
+    consentAt: p.consentAt,
+    sourcePlatform: p.source?.platform,
+    sourceWorkspace: p.source?.workspaceId,
+    sourceChannel: p.source?.channelId,
+    sourceCampaign: p.source?.campaign,
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as Partial<Omit<Prisma.LeadUncheckedCreateInput, 'id'>>;
+}
+
+export function toIdentity(r: Row<'Identity'>): Identity {
+  return {
+    id: r.id,
+    leadId: r.leadId,
+    platform: r.platform as Platform,
+    workspaceId: r.workspaceId,
+    userId: r.userId,
+    username: r.username,
+    chatId: r.chatId,
+    createdAt: r.createdAt,
+  };
+}
+
+export function toConversation(r: Row<'Conversation'>): Conversation {
+  return {
+    id: r.id,
+    leadId: r.leadId,
+    flowId: r.flowId,
+    flowVersion: r.flowVersion,
+    currentStep: r.currentStep,
+    status: r.status as ConversationStatus,
+    platform: r.platform as Platform,
+    workspaceId: r.workspaceId,
+    channelId: r.channelId,
+    variables: (r.variables ?? {}) as Record<string, JsonValue>,
+    attempts: r.attempts,
+    version: r.version,
+    startedAt: r.startedAt,
+    lastActivityAt: r.lastActivityAt,
+    endedAt: r.endedAt,
+  };
+}
+
+export function toAnswer(r: Row<'Answer'>): Answer {
+  return {
+    id: r.id,
+    conversationId: r.conversationId,
+    stepId: r.stepId,
+    value: (r.value ?? null) as JsonValue | null,
+    rawText: r.rawText,
+    attempt: r.attempt,
+    accepted: r.accepted,
+    createdAt: r.createdAt,
+  };
+}
+
+export function toContribution(r: Row<'ScoreContribution'>): ScoreContribution {
+  return {
+    id: r.id,
+    leadId: r.leadId,
+    conversationId: r.conversationId,
+    ruleId: r.ruleId,
+    stepId: r.stepId,
+    points: r.points,
+    reason: r.reason,
+    createdAt: r.createdAt,
+  };
+}
+
+export function toStageChange(r: Row<'StageChange'>): StageChange {
+  return {
+    id: r.id,
+    leadId: r.leadId,
+    from: r.fromStage as Stage | null,
+    to: r.toStage as Stage,
+    reason: r.reason,
+    actor: r.actor,
+    createdAt: r.createdAt,
+  };
+}
+
+export function toNote(r: Row<'Note'>): Note {
+  return { id: r.id, leadId: r.leadId, author: r.author, text: r.text, createdAt: r.createdAt };
+}
+
+export function toOutboxItem(r: Row<'OutboxMessage'>): OutboxItem {
+  return {
+    id: r.id,
+    kind: r.kind,
+    idempotencyKey: r.idempotencyKey,
+    leadId: r.leadId,
+    payload: r.payload as JsonValue,
+    status: r.status as OutboxStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt,
+    deliveredAt: r.deliveredAt,
+    externalRef: r.externalRef,
+    lastError: r.lastError,
+    createdAt: r.createdAt,
+  };
+}
+
+/** Opaque keyset cursor over (createdAt, id). */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+/** @returns null for a cursor that is not one of ours (treated as "first page" by no caller: they get BAD_INPUT). */
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(createdAt.getTime())) return null;
+    return { createdAt, id };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * `LeadRepo` over Prisma. Works on the client or on an interactive-transaction client, so the
+ * same code serves `store.x()` and `store.transaction(tx => tx.x())`.
+ */
+import { DbNull } from '@prisma/client/runtime/client';
+import { ConflictError, LeadbotError } from '../core/errors.ts';
+import type { Conversation, JsonValue, LeadFilter, LeadRepo } from '../core/ports.ts';
+import { newId } from './ids.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  leadColumns,
+  toAnswer,
+  toContribution,
+  toConversation,
+  toIdentity,
+  toLead,
+  toNote,
+  toStageChange,
+} from './mappers.ts';
+import type { Db, Dialect, Prisma } from './prisma-types.ts';
+import { insertIgnoringDuplicates } from './raw-inserts.ts';
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 500;
+
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'P2025';
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'P2002';
+}
+
+/** Prisma wants a marker for SQL NULL in a Json column, and a plain value otherwise. */
+function jsonOrNull(value: JsonValue | null): Prisma.InputJsonValue | typeof DbNull {
+  return value === null ? DbNull : (value as Prisma.InputJsonValue);
+}
+
+/** The repo on `db`. `deleteLead` issues two statements: call it inside a transaction. */
+export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
+  const repo: LeadRepo = {
+    async findIdentity(key) {
+      const row = await db.identity.findUnique({ where: { platform_workspaceId_userId: key } });
+      return row ? toIdentity(row) : null;
+    },
+
+    async createLead(lead, identity) {
+      const row = await db.lead.create({
+        data: {
+          id: newId(),
+          ...leadColumns(lead),
+          ...(identity
+            ? {
+                identities: {
+                  create: {
+                    id: newId(),
+                    platform: identity.platform,
+                    workspaceId: identity.workspaceId,
+                    userId: identity.userId,
+                    username: identity.username ?? null,
+                    chatId: identity.chatId ?? null,
+                  },
+                },
+              }
+            : {}),
+        },
+      });
+      return toLead(row);
+    },
+
+    async addIdentity(leadId, identity) {
+      try {
+        const row = await db.identity.create({
+          data: {
+            id: newId(),
+            leadId,
+            platform: identity.platform,
+            workspaceId: identity.workspaceId,
+            userId: identity.userId,
+            username: identity.username ?? null,
+            chatId: identity.chatId ?? null,
+          },
+        });
+        return toIdentity(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new LeadbotError(
+            'DUPLICATE',
+            `identity ${identity.platform}/${identity.userId} belongs to a lead`,
+          );
+        }
+        throw error;
+      }
+    },
+
+    async listIdentities(leadId) {
+      const rows = await db.identity.findMany({
+        where: { leadId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toIdentity);
+    },
+
+    async getLead(id) {
+      const row = await db.lead.findUnique({ where: { id } });
+      return row ? toLead(row) : null;
+    },
+
+    async updateLead(id, patch) {
+      try {
+        return toLead(await db.lead.update({ where: { id }, data: leadColumns(patch) }));
+      } catch (error) {
+        if (isNotFound(error)) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
+        throw error;
+      }
+    },
+
+    async listLeads(filter: LeadFilter) {
+      const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+      const and: Prisma.LeadWhereInput[] = [];
+      if (filter.stage) and.push({ stage: filter.stage });
+      if (filter.ownerId) and.push({ ownerId: filter.ownerId });
+      if (filter.source)
+        and.push({ OR: [{ sourcePlatform: filter.source }, { sourceCampaign: filter.source }] });
+      if (filter.since) and.push({ createdAt: { gte: filter.since } });
+      if (filter.cursor) {
+        const c = decodeCursor(filter.cursor);
+        if (!c) throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
+        // Newest first: the next page holds rows strictly "older" than the last one shown.
+        and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+      }
+      const rows = await db.lead.findMany({
+        where: { AND: and },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
+      const items = rows.slice(0, limit).map(toLead);
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    async deleteLead(id) {
+      // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).
+      await db.outboxMessage.deleteMany({ where: { leadId: id } });
+      // Identities, conversations, answers, contributions, stage changes, notes: ON DELETE CASCADE.
+      await db.lead.deleteMany({ where: { id } });
+    },
+
+    async saveFlowVersion(flowId, version, definition) {
+      // Versions are immutable snapshots: the first write wins.
+      await db.flowVersion.upsert({
+        where: { flowId_version: { flowId, version } },
+        create: { flowId, version, definition: definition as Prisma.InputJsonValue },
+        update: {},
+      });
+    },
+
+    async getFlowVersion(flowId, version) {
+      const row = await db.flowVersion.findUnique({ where: { flowId_version: { flowId, version } } });
+      return row ? (row.definition as JsonValue) : null;
+    },
+
+    async findOpenConversation(leadId) {
+      const row = await db.conversation.findFirst({
+        where: { leadId, status: { in: ['active', 'abandoned'] } },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      });
+      return row ? toConversation(row) : null;
+    },
+
+    async getConversation(id) {
+      const row = await db.conversation.findUnique({ where: { id } });
+      return row ? toConversation(row) : null;
+    },
+
+    async listConversations(leadId) {
+      const rows = await db.conversation.findMany({
+        where: { leadId },
+        orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toConversation);
+    },
+
+    async createConversation(input) {
+      const row = await db.conversation.create({
+        data: { id: newId(), ...input, variables: (input.variables ?? {}) as Prisma.InputJsonValue },
+      });
+      return toConversation(row);
+    },
+
+    async updateConversation(id, expectedVersion, patch): Promise<Conversation> {
+      const { variables, ...rest } = patch;
+      const { count } = await db.conversation.updateMany({
+        where: { id, version: expectedVersion },
+        data: {
+          ...rest,
+          ...(variables === undefined ? {} : { variables: variables as Prisma.InputJsonValue }),
+          version: { increment: 1 },
+        },
+      });
+      const row = await db.conversation.findUnique({ where: { id } });
+      if (!row) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
+      if (count === 0) {
+        throw new ConflictError(
+          `conversation ${id} is at version ${row.version}, expected ${expectedVersion}`,
+        );
+      }
+      return toConversation(row);
+    },
+
+    async abandonIdleConversations(before) {
+      const { count } = await db.conversation.updateMany({
+        where: { status: 'active', lastActivityAt: { lt: before } },
+        data: { status: 'abandoned', version: { increment: 1 } },
+      });
+      return count;
+    },
+
+    async addAnswer(input) {
+      const row = await db.answer.create({
+        data: { id: newId(), ...input, value: jsonOrNull(input.value) },
+      });
+      return toAnswer(row);
+    },
+
+    async listAnswers(conversationId) {
+      const rows = await db.answer.findMany({
+        where: { conversationId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toAnswer);
+    },
+
+    async replaceScoreContributions(leadId, conversationId, items) {
+      await db.scoreContribution.deleteMany({ where: { leadId, conversationId } });
+      const createdAt = new Date();
+      const data = items.map((i) => ({
+        id: newId(),
+        leadId,
+        conversationId,
+        ruleId: i.ruleId,
+        stepId: i.stepId,
+        points: i.points,
+        reason: i.reason,
+        createdAt,
+      }));
+      if (data.length > 0) await db.scoreContribution.createMany({ data });
+      return data;
+    },
+
+    async listScoreContributions(leadId) {
+      const rows = await db.scoreContribution.findMany({
+        where: { leadId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toContribution);
+    },
+
+    async addStageChange(input) {
+      const row = await db.stageChange.create({
+        data: {
+          id: newId(),
+          leadId: input.leadId,
+          fromStage: input.from,
+          toStage: input.to,
+          reason: input.reason,
+          actor: input.actor,
+          ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+        },
+      });
+      return toStageChange(row);
+    },
+
+    async listStageChanges(leadId) {
+      const rows = await db.stageChange.findMany({
+        where: { leadId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toStageChange);
+    },
+
+    async addNote(input) {
+      return toNote(await db.note.create({ data: { id: newId(), ...input } }));
+    },
+
+    async listNotes(leadId) {
+      const rows = await db.note.findMany({
+        where: { leadId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toNote);
+    },
+
+    enqueueOutbox(input) {
+      return insertIgnoringDuplicates(db, dialect, 'outbox', {
+        id: newId(),
+        kind: input.kind,
+        idempotencyKey: input.idempotencyKey,
+        leadId: input.leadId ?? null,
+        payload: input.payload,
+      });
+    },
+
+    markEventProcessed(platform, eventId) {
+      return insertIgnoringDuplicates(db, dialect, 'event', { platform, eventId });
+    },
+  };
+  return repo;
+}

@@ -1,0 +1,38 @@
+/** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
+import type { LeadRepo, LeadStore } from '../core/ports.ts';
+import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
+import { createPrismaOutbox } from './prisma-outbox.ts';
+import type { Client, Dialect, Prisma } from './prisma-types.ts';
+
+/**
+ * Interactive-transaction settings. SQLite has one writer: a transaction may wait for the lock
+ * (maxWait) and must not hold it for long (timeout). PostgreSQL runs READ COMMITTED; lost
+ * updates on conversations are prevented by the optimistic version check instead of locks.
+ */
+const TX_OPTIONS = {
+  sqlite: { maxWait: 10_000, timeout: 15_000 },
+  postgres: { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const },
+};
+
+export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
+  const repo = createPrismaLeadRepo(client, dialect);
+  const transaction = <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> =>
+    client.$transaction(
+      (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
+      // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
+      TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
+    );
+  return {
+    ...repo,
+    // Two statements (outbox rows, then the lead with its cascades): all or nothing.
+    deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
+    transaction,
+    outbox: createPrismaOutbox(client, dialect),
+    async ping() {
+      await client.$queryRaw`SELECT 1`;
+    },
+    async close() {
+      await client.$disconnect();
+    },
+  };
+}

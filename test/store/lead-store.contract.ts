@@ -1,0 +1,537 @@
+/**
+ * The one behaviour every LeadStore must have. Run from memory.test.ts, sqlite.test.ts and
+ * postgres.test.ts; an implementation is correct when it passes this whole suite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
+import type { IdentityKey, LeadStore } from '../../src/core/ports.ts';
+
+export type OpenStore = () => Promise<{ store: LeadStore; cleanup(): Promise<void> }>;
+
+let counter = 0;
+/** A fresh identity per call, so tests do not depend on each other. */
+function ident(platform: 'slack' | 'discord' | 'telegram' = 'slack'): IdentityKey {
+  counter++;
+  return { platform, workspaceId: 'T1', userId: `U${counter}-${Math.random().toString(36).slice(2, 8)}` };
+}
+
+async function conversationFor(store: LeadStore) {
+  const lead = await store.createLead({}, ident());
+  const conv = await store.createConversation({
+    leadId: lead.id,
+    flowId: 'default',
+    flowVersion: 'v1',
+    currentStep: 'ask_name',
+    platform: 'slack',
+    workspaceId: 'T1',
+    channelId: 'D1',
+    variables: { lang: 'en' },
+  });
+  return { lead, conv };
+}
+
+export function leadStoreContract(name: string, open: OpenStore): void {
+  describe(`LeadStore contract: ${name}`, () => {
+    let store: LeadStore;
+    let cleanup: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, cleanup } = await open());
+    });
+    afterAll(async () => cleanup?.());
+
+    it('creates a lead with its first identity and finds it by identity', async () => {
+      const key = ident('telegram');
+      const lead = await store.createLead(
+        { name: 'Ada', email: 'ada@example.com', source: { platform: 'telegram', campaign: 'spring' } },
+        { ...key, username: 'ada', chatId: 'C9' },
+      );
+      expect(lead).toMatchObject({ stage: 'cold', score: 0, name: 'Ada', consent: false, consentAt: null });
+      expect(lead.source).toEqual({
+        platform: 'telegram',
+        workspaceId: null,
+        channelId: null,
+        campaign: 'spring',
+      });
+      expect(lead.createdAt).toBeInstanceOf(Date);
+      const found = await store.findIdentity(key);
+      expect(found).toMatchObject({ ...key, leadId: lead.id, username: 'ada', chatId: 'C9' });
+      expect(await store.findIdentity(ident())).toBeNull();
+      expect(await store.getLead(lead.id)).toEqual(lead);
+      expect(await store.getLead('missing')).toBeNull();
+    });
+
+    it('adds identities; a taken identity is DUPLICATE', async () => {
+      const first = ident();
+      const lead = await store.createLead({}, first);
+      const second = ident('discord');
+      await store.addIdentity(lead.id, { ...second, username: 'ada#1' });
+      const all = await store.listIdentities(lead.id);
+      expect(all.map((i) => i.userId)).toEqual([first.userId, second.userId]);
+      const other = await store.createLead({});
+      await expect(store.addIdentity(other.id, first)).rejects.toSatisfy((e) =>
+        isLeadbotError(e, 'DUPLICATE'),
+      );
+    });
+
+    it('updates a lead (partial source) and refuses a missing one', async () => {
+      const lead = await store.createLead({ source: { platform: 'slack', channelId: 'C1' } });
+      const consentAt = new Date('2026-01-02T03:04:05.678Z');
+      const updated = await store.updateLead(lead.id, {
+        stage: 'MQL',
+        score: 42,
+        consent: true,
+        consentAt,
+        company: 'Acme',
+        source: { campaign: 'x' },
+      });
+      expect(updated).toMatchObject({ stage: 'MQL', score: 42, consent: true, company: 'Acme' });
+      expect(updated.consentAt?.toISOString()).toBe(consentAt.toISOString());
+      expect(updated.source).toEqual({
+        platform: 'slack',
+        workspaceId: null,
+        channelId: 'C1',
+        campaign: 'x',
+      });
+      expect(await store.getLead(lead.id)).toEqual(updated);
+      await expect(store.updateLead('missing', { score: 1 })).rejects.toSatisfy((e) =>
+        isLeadbotError(e, 'NOT_FOUND'),
+      );
+    });
+
+    it('stores flow versions immutably', async () => {
+      const flowId = `flow-${Math.random()}`;
+      await store.saveFlowVersion(flowId, '1', { steps: [{ id: 'a' }] });
+      await store.saveFlowVersion(flowId, '1', { steps: [] });
+      expect(await store.getFlowVersion(flowId, '1')).toEqual({ steps: [{ id: 'a' }] });
+      expect(await store.getFlowVersion(flowId, '2')).toBeNull();
+    });
+
+    it('updates conversations with an optimistic version check', async () => {
+      const { lead, conv } = await conversationFor(store);
+      expect(conv).toMatchObject({
+        status: 'active',
+        version: 0,
+        attempts: 0,
+        variables: { lang: 'en' },
+        endedAt: null,
+      });
+      expect(await store.findOpenConversation(lead.id)).toEqual(conv);
+      const v1 = await store.updateConversation(conv.id, 0, {
+        currentStep: 'ask_email',
+        variables: { lang: 'en', n: 1 },
+      });
+      expect(v1).toMatchObject({ version: 1, currentStep: 'ask_email', variables: { lang: 'en', n: 1 } });
+      await expect(store.updateConversation(conv.id, 0, { attempts: 3 })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      expect((await store.getConversation(conv.id))?.attempts).toBe(0);
+      const ended = new Date('2026-03-01T00:00:00.000Z');
+      const done = await store.updateConversation(conv.id, 1, {
+        status: 'completed',
+        currentStep: null,
+        endedAt: ended,
+      });
+      expect(done).toMatchObject({ version: 2, status: 'completed', currentStep: null });
+      expect(done.endedAt?.toISOString()).toBe(ended.toISOString());
+      expect(await store.findOpenConversation(lead.id)).toBeNull();
+      expect((await store.listConversations(lead.id)).map((c) => c.id)).toEqual([conv.id]);
+      expect(await store.getConversation('missing')).toBeNull();
+    });
+
+    it('abandons idle active conversations only', async () => {
+      const { lead, conv } = await conversationFor(store);
+      const old = new Date('2020-01-01T00:00:00.000Z');
+      await store.updateConversation(conv.id, 0, { lastActivityAt: old });
+      const n = await store.abandonIdleConversations(new Date('2020-06-01T00:00:00.000Z'));
+      expect(n).toBeGreaterThanOrEqual(1);
+      const after = await store.getConversation(conv.id);
+      expect(after).toMatchObject({ status: 'abandoned', version: 2 });
+      // Abandoned is resumable.
+      expect((await store.findOpenConversation(lead.id))?.id).toBe(conv.id);
+      expect(await store.abandonIdleConversations(new Date('2020-06-01T00:00:00.000Z'))).toBe(0);
+    });
+
+    it('keeps answers, accepted or not', async () => {
+      const { conv } = await conversationFor(store);
+      await store.addAnswer({
+        conversationId: conv.id,
+        stepId: 'email',
+        value: null,
+        rawText: 'nope',
+        attempt: 1,
+        accepted: false,
+      });
+      await store.addAnswer({
+        conversationId: conv.id,
+        stepId: 'email',
+        value: { email: 'a@b.co' },
+        rawText: 'a@b.co',
+        attempt: 2,
+        accepted: true,
+      });
+      const answers = await store.listAnswers(conv.id);
+      expect(answers.map((a) => [a.value, a.accepted, a.attempt])).toEqual([
+        [null, false, 1],
+        [{ email: 'a@b.co' }, true, 2],
+      ]);
+    });
+
+    it('replaces the score contributions of one conversation', async () => {
+      const { lead, conv } = await conversationFor(store);
+      await store.replaceScoreContributions(lead.id, null, [
+        { ruleId: 'manual', stepId: null, points: 5, reason: 'm' },
+      ]);
+      await store.replaceScoreContributions(lead.id, conv.id, [
+        { ruleId: 'a', stepId: 's1', points: 10, reason: 'r1' },
+        { ruleId: 'b', stepId: 's2', points: 20, reason: 'r2' },
+      ]);
+      const replaced = await store.replaceScoreContributions(lead.id, conv.id, [
+        { ruleId: 'c', stepId: 's3', points: 7, reason: 'r3' },
+      ]);
+      expect(replaced).toHaveLength(1);
+      expect(replaced[0]).toMatchObject({ leadId: lead.id, conversationId: conv.id, ruleId: 'c', points: 7 });
+      const all = await store.listScoreContributions(lead.id);
+      expect(all.map((c) => c.ruleId).sort()).toEqual(['c', 'manual']);
+    });
+
+    it('records stage changes and notes in order', async () => {
+      const lead = await store.createLead({});
+      await store.addStageChange({
+        leadId: lead.id,
+        from: null,
+        to: 'cold',
+        reason: 'created',
+        actor: 'engine',
+      });
+      await store.addStageChange({
+        leadId: lead.id,
+        from: 'cold',
+        to: 'SQL',
+        reason: 'budget',
+        actor: 'slack:U1',
+      });
+      expect((await store.listStageChanges(lead.id)).map((c) => [c.from, c.to, c.actor])).toEqual([
+        [null, 'cold', 'engine'],
+        ['cold', 'SQL', 'slack:U1'],
+      ]);
+      await store.addNote({ leadId: lead.id, author: 'slack:U1', text: 'first' });
+      await store.addNote({ leadId: lead.id, author: 'slack:U1', text: 'second' });
+      expect((await store.listNotes(lead.id)).map((n) => n.text)).toEqual(['first', 'second']);
+    });
+
+    it('de-duplicates platform events and outbox keys', async () => {
+      const id = `evt-${Math.random()}`;
+      expect(await store.markEventProcessed('slack', id)).toBe(true);
+      expect(await store.markEventProcessed('slack', id)).toBe(false);
+      expect(await store.markEventProcessed('discord', id)).toBe(true);
+      const key = `key-${Math.random()}`;
+      expect(await store.enqueueOutbox({ kind: 'dedup', idempotencyKey: key, payload: { n: 1 } })).toBe(true);
+      expect(await store.enqueueOutbox({ kind: 'dedup', idempotencyKey: key, payload: { n: 2 } })).toBe(
+        false,
+      );
+      const rows = (await store.outbox.list({ kind: 'dedup' })).filter((r) => r.idempotencyKey === key);
+      expect(rows.map((r) => r.payload)).toEqual([{ n: 1 }]);
+    });
+
+    it('a duplicate inside a transaction does not spoil the transaction', async () => {
+      const id = `evt-${Math.random()}`;
+      await store.markEventProcessed('telegram', id);
+      const key = `key-${Math.random()}`;
+      await store.enqueueOutbox({ kind: 'tx-dup', idempotencyKey: key, payload: {} });
+      const lead = await store.transaction(async (tx) => {
+        expect(await tx.markEventProcessed('telegram', id)).toBe(false);
+        expect(await tx.enqueueOutbox({ kind: 'tx-dup', idempotencyKey: key, payload: {} })).toBe(false);
+        return tx.createLead({ name: 'after duplicate' });
+      });
+      expect((await store.getLead(lead.id))?.name).toBe('after duplicate');
+    });
+
+    it('commits a transaction as a whole and rolls everything back on throw', async () => {
+      const key = ident();
+      const evt = `evt-${Math.random()}`;
+      const okey = `key-${Math.random()}`;
+      let leadId = '';
+      await expect(
+        store.transaction(async (tx) => {
+          const lead = await tx.createLead({ name: 'Rollback' }, key);
+          leadId = lead.id;
+          await tx.addNote({ leadId: lead.id, author: 'x', text: 'y' });
+          await tx.markEventProcessed('slack', evt);
+          await tx.enqueueOutbox({ kind: 'rb', idempotencyKey: okey, leadId: lead.id, payload: {} });
+          expect((await tx.getLead(lead.id))?.name).toBe('Rollback');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.getLead(leadId)).toBeNull();
+      expect(await store.findIdentity(key)).toBeNull();
+      expect(await store.markEventProcessed('slack', evt)).toBe(true);
+      expect((await store.outbox.list({ kind: 'rb' })).length).toBe(0);
+
+      const committed = await store.transaction(async (tx) => {
+        const lead = await tx.createLead({ name: 'Commit' }, key);
+        await tx.enqueueOutbox({
+          kind: 'commit',
+          idempotencyKey: `k-${lead.id}`,
+          leadId: lead.id,
+          payload: { id: lead.id },
+        });
+        return lead;
+      });
+      expect((await store.findIdentity(key))?.leadId).toBe(committed.id);
+      expect((await store.outbox.list({ kind: 'commit' })).map((o) => o.leadId)).toContain(committed.id);
+    });
+
+    it('a conflict inside a transaction rolls it back', async () => {
+      const { conv } = await conversationFor(store);
+      await store.updateConversation(conv.id, 0, { attempts: 1 });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.addAnswer({
+            conversationId: conv.id,
+            stepId: 's',
+            value: 1,
+            rawText: '1',
+            attempt: 1,
+            accepted: true,
+          });
+          return tx.updateConversation(conv.id, 0, { attempts: 2 });
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.listAnswers(conv.id)).toEqual([]);
+    });
+
+    it('pages leads newest first with filters and a cursor', async () => {
+      const campaign = `camp-${Math.random()}`;
+      const owner = `owner-${Math.random()}`;
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const lead = await store.createLead({
+          stage: i % 2 === 0 ? 'MQL' : 'cold',
+          ownerId: i < 3 ? owner : null,
+          source: { platform: 'discord', campaign },
+        });
+        ids.push(lead.id);
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await store.listLeads({ source: campaign, limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.items.map((l) => l.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([...ids].reverse());
+      const mql = await store.listLeads({ source: campaign, stage: 'MQL', limit: 100 });
+      expect(mql.items.map((l) => l.id).sort()).toEqual([ids[0], ids[2], ids[4], ids[6]].sort());
+      expect(mql.nextCursor).toBeNull();
+      const owned = await store.listLeads({ ownerId: owner });
+      expect(owned.items.map((l) => l.id).sort()).toEqual(ids.slice(0, 3).sort());
+      const since = await store.listLeads({ source: campaign, since: new Date(Date.now() + 60_000) });
+      expect(since.items).toEqual([]);
+      await expect(store.listLeads({ cursor: 'garbage' })).rejects.toSatisfy((e) =>
+        isLeadbotError(e, 'BAD_INPUT'),
+      );
+    });
+
+    it('deleteLead erases the lead and everything of it, and only that', async () => {
+      const key = ident();
+      const { lead, conv } = await conversationFor(store);
+      await store.addIdentity(lead.id, key);
+      await store.addAnswer({
+        conversationId: conv.id,
+        stepId: 's',
+        value: 'x',
+        rawText: 'x',
+        attempt: 1,
+        accepted: true,
+      });
+      await store.replaceScoreContributions(lead.id, conv.id, [
+        { ruleId: 'r', stepId: 's', points: 1, reason: 'r' },
+      ]);
+      await store.addStageChange({ leadId: lead.id, from: null, to: 'cold', reason: 'r', actor: 'engine' });
+      await store.addNote({ leadId: lead.id, author: 'a', text: 't' });
+      await store.enqueueOutbox({
+        kind: 'del',
+        idempotencyKey: `del-${lead.id}`,
+        leadId: lead.id,
+        payload: {},
+      });
+      const keep = await store.createLead({}, ident());
+      await store.enqueueOutbox({
+        kind: 'del',
+        idempotencyKey: `del-${keep.id}`,
+        leadId: keep.id,
+        payload: {},
+      });
+
+      await store.deleteLead(lead.id);
+      expect(await store.getLead(lead.id)).toBeNull();
+      expect(await store.findIdentity(key)).toBeNull();
+      expect(await store.listIdentities(lead.id)).toEqual([]);
+      expect(await store.getConversation(conv.id)).toBeNull();
+      expect(await store.listConversations(lead.id)).toEqual([]);
+      expect(await store.listAnswers(conv.id)).toEqual([]);
+      expect(await store.listScoreContributions(lead.id)).toEqual([]);
+      expect(await store.listStageChanges(lead.id)).toEqual([]);
+      expect(await store.listNotes(lead.id)).toEqual([]);
+      expect((await store.outbox.list({ kind: 'del' })).map((o) => o.leadId)).toEqual([keep.id]);
+      await store.deleteLead(lead.id); // erasing twice is fine
+      expect(await store.getLead(keep.id)).not.toBeNull();
+    });
+
+    describe('outbox', () => {
+      const t0 = new Date('2030-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+
+      it('claims due rows with a lease; only the holder can finish them', async () => {
+        const kind = `alert-${Math.random()}`;
+        await store.enqueueOutbox({ kind, idempotencyKey: `${kind}-1`, payload: { n: 1 } });
+        await store.enqueueOutbox({ kind, idempotencyKey: `${kind}-2`, payload: { n: 2 } });
+        const claimed = await store.outbox.claim({
+          workerId: 'w1',
+          limit: 10,
+          now: t0,
+          leaseMs: 30_000,
+          kinds: [kind],
+        });
+        expect(claimed.map((c) => c.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+        expect(claimed.every((c) => c.status === 'sending' && c.attempts === 1)).toBe(true);
+        // Leased: nobody else gets them before the lease ends.
+        expect(
+          await store.outbox.claim({
+            workerId: 'w2',
+            limit: 10,
+            now: at(29_000),
+            leaseMs: 30_000,
+            kinds: [kind],
+          }),
+        ).toEqual([]);
+        const [a, b] = claimed as [(typeof claimed)[0], (typeof claimed)[0]];
+        // Not the holder: ignored.
+        await store.outbox.markDelivered(a.id, 'w2', 'ref', at(1000));
+        expect(await store.outbox.get(a.id)).toMatchObject({ status: 'sending', externalRef: null });
+        await store.outbox.markDelivered(a.id, 'w1', 'msg-1', at(1000));
+        expect(await store.outbox.get(a.id)).toMatchObject({ status: 'delivered', externalRef: 'msg-1' });
+        expect((await store.outbox.get(a.id))?.deliveredAt?.toISOString()).toBe(at(1000).toISOString());
+        await store.outbox.markFailed(a.id, 'w1', 'late', null);
+        expect(await store.outbox.get(a.id)).toMatchObject({ status: 'delivered', lastError: null });
+
+        // Retry later: back to pending, due at retryAt.
+        await store.outbox.markFailed(b.id, 'w1', 'HTTP 500', at(60_000));
+        expect(await store.outbox.get(b.id)).toMatchObject({ status: 'pending', lastError: 'HTTP 500' });
+        expect(
+          await store.outbox.claim({
+            workerId: 'w1',
+            limit: 10,
+            now: at(59_000),
+            leaseMs: 1000,
+            kinds: [kind],
+          }),
+        ).toEqual([]);
+        const again = await store.outbox.claim({
+          workerId: 'w1',
+          limit: 10,
+          now: at(60_000),
+          leaseMs: 1000,
+          kinds: [kind],
+        });
+        expect(again.map((c) => [c.id, c.attempts])).toEqual([[b.id, 2]]);
+        await store.outbox.markFailed(b.id, 'w1', 'gone', null);
+        expect(await store.outbox.get(b.id)).toMatchObject({ status: 'failed', lastError: 'gone' });
+        expect((await store.outbox.list({ status: 'failed', kind })).map((o) => o.id)).toEqual([b.id]);
+        expect(await store.outbox.get('missing')).toBeNull();
+      });
+
+      it('an expired lease can be taken over; the old holder then loses the row', async () => {
+        const kind = `lease-${Math.random()}`;
+        await store.enqueueOutbox({ kind, idempotencyKey: kind, payload: {} });
+        const [first] = await store.outbox.claim({
+          workerId: 'w1',
+          limit: 1,
+          now: t0,
+          leaseMs: 1000,
+          kinds: [kind],
+        });
+        expect(first).toBeDefined();
+        const [taken] = await store.outbox.claim({
+          workerId: 'w2',
+          limit: 1,
+          now: at(1000),
+          leaseMs: 1000,
+          kinds: [kind],
+        });
+        expect(taken?.id).toBe(first?.id);
+        expect(taken?.attempts).toBe(2);
+        // The old holder's late answers are ignored.
+        await store.outbox.markFailed(taken!.id, 'w1', 'stale', null);
+        await store.outbox.markDelivered(taken!.id, 'w1', 'stale-ref', at(1200));
+        expect(await store.outbox.get(taken!.id)).toMatchObject({
+          status: 'sending',
+          lastError: null,
+          externalRef: null,
+        });
+        await store.outbox.markDelivered(taken!.id, 'w2', null, at(1500));
+        expect((await store.outbox.get(taken!.id))?.status).toBe('delivered');
+      });
+
+      it('respects limit and kinds, and rows not yet due', async () => {
+        const kind = `lim-${Math.random()}`;
+        for (let i = 0; i < 5; i++)
+          await store.enqueueOutbox({ kind, idempotencyKey: `${kind}-${i}`, payload: i });
+        expect(
+          await store.outbox.claim({ workerId: 'w', limit: 2, now: t0, leaseMs: 1000, kinds: [kind] }),
+        ).toHaveLength(2);
+        expect(
+          await store.outbox.claim({
+            workerId: 'w',
+            limit: 10,
+            now: t0,
+            leaseMs: 1000,
+            kinds: ['other-kind'],
+          }),
+        ).toEqual([]);
+        expect(
+          await store.outbox.claim({
+            workerId: 'w',
+            limit: 10,
+            now: new Date('2000-01-01T00:00:00Z'),
+            leaseMs: 1000,
+            kinds: [kind],
+          }),
+        ).toEqual([]);
+        expect(
+          await store.outbox.claim({ workerId: 'w', limit: 10, now: t0, leaseMs: 1000, kinds: [kind] }),
+        ).toHaveLength(3);
+      });
+
+      it('two concurrent claimers never get the same row', async () => {
+        const kind = `race-${Math.random()}`;
+        const total = 40;
+        for (let i = 0; i < total; i++)
+          await store.enqueueOutbox({ kind, idempotencyKey: `${kind}-${i}`, payload: i });
+        const claimer = async (workerId: string) => {
+          const got: string[] = [];
+          for (;;) {
+            const batch = await store.outbox.claim({
+              workerId,
+              limit: 3,
+              now: t0,
+              leaseMs: 60_000,
+              kinds: [kind],
+            });
+            if (batch.length === 0) return got;
+            got.push(...batch.map((b) => b.id));
+          }
+        };
+        const [a, b] = await Promise.all([claimer('A'), claimer('B')]);
+        expect(new Set([...a, ...b]).size).toBe(a.length + b.length);
+        expect(a.length + b.length).toBe(total);
+      });
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
