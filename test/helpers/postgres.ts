@@ -12,7 +12,13 @@ const USERS = process.env.TEST_PG_USER ? [process.env.TEST_PG_USER] : ['postgres
 async function adminClient(): Promise<{ client: pg.Client; user: string }> {
   let lastError: unknown;
   for (const user of USERS) {
-    const client = new pg.Client({ host: HOST, port: PORT, user, database: 'postgres', connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      host: HOST,
+      port: PORT,
+      user,
+      database: 'postgres',
+      connectionTimeoutMillis: 3000,
+    });
     try {
       await client.connect();
       return { client, user };

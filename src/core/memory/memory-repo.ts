@@ -314,5 +314,9 @@ function encodeCursor(lead: Lead): string {
 
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const at = cursor.indexOf('_');
-  return { createdAt: new Date(Number(cursor.slice(0, at))), id: cursor.slice(at + 1) };
+  const createdAt = new Date(Number(cursor.slice(0, at)));
+  // Cursors come back from users (CLI, web); a mangled one is their error, not page one.
+  if (at <= 0 || Number.isNaN(createdAt.getTime()))
+    throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
+  return { createdAt, id: cursor.slice(at + 1) };
 }
