@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/index.ts';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
+import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 
@@ -23,10 +24,13 @@ export interface WebHarness {
 export const newId = () => randomUUID().replaceAll('-', '');
 
 export async function startWebHarness(
-  opts: { store?: LeadStore; allowedOrigins?: string[] } = {},
+  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string } = {},
 ): Promise<WebHarness> {
-  const { engine, store } = await createTestEngine(opts.store ? { store: opts.store } : {});
+  const { engine, store, flows, clock } = await createTestEngine(opts.store ? { store: opts.store } : {});
   const http = createHttpServer({ logger: silentLogger });
+  if (opts.dashboardToken) {
+    mountDashboard(http, { store, token: opts.dashboardToken, flows, clock, logger: silentLogger });
+  }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
     { logger: silentLogger, http },
