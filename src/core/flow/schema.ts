@@ -113,6 +113,38 @@ const hardRule = z.strictObject({
 });
 export type HardRule = z.infer<typeof hardRule>;
 
+/** A duration such as `30m`, `12h` or `3d`; kept as text so stored flow versions re-parse. */
+export const followUpDuration = z.string().regex(/^\d+[mhd]$/, 'expected a duration such as 30m, 12h or 3d');
+
+/** Messages the bot sends later (docs/nurture.md); each is optional. */
+const followUpsSchema = z.strictObject({
+  /** A conversation waiting for an answer this long gets a reminder, at most `max` times. */
+  reminder: z
+    .strictObject({
+      after: followUpDuration,
+      max: z.number().int().min(1).max(10).default(1),
+      /** Sent before the question is asked again; may use `{{variable}}`. */
+      text: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** MQLs receive these in order, one every `every`, until they engage or opt out. */
+  nurture: z
+    .strictObject({
+      every: followUpDuration,
+      messages: z.array(z.strictObject({ text: z.string().min(1), link: z.url().optional() })).min(1),
+    })
+    .optional(),
+  /** A cold lead with at least `minScore` points, silent for `after`, is approached once. */
+  reengage: z
+    .strictObject({
+      after: followUpDuration,
+      text: z.string().min(1),
+      minScore: z.number().int().min(1).default(1),
+    })
+    .optional(),
+});
+export type FollowUps = z.infer<typeof followUpsSchema>;
+
 export const flowSchema = z.strictObject({
   id: idString,
   name: z.string().optional(),
@@ -143,6 +175,7 @@ export const flowSchema = z.strictObject({
       hard: z.array(hardRule).default([]),
     })
     .default({ thresholds: { mql: 30, sql: 70 }, rules: [], hard: [] }),
+  followUps: followUpsSchema.optional(),
 });
 
 /** A flow file as written (after zod defaults). */
