@@ -535,3 +535,25 @@ export function leadStoreContract(name: string, open: OpenStore): void {
     });
   });
 }
+
+/**
+ * Two store instances (two processes in production) on one database claim concurrently:
+ * no row may be handed to both.
+ */
+export async function twoInstancesNeverClaimTheSameRow(a: LeadStore, b: LeadStore): Promise<void> {
+  const kind = `instances-${Math.random()}`;
+  const total = 60;
+  for (let i = 0; i < total; i++) await a.enqueueOutbox({ kind, idempotencyKey: `${kind}-${i}`, payload: i });
+  const now = new Date('2030-01-01T00:00:00.000Z');
+  const drain = async (store: LeadStore, workerId: string) => {
+    const got: string[] = [];
+    for (;;) {
+      const batch = await store.outbox.claim({ workerId, limit: 4, now, leaseMs: 60_000, kinds: [kind] });
+      if (batch.length === 0) return got;
+      got.push(...batch.map((r) => r.id));
+    }
+  };
+  const [x, y] = await Promise.all([drain(a, 'A'), drain(b, 'B')]);
+  expect(new Set([...x, ...y]).size).toBe(total);
+  expect(x.length + y.length).toBe(total);
+}

@@ -1,17 +1,20 @@
 import pino from 'pino';
-import { describe } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
-import { leadStoreContract } from './lead-store.contract.ts';
+import { leadStoreContract, twoInstancesNeverClaimTheSameRow } from './lead-store.contract.ts';
 
+const logger = pino({ level: 'silent' });
 const db = await createTestDatabase();
+const raceDb = db ? await createTestDatabase() : null;
 if (db) console.log(`PostgreSQL contract suite: running against ${db.name}`);
 
-describe.skipIf(!db)('PostgreSQL', () => {
+describe.skipIf(!db || !raceDb)('PostgreSQL', () => {
+  afterAll(async () => raceDb?.drop());
+
   leadStoreContract('Prisma on PostgreSQL', async () => {
     if (!db) throw new Error('unreachable');
-    const logger = pino({ level: 'silent' });
     await migrateDatabase(db.url, { logger });
     const store = await openStore(db.url, { logger });
     return {
@@ -21,5 +24,16 @@ describe.skipIf(!db)('PostgreSQL', () => {
         await db.drop();
       },
     };
+  });
+
+  it('two PostgreSQL store instances never claim the same outbox row', async () => {
+    if (!raceDb) return;
+    await migrateDatabase(raceDb.url, { logger });
+    const [a, b] = await Promise.all([openStore(raceDb.url, { logger }), openStore(raceDb.url, { logger })]);
+    try {
+      await twoInstancesNeverClaimTheSameRow(a, b);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
