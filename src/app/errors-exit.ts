@@ -46,14 +46,17 @@ export function reportFailure(err: unknown, stderr: Sink, log?: (err: unknown) =
   return EXIT_UNEXPECTED;
 }
 
+/** `; ` then an instruction: how the store words its fixes ("…(EACCES); set DATABASE_URL to …"). */
+const SEMICOLON_FIX = /; (?=(?:set|start|fix|use|run|check|remove|create|point|grant|make|give|add)\b)/gi;
+
 /**
- * Shapes a message as `what — fix`. Messages written as `what; fix` get the dash; one that
- * names no fix gets the generic fix of its code.
+ * Shapes a message as `what — fix`. Messages written as `what; <instruction>` get the dash;
+ * one that names no fix gets the generic fix of its code.
  */
 function withFix(text: string, fallback: string): string {
   if (text.includes(' — ')) return text;
-  const semi = text.lastIndexOf('; ');
-  if (semi > 0) return `${text.slice(0, semi)} — ${text.slice(semi + 2)}`;
+  const last = [...text.matchAll(SEMICOLON_FIX)].at(-1);
+  if (last?.index !== undefined) return `${text.slice(0, last.index)} — ${text.slice(last.index + 2)}`;
   return `${text} — ${fallback}`;
 }
 

@@ -39,6 +39,15 @@ describe('reportFailure', () => {
     );
   });
 
+  it('leaves a list of problems alone and adds the generic fix', () => {
+    const err = new LeadbotError('CONFIG_INVALID', 'x', {
+      userMessage: 'Fix these environment variables: A_URL: expected a URL; A_ID: expected digits',
+    });
+    expect(report(err).text).toBe(
+      'leadbot: Fix these environment variables: A_URL: expected a URL; A_ID: expected digits — check the variable against README.md#configuration\n',
+    );
+  });
+
   it('treats anything else as a bug: exit 1, stack printed and logged', () => {
     const bug = new TypeError('cannot read properties of undefined');
     const { code, text, logged } = report(bug);
