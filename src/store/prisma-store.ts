@@ -1,4 +1,5 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
+import { ConflictError } from '../core/errors.ts';
 import type { LeadRepo, LeadStore } from '../core/ports.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
@@ -16,12 +17,17 @@ const TX_OPTIONS = {
 
 export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
   const repo = createPrismaLeadRepo(client, dialect);
-  const transaction = <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> =>
-    client.$transaction(
-      (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
-      // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
-      TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
-    );
+  const transaction = async <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
+    try {
+      return await client.$transaction(
+        (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
+        // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
+        TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
+      );
+    } catch (error) {
+      throw asConflict(error, dialect) ?? error;
+    }
+  };
   return {
     ...repo,
     // Two statements (outbox rows, then the lead with its cascades): all or nothing.
@@ -35,4 +41,20 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
       await client.$disconnect();
     },
   };
+}
+
+/**
+ * Write conflicts between instances surface as ConflictError, which callers already retry.
+ * P2034: write conflict or deadlock (PostgreSQL serialization failure). On SQLite a transaction
+ * that read before another instance committed cannot write any more (SQLITE_BUSY_SNAPSHOT), and
+ * Prisma reports that, like a lock held past busy_timeout, as P1008 "Operation has timed out".
+ */
+function asConflict(error: unknown, dialect: Dialect): ConflictError | null {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'P2034' || (dialect === 'sqlite' && code === 'P1008')) {
+    const conflict = new ConflictError(`transaction lost a write conflict (${code}); retry`);
+    (conflict as { cause?: unknown }).cause = error;
+    return conflict;
+  }
+  return null;
 }
