@@ -11,13 +11,13 @@ export const percent = (fraction: number): string =>
 
 export function funnelChart(c: FunnelCounts, title = 'Funnel'): SafeHtml {
   const steps = [
-    { label: 'Leads (cold+)', value: c.leads, color: '#9aa8c7' },
+    { label: 'Leads', value: c.leads, color: '#9aa8c7' },
     { label: 'MQL', value: c.mql, color: '#5b7fe8' },
     { label: 'SQL', value: c.sql, color: '#2f5bea' },
     { label: 'Claimed', value: c.claimed, color: '#1b3aa8' },
   ];
-  const width = 640;
-  const barMax = 380;
+  const width = 720;
+  const barMax = 360;
   const rowH = 44;
   const max = Math.max(c.leads, 1);
   const rows = steps.map((s, i) => {

@@ -1,0 +1,138 @@
+/**
+ * Headless Chromium (playwright-core driving Debian's /usr/bin/chromium): a prospect completes
+ * the default flow in the web chat with strong answers, then the dashboard — behind its token —
+ * shows the lead at SQL. What the prospect typed (an XSS attempt as company name) stays text
+ * everywhere, and no page trips its Content-Security-Policy. The dashboard screenshot is saved
+ * to test-results/dashboard.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../app/run-cli.ts';
+import { startWebHarness, type WebHarness } from './harness.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'browser-test-dashboard-token-42';
+const XSS = '<img src=x onerror="window.__xss=1">Acme';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
+  if (process.env.CI === 'true') throw new Error(`browser tests need Chromium in CI: ${reason}`);
+  console.warn(`skipping browser tests: ${reason}`);
+}
+
+describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let profile: string;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    h = await startWebHarness({ dashboardToken: TOKEN });
+    profile = mkdtempSync(join(tmpdir(), 'leadbot-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // Fail a step with its own message well before the test timeout.
+    context.setDefaultTimeout(10_000);
+    context.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await h?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const lastBot = (page: Page) => page.locator('.leadbot-msg.bot').last();
+  async function type(page: Page, text: string) {
+    await page.locator('.leadbot-input').fill(text);
+    await page.locator('.leadbot-input').press('Enter');
+  }
+  async function click(page: Page, label: string) {
+    await page.locator('.leadbot-choice:not([disabled])', { hasText: label }).first().click();
+  }
+
+  it('a prospect completes the flow in the widget; typed markup stays text', async () => {
+    const page = await context.newPage();
+    await page.goto(`${h.base}/?utm_source=browser&utm_campaign=chromium`);
+    await expect.poll(() => lastBot(page).textContent()).toBe('What brings you here today?');
+    await click(page, 'Evaluating a tool for my team');
+    await expect.poll(() => lastBot(page).textContent()).toBe('Which company are you with?');
+    await type(page, XSS);
+    await expect.poll(() => lastBot(page).textContent()).toBe(`What's your role at ${XSS}?`);
+    await click(page, 'Founder or executive');
+    await expect.poll(() => lastBot(page).textContent()).toBe('How many people would use it?');
+    await type(page, 'lots');
+    await expect
+      .poll(() => page.locator('.leadbot-msg.bot', { hasText: 'Please answer with a number' }).count())
+      .toBe(1);
+    await type(page, 'about 80 people');
+    await click(page, 'Yes, approved');
+    await click(page, 'This month');
+    await expect.poll(() => lastBot(page).textContent()).toBe("What's the best email to reach you?");
+    await type(page, 'jane@acme.example');
+    await expect.poll(() => lastBot(page).textContent()).toMatch(/May we contact you/);
+    await type(page, 'yes');
+    await expect.poll(() => lastBot(page).textContent()).toMatch(/demo/);
+    await type(page, 'no');
+    await expect.poll(() => lastBot(page).textContent()).toMatch(/That's everything/);
+
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('.leadbot img').count()).toBe(0);
+    const visitor = await page.evaluate(() => JSON.parse(localStorage.getItem('leadbot.visitor') ?? 'null'));
+    const identity = await h.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor });
+    const lead = await h.store.getLead(identity!.leadId);
+    expect(lead).toMatchObject({
+      stage: 'SQL',
+      company: XSS,
+      source: { platform: 'web', campaign: 'browser/chromium' },
+    });
+
+    // A reload keeps the conversation (visitor id and transcript in localStorage).
+    await page.reload();
+    await expect.poll(() => lastBot(page).textContent()).toMatch(/That's everything/);
+    await page.close();
+  });
+
+  it('the dashboard refuses without the token, then shows the lead at SQL in the funnel', async () => {
+    const page = await context.newPage();
+    await page.goto(`${h.base}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/login');
+    await page.locator('input[name=token]').fill('not-the-token');
+    await page.locator('form.login button').click();
+    await expect.poll(() => page.locator('.error').textContent()).toBe('That token is not right.');
+
+    await page.locator('input[name=token]').fill(TOKEN);
+    await page.locator('form.login button').click();
+    await page.waitForURL(`${h.base}/dashboard`);
+    expect(await page.locator('[data-testid=sql]').textContent()).toBe('1');
+    expect(await page.locator('svg.funnel title').textContent()).toContain('1 SQL');
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results/dashboard.png'), fullPage: true });
+
+    await page.goto(`${h.base}/dashboard/leads`);
+    await page.locator('table.leads tbody a').first().click();
+    expect(await page.locator('[data-testid=stage]').textContent()).toBe('SQL');
+    expect(await page.locator('dl.lead').textContent()).toContain(XSS);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.close();
+    expect(cspViolations).toEqual([]);
+  });
+});
