@@ -3,7 +3,7 @@
  * Shared by all platforms; keep additions optional so no adapter breaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { Clock, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
 
 /** The app's single HTTP server, as seen by an adapter that needs to mount a webhook. */
 export interface HttpRoutes {
@@ -19,4 +19,9 @@ export interface AdapterDeps {
   http?: HttpRoutes;
   store?: LeadStore;
   clock?: Clock;
+  /**
+   * Contact log, opt-outs and link codes, shared by every adapter so contact limits hold
+   * across platforms. Adapters fall back to a process-local memory one when absent.
+   */
+  outreach?: OutreachStore;
 }

@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { LeadbotError } from '../../src/core/errors.ts';
+import {
+  OUTREACH_SUFFIXES,
+  type OutreachSettings,
+  parseOutreachSettings,
+} from '../../src/core/outreach/settings.ts';
 
 const slackId = (what: string) =>
   z
@@ -32,6 +37,12 @@ export const slackConfigSchema = z.object({
   /** Bot identity; when given, bolt skips its `auth.test` call at start. */
   botId: z.string().optional(),
   botUserId: z.string().optional(),
+  /** Community managers allowed to run `/leadbot <sub>` (user ids). */
+  managers: z.array(slackId('user')).optional(),
+  /** Or a user group (`S…`) whose members are managers. */
+  managerGroup: slackId('user group').optional(),
+  /** Intent keywords, contact limits, quiet hours (see src/core/outreach/settings.ts); defaults when absent. */
+  outreach: z.custom<OutreachSettings>().optional(),
 });
 
 export type SlackAdapterConfig = z.infer<typeof slackConfigSchema>;
@@ -45,10 +56,15 @@ const ENV_NAMES: Record<string, string> = {
   apiUrl: 'SLACK_API_URL',
   botId: 'SLACK_BOT_ID',
   botUserId: 'SLACK_BOT_USER_ID',
+  managers: 'SLACK_MANAGERS',
+  managerGroup: 'SLACK_MANAGER_GROUP',
 };
 
 /** Every variable the Slack adapter reads (the app refuses misspelt `SLACK_*` names). */
-export const SLACK_VARIABLES: readonly string[] = Object.values(ENV_NAMES);
+export const SLACK_VARIABLES: readonly string[] = [
+  ...Object.values(ENV_NAMES),
+  ...OUTREACH_SUFFIXES.map((s) => `SLACK_${s}`),
+];
 
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
 
@@ -72,6 +88,12 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
     apiUrl: apiUrl === undefined ? undefined : apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
     botId: blank(env.SLACK_BOT_ID),
     botUserId: blank(env.SLACK_BOT_USER_ID),
+    managers: (env.SLACK_MANAGERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    managerGroup: blank(env.SLACK_MANAGER_GROUP),
+    outreach: parseOutreachSettings(env, 'SLACK_'),
   };
   const parsed = slackConfigSchema.safeParse(input);
   if (parsed.success) return parsed.data;

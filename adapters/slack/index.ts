@@ -6,14 +6,17 @@
  * alert buttons.
  */
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
 import { toPlatformError } from './errors.ts';
+import { registerSlackManager, slackPermissions } from './manager-commands.ts';
 import { renderMessages } from './outbound.ts';
 import { registerProspectListeners } from './prospect-listeners.ts';
 import { registerSalesListeners } from './sales-listeners.ts';
@@ -108,6 +111,17 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     logger,
   });
   if (deps.store) registerSalesListeners({ app, store: deps.store, clock, logger });
+  // Manager commands, consent prompts and intent offers (need the store).
+  const kit = deps.store
+    ? createManagerKit({
+        store: deps.store,
+        clock,
+        settings: config.outreach ?? defaultOutreachSettings(),
+        permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
+        ...(deps.outreach ? { outreach: deps.outreach } : {}),
+      })
+    : null;
+  if (kit) registerSlackManager({ app, kit, handler: () => handler, botUserId: config.botUserId, logger });
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
   });
@@ -150,7 +164,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     alertSink,
     idle,
     async start(h) {
-      handler = h;
+      handler = kit ? kit.wrap(h) : h;
       if (socket) {
         try {
           await app.start();

@@ -3,7 +3,8 @@
  * Point the client at `fake.apiUrl` (`slackApiUrl`). It records every call, keeps channel
  * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
  * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
- * conversations.history, views.open, auth.test.
+ * conversations.history, views.open, auth.test, files.uploadV2 (getUploadURLExternal, the upload
+ * URL, completeUploadExternal) and usergroups.users.list.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,6 +36,10 @@ export interface FakeSlackApi {
   /** Channel id → messages, oldest first. */
   channels: Map<string, FakeMessage[]>;
   callsTo(method: string): SlackCall[];
+  /** Files uploaded through files.uploadV2 (upload URL + completeUploadExternal), by file id. */
+  files: Map<string, { content: string; filename?: string; channel?: string; comment?: string }>;
+  /** Members of user groups, for usergroups.users.list. */
+  userGroups: Map<string, string[]>;
   /** The next `times` calls to `method` fail with `failure` (they are still recorded). */
   failNext(method: string, failure: Failure, times?: number): void;
   /** Resolves when `predicate` holds (checked on every call), rejects after `timeoutMs`. */
@@ -65,7 +70,10 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
   const channels = new Map<string, FakeMessage[]>();
   const failures = new Map<string, { failure: Failure; times: number }>();
   const waiters = new Set<() => void>();
+  const files = new Map<string, { content: string; filename?: string; channel?: string; comment?: string }>();
+  const userGroups = new Map<string, string[]>();
   let seq = 0;
+  let baseUrl = '';
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
   const history = (c: string) => {
     let list = channels.get(c);
@@ -126,6 +134,24 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
           response_metadata: { next_cursor: more ? String(start + limit) : '' },
         };
       }
+      case 'files.getUploadURLExternal': {
+        const id = `F${++seq}`;
+        files.set(id, { content: '', filename: a.filename });
+        return { ok: true, file_id: id, upload_url: `${baseUrl}api/upload/${id}` };
+      }
+      case 'files.completeUploadExternal': {
+        const list: { id: string; title?: string }[] =
+          typeof a.files === 'string' ? JSON.parse(a.files) : a.files;
+        for (const f of list) {
+          const file = files.get(f.id);
+          if (file) Object.assign(file, { channel: a.channel_id, comment: a.initial_comment });
+        }
+        return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) };
+      }
+      case 'usergroups.users.list': {
+        const users = userGroups.get(a.usergroup);
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'views.open':
         return { ok: true, view: { id: `V${++seq}`, ...a.view } };
       default:
@@ -135,6 +161,16 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
 
   const server: Server = createServer(async (req, res) => {
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    if (method.startsWith('upload/')) {
+      // The upload URL of files.uploadV2: the raw file bytes.
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const file = files.get(method.slice('upload/'.length));
+      if (file) file.content = Buffer.concat(chunks).toString('utf8');
+      calls.push({ method: 'upload', args: { id: method.slice(7) }, token: undefined });
+      res.writeHead(file ? 200 : 404).end('OK');
+      return;
+    }
     const args = await readArgs(req);
     calls.push({ method, args, token: req.headers.authorization?.replace(/^Bearer /, '') });
     res.on('finish', () => {
@@ -159,12 +195,15 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}/`;
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     calls,
     channels,
     callsTo: (method) => calls.filter((c) => c.method === method),
+    files,
+    userGroups,
     failNext(method, failure, times = 1) {
       failures.set(method, { failure, times });
     },

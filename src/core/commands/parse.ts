@@ -72,7 +72,12 @@ const stageWord = word.transform((w, ctx) => {
   }
   return found;
 });
-const joined = (ws: { value: string }[]) => ws.map((w) => w.value).join(' ');
+/** A word of free text: a mention inside a note or reason stays text (as typed). */
+const textWord = z.union([
+  word.transform((w) => w.value),
+  member.extend({ raw: z.string().optional() }).transform((m) => m.raw ?? `@${m.userId}`),
+]);
+const joined = (ws: string[]) => ws.join(' ');
 
 const SINCE = /^(\d{4}-\d{2}-\d{2}|\d+d)$/;
 
@@ -144,7 +149,7 @@ function parseSub(sub: ParsedCommand['sub'], args: CommandArg[], now: Date): Par
       return { sub, target: t };
     }
     case 'stage': {
-      const [t, stage, ...reason] = exact(z.tuple([target, stageWord], word));
+      const [t, stage, ...reason] = exact(z.tuple([target, stageWord], textWord));
       if (reason.length === 0)
         throw new z.ZodError([
           { code: 'custom', message: 'say why (a reason is required)', path: [], input: args },
@@ -156,7 +161,7 @@ function parseSub(sub: ParsedCommand['sub'], args: CommandArg[], now: Date): Par
       return { sub, target: t, rep: rep.userId };
     }
     case 'note': {
-      const [t, ...text] = exact(z.tuple([target], word));
+      const [t, ...text] = exact(z.tuple([target], textWord));
       if (text.length === 0)
         throw new z.ZodError([
           { code: 'custom', message: 'the note text is missing', path: [], input: args },

@@ -8,7 +8,9 @@ import type { OutreachGate } from '../outreach/gate.ts';
 import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
 
 /** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
-export type CommandArg = { kind: 'text'; value: string } | { kind: 'member'; userId: string };
+export type CommandArg =
+  | { kind: 'text'; value: string }
+  | { kind: 'member'; userId: string /** As typed, for free text (notes, reasons). */; raw?: string };
 
 export interface CommandInput {
   /** The subcommand (`lead`, `leads`, …); empty for none. */

@@ -4,7 +4,11 @@
  * are signed exactly as Slack signs them.
  */
 import { createHmac } from 'node:crypto';
-import { createSlackAdapter, type SlackAdapter } from '../../../adapters/slack/index.ts';
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+  type SlackAdapterConfig,
+} from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { LeadStore } from '../../../src/core/ports.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
@@ -40,7 +44,9 @@ export function sign(secret: string, ts: number, body: string): string {
   return `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
 }
 
-export async function startHarness(opts: { store?: LeadStore; salesReps?: string[] } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { store?: LeadStore; salesReps?: string[]; config?: Partial<SlackAdapterConfig> } = {},
+): Promise<Harness> {
   const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
   // A minute ahead of the wall clock the store stamps outbox rows with, so they are due at once.
   const clock = createTestClock(new Date(Date.now() + 60_000));
@@ -55,6 +61,7 @@ export async function startHarness(opts: { store?: LeadStore; salesReps?: string
       botUserId: 'UBOT',
       salesChannel: SALES_CHANNEL,
       salesReps: opts.salesReps ?? [],
+      ...opts.config,
     },
     { logger: silentLogger, http: server, store, clock },
   );

@@ -1,0 +1,42 @@
+/**
+ * Everything an adapter needs for managers and outreach, built in one call: the command
+ * layer, the outreach gate, and the wrapper adding `stop` / `forget me` / `link` to the
+ * engine's handler.
+ */
+import { createMemoryOutreachStore } from '../memory/memory-outreach.ts';
+import { createOutreachGate, type OutreachGate } from '../outreach/gate.ts';
+import { withPersonCommands } from '../outreach/person-handler.ts';
+import type { OutreachSettings } from '../outreach/settings.ts';
+import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
+import { type CommandLayer, createCommandLayer } from './index.ts';
+import type { ManagerPermissions } from './types.ts';
+
+export interface ManagerKit {
+  layer: CommandLayer;
+  gate: OutreachGate;
+  outreach: OutreachStore;
+  store: LeadStore;
+  clock: Clock;
+  wrap(handler: InboundHandler): InboundHandler;
+}
+
+export function createManagerKit(deps: {
+  store: LeadStore;
+  outreach?: OutreachStore;
+  clock: Clock;
+  settings: OutreachSettings;
+  permissions: ManagerPermissions;
+}): ManagerKit {
+  const { store, clock } = deps;
+  const outreach = deps.outreach ?? createMemoryOutreachStore();
+  const gate = createOutreachGate({ store, outreach, clock, settings: deps.settings });
+  const layer = createCommandLayer({ store, outreach, gate, clock, permissions: deps.permissions });
+  return {
+    layer,
+    gate,
+    outreach,
+    store,
+    clock,
+    wrap: (handler) => withPersonCommands(handler, { store, outreach, gate, clock }),
+  };
+}

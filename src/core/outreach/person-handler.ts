@@ -1,0 +1,66 @@
+/**
+ * What a person can say to the bot about contact itself, before the qualification engine
+ * sees the message: `forget me` (erase everything, at once), `stop` (end the conversation and
+ * opt out of bot-initiated messages — the engine still stops the flow), `start` (lift the
+ * opt-out), `link` / `link <code>` (identity linking, in private chats only).
+ */
+
+import { forgetPerson } from '../commands/forget.ts';
+import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../commands/link.ts';
+import type { InboundEvent, OutboundMessage } from '../events.ts';
+import { cleanText } from '../flow/inputs.ts';
+import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
+import type { OutreachGate } from './gate.ts';
+
+export const PERSON_TEXT = {
+  forgotten: 'Done: everything we stored about you has been erased. Goodbye!',
+  linkNoLead: 'Start a conversation with me here first, then ask for a link code.',
+  linkCode: (code: string) =>
+    `Your link code is ${code}. Within ${LINK_CODE_TTL_MS / 60_000} minutes, send "link ${code}" to this bot on your other platform.`,
+  linked: 'Linked! Your accounts now share the same answers and history.',
+  linkAlready: 'These accounts are already linked.',
+  linkInvalid: 'This code is unknown or expired. Ask for a new one with "link" on your other platform.',
+  linkConflict:
+    'This account already has its own conversation with us, so it cannot be linked automatically. A community manager can help.',
+} as const;
+
+const info = (text: string): OutboundMessage => ({ kind: 'info', text });
+
+function words(e: InboundEvent): string[] | null {
+  if (e.kind === 'message') return cleanText(e.text).toLowerCase().split(/\s+/).filter(Boolean);
+  if (e.kind === 'command') return [e.name.toLowerCase(), ...e.args.map((a) => a.toLowerCase())];
+  return null;
+}
+
+export function withPersonCommands(
+  handle: InboundHandler,
+  deps: { store: LeadStore; outreach: OutreachStore; gate: OutreachGate; clock: Clock },
+): InboundHandler {
+  return async (e) => {
+    const w = words(e);
+    const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
+    if (!w || w.length === 0) return handle(e);
+    if (e.isDirect && w.length === 2 && w[0] === 'forget' && w[1] === 'me') {
+      await forgetPerson(deps.store, deps.outreach, key);
+      return [info(PERSON_TEXT.forgotten)];
+    }
+    if (e.isDirect && w[0] === 'link' && w.length <= 2) {
+      if (w.length === 1) {
+        const code = await issueLinkCode(deps, key);
+        return [info(code ? PERSON_TEXT.linkCode(code) : PERSON_TEXT.linkNoLead)];
+      }
+      const extra = { chatId: e.channelId, ...(e.username ? { username: e.username } : {}) };
+      const result = await redeemLinkCode(deps, key, w[1]!, extra);
+      const text = {
+        linked: PERSON_TEXT.linked,
+        already: PERSON_TEXT.linkAlready,
+        invalid: PERSON_TEXT.linkInvalid,
+        conflict: PERSON_TEXT.linkConflict,
+      }[result];
+      return [info(text)];
+    }
+    if (w.length === 1 && (w[0] === 'stop' || w[0] === '/stop')) await deps.gate.optOut(key);
+    if (e.kind === 'command' && w[0] === 'start') await deps.gate.optIn(key);
+    return handle(e);
+  };
+}
