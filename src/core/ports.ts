@@ -407,8 +407,11 @@ export interface ScheduleStore {
     outcome: string,
     now: Date,
   ): Promise<void>;
-  /** Hands a leased row back as pending, due at `dueAt` (quiet hours, transient send failure). */
-  postpone(id: string, workerId: string, dueAt: Date, outcome: string): Promise<void>;
+  /**
+   * Hands a leased row back as pending, due at `dueAt` (quiet hours, transient send failure);
+   * `basis` replaces the planned activity basis when given.
+   */
+  postpone(id: string, workerId: string, dueAt: Date, outcome: string, basis?: Date): Promise<void>;
   /** Cancels the lead's pending rows (of `kinds`, or all); returns how many. */
   cancelPending(leadId: string, reason: string, now: Date, kinds?: ScheduleKind[]): Promise<number>;
   /** Every row of a lead, oldest due first (the lead card shows them). */

@@ -64,10 +64,12 @@ export function createMemoryScheduleStore(clock: { now(): Date } = { now: () => 
         const r = leased(id, workerId);
         if (r) Object.assign(r, { status, outcome, doneAt: now, lockedBy: null, lockedUntil: null });
       }),
-    postpone: (id, workerId, dueAt, outcome) =>
+    postpone: (id, workerId, dueAt, outcome, basis) =>
       serial.run(async () => {
         const r = leased(id, workerId);
-        if (r) Object.assign(r, { status: 'pending', dueAt, outcome, lockedBy: null, lockedUntil: null });
+        if (!r) return;
+        Object.assign(r, { status: 'pending', dueAt, outcome, lockedBy: null, lockedUntil: null });
+        if (basis) r.basis = basis;
       }),
     cancelPending: (leadId, reason, now, kinds) =>
       serial.run(async () => {

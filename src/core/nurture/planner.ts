@@ -1,0 +1,138 @@
+/**
+ * Plans follow-ups after each inbound event, from the flow's `followUps` section:
+ * a reminder for a conversation waiting on an answer, a nurture series for an MQL whose
+ * conversation is over, the one re-engagement of a cold lead who showed intent. `stop`
+ * cancels everything pending. Planning is idempotent (rows are keyed), and the runner checks
+ * every row again when it is due, so a plan lost in a crash only costs that one follow-up.
+ */
+import type { InboundEvent } from '../events.ts';
+import type { FlowCatalog } from '../flow/catalog.ts';
+import { cleanText } from '../flow/inputs.ts';
+import type { FollowUps } from '../flow/schema.ts';
+import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, Logger, ScheduleStore } from '../ports.ts';
+import { parseDuration } from './durations.ts';
+import { flowOfConversation, latestConversation } from './flow-of.ts';
+
+export interface PlannerDeps {
+  repo: LeadRepo;
+  schedules: ScheduleStore;
+  flows: FlowCatalog;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The same words the engine treats as stop (engine.ts). */
+const STOP_WORDS = new Set(['stop', 'cancel', '/stop', '/cancel']);
+
+/** True for an event by which the person asks the bot to stop. */
+export function isStopEvent(e: InboundEvent): boolean {
+  if (e.kind === 'command') return ['stop', 'cancel'].includes(e.name.toLowerCase());
+  return e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase());
+}
+
+const target = (c: Conversation) => ({
+  platform: c.platform,
+  workspaceId: c.workspaceId,
+  channelId: c.channelId,
+  conversationId: c.id,
+});
+
+/** Plans the first nurture message when the lead is an MQL (once per lead). */
+export async function planNurture(
+  d: PlannerDeps,
+  lead: Lead,
+  conv: Conversation,
+  fu: FollowUps,
+  basis: Date,
+): Promise<boolean> {
+  if (!fu.nurture || lead.stage !== 'MQL') return false;
+  return d.schedules.plan({
+    key: `nurture:${lead.id}:0`,
+    leadId: lead.id,
+    kind: 'nurture',
+    ...target(conv),
+    sequence: 0,
+    dueAt: new Date(d.clock.now().getTime() + parseDuration(fu.nurture.every)),
+    basis,
+  });
+}
+
+/** Re-plans the follow-ups of one lead from its current state. */
+export async function planForLead(d: PlannerDeps, leadId: string): Promise<void> {
+  const lead = await d.repo.getLead(leadId);
+  const conv = lead ? await latestConversation(d.repo, leadId) : null;
+  if (!lead || !conv) return;
+  const flow = await flowOfConversation(d.repo, d.flows, conv);
+  const fu = flow?.definition.followUps;
+  if (!fu) return;
+  // The planner runs right after the person's event, so their silence starts now.
+  const now = d.clock.now();
+  const waiting =
+    conv.currentStep !== null && conv.status !== 'completed' && conv.variables._stopped === undefined;
+
+  if (fu.reminder) {
+    // A reminder belongs to one wait: a reply starts a new wait and replaces the old reminder.
+    const key = waiting ? `reminder:${conv.id}:${conv.currentStep}:${now.getTime()}:1` : null;
+    const existing = await d.schedules.listForLead(lead.id);
+    if (!key || !existing.some((r) => r.key === key)) {
+      await d.schedules.cancelPending(lead.id, 'answered', now, ['reminder']);
+      if (key) {
+        await d.schedules.plan({
+          key,
+          leadId: lead.id,
+          kind: 'reminder',
+          ...target(conv),
+          sequence: 1,
+          dueAt: new Date(now.getTime() + parseDuration(fu.reminder.after)),
+          basis: now,
+        });
+      }
+    }
+  }
+  if (!waiting) await planNurture(d, lead, conv, fu, now);
+  if (fu.reengage && lead.stage === 'cold' && lead.score >= fu.reengage.minScore) {
+    await d.schedules.plan({
+      key: `reengage:${lead.id}`,
+      leadId: lead.id,
+      kind: 'reengage',
+      ...target(conv),
+      sequence: 0,
+      dueAt: new Date(now.getTime() + parseDuration(fu.reengage.after)),
+      basis: now,
+    });
+  }
+}
+
+/**
+ * Wraps the engine's handler: after each direct event, cancels everything on `stop` or
+ * re-plans the person's follow-ups. A planning failure is logged, never shown to the person.
+ */
+export function withFollowUps(handle: InboundHandler, d: PlannerDeps): InboundHandler {
+  const log = d.logger.child({ component: 'follow-ups' });
+  return async (e) => {
+    const out = await handle(e);
+    if (!e.isDirect) return out;
+    try {
+      const identity = await d.repo.findIdentity({
+        platform: e.platform,
+        workspaceId: e.workspaceId,
+        userId: e.userId,
+      });
+      if (!identity) return out;
+      if (isStopEvent(e)) {
+        const n = await d.schedules.cancelPending(identity.leadId, 'stopped', d.clock.now());
+        if (n > 0)
+          log.info({ leadId: identity.leadId, cancelled: n }, 'scheduled messages cancelled by stop');
+      } else {
+        // Any message once the nurture series began is engagement: the series ends there.
+        const rows = await d.schedules.listForLead(identity.leadId);
+        if (rows.some((r) => r.kind === 'nurture' && r.status === 'sent'))
+          await d.schedules.cancelPending(identity.leadId, 'engaged', d.clock.now(), ['nurture']);
+        await planForLead(d, identity.leadId);
+      }
+    } catch (err) {
+      log.error({ error: err instanceof Error ? err.message : String(err) }, 'planning follow-ups failed');
+    }
+    return out;
+  };
+}

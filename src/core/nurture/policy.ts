@@ -1,0 +1,64 @@
+/**
+ * May a scheduled message go out now? Reuses the outreach rules of issue 7
+ * (src/core/outreach/: opt-outs, quiet hours, contact limits, shared across linked accounts).
+ * Reminders continue a conversation the person started, so they need no consent; nurture and
+ * re-engagement are bot-initiated marketing and need the lead's consent.
+ */
+import type { Platform } from '../events.ts';
+import { inQuietHours, localMinutes } from '../outreach/gate.ts';
+import { findPerson } from '../outreach/persons.ts';
+import type { OutreachSettings } from '../outreach/settings.ts';
+import type { IdentityKey, LeadRepo, OutreachStore, ScheduleKind } from '../ports.ts';
+
+export type PolicyRefusal = 'opted_out' | 'no_consent' | 'quiet_hours' | 'limit';
+
+export type PolicyDecision =
+  | { ok: true; persons: string[] }
+  /** `retryAt` set: try again then (quiet hours); absent: drop this message. */
+  | { ok: false; reason: PolicyRefusal; retryAt?: Date };
+
+export interface FollowUpPolicy {
+  check(input: { key: IdentityKey; kind: ScheduleKind; now: Date }): Promise<PolicyDecision>;
+  /** Counts the sent message against the person's contact limit. */
+  record(input: {
+    persons: string[];
+    kind: ScheduleKind;
+    platform: Platform;
+    channelId: string;
+    at: Date;
+  }): Promise<void>;
+}
+
+/** The first minute after the quiet hours that contain `at`. */
+export function quietHoursEnd(at: Date, settings: Pick<OutreachSettings, 'quietHours' | 'timeZone'>): Date {
+  const q = settings.quietHours!;
+  const minutes = (q.end - localMinutes(at, settings.timeZone) + 1440) % 1440 || 1440;
+  const next = new Date(at.getTime() + minutes * 60_000);
+  next.setUTCSeconds(0, 0);
+  return next;
+}
+
+/** The policy over the outreach store and settings (one set for every platform). */
+export function createOutreachPolicy(deps: {
+  repo: LeadRepo;
+  outreach: OutreachStore;
+  settings: OutreachSettings;
+}): FollowUpPolicy {
+  const { repo, outreach, settings } = deps;
+  return {
+    async check({ key, kind, now }) {
+      const person = await findPerson(repo, key);
+      if (await outreach.isOptedOut(person.keys)) return { ok: false, reason: 'opted_out' };
+      if (kind !== 'reminder' && !person.lead?.consent) return { ok: false, reason: 'no_consent' };
+      if (inQuietHours(now, settings))
+        return { ok: false, reason: 'quiet_hours', retryAt: quietHoursEnd(now, settings) };
+      const since = new Date(now.getTime() - settings.contactLimit.periodMs);
+      if ((await outreach.countContacts(person.keys, since)) >= settings.contactLimit.max)
+        return { ok: false, reason: 'limit' };
+      return { ok: true, persons: person.keys };
+    },
+    async record({ persons, kind, platform, channelId, at }) {
+      await outreach.recordContact({ persons, kind, platform, channelId, at });
+    },
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * Fires due scheduled messages. Rows are leased (`ScheduleStore.claim`) so several instances
+ * can run this on one database and each row fires once. Every row is checked again when due —
+ * the person may have answered, opted out, changed stage or be in quiet hours — and sent through
+ * the `send` of the adapter of the lead's platform (`ChatAdapter.send`).
+ */
+import { info, question } from '../conversation.ts';
+import type { OutboundMessage, Platform } from '../events.ts';
+import type { FlowCatalog } from '../flow/catalog.ts';
+import type { FollowUps } from '../flow/schema.ts';
+import { render } from '../flow/template.ts';
+import type { Flow } from '../flow/validate.ts';
+import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff.ts';
+import type {
+  ChatAdapter,
+  Clock,
+  Conversation,
+  Lead,
+  LeadRepo,
+  Logger,
+  ScheduledMessage,
+  ScheduleStore,
+} from '../ports.ts';
+import { parseDuration } from './durations.ts';
+import { flowOfConversation, lastActivity } from './flow-of.ts';
+import { planNurture } from './planner.ts';
+import type { FollowUpPolicy } from './policy.ts';
+
+export type Sender = NonNullable<ChatAdapter['send']>;
+
+export interface ScheduleRunnerOptions {
+  repo: LeadRepo;
+  schedules: ScheduleStore;
+  flows: FlowCatalog;
+  clock: Clock;
+  logger: Logger;
+  policy: FollowUpPolicy;
+  /** One sender per platform (the adapters that implement `send`). */
+  senders: Partial<Record<Platform, Sender>>;
+  /** Unique per process (lease owner). */
+  workerId: string;
+  leaseMs?: number;
+  batchSize?: number;
+  /** Pause between polls when nothing was due. Default 15 s. */
+  pollMs?: number;
+  /** Send attempts before a message is dropped. Default 5. */
+  maxAttempts?: number;
+}
+
+export interface RunResult {
+  sent: number;
+  skipped: number;
+  postponed: number;
+}
+
+export interface ScheduleRunner {
+  runOnce(): Promise<RunResult>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+type Outcome =
+  | { status: 'sent' }
+  | { status: 'skipped' | 'cancelled'; outcome: string }
+  | { status: 'postponed'; outcome: string; dueAt: Date; basis?: Date };
+
+const skip = (outcome: string): Outcome => ({ status: 'skipped', outcome });
+
+/** What the row would send now, or why it should not. */
+function compose(
+  row: ScheduledMessage,
+  lead: Lead,
+  conv: Conversation,
+  flow: Flow,
+  fu: FollowUps,
+  activity: Date,
+): OutboundMessage[] | Outcome {
+  const engaged = row.basis !== null && activity > row.basis;
+  const vars = conv.variables;
+  if (row.kind === 'reminder') {
+    if (!fu.reminder) return skip('not_configured');
+    if (conv.variables._stopped !== undefined) return { status: 'cancelled', outcome: 'stopped' };
+    if (conv.status === 'completed' || !conv.currentStep || !flow.definition.steps[conv.currentStep])
+      return skip('finished');
+    if (engaged) return skip('engaged');
+    const text = fu.reminder.text;
+    return [...(text ? [info(render(text, vars))] : []), question(flow, conv.currentStep, vars)];
+  }
+  if (row.kind === 'nurture') {
+    if (!fu.nurture) return skip('not_configured');
+    if (lead.stage !== 'MQL') return skip(`stage_${lead.stage}`);
+    if (engaged) return skip('engaged');
+    const item = fu.nurture.messages[row.sequence];
+    if (!item) return skip('series_done');
+    return [info(item.link ? `${render(item.text, vars)}\n${item.link}` : render(item.text, vars))];
+  }
+  if (!fu.reengage) return skip('not_configured');
+  if (lead.stage !== 'cold') return skip(`stage_${lead.stage}`);
+  if (engaged) {
+    // They came back on their own: wait for a new silence before the one re-engagement.
+    const dueAt = new Date(activity.getTime() + parseDuration(fu.reengage.after));
+    return { status: 'postponed', outcome: 'engaged', dueAt, basis: activity };
+  }
+  return [info(render(fu.reengage.text, vars))];
+}
+
+export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
+  const leaseMs = o.leaseMs ?? 60_000;
+  const batchSize = o.batchSize ?? 20;
+  const pollMs = o.pollMs ?? 15_000;
+  const maxAttempts = o.maxAttempts ?? 5;
+  const log = o.logger.child({ component: 'scheduler', workerId: o.workerId });
+
+  /** Plans what follows a sent message: the next reminder, or the next nurture message. */
+  async function planNext(row: ScheduledMessage, lead: Lead, conv: Conversation, fu: FollowUps) {
+    const now = o.clock.now();
+    const base = {
+      leadId: row.leadId,
+      kind: row.kind,
+      conversationId: row.conversationId,
+      platform: row.platform,
+      workspaceId: row.workspaceId,
+      channelId: row.channelId,
+      sequence: row.sequence + 1,
+      basis: row.basis,
+    };
+    if (row.kind === 'reminder' && fu.reminder) {
+      if (row.sequence < fu.reminder.max) {
+        const key = row.key.replace(/:\d+$/, `:${row.sequence + 1}`);
+        await o.schedules.plan({
+          ...base,
+          key,
+          dueAt: new Date(now.getTime() + parseDuration(fu.reminder.after)),
+        });
+      } else {
+        // Reminders exhausted: an MQL who went quiet moves on to the nurture series.
+        await planNurture({ ...o, repo: o.repo }, lead, conv, fu, row.basis ?? now);
+      }
+    }
+    if (row.kind === 'nurture' && fu.nurture && row.sequence + 1 < fu.nurture.messages.length) {
+      const key = `nurture:${row.leadId}:${row.sequence + 1}`;
+      await o.schedules.plan({
+        ...base,
+        key,
+        dueAt: new Date(now.getTime() + parseDuration(fu.nurture.every)),
+      });
+    }
+  }
+
+  async function decide(row: ScheduledMessage): Promise<Outcome> {
+    const now = o.clock.now();
+    const lead = await o.repo.getLead(row.leadId);
+    const conv = row.conversationId ? await o.repo.getConversation(row.conversationId) : null;
+    if (!lead || !conv) return { status: 'cancelled', outcome: 'gone' };
+    const flow = await flowOfConversation(o.repo, o.flows, conv);
+    const fu = flow?.definition.followUps;
+    if (!flow || !fu) return skip('not_configured');
+    const activity = (await lastActivity(o.repo, lead.id)) ?? conv.lastActivityAt;
+    const composed = compose(row, lead, conv, flow, fu, activity);
+    if (!Array.isArray(composed)) return composed;
+
+    const identities = await o.repo.listIdentities(lead.id);
+    const identity =
+      identities.find((i) => i.platform === row.platform && i.workspaceId === row.workspaceId) ??
+      identities[0];
+    if (!identity) return { status: 'cancelled', outcome: 'gone' };
+    const decision = await o.policy.check({ key: identity, kind: row.kind, now });
+    if (!decision.ok) {
+      if (decision.reason === 'opted_out') {
+        await o.schedules.cancelPending(lead.id, 'opted_out', now);
+        return { status: 'cancelled', outcome: 'opted_out' };
+      }
+      if (decision.retryAt) return { status: 'postponed', outcome: decision.reason, dueAt: decision.retryAt };
+      return skip(decision.reason);
+    }
+    const send = o.senders[row.platform];
+    if (!send) return skip('no_sender');
+    try {
+      await send({ workspaceId: row.workspaceId, channelId: row.channelId }, composed);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      log.warn({ scheduleId: row.id, attempt: row.attempts, error }, 'scheduled message send failed');
+      if (row.attempts >= maxAttempts) return skip('send_failed');
+      return {
+        status: 'postponed',
+        outcome: 'send_failed',
+        dueAt: new Date(now.getTime() + backoffDelay(row.attempts, DEFAULT_BACKOFF)),
+      };
+    }
+    await o.policy.record({
+      persons: decision.persons,
+      kind: row.kind,
+      platform: row.platform,
+      channelId: row.channelId,
+      at: now,
+    });
+    await planNext(row, lead, conv, fu);
+    return { status: 'sent' };
+  }
+
+  async function runOnce(): Promise<RunResult> {
+    const result: RunResult = { sent: 0, skipped: 0, postponed: 0 };
+    const rows = await o.schedules.claim({
+      workerId: o.workerId,
+      limit: batchSize,
+      now: o.clock.now(),
+      leaseMs,
+    });
+    for (const row of rows) {
+      let outcome: Outcome;
+      try {
+        outcome = await decide(row);
+      } catch (err) {
+        // A store hiccup: leave the lease to expire, the row is claimed again then.
+        log.error(
+          { scheduleId: row.id, error: err instanceof Error ? err.message : String(err) },
+          'scheduled message failed',
+        );
+        continue;
+      }
+      const now = o.clock.now();
+      if (outcome.status === 'postponed') {
+        await o.schedules.postpone(row.id, o.workerId, outcome.dueAt, outcome.outcome, outcome.basis);
+        result.postponed++;
+      } else if (outcome.status === 'sent') {
+        await o.schedules.finish(row.id, o.workerId, 'sent', 'sent', now);
+        result.sent++;
+        log.info(
+          { scheduleId: row.id, leadId: row.leadId, kind: row.kind, sequence: row.sequence },
+          'scheduled message sent',
+        );
+      } else {
+        await o.schedules.finish(row.id, o.workerId, outcome.status, outcome.outcome, now);
+        result.skipped++;
+        log.debug(
+          { scheduleId: row.id, kind: row.kind, outcome: outcome.outcome },
+          'scheduled message not sent',
+        );
+      }
+    }
+    return result;
+  }
+
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let wake: (() => void) | null = null;
+  async function run() {
+    while (running) {
+      let busy = false;
+      try {
+        const r = await runOnce();
+        busy = r.sent + r.skipped + r.postponed >= batchSize;
+      } catch (err) {
+        log.error({ error: err instanceof Error ? err.message : String(err) }, 'scheduler round failed');
+      }
+      if (running && !busy)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, pollMs);
+        });
+    }
+  }
+  return {
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      wake?.();
+      await loop;
+      loop = null;
+    },
+  };
+}
