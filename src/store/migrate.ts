@@ -35,6 +35,10 @@ export interface MigrateOptions {
 
 /** The database error inside an engine error ("Database error:\n<line>"), else its first line. */
 function databaseErrorLine(error: unknown): string {
+  // Driver adapter errors keep the database's own wording in cause.originalMessage.
+  const original = (error as { cause?: { originalMessage?: unknown } } | null)?.cause?.originalMessage;
+  if (typeof original === 'string' && original.trim() !== '')
+    return original.split('\n')[0]?.trim() ?? original;
   const text = error instanceof Error ? error.message : String(error);
   const match = /Database error:\s*\n([^\n]+)/.exec(text);
   return (match?.[1] ?? engineErrorMessage(error)).trim();
@@ -109,7 +113,7 @@ export async function migrateDatabase(
   opts.logger?.error({ migration: name, provider }, 'migration failed');
   throw new LeadbotError(
     'MIGRATION_FAILED',
-    `${what}: ${databaseErrorLine(failure)} (database left unchanged; fix the migration and start again)`,
+    `${what}: ${databaseErrorLine(tracked.lastScriptError() ?? failure)} (database left unchanged; fix the migration and start again)`,
     { cause: failure },
   );
 }
@@ -127,13 +131,31 @@ async function readHistoryIds(provider: Provider, target: string): Promise<Set<s
 function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory): {
   factory: SqlMigrationAwareDriverAdapterFactory;
   disposeAll(): Promise<void>;
+  /** The database's own error from the last failed migration script (the engine only says "external error"). */
+  lastScriptError(): unknown;
 } {
   const open: SqlDriverAdapter[] = [];
-  const keep = (a: SqlDriverAdapter) => {
+  let scriptError: unknown;
+  const keep = (a: SqlDriverAdapter): SqlDriverAdapter => {
     open.push(a);
-    return a;
+    const executeScript = async (script: string) => {
+      try {
+        await a.executeScript(script);
+      } catch (error) {
+        scriptError = error;
+        throw error;
+      }
+    };
+    return new Proxy(a, {
+      get(target, key, receiver) {
+        if (key === 'executeScript') return executeScript;
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
   };
   return {
+    lastScriptError: () => scriptError,
     factory: {
       provider: factory.provider,
       adapterName: factory.adapterName,

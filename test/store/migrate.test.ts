@@ -71,7 +71,7 @@ describe('migrateDatabase on SQLite', () => {
         migrateDatabase(tmp.url, { migrationsDir: brokenMigrationsDir('sqlite') }),
         'MIGRATION_FAILED',
       );
-      expect(message).toContain('29990101000000_broken');
+      expect(message).toContain('migration 29990101000000_broken failed: no such table: NoSuchTable');
       expect(message).not.toContain('\n');
       const db = new Database(join(tmp.dir, 'leadbot.db'));
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE name = 'Extra'").all();
@@ -127,6 +127,14 @@ describe('migrateDatabase on PostgreSQL', async () => {
       }
     },
   );
+
+  it('a missing database gives STORE_UNAVAILABLE saying how to create it', async () => {
+    const message = await expectCode(
+      migrateDatabase('postgresql://postgres@127.0.0.1:5432/leadbot_surely_missing'),
+      'STORE_UNAVAILABLE',
+    );
+    expect(message).toContain('database does not exist; create it (createdb leadbot_surely_missing)');
+  });
 
   it('an unreachable server gives STORE_UNAVAILABLE with the fix', async () => {
     const message = await expectCode(
