@@ -1,3 +1,4 @@
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, describe, it } from 'vitest';
 import { migrateDatabase } from '../../src/store/migrate.ts';
@@ -15,6 +16,12 @@ describe.skipIf(!db || !raceDb)('PostgreSQL', () => {
 
   leadStoreContract('Prisma on PostgreSQL', async () => {
     if (!db) throw new Error('unreachable');
+    // A session time zone far from UTC: every date round trip and the outbox's "due" comparison
+    // must not depend on the server being configured for UTC.
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${db.name}" SET timezone TO 'Pacific/Auckland'`);
+    await admin.end();
     await migrateDatabase(db.url, { logger });
     const store = await openStore(db.url, { logger });
     return {
