@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { LeadbotError } from '../../src/core/errors.ts';
+import {
+  OUTREACH_SUFFIXES,
+  type OutreachSettings,
+  parseOutreachSettings,
+} from '../../src/core/outreach/settings.ts';
 
 const optional = (schema: z.ZodType<string>) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -36,6 +41,25 @@ export const telegramConfigSchema = z
         .trim()
         .regex(/^-?\d+$/, 'expected a numeric chat id such as -1001234567890'),
     ),
+    TELEGRAM_MANAGERS: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\d+(\s*,\s*\d+)*$/, 'expected comma-separated numeric user ids'),
+    ),
+    TELEGRAM_MANAGER_CHAT_ID: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^-?\d+$/, 'expected the numeric id of the group whose administrators are managers'),
+    ),
+    // Read by parseOutreachSettings; listed here so misspellings are refused.
+    TELEGRAM_INTENT_KEYWORDS: optional(z.string()),
+    TELEGRAM_CONTACT_LIMIT: optional(z.string()),
+    TELEGRAM_QUIET_HOURS: optional(z.string()),
+    TELEGRAM_TIME_ZONE: optional(z.string()),
+    TELEGRAM_PERSON_COOLDOWN: optional(z.string()),
+    TELEGRAM_CHANNEL_COOLDOWN: optional(z.string()),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
@@ -59,6 +83,12 @@ export interface TelegramAdapterConfig {
   webhookSecret?: string;
   /** Chat that receives sales alerts (see alert-sink.ts). */
   salesChatId?: string;
+  /** User ids allowed to run manager commands. */
+  managers?: string[];
+  /** Administrators of this group are managers too. */
+  managerChatId?: string;
+  /** Intent keywords, contact limits, quiet hours; defaults when absent. */
+  outreach?: OutreachSettings;
 }
 
 /**
@@ -83,5 +113,9 @@ export function parseTelegramConfig(env: Record<string, string | undefined>): Te
   if (e.TELEGRAM_WEBHOOK_URL) config.webhookUrl = e.TELEGRAM_WEBHOOK_URL;
   if (e.TELEGRAM_WEBHOOK_SECRET) config.webhookSecret = e.TELEGRAM_WEBHOOK_SECRET;
   if (e.TELEGRAM_SALES_CHAT_ID) config.salesChatId = e.TELEGRAM_SALES_CHAT_ID;
+  if (e.TELEGRAM_MANAGERS) config.managers = e.TELEGRAM_MANAGERS.split(',').map((s) => s.trim());
+  if (e.TELEGRAM_MANAGER_CHAT_ID) config.managerChatId = e.TELEGRAM_MANAGER_CHAT_ID;
+  if (OUTREACH_SUFFIXES.some((x) => env[`TELEGRAM_${x}`]?.trim()))
+    config.outreach = parseOutreachSettings(env, 'TELEGRAM_');
   return config;
 }

@@ -11,14 +11,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, webhookCallback } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { decodeCallbackData } from './callback-data.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { toPlatformError } from './errors.ts';
 import { toInboundEvent } from './inbound.ts';
+import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
 import { RecentIds, SerialQueue } from './sequencing.ts';
 
@@ -46,6 +49,18 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
+
+  // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
+  const kit = deps.store
+    ? createManagerKit({
+        store: deps.store,
+        clock: deps.clock ?? { now: () => new Date() },
+        settings: config.outreach ?? defaultOutreachSettings(),
+        permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),
+        ...(deps.outreach ? { outreach: deps.outreach } : {}),
+      })
+    : null;
+  if (kit) bot.use(telegramManagerMiddleware({ kit, api: bot.api, logger: log }));
 
   bot.use(async (ctx) => {
     const update = ctx.update;
@@ -153,7 +168,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     },
 
     async start(h: InboundHandler): Promise<void> {
-      handler = h;
+      handler = kit ? kit.wrap(h) : h;
       try {
         await bot.init();
       } catch (err) {
