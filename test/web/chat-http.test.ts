@@ -3,6 +3,11 @@
  * engine on the memory store, driven with the requests the widget sends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createWebAdapter } from '../../adapters/web/index.ts';
+import { createHttpServer } from '../../src/app/http-server.ts';
+import type { OutboundMessage } from '../../src/core/events.ts';
+import { silentLogger } from '../helpers/engine.ts';
+import { storeBackends } from '../helpers/stores.ts';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
 
 const harnesses: WebHarness[] = [];
@@ -122,6 +127,69 @@ describe('web chat over HTTP', () => {
     const widget = await fetch(`${h.base}/widget.js`);
     expect(widget.headers.get('content-type')).toMatch(/javascript/);
     expect(await widget.text()).toContain('/api/chat/events');
+  });
+
+  it('qualifies the strong prospect on SQLite too', async () => {
+    const sqlite = await storeBackends()
+      .find((b) => b.name === 'sqlite')!
+      .open();
+    const h = await harness({ store: sqlite!.store });
+    try {
+      const visitor = newId();
+      await h.say(visitor, {
+        kind: 'command',
+        name: 'start',
+        source: { referrer: 'https://news.example/post' },
+      });
+      for (const step of STRONG) await h.say(visitor, step);
+      const identity = await h.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor });
+      expect(await h.store.getLead(identity!.leadId)).toMatchObject({
+        stage: 'SQL',
+        source: { platform: 'web', campaign: 'ref:news.example' },
+      });
+    } finally {
+      await h.close();
+      harnesses.splice(harnesses.indexOf(h), 1);
+      await sqlite!.cleanup();
+    }
+  });
+
+  it('on stop, finishes the request in flight, then refuses new ones with 503', async () => {
+    const http = createHttpServer({ logger: silentLogger });
+    const adapter = createWebAdapter({ allowedOrigins: [] }, { logger: silentLogger, http });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => {
+      entered = r;
+    });
+    await adapter.start(async (): Promise<OutboundMessage[]> => {
+      entered();
+      await gate;
+      return [{ kind: 'info', text: 'finished' }];
+    });
+    const { port } = await http.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${port}/api/chat/events`;
+    const body = () => JSON.stringify({ visitorId: newId(), eventId: newId(), kind: 'message', text: 'hi' });
+    try {
+      const inFlight = fetch(url, { method: 'POST', body: body() });
+      await inHandler;
+      const order: string[] = [];
+      const stopped = adapter.stop().then(() => order.push('stopped'));
+      const refused = await fetch(url, { method: 'POST', body: body() });
+      expect(refused.status).toBe(503);
+      order.push('release');
+      release();
+      const res = await inFlight;
+      expect(await res.json()).toEqual({ messages: [{ kind: 'info', text: 'finished' }] });
+      await stopped;
+      expect(order).toEqual(['release', 'stopped']);
+    } finally {
+      release();
+      await http.close();
+    }
   });
 
   it('answers 503 after stop, once accepted requests are finished', async () => {
