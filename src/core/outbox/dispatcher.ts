@@ -6,14 +6,24 @@
  * message it already posted by the idempotency key), so a crash between posting and
  * `markDelivered` only costs a lookup when the lease expires.
  */
-import type { AlertPayload, AlertSink, Clock, Logger, OutboxItem, OutboxQueue } from '../ports.ts';
+import type { AlertPayload, AlertSink, Clock, JsonValue, Logger, OutboxItem, OutboxQueue } from '../ports.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { deliveryHints } from './delivery-error.ts';
+
+/**
+ * A sink for any other outbox kind (webhooks): it checks its own payload shape. Same
+ * idempotency and error contract as {@link AlertSink}.
+ */
+export interface OutboxSink {
+  readonly name: string;
+  accepts(payload: unknown): boolean;
+  deliver(payload: JsonValue, idempotencyKey: string): Promise<{ externalRef: string }>;
+}
 
 export interface OutboxDispatcherOptions {
   store: { outbox: OutboxQueue };
   /** One sink per outbox kind; rows of other kinds are left alone. */
-  sinks: Record<string, AlertSink>;
+  sinks: Record<string, AlertSink | OutboxSink>;
   clock: Clock;
   logger: Logger;
   /** Unique per process (lease owner), e.g. `${hostname}:${pid}`. */
@@ -104,14 +114,17 @@ export function createOutboxDispatcher(opts: OutboxDispatcherOptions): OutboxDis
       result.retried++;
       return;
     }
-    if (!sink || !isAlertPayload(item.payload)) {
-      const why = sink ? 'payload is not an alert payload' : `no sink for kind ${item.kind}`;
+    const generic = sink && 'accepts' in sink ? sink : null;
+    if (!sink || !(generic ? generic.accepts(item.payload) : isAlertPayload(item.payload))) {
+      const why = sink ? `payload is not a ${item.kind} payload` : `no sink for kind ${item.kind}`;
       await fail(item, { message: why, permanent: true }, result);
       return;
     }
     let externalRef: string;
     try {
-      ({ externalRef } = await sink.deliver(item.payload, item.idempotencyKey));
+      ({ externalRef } = generic
+        ? await generic.deliver(item.payload, item.idempotencyKey)
+        : await (sink as AlertSink).deliver(item.payload as unknown as AlertPayload, item.idempotencyKey));
     } catch (err) {
       await fail(item, err, result);
       return;
