@@ -108,7 +108,13 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     if (match[1] !== token)
       return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2]!;
-    const payload = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    // Files (sendDocument) arrive as multipart form data: kept raw for the test to read.
+    const multipart = (req.headers['content-type'] ?? '').startsWith('multipart/');
+    const payload = multipart
+      ? { _multipart: body }
+      : body
+        ? (JSON.parse(body) as Record<string, unknown>)
+        : {};
     const call = { method, payload };
     calls.push(call);
     events.emit('call', call);

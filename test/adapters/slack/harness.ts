@@ -10,7 +10,7 @@ import {
   type SlackAdapterConfig,
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore, OutreachStore } from '../../../src/core/ports.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
 
@@ -45,7 +45,12 @@ export function sign(secret: string, ts: number, body: string): string {
 }
 
 export async function startHarness(
-  opts: { store?: LeadStore; salesReps?: string[]; config?: Partial<SlackAdapterConfig> } = {},
+  opts: {
+    store?: LeadStore;
+    salesReps?: string[];
+    config?: Partial<SlackAdapterConfig>;
+    outreach?: OutreachStore;
+  } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
   // A minute ahead of the wall clock the store stamps outbox rows with, so they are due at once.
@@ -63,7 +68,13 @@ export async function startHarness(
       salesReps: opts.salesReps ?? [],
       ...opts.config,
     },
-    { logger: silentLogger, http: server, store, clock },
+    {
+      logger: silentLogger,
+      http: server,
+      store,
+      clock,
+      ...(opts.outreach ? { outreach: opts.outreach } : {}),
+    },
   );
   const { port } = await server.listen(0, '127.0.0.1');
   await adapter.start(engine.handle);

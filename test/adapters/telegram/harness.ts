@@ -4,7 +4,12 @@
  * actually sent. `deliver` resolves once the adapter finished with the update.
  */
 import type { CallbackQuery, Chat, Message, MessageEntity, Update, User } from 'grammy/types';
-import { createTelegramAdapter, type TelegramAdapter } from '../../../adapters/telegram/index.ts';
+import type { AdapterDeps } from '../../../adapters/shared/types.ts';
+import {
+  createTelegramAdapter,
+  type TelegramAdapter,
+  type TelegramAdapterConfig,
+} from '../../../adapters/telegram/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
 import { type FakeTelegramApi, type SentMessage, startFakeTelegramApi } from '../../fakes/telegram-api.ts';
@@ -30,6 +35,7 @@ export async function startHarness(
   mode: 'polling' | 'webhook',
   handler: InboundHandler,
   logger: Logger,
+  extra: { deps?: Partial<AdapterDeps>; config?: Partial<TelegramAdapterConfig> } = {},
 ): Promise<Harness> {
   const api = await startFakeTelegramApi();
   let http: HttpServer | undefined;
@@ -45,8 +51,8 @@ export async function startHarness(
     const adapter = createTelegramAdapter(
       mode === 'webhook'
         ? { token: api.token, apiRoot: api.apiRoot, mode, webhookUrl: webhookUrl!, webhookSecret: SECRET }
-        : { token: api.token, apiRoot: api.apiRoot, mode },
-      http ? { logger, http } : { logger },
+        : { token: api.token, apiRoot: api.apiRoot, mode, ...extra.config },
+      { ...extra.deps, ...(http ? { logger, http } : { logger }) },
     );
     await adapter.start(handler);
     return adapter;
