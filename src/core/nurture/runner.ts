@@ -164,7 +164,8 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       identities.find((i) => i.platform === row.platform && i.workspaceId === row.workspaceId) ??
       identities[0];
     if (!identity) return { status: 'cancelled', outcome: 'gone' };
-    const decision = await o.policy.check({ key: identity, kind: row.kind, now });
+    const key = { platform: identity.platform, workspaceId: identity.workspaceId, userId: identity.userId };
+    const decision = await o.policy.check({ key, kind: row.kind, now });
     if (!decision.ok) {
       if (decision.reason === 'opted_out') {
         await o.schedules.cancelPending(lead.id, 'opted_out', now);
