@@ -12,7 +12,7 @@ import {
   instrumentStore,
   outboxBacklog,
 } from '../../src/app/ops/metrics.ts';
-import { mountOps, type ReadinessDeps } from '../../src/app/ops/readiness.ts';
+import { mountOps, type Readiness, type ReadinessDeps } from '../../src/app/ops/readiness.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
@@ -58,7 +58,10 @@ describe('/readyz', () => {
     await closed.close();
     const down = await fetch(`${await serve({ store: closed })}/readyz`);
     expect(down.status).toBe(503);
-    expect((await down.json()).database).toEqual({ ok: false, error: 'memory store is closed' });
+    expect(((await down.json()) as Readiness).database).toEqual({
+      ok: false,
+      error: 'memory store is closed',
+    });
 
     const missing = await serve({
       store: createMemoryStore(),
@@ -66,7 +69,7 @@ describe('/readyz', () => {
     });
     const res = await fetch(`${missing}/readyz`);
     expect(res.status).toBe(503);
-    expect((await res.json()).adapters.ok).toBe(false);
+    expect(((await res.json()) as Readiness).adapters.ok).toBe(false);
 
     const stopping = await serve({ store: createMemoryStore(), stopping: () => true });
     expect((await fetch(`${stopping}/readyz`)).status).toBe(503);
@@ -88,7 +91,7 @@ describe('/readyz', () => {
     await db.drop();
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(503);
-    const body = await res.json();
+    const body = (await res.json()) as Readiness;
     expect(body.database.ok).toBe(false);
     expect(body.database.error).not.toContain(db.url);
   });

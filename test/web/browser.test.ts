@@ -14,6 +14,8 @@ import { ROOT } from '../app/run-cli.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** What page.evaluate callbacks use of the browser (the project's types have no DOM lib). */
+type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
 const TOKEN = 'browser-test-dashboard-token-42';
 const XSS = '<img src=x onerror="window.__xss=1">Acme';
 const available = existsSync(CHROMIUM);
@@ -93,9 +95,11 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
     await type(page, 'no');
     await expect.poll(() => lastBot(page).textContent()).toMatch(/That's everything/);
 
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('.leadbot img').count()).toBe(0);
-    const visitor = await page.evaluate(() => JSON.parse(localStorage.getItem('leadbot.visitor') ?? 'null'));
+    const visitor = await page.evaluate(() =>
+      JSON.parse((globalThis as unknown as BrowserGlobals).localStorage.getItem('leadbot.visitor') ?? 'null'),
+    );
     const identity = await h.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor });
     const lead = await h.store.getLead(identity!.leadId);
     expect(lead).toMatchObject({
@@ -131,7 +135,7 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
     expect(await page.locator('[data-testid=stage]').textContent()).toBe('SQL');
     expect(await page.locator('dl.lead').textContent()).toContain(XSS);
     expect(await page.locator('main img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     await page.close();
     expect(cspViolations).toEqual([]);
   });

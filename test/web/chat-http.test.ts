@@ -72,9 +72,9 @@ describe('web chat over HTTP', () => {
     expect(invalid.map((m) => m.text).join(' ')).toMatch(/Please answer with a number/);
 
     const retried = { visitorId: visitor, eventId: newId(), kind: 'message', text: '12' };
-    const once = await (await h.post(retried)).json();
+    const once = (await (await h.post(retried)).json()) as { messages: { stepId?: string }[] };
     const again = await (await h.post(retried)).json();
-    expect(once.messages.find((m: { stepId?: string }) => m.stepId)?.stepId).toBe('budget');
+    expect(once.messages.find((m) => m.stepId)?.stepId).toBe('budget');
     expect(again).toEqual({ messages: [] });
     const identity = await h.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor });
     const [conv] = await h.store.listConversations(identity!.leadId);
@@ -86,7 +86,7 @@ describe('web chat over HTTP', () => {
     const h = await harness();
     const res = await h.post({ visitorId: 'x', eventId: newId(), kind: 'message', text: 'hi' });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/visitorId/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/visitorId/);
     const notJson = await fetch(`${h.base}/api/chat/events`, { method: 'POST', body: '{' });
     expect(notJson.status).toBe(400);
     const huge = await h.post({

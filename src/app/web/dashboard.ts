@@ -17,7 +17,7 @@ import { layout } from './layout.ts';
 import { leadPage } from './lead-page.ts';
 import { leadsCsv, leadsPage } from './leads-page.ts';
 import { overviewPage } from './overview-page.ts';
-import { parseQuery, toFilter, toLeadQuery } from './query.ts';
+import { type DashboardQuery, parseQuery, toFilter, toLeadQuery } from './query.ts';
 
 export interface DashboardDeps {
   store: LeadStore;
@@ -65,9 +65,10 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
       res.end('dashboard token required (Authorization: Bearer <DASHBOARD_TOKEN>)');
     };
 
-  async function options(range: ReturnType<typeof parseQuery>) {
+  /** The platforms and campaigns present in the chosen time range, for the filter menus. */
+  async function options(query: DashboardQuery) {
     const all = await reporting.funnel(
-      toFilter({ ...range, platform: undefined, campaign: undefined } as never, now()),
+      toFilter({ range: query.range, sort: query.sort, order: query.order, page: 1 }, now()),
     );
     return { platforms: all.byPlatform.map((g) => g.key), campaigns: all.byCampaign.map((g) => g.key) };
   }
