@@ -3,15 +3,13 @@
  * {@link ADAPTERS}: its config section (parsed with the rest of the configuration, so a bad
  * value fails at start with one clear line) and its factory.
  */
-import { createDiscordAdapter, DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/index.ts';
+// Only the config modules load up front (zod, no SDK); each SDK is imported when its platform
+// is enabled, so `leadbot --help`, a config error or `leadbot chat` do not pay for four SDKs.
+import { DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/config.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
-import { createSlackAdapter, parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/index.ts';
-import {
-  createTelegramAdapter,
-  parseTelegramConfig,
-  TELEGRAM_VARIABLES,
-} from '../../adapters/telegram/index.ts';
-import { createWebAdapter, parseWebConfig, WEB_VARIABLES } from '../../adapters/web/index.ts';
+import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
+import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
+import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { dashboardSection } from './web/config.ts';
@@ -20,7 +18,7 @@ export interface AdapterEntry<C = unknown> {
   /** Also the key of its section in `AppConfig.adapters`. */
   readonly name: string;
   readonly section: ConfigSection<C>;
-  create(config: C, deps: AdapterDeps): ChatAdapter;
+  create(config: C, deps: AdapterDeps): ChatAdapter | Promise<ChatAdapter>;
 }
 
 /**
@@ -30,7 +28,7 @@ export interface AdapterEntry<C = unknown> {
 export function defineAdapter<C>(entry: {
   name: string;
   parse: (env: Env) => C | null;
-  create: (config: C, deps: AdapterDeps) => ChatAdapter;
+  create: (config: C, deps: AdapterDeps) => ChatAdapter | Promise<ChatAdapter>;
   prefix?: string;
   variables?: readonly string[];
 }): AdapterEntry<C> {
@@ -40,27 +38,30 @@ export function defineAdapter<C>(entry: {
   return { name: entry.name, section, create: entry.create };
 }
 
-/** One line per platform, e.g. `defineAdapter({ name: 'telegram', parse: parseTelegramConfig, create: createTelegramAdapter })`. */
+/** One entry per platform: its config parser from `config.ts`, its factory imported on demand. */
 // biome-ignore lint/suspicious/noExplicitAny: entries differ in their config type; each is checked by defineAdapter.
 export const ADAPTERS: AdapterEntry<any>[] = [
   defineAdapter({
     name: 'telegram',
     parse: parseTelegramConfig,
-    create: createTelegramAdapter,
+    create: async (config, deps) =>
+      (await import('../../adapters/telegram/index.ts')).createTelegramAdapter(config, deps),
     prefix: 'TELEGRAM_',
     variables: TELEGRAM_VARIABLES,
   }),
   defineAdapter({
     name: 'slack',
     parse: parseSlackConfig,
-    create: createSlackAdapter,
+    create: async (config, deps) =>
+      (await import('../../adapters/slack/index.ts')).createSlackAdapter(config, deps),
     prefix: 'SLACK_',
     variables: SLACK_VARIABLES,
   }),
   defineAdapter({
     name: 'discord',
     parse: parseDiscordConfig,
-    create: createDiscordAdapter,
+    create: async (config, deps) =>
+      (await import('../../adapters/discord/index.ts')).createDiscordAdapter(config, deps),
     prefix: 'DISCORD_',
     variables: DISCORD_VARIABLES,
   }),
@@ -68,7 +69,8 @@ export const ADAPTERS: AdapterEntry<any>[] = [
   defineAdapter({
     name: 'web',
     parse: parseWebConfig,
-    create: createWebAdapter,
+    create: async (config, deps) =>
+      (await import('../../adapters/web/index.ts')).createWebAdapter(config, deps),
     prefix: 'WEB_',
     variables: WEB_VARIABLES,
   }),

@@ -29,8 +29,12 @@ export function register(program: Command, ctx: CliContext): void {
     .description('run the bot: migrate, serve webhooks and /healthz, connect the configured chat platforms')
     .option('--no-migrate', 'do not apply pending database migrations first')
     .action(async (opts: { migrate: boolean }) => {
-      const running = await startBot(ctx.config(), ctx.logger(), { migrate: opts.migrate });
-      await waitForSignal(ctx.logger());
+      const config = ctx.config();
+      // Listen before starting: a signal that arrives while starting up (or right after the
+      // ready line) must mean "stop cleanly", never Node's default of dying on the spot.
+      const signalled = waitForSignal(ctx.logger());
+      const running = await startBot(config, ctx.logger(), { migrate: opts.migrate });
+      await signalled;
       await running.stop();
     });
 }
@@ -141,7 +145,7 @@ export async function startBot(
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
     const handle = instrumentHandler(engine.handle, metrics);
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
-      const adapter = entry.create(adapterConfig, {
+      const adapter = await entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
         http,
         store,
