@@ -78,6 +78,9 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
     await expect.poll(() => lastBot(page).textContent()).toBe('Which company are you with?');
     await type(page, XSS);
     await expect.poll(() => lastBot(page).textContent()).toBe(`What's your role at ${XSS}?`);
+    // A reload keeps the conversation (visitor id and transcript in localStorage), buttons included.
+    await page.reload();
+    await expect.poll(() => lastBot(page).textContent()).toBe(`What's your role at ${XSS}?`);
     await click(page, 'Founder or executive');
     await expect.poll(() => lastBot(page).textContent()).toBe('How many people would use it?');
     await type(page, 'lots');

@@ -131,7 +131,7 @@
   function show(messages) {
     for (const m of messages) {
       bubble('bot', m.text, m.kind);
-      history.push({ from: 'bot', text: m.text, kind: m.kind });
+      history.push({ from: 'bot', ...m });
       if (m.choices?.length) showChoices(m);
     }
     store.set('log', history.slice(-200));
@@ -187,5 +187,8 @@
   });
 
   for (const m of history) bubble(m.from, m.text, m.kind);
+  // After a reload, the buttons of a still unanswered question come back.
+  const last = history.at(-1);
+  if (last?.from === 'bot' && last.choices?.length) showChoices(last);
   if (history.length === 0) post({ kind: 'command', name: 'start' });
 })();
