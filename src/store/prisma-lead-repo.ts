@@ -151,12 +151,9 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async saveFlowVersion(flowId, version, definition) {
-      // Versions are immutable snapshots: the first write wins.
-      await db.flowVersion.upsert({
-        where: { flowId_version: { flowId, version } },
-        create: { flowId, version, definition: definition as Prisma.InputJsonValue },
-        update: {},
-      });
+      // Versions are immutable snapshots: the first write wins. Not an upsert: on PostgreSQL two
+      // instances' upserts can both insert, and the loser's unique violation aborts its transaction.
+      await insertIgnoringDuplicates(db, dialect, 'flowVersion', { flowId, version, definition });
     },
 
     async getFlowVersion(flowId, version) {

@@ -10,6 +10,7 @@ import type { Db, Dialect } from './prisma-types.ts';
 
 type Insert =
   | ['event', { platform: string; eventId: string }]
+  | ['flowVersion', { flowId: string; version: string; definition: JsonValue }]
   | [
       'outbox',
       { id: string; kind: string; idempotencyKey: string; leadId: string | null; payload: JsonValue },
@@ -31,6 +32,15 @@ export async function insertIgnoringDuplicates(
   }
   // Json columns: jsonb on PostgreSQL (a text parameter needs the cast), text on SQLite.
   const jsonCast = dialect === 'postgres' ? raw('::jsonb') : empty;
+  if (table === 'flowVersion') {
+    // Two instances starting the first conversation of a new flow version race here.
+    const n = await db.$executeRaw(
+      sql`INSERT INTO "FlowVersion" ("flowId", "version", "definition", "createdAt")
+          VALUES (${row.flowId}, ${row.version}, ${JSON.stringify(row.definition)}${jsonCast}, ${now})
+          ON CONFLICT DO NOTHING`,
+    );
+    return n > 0;
+  }
   const n = await db.$executeRaw(
     sql`INSERT INTO "OutboxMessage" ("id", "kind", "idempotencyKey", "leadId", "payload", "nextAttemptAt", "createdAt")
         VALUES (${row.id}, ${row.kind}, ${row.idempotencyKey}, ${row.leadId}, ${JSON.stringify(row.payload)}${jsonCast},
