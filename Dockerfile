@@ -5,7 +5,8 @@
 # `leadbot start` applies pending migrations before it serves, so a new image upgrades the
 # database on its first start. Set DATABASE_URL=postgresql://... to use PostgreSQL instead.
 
-ARG NODE_VERSION=20.20
+# The major the project is tested on (package.json engines: >=20.19).
+ARG NODE_VERSION=20
 
 # --- deps: production dependencies, native modules compiled, Prisma clients generated ---
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
