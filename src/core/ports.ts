@@ -267,6 +267,10 @@ export interface LeadStore extends LeadRepo {
    * `createRepoReporting(store)` (src/core/memory/memory-reporting.ts), which reads every lead.
    */
   readonly reporting?: ReportingQueries;
+  /** Scheduled follow-ups (src/core/nurture/). Optional: without it nothing is scheduled or shown. */
+  readonly schedules?: ScheduleStore;
+  /** Rep verdicts on SQL alerts. Optional: without it Claim / Not a fit are not recorded as verdicts. */
+  readonly verdicts?: VerdictLog;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,8 +3,9 @@
  * (their own Prisma client beside the lead store's; SQLite's WAL and busy timeout let the two
  * connections share the file). Does not migrate: `migrateDatabase` creates their tables.
  */
-import type { ScheduleStore, VerdictLog } from '../core/ports.ts';
+import type { LeadStore, Logger, ScheduleStore, VerdictLog } from '../core/ports.ts';
 import { detectProvider, sqliteFilePath } from './database-url.ts';
+import { openStore } from './open-store.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Client } from './prisma-types.ts';
 
@@ -42,4 +43,38 @@ export async function openFollowUpStores(databaseUrl: string): Promise<FollowUpS
     verdicts: createPrismaVerdictLog(client),
     close: () => client.$disconnect(),
   };
+}
+
+/**
+ * The lead store with `schedules` and `verdicts` attached (see {@link LeadStore}); closing it
+ * closes the follow-up stores too.
+ */
+export function attachFollowUps(store: LeadStore, extra: FollowUpStores): LeadStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'schedules') return extra.schedules;
+      if (prop === 'verdicts') return extra.verdicts;
+      if (prop === 'close')
+        return async () => {
+          await extra.close();
+          await target.close();
+        };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+/** {@link openStore} plus the follow-up stores on the same database. */
+export async function openStoreWithFollowUps(
+  databaseUrl: string,
+  opts: { logger?: Logger } = {},
+): Promise<LeadStore> {
+  const store = await openStore(databaseUrl, opts);
+  try {
+    return attachFollowUps(store, await openFollowUpStores(databaseUrl));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }

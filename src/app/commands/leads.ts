@@ -15,8 +15,8 @@ import { printable } from './chat.ts';
 async function withStore<T>(ctx: CliContext, fn: (store: LeadStore) => Promise<T>): Promise<T> {
   const config = ctx.config();
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStore } = await import('../../store/open-store.ts');
-  const store = await openStore(config.databaseUrl, { logger });
+  const { openStoreWithFollowUps } = await import('../../store/open-follow-ups.ts');
+  const store = await openStoreWithFollowUps(config.databaseUrl, { logger });
   try {
     return await fn(store);
   } finally {
@@ -58,6 +58,7 @@ export async function leadDetails(store: LeadStore, id: string) {
     score: await store.listScoreContributions(id),
     stages: await store.listStageChanges(id),
     notes: await store.listNotes(id),
+    schedules: (await store.schedules?.listForLead(id)) ?? [],
   };
 }
 
@@ -90,6 +91,13 @@ export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): strin
       const shown = a.accepted ? a.answer : `rejected: ${JSON.stringify(printable(a.rawText).slice(0, 80))}`;
       out.push(`  ${a.stepId}: ${printable(a.question)}`, `      ${shown}`);
     }
+  }
+  if (d.schedules.length > 0) {
+    out.push('', 'Scheduled messages:');
+    for (const m of d.schedules)
+      out.push(
+        `  ${iso(m.dueAt)}  ${m.kind} #${m.sequence} via ${m.platform}  ${m.status}${m.outcome && m.outcome !== m.status ? ` (${m.outcome})` : ''}`,
+      );
   }
   if (d.notes.length > 0) {
     out.push('', 'Notes:');
