@@ -4,6 +4,7 @@
  * operator can cause are one line with exit code 2.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,6 +104,27 @@ describe('leadbot start', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^leadbot: .*not-a-dir.* — .+/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a PORT already in use is one line naming PORT, exit 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const db = tempDb();
+      const result = await runCli(['start'], {
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        FLOWS_DIR,
+        WEB_CHAT: 'off',
+      });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toBe(
+        `leadbot: PORT="${port}" is already in use on 127.0.0.1:${port} — stop the other process or set another PORT\n`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('an unreachable PostgreSQL server is one line, exit 2', async () => {

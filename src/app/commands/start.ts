@@ -119,7 +119,9 @@ export async function startBot(
     const dashboardToken = (config.adapters.dashboard as DashboardConfig | undefined)?.token ?? null;
     const token = dashboardToken ?? generateToken();
     mountDashboard(http, { store, token, flows, logger, clock: systemClock });
-    const address = await http.listen(config.port, config.host);
+    const address = await http.listen(config.port, config.host).catch((err: unknown) => {
+      throw listenError(err, config);
+    });
     cleanups.push({ what: 'HTTP server', run: () => http.close() });
 
     const engine = createEngine({
@@ -217,6 +219,37 @@ export async function startBot(
     await stop();
     throw err;
   }
+}
+
+/** A port taken or an address not ours is the operator's to fix: say which variable. */
+function listenError(err: unknown, config: AppConfig): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(
+      'PORT',
+      `is already in use on ${where}`,
+      'stop the other process or set another PORT',
+      String(config.port),
+    );
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(
+      'PORT',
+      `needs privileges to listen on ${where}`,
+      'use a port above 1023',
+      String(config.port),
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new ConfigError(
+      'HOST',
+      `is not an address of this machine (${code})`,
+      'use 127.0.0.1, 0.0.0.0 or a local interface address',
+      config.host,
+    );
+  }
+  return err;
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one during shutdown exits at once. */
