@@ -1,11 +1,12 @@
 /**
  * Bolt listeners for the sales channel: Claim assigns the lead to the rep who clicked;
  * Not a fit asks for a reason in a modal, then disqualifies the lead (audited stage change)
- * and keeps the reason as a note. Both update the alert so the channel sees the outcome.
+ * and keeps the reason as a note. Both update the alert so the channel sees the outcome, and
+ * store the verdict (`store.verdicts`, when present) for `leadbot scoring report`.
  */
 import type { App } from '@slack/bolt';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderAlertOutcome } from './alert-blocks.ts';
 import type { SlackBlock } from './outbound.ts';
 
@@ -25,6 +26,15 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function registerSalesListeners(w: SalesWiring): void {
   const { app, store, clock } = w;
   const log = w.logger.child({ component: 'slack-sales' });
+
+  /** Keeps the rep's verdict for `leadbot scoring report`; a failure only costs that figure. */
+  async function recordVerdict(leadId: string, verdict: Verdict, actor: string, reason: string | null) {
+    try {
+      await store.verdicts?.record({ leadId, verdict, actor, reason, createdAt: clock.now() });
+    } catch (err) {
+      log.warn({ leadId, error: message(err) }, 'could not record the verdict');
+    }
+  }
 
   async function updateAlert(
     client: App['client'],
@@ -56,6 +66,7 @@ export function registerSalesListeners(w: SalesWiring): void {
       return;
     }
     log.info({ leadId, owner: actor }, 'lead claimed');
+    await recordVerdict(leadId, 'claimed', actor, null);
     const blocks = renderAlertOutcome(b.message.blocks ?? [], { userId: user, claimed: true });
     await updateAlert(client, channel, ts, blocks, b.message.text ?? '');
   });
@@ -107,6 +118,7 @@ export function registerSalesListeners(w: SalesWiring): void {
       return;
     }
     log.info({ leadId, actor }, 'lead marked not a fit');
+    await recordVerdict(leadId, 'rejected', actor, reason);
     if (!channel || !ts) return;
     // The modal does not carry the alert, so read its current blocks back from the channel.
     let blocks: SlackBlock[] = [];
