@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadTranscript, runTranscript } from '../../src/app/transcripts.ts';
-import { createEngine, createFlowCatalog } from '../../src/core/engine.ts';
+import { createEngine, createFlowCatalog, type Engine } from '../../src/core/engine.ts';
 import { ConflictError } from '../../src/core/errors.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
@@ -12,11 +12,7 @@ async function leadOf(store: LeadStore, userId = 'user-1') {
   return identity ? store.getLead(identity.leadId) : null;
 }
 
-async function play(
-  engine: { handle: (e: any) => Promise<any> },
-  lines: (string | string[])[],
-  userId = 'user-1',
-) {
+async function play(engine: Pick<Engine, 'handle'>, lines: (string | string[])[], userId = 'user-1') {
   const out = [];
   for (const l of lines) {
     const body = Array.isArray(l)
