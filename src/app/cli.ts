@@ -9,6 +9,7 @@ import { register as registerChat } from './commands/chat.ts';
 import { register as registerFlows } from './commands/flows.ts';
 import { register as registerLeads } from './commands/leads.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
+import { register as registerScoring } from './commands/scoring.ts';
 import { register as registerStart } from './commands/start.ts';
 import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
 
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerChat(program, ctx);
   registerFlows(program, ctx);
   registerLeads(program, ctx);
+  registerScoring(program, ctx);
   return program;
 }
 
