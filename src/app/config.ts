@@ -106,6 +106,35 @@ export const VARIABLES = {
       'Minutes without activity after which a conversation is marked abandoned (it can be resumed).',
     fix: 'use a whole number of minutes, at least 1',
   },
+  WEBHOOK_URLS: {
+    schema: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((u) => u.trim())
+          .filter((u) => u !== ''),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/, error: 'holds a URL that is not http(s)' }))),
+    default: '',
+    description:
+      'Comma-separated URLs that receive signed lead events (created, stage changed, claimed, disqualified, forgotten); see docs/webhooks.md.',
+    fix: 'use full URLs separated by commas, e.g. https://crm.example.com/hooks/leadbot',
+  },
+  WEBHOOK_SECRET: {
+    schema: z.string(),
+    default: '',
+    description:
+      'Shared secret for the `X-Leadbot-Signature` HMAC-SHA256 header; required (16+ characters) when `WEBHOOK_URLS` is set.',
+    fix: 'set a random string of at least 16 characters, e.g. from openssl rand -hex 32',
+  },
+  WEBHOOK_FORMAT: {
+    schema: z.enum(['leadbot', 'hubspot']),
+    default: 'leadbot',
+    description:
+      'Webhook body: `leadbot` (the event as documented) or `hubspot` (HubSpot contact properties).',
+    fix: 'use leadbot or hubspot',
+  },
 } as const satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -118,6 +147,8 @@ export interface AppConfig {
   flowsDir: string;
   defaultFlow: string;
   conversationIdleMinutes: number;
+  /** Outbound webhooks; no URL means none are sent. */
+  webhooks: { urls: string[]; secret: string; format: 'leadbot' | 'hubspot' };
   /** One entry per registered section: its parsed config, or null when not configured. */
   adapters: Record<string, unknown>;
 }
@@ -154,6 +185,14 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     values[name] = parsed.data;
   }
 
+  if ((values.WEBHOOK_URLS as string[]).length > 0 && (values.WEBHOOK_SECRET as string).length < 16) {
+    throw new ConfigError(
+      'WEBHOOK_SECRET',
+      'is missing or shorter than 16 characters while WEBHOOK_URLS is set',
+      VARIABLES.WEBHOOK_SECRET.fix,
+    );
+  }
+
   const adapters: Record<string, unknown> = {};
   for (const section of sections) adapters[section.name] = section.parse(env);
 
@@ -165,6 +204,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     flowsDir: values.FLOWS_DIR as string,
     defaultFlow: values.DEFAULT_FLOW as string,
     conversationIdleMinutes: values.CONVERSATION_IDLE_MINUTES as number,
+    webhooks: {
+      urls: values.WEBHOOK_URLS as string[],
+      secret: values.WEBHOOK_SECRET as string,
+      format: values.WEBHOOK_FORMAT as 'leadbot' | 'hubspot',
+    },
     adapters,
   };
 }

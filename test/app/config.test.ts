@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       flowsDir: 'flows',
       defaultFlow: 'default',
       conversationIdleMinutes: 1440,
+      webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
     });
   });

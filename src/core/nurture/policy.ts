@@ -38,15 +38,19 @@ export function quietHoursEnd(at: Date, settings: Pick<OutreachSettings, 'quietH
   return next;
 }
 
-/** The policy over the outreach store and settings (one set for every platform). */
+/** The policy over the outreach store and the outreach settings. */
 export function createOutreachPolicy(deps: {
   repo: LeadRepo;
   outreach: OutreachStore;
-  settings: OutreachSettings;
+  /** One set for all, or each platform's own (the community's quiet hours and limits). */
+  settings: OutreachSettings | ((platform: Platform) => OutreachSettings);
 }): FollowUpPolicy {
-  const { repo, outreach, settings } = deps;
+  const { repo, outreach } = deps;
+  const settingsFor = (p: Platform) =>
+    typeof deps.settings === 'function' ? deps.settings(p) : deps.settings;
   return {
     async check({ key, kind, now }) {
+      const settings = settingsFor(key.platform);
       const person = await findPerson(repo, key);
       if (await outreach.isOptedOut(person.keys)) return { ok: false, reason: 'opted_out' };
       if (kind !== 'reminder' && !person.lead?.consent) return { ok: false, reason: 'no_consent' };
