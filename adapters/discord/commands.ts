@@ -12,6 +12,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from 'discord.js';
+import { LEADBOT_COMMAND } from './manager-input.ts';
 
 /** `/qualify [action]`: the prospect's own entry point. */
 export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = {
@@ -35,11 +36,20 @@ export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = 
   ],
 };
 
-export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [QUALIFY_COMMAND];
+export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [QUALIFY_COMMAND, LEADBOT_COMMAND];
 
-/** The fields leadbot sets, in a stable form; Discord adds ids, versions and defaults. */
-function comparable(cmd: Record<string, unknown>): string {
-  const options = ((cmd.options as Record<string, unknown>[] | undefined) ?? []).map((o) => ({
+interface ComparableOption {
+  type: unknown;
+  name: unknown;
+  description: unknown;
+  required: boolean;
+  choices: unknown[][];
+  options: ComparableOption[];
+}
+
+/** Options with their nested subcommand options, in the form compared. */
+function comparableOptions(options: unknown): ComparableOption[] {
+  return ((options as Record<string, unknown>[] | undefined) ?? []).map((o) => ({
     type: o.type,
     name: o.name,
     description: o.description,
@@ -48,7 +58,13 @@ function comparable(cmd: Record<string, unknown>): string {
       c.name,
       c.value,
     ]),
+    options: comparableOptions(o.options),
   }));
+}
+
+/** The fields leadbot sets, in a stable form; Discord adds ids, versions and defaults. */
+function comparable(cmd: Record<string, unknown>): string {
+  const options = comparableOptions(cmd.options);
   const sorted = (v: unknown) => [...((v as number[] | undefined) ?? [])].sort();
   return JSON.stringify({
     type: cmd.type ?? ApplicationCommandType.ChatInput,
@@ -68,7 +84,7 @@ export function commandsMatch(existing: Record<string, unknown>[], wanted: objec
 }
 
 /**
- * Registers {@link COMMANDS} for the application, in one server when `guildId` is set (instant)
+ * Registers {@link COMMANDS} (`/qualify`, and `/leadbot` for managers) for the application, in one server when `guildId` is set (instant)
  * or globally. Returns whether anything was written.
  */
 export async function registerCommands(

@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { LeadbotError } from '../../src/core/errors.ts';
+import {
+  OUTREACH_SUFFIXES,
+  type OutreachSettings,
+  parseOutreachSettings,
+} from '../../src/core/outreach/settings.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -21,6 +26,8 @@ export const DISCORD_VARIABLES = [
   'DISCORD_API_URL',
   'DISCORD_MESSAGE_CONTENT',
   'DISCORD_SALES_CHANNEL_ID',
+  'DISCORD_MANAGER_ROLE_ID',
+  ...OUTREACH_SUFFIXES.map((x) => `DISCORD_${x}` as const),
 ] as const;
 
 export const discordConfigSchema = z.object({
@@ -42,6 +49,7 @@ export const discordConfigSchema = z.object({
     z.enum(['true', 'false'], { message: 'expected true or false' }).transform((v) => v === 'true'),
   ),
   DISCORD_SALES_CHANNEL_ID: optional(snowflake('sales channel id')),
+  DISCORD_MANAGER_ROLE_ID: optional(snowflake('manager role id (Server Settings → Roles)')),
 });
 
 export interface DiscordAdapterConfig {
@@ -55,6 +63,10 @@ export interface DiscordAdapterConfig {
   messageContent: boolean;
   /** Channel that receives sales alerts (see alert-sink.ts). */
   salesChannelId?: string;
+  /** Members with this role run `/leadbot` manager commands (besides those with Manage Server). */
+  managerRoleId?: string;
+  /** Intent keywords, contact limits, quiet hours (`DISCORD_QUIET_HOURS`, …); defaults when absent. */
+  outreach?: OutreachSettings;
 }
 
 /**
@@ -79,5 +91,8 @@ export function parseDiscordConfig(env: Record<string, string | undefined>): Dis
   if (e.DISCORD_GUILD_ID) config.guildId = e.DISCORD_GUILD_ID;
   if (e.DISCORD_API_URL) config.apiUrl = e.DISCORD_API_URL;
   if (e.DISCORD_SALES_CHANNEL_ID) config.salesChannelId = e.DISCORD_SALES_CHANNEL_ID;
+  if (e.DISCORD_MANAGER_ROLE_ID) config.managerRoleId = e.DISCORD_MANAGER_ROLE_ID;
+  if (OUTREACH_SUFFIXES.some((x) => env[`DISCORD_${x}`]?.trim()))
+    config.outreach = parseOutreachSettings(env, 'DISCORD_');
   return config;
 }

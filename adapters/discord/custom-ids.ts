@@ -18,7 +18,9 @@ export type CustomId =
   /** "Answer" under a free-text question shown in an ephemeral reply (opens a modal). */
   | { kind: 'answer'; stepId: string }
   /** The modal that collects a free-text answer. */
-  | { kind: 'modal'; stepId: string };
+  | { kind: 'modal'; stepId: string }
+  /** Accept / No thanks under a consent prompt; only `userId` (the invited member) may use it. */
+  | { kind: 'consent'; accept: boolean; userId: string };
 
 /** The text input inside the answer modal. */
 export const ANSWER_INPUT_ID = 'answer';
@@ -32,6 +34,8 @@ export function encodeCustomId(id: CustomId): string {
       return `${PREFIX}${CODES.private}`;
     case 'choice':
       return `${PREFIX}${CODES.choice}:${encodeURIComponent(id.stepId)}:${id.value}`;
+    case 'consent':
+      return `${PREFIX}${id.accept ? 'y' : 'n'}:${id.userId}`;
     default:
       return `${PREFIX}${CODES[id.kind]}:${encodeURIComponent(id.stepId)}`;
   }
@@ -44,6 +48,8 @@ export function decodeCustomId(raw: string): CustomId | null {
   if (rest === CODES.private) return { kind: 'private' };
   const code = rest.slice(0, 2);
   const body = rest.slice(2);
+  if ((code === 'y:' || code === 'n:') && /^\d{1,21}$/.test(body))
+    return { kind: 'consent', accept: code === 'y:', userId: body };
   const step = (s: string): string | null => {
     try {
       return decodeURIComponent(s);

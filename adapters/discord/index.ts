@@ -4,15 +4,34 @@
  * the conversation to a private place. See interactions.ts for the interaction flows.
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, type Message, Partials } from 'discord.js';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  type Message,
+  MessageFlags,
+  Partials,
+} from 'discord.js';
+import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
+import { decodeCustomId } from './custom-ids.ts';
 import { toPlatformError } from './errors.ts';
 import { parseMessage } from './inbound.ts';
 import { handleInteraction, reportFailure } from './interactions.ts';
+import {
+  considerIntent,
+  type DiscordManagerWiring,
+  discordPermissions,
+  handleConsentClick,
+  handleManagerCommand,
+} from './manager-commands.ts';
+import { LEADBOT_COMMAND } from './manager-input.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
@@ -55,6 +74,22 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   });
   const recent = new Set<string>();
   let handler: InboundHandler | null = null;
+  // Manager commands, consent prompts and intent offers need the store.
+  const clock = deps.clock ?? { now: () => new Date() };
+  const managers: DiscordManagerWiring | null = deps.store
+    ? {
+        kit: createManagerKit({
+          store: deps.store,
+          clock,
+          settings: config.outreach ?? defaultOutreachSettings(),
+          permissions: discordPermissions,
+          ...(deps.outreach ? { outreach: deps.outreach } : {}),
+        }),
+        handler: () => handler,
+        ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
+        logger,
+      }
+    : null;
 
   /** First sighting of an event id in this process (a gateway replay after resume is not). */
   function firstSeen(id: string): boolean {
@@ -66,6 +101,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
 
   async function onMessage(message: Message): Promise<void> {
     const event = parseMessage(message, { botUserId: client.user!.id });
+    if (!event && managers && config.messageContent && handler) return considerIntent(message, managers);
     if (!event || !handler) return;
     const replies = await handler(event);
     const surface = message.guildId === null ? 'dm' : 'channel';
@@ -86,7 +122,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (!firstSeen(interaction.id) || !handler) return;
-    handleInteraction(interaction, { handler, logger }).catch(async (err) => {
+    routeInteraction(interaction, handler).catch(async (err) => {
       logger.error(
         { err: toPlatformError(err, 'answer an interaction'), eventId: interaction.id },
         'interaction failed',
@@ -94,6 +130,26 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       await reportFailure(interaction, logger);
     });
   });
+
+  /** `/leadbot` and consent buttons go to the manager wiring; the rest is the prospect's. */
+  async function routeInteraction(interaction: Interaction, h: InboundHandler): Promise<void> {
+    if (interaction.isChatInputCommand() && interaction.commandName === LEADBOT_COMMAND.name) {
+      if (managers) return handleManagerCommand(interaction, managers);
+      await interaction.reply({
+        content: 'Manager commands need a database.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    if (interaction.isButton()) {
+      const id = decodeCustomId(interaction.customId);
+      if (id?.kind === 'consent') {
+        if (managers) return handleConsentClick(interaction, id, managers);
+        return void (await interaction.deferUpdate());
+      }
+    }
+    return handleInteraction(interaction, { handler: h, logger });
+  }
 
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
   client.on(Events.Warn, (message) => logger.warn({}, message));
@@ -103,7 +159,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     client,
 
     async start(h: InboundHandler): Promise<void> {
-      handler = h;
+      // stop / forget me / link <code> in DMs are answered before the engine sees them.
+      handler = managers ? managers.kit.wrap(h) : h;
       if (!config.messageContent) {
         logger.info(
           {},

@@ -23,7 +23,12 @@ export const IDS = {
   bot: '1300000000000000002',
   guild: '1300000000000000010',
   channel: '1300000000000000011',
+  /** A role of the fake server (use it as DISCORD_MANAGER_ROLE_ID). */
+  managerRole: '1300000000000000020',
 } as const;
+
+/** Permission bits a member may have in interactions. */
+export const PERMS = { none: '0', manageGuild: String(1n << 5n) } as const;
 
 export interface FakeUser {
   id: string;
@@ -40,6 +45,10 @@ export interface FakeMessage {
   author: Json;
   /** Set for ephemeral messages: the only person who sees it. */
   visibleTo?: string;
+  /** Files uploaded with the message (multipart), as text. */
+  attachments?: { filename: string; contentType: string; text: string }[];
+  /** The `allowed_mentions` the message was sent with. */
+  allowedMentions?: Json;
   deleted?: boolean;
 }
 
@@ -243,6 +252,17 @@ export class FakeDiscord extends EventEmitter {
       features: [],
       roles: [
         {
+          id: IDS.managerRole,
+          name: 'Community managers',
+          permissions: '0',
+          position: 1,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+        {
           id: IDS.guild,
           name: '@everyone',
           permissions: '0',
@@ -288,8 +308,8 @@ export class FakeDiscord extends EventEmitter {
     };
   }
 
-  private guildMember(u: FakeUser): Json {
-    return { ...fixture('interaction-qualify-guild').member, user: this.asUser(u) };
+  private guildMember(u: FakeUser, extra: Json = {}): Json {
+    return { ...fixture('interaction-qualify-guild').member, user: this.asUser(u), ...extra };
   }
 
   /** A DM from `u` to the bot. */
@@ -320,7 +340,12 @@ export class FakeDiscord extends EventEmitter {
     return { index: this.dispatch('MESSAGE_CREATE', d), id };
   }
 
-  private interaction(u: FakeUser, where: 'guild' | 'dm', extra: Json): { index: number; id: string } {
+  private interaction(
+    u: FakeUser,
+    where: 'guild' | 'dm',
+    extra: Json,
+    member: Json = {},
+  ): { index: number; id: string } {
     const id = this.id();
     const base = fixture(where === 'guild' ? 'interaction-qualify-guild' : 'interaction-button-dm');
     const channelId = where === 'guild' ? IDS.channel : this.dmChannelOf(u.id);
@@ -332,7 +357,7 @@ export class FakeDiscord extends EventEmitter {
       channel: { ...base.channel, id: channelId },
       ...extra,
     };
-    if (where === 'guild') d.member = this.guildMember(u);
+    if (where === 'guild') d.member = this.guildMember(u, member);
     else d.user = this.asUser(u);
     delete d.message;
     if (extra.message) d.message = extra.message;
@@ -351,6 +376,36 @@ export class FakeDiscord extends EventEmitter {
     const data: Json = { id: '1300000000000000500', name: 'qualify', type: 1 };
     if (action) data.options = [{ name: 'action', type: 3, value: action }];
     return this.interaction(u, where, { type: 2, data, context: where === 'guild' ? 0 : 1 });
+  }
+
+  /**
+   * `/leadbot <sub>` with options; a `FakeUser` value becomes a user option (resolved like
+   * Discord does). `member` overrides the invoking member's `roles` / `permissions` (see PERMS).
+   */
+  leadbot(
+    u: FakeUser,
+    sub: string,
+    options: Record<string, string | boolean | FakeUser> = {},
+    opts: { where?: 'guild' | 'dm'; roles?: string[]; permissions?: string } = {},
+  ) {
+    const users: Json = {};
+    const opt = Object.entries(options).map(([name, value]) => {
+      if (typeof value === 'object') {
+        users[value.id] = this.asUser(value);
+        return { name, type: 6, value: value.id };
+      }
+      return { name, type: typeof value === 'boolean' ? 5 : 3, value };
+    });
+    const data: Json = {
+      id: '1300000000000000501',
+      name: 'leadbot',
+      type: 1,
+      options: [{ name: sub, type: 1, options: opt }],
+    };
+    if (Object.keys(users).length) data.resolved = { users };
+    const where = opts.where ?? 'guild';
+    const member: Json = { permissions: opts.permissions ?? PERMS.none, roles: opts.roles ?? [] };
+    return this.interaction(u, where, { type: 2, data, context: where === 'guild' ? 0 : 1 }, member);
   }
 
   private messageFor(messageId: string): Json {
@@ -408,20 +463,27 @@ export class FakeDiscord extends EventEmitter {
       author: BOT_USER,
     };
     if (visibleTo) m.visibleTo = visibleTo;
+    if (body.allowed_mentions) m.allowedMentions = body.allowed_mentions;
+    if (body.__files?.length) m.attachments = body.__files;
     this.messages.set(m.id, m);
     return m;
   }
 
   private messageJson(m: FakeMessage): Json {
-    const { visibleTo: _v, deleted: _d, ...rest } = m;
+    const { visibleTo: _v, deleted: _d, attachments: _a, allowedMentions: _m, ...rest } = m;
     return { ...fixture('interaction-button-dm').message, ...rest };
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    const body = text ? (JSON.parse(text) as Json) : null;
+    const raw = Buffer.concat(chunks);
+    const type = String(req.headers['content-type'] ?? '');
+    const body = type.startsWith('multipart/form-data')
+      ? await parseMultipart(raw, type)
+      : raw.length
+        ? (JSON.parse(raw.toString('utf8')) as Json)
+        : null;
     const url = new URL(req.url ?? '/', 'http://x');
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const method = req.method ?? 'GET';
@@ -505,6 +567,7 @@ export class FakeDiscord extends EventEmitter {
       if (method === 'PATCH') {
         if (body?.content !== undefined) original.content = body.content;
         if (body?.components !== undefined) original.components = body.components;
+        if (body?.__files?.length) original.attachments = body.__files;
         return [200, this.messageJson(original)];
       }
       if (method === 'DELETE') {
@@ -563,6 +626,22 @@ export class FakeDiscord extends EventEmitter {
     }
     return null;
   }
+}
+
+/**
+ * A multipart body as discord.js sends files: `payload_json` plus `files[n]` parts. The JSON
+ * comes back with the files (as text) under `__files`.
+ */
+async function parseMultipart(raw: Buffer, contentType: string): Promise<Json> {
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Json;
+  const files: { filename: string; contentType: string; text: string }[] = [];
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith('files[') && typeof value !== 'string')
+      files.push({ filename: value.name, contentType: value.type, text: await value.text() });
+  }
+  body.__files = files;
+  return body;
 }
 
 /** Starts a fake on a free port of 127.0.0.1. */

@@ -40,6 +40,8 @@ describe('parseDiscordConfig', () => {
     [{ DISCORD_GUILD_ID: 'my-server' }, 'DISCORD_GUILD_ID'],
     [{ DISCORD_API_URL: 'discord.com' }, 'DISCORD_API_URL'],
     [{ DISCORD_MESSAGE_CONTENT: 'yes' }, 'DISCORD_MESSAGE_CONTENT'],
+    [{ DISCORD_MANAGER_ROLE_ID: 'moderators' }, 'DISCORD_MANAGER_ROLE_ID'],
+    [{ DISCORD_QUIET_HOURS: 'late' }, 'DISCORD_QUIET_HOURS'],
   ])('invalid %j names the variable', (patch, variable) => {
     let caught: unknown;
     try {

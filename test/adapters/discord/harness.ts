@@ -6,6 +6,7 @@
 
 import type { DiscordAdapterConfig } from '../../../adapters/discord/config.ts';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.ts';
+import type { AdapterDeps } from '../../../adapters/shared/types.ts';
 import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
 import { type FakeDiscord, IDS, startFakeDiscord } from '../../fakes/discord-api.ts';
 
@@ -56,11 +57,16 @@ export function testConfig(
 /** Starts the adapter with `handler`; `stop()` stops it and (unless shared) the fake. */
 export async function startDiscord(
   handler: InboundHandler,
-  opts: { fake?: FakeDiscord; config?: Partial<DiscordAdapterConfig> } = {},
+  opts: {
+    fake?: FakeDiscord;
+    config?: Partial<DiscordAdapterConfig>;
+    /** Store, outreach store, clock: enable manager commands and outreach. */
+    deps?: Omit<AdapterDeps, 'logger'>;
+  } = {},
 ): Promise<Running> {
   const fake = opts.fake ?? (await startFakeDiscord());
   const logger = memoryLogger();
-  const adapter = createDiscordAdapter(testConfig(fake, opts.config), { logger });
+  const adapter = createDiscordAdapter(testConfig(fake, opts.config), { ...opts.deps, logger });
   await adapter.start(handler);
   return {
     fake,

@@ -31,7 +31,7 @@ test('leadbot start runs the Discord bot against the fake', async () => {
     await cli.exited;
   });
   await cli.waitForLog('Discord bot connected');
-  expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify']);
+  expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify', 'leadbot']);
   const pat = fake.user('pat');
   fake.slash(pat, 'dm');
   const dm = fake.dmChannelOf(pat.id);
