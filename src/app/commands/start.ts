@@ -10,6 +10,7 @@ import type pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
+import { withLeadEvents } from '../../core/webhooks/emit.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
@@ -17,6 +18,7 @@ import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { mountOps } from '../ops/readiness.ts';
+import { createFollowUpWiring } from '../scheduler.ts';
 import { generateToken } from '../web/auth.ts';
 import type { DashboardConfig } from '../web/config.ts';
 import { mountDashboard } from '../web/dashboard.ts';
@@ -93,8 +95,13 @@ export async function startBot(
       const { applied } = await migrateDatabase(config.databaseUrl, { logger });
       logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
     }
-    const { openStore } = await import('../../store/open-store.ts');
-    const store: LeadStore = await openStore(config.databaseUrl, { logger });
+    const { openStoreWithFollowUps } = await import('../../store/open-follow-ups.ts');
+    // Lead events become webhook outbox rows in the same transactions (none without WEBHOOK_URLS).
+    const store: LeadStore = withLeadEvents(
+      await openStoreWithFollowUps(config.databaseUrl, { logger }),
+      config.webhooks,
+      systemClock,
+    );
     cleanups.push({ what: 'store', run: () => store.close() });
     // Metrics wrap the store and the engine's handler, so the core stays free of prom-client.
     const metrics = createMetrics({ backlog: () => outboxBacklog(store) });
@@ -145,7 +152,8 @@ export async function startBot(
     // Runs after the adapters stopped (cleanups run in reverse): deliver alerts their last events queued.
     let flushOutbox: (() => Promise<unknown>) | undefined;
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
-    const handle = instrumentHandler(engine.handle, metrics);
+    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
+    const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
@@ -157,6 +165,9 @@ export async function startBot(
       await adapter.start(handle);
       started.push(adapter);
     }
+
+    // Reminders, nurture and re-engagement go out through the adapters' `send`; webhooks via the outbox.
+    cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
     // Sales alerts: the core queued them in the outbox; the first adapter offering a sink
     // (registry order) delivers them. Without one, rows wait in the outbox, not lost.

@@ -1,0 +1,87 @@
+/**
+ * Follow-ups and webhooks for `leadbot start`: plans follow-ups after each inbound event, runs
+ * the schedule runner (sending through each adapter's `send`) and the webhook dispatcher (the
+ * outbox's `webhook` rows). Every piece is leased in the database, so several instances can run.
+ */
+import { hostname } from 'node:os';
+import type { Platform } from '../core/events.ts';
+import type { FlowCatalog } from '../core/flow/catalog.ts';
+import { createMemoryOutreachStore } from '../core/memory/memory-outreach.ts';
+import { withFollowUps } from '../core/nurture/planner.ts';
+import { createOutreachPolicy } from '../core/nurture/policy.ts';
+import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
+import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
+import { defaultOutreachSettings, type OutreachSettings } from '../core/outreach/settings.ts';
+import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger, OutreachStore } from '../core/ports.ts';
+import { WEBHOOK_KIND } from '../core/webhooks/emit.ts';
+import { createWebhookSink } from '../core/webhooks/sink.ts';
+import type { AppConfig } from './config.ts';
+
+export interface FollowUpWiring {
+  /** Wraps the inbound handler so each direct event (re)plans the person's follow-ups. */
+  wrap(handle: InboundHandler): InboundHandler;
+  /** Starts the schedule runner and the webhook dispatcher; resolves the returned stop. */
+  start(adapters: readonly ChatAdapter[]): () => Promise<void>;
+}
+
+export function createFollowUpWiring(deps: {
+  config: Pick<AppConfig, 'webhooks' | 'adapters'>;
+  store: LeadStore;
+  flows: FlowCatalog;
+  clock: Clock;
+  logger: Logger;
+  /** Contacts and opt-outs shared with the outreach gate; in memory when none is given. */
+  outreach?: OutreachStore;
+  pollMs?: number;
+}): FollowUpWiring {
+  const { store, flows, clock, logger, config } = deps;
+  const workerId = `${hostname()}:${process.pid}`;
+  const schedules = store.schedules;
+  const outreach = deps.outreach ?? createMemoryOutreachStore();
+  // Each community's own quiet hours and contact limits (SLACK_QUIET_HOURS, …).
+  const settingsFor = (p: Platform): OutreachSettings =>
+    (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??
+    defaultOutreachSettings();
+
+  return {
+    wrap(handle) {
+      return schedules ? withFollowUps(handle, { repo: store, schedules, flows, clock, logger }) : handle;
+    },
+    start(adapters) {
+      const stops: (() => Promise<void>)[] = [];
+      if (schedules) {
+        const senders: Partial<Record<Platform, Sender>> = {};
+        for (const a of adapters) if (a.send) senders[a.platform] = a.send.bind(a);
+        const runner = createScheduleRunner({
+          repo: store,
+          schedules,
+          flows,
+          clock,
+          logger,
+          policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
+          senders,
+          workerId,
+          ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+        });
+        runner.start();
+        stops.push(() => runner.stop());
+      }
+      const { urls, secret } = config.webhooks;
+      if (urls.length > 0) {
+        const dispatcher = createOutboxDispatcher({
+          store,
+          sinks: { [WEBHOOK_KIND]: createWebhookSink({ secret, clock }) },
+          clock,
+          logger,
+          workerId,
+          ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+        });
+        dispatcher.start();
+        stops.push(() => dispatcher.stop());
+      }
+      return async () => {
+        for (const stop of stops.reverse()) await stop();
+      };
+    },
+  };
+}
