@@ -197,6 +197,13 @@ export async function startBot(
         'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or DISCORD_TOKEN + DISCORD_APPLICATION_ID to connect one (README.md#configuration)',
       );
     }
+    if (!dashboardToken) {
+      // Printed once so a first run needs no setup; set DASHBOARD_TOKEN to keep one across restarts.
+      logger.warn(
+        { dashboard: `http://${address.host}:${address.port}/dashboard`, dashboardToken: token },
+        'DASHBOARD_TOKEN is not set: log in to the dashboard with this generated token',
+      );
+    }
     logger.info(
       {
         flows: config.flowsDir,
@@ -211,13 +218,6 @@ export async function startBot(
       },
       'leadbot ready',
     );
-    if (!dashboardToken) {
-      // Printed once so a first run needs no setup; set DASHBOARD_TOKEN to keep one across restarts.
-      logger.warn(
-        { dashboard: `http://${address.host}:${address.port}/dashboard`, dashboardToken: token },
-        'DASHBOARD_TOKEN is not set: log in to the dashboard with this generated token',
-      );
-    }
     // Pushed last, so it runs first on stop: /readyz turns 503 before anything closes.
     cleanups.push({
       what: 'readiness',
