@@ -11,6 +11,7 @@ import { register as registerLeads } from './commands/leads.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
 import { register as registerScoring } from './commands/scoring.ts';
 import { register as registerStart } from './commands/start.ts';
+import { register as registerWebhooks } from './commands/webhooks.ts';
 import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
 
 /** Builds the program with every command registered. */
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerFlows(program, ctx);
   registerLeads(program, ctx);
   registerScoring(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 

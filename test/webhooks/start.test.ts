@@ -58,7 +58,7 @@ async function waitFor(check: () => boolean, what: string) {
 }
 
 describe('leadbot start with webhooks and follow-ups', () => {
-  it('delivers signed lead events and plans reminders', async () => {
+  it('delivers signed lead events, logs them and plans reminders', async () => {
     const receiver: Receiver = await startReceiver();
     cleanups.push(() => receiver.close());
     const db = tempSqliteUrl();
@@ -116,5 +116,14 @@ describe('leadbot start with webhooks and follow-ups', () => {
     expect(show.stdout).toContain('Scheduled messages:');
     expect(show.stdout).toMatch(/reminder #1 via console {2}pending/);
     expect(show.stdout).toMatch(/reminder #1 via console {2}cancelled \(answered\)/);
+
+    const log = await runCli(['webhooks', 'log'], { DATABASE_URL: db.url }, db.dir);
+    expect(log.stderr).toBe('');
+    const lines = log.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/delivered +1x {2}lead\.stage_changed +127\.0\.0\.1:\d+ {2}HTTP 200/);
+    expect(lines[1]).toMatch(/delivered +1x {2}lead\.created /);
+    const failed = await runCli(['webhooks', 'log', '--status', 'failed'], { DATABASE_URL: db.url }, db.dir);
+    expect(failed.stdout).toBe('no webhook deliveries\n');
   });
 });
