@@ -271,6 +271,12 @@ export interface LeadStore extends LeadRepo {
   readonly schedules?: ScheduleStore;
   /** Rep verdicts on SQL alerts. Optional: without it Claim / Not a fit are not recorded as verdicts. */
   readonly verdicts?: VerdictLog;
+  /**
+   * Contact log, opt-outs and link codes on the same database, shared by every adapter so
+   * contact limits hold across platforms and restarts. Optional: without it the app uses a
+   * process-local memory one (src/core/memory/memory-outreach.ts).
+   */
+  readonly outreach?: OutreachStore;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@
  */
 import { DbNull } from '@prisma/client/runtime/client';
 import { ConflictError, LeadbotError } from '../core/errors.ts';
+import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
 import type { Conversation, JsonValue, LeadFilter, LeadRepo } from '../core/ports.ts';
 import { newId } from './ids.ts';
 import {
@@ -18,6 +19,7 @@ import {
   toNote,
   toStageChange,
 } from './mappers.ts';
+import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
 import { insertIgnoringDuplicates } from './raw-inserts.ts';
 
@@ -143,9 +145,22 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
       };
     },
 
+    async removeIdentity(key) {
+      const { count } = await db.identity.deleteMany({ where: key });
+      return count > 0;
+    },
+
     async deleteLead(id) {
       // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).
       await db.outboxMessage.deleteMany({ where: { leadId: id } });
+      // The outreach log names the person by key strings (no foreign key): erased here, in the
+      // same transaction, so a forget leaves no contact row or opt-out naming them.
+      const identities = await db.identity.findMany({ where: { leadId: id } });
+      await eraseOutreachRows(
+        db,
+        [leadKeyString(id), ...identities.map((i) => identityKeyString(toIdentity(i)))],
+        id,
+      );
       // Identities, conversations, answers, contributions, stage changes, notes: ON DELETE CASCADE.
       await db.lead.deleteMany({ where: { id } });
     },

@@ -3,6 +3,7 @@ import { ConflictError } from '../core/errors.ts';
 import type { LeadRepo, LeadStore } from '../core/ports.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
+import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
 
@@ -36,6 +37,7 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     transaction,
     outbox: createPrismaOutbox(client, dialect),
     reporting: createPrismaReporting(client),
+    outreach: createPrismaOutreachStore(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

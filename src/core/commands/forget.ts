@@ -1,7 +1,10 @@
 /**
  * `forget @member|id` (manager) and `forget me` (the person): erases the lead and every row
  * about the person — identities, conversations, answers, score, history, notes, outbox rows
- * and outreach bookkeeping — in one transaction: either all of it goes, or nothing.
+ * and outreach bookkeeping. The lead goes in one transaction (the Prisma store's `deleteLead`
+ * erases the outreach rows of the lead's keys in it too); `OutreachStore.erase` runs after the
+ * commit, never inside: it may use another connection, which would wait on the rows the open
+ * transaction has locked (a deadlock until the transaction times out, seen on PostgreSQL).
  */
 
 import { findPerson } from '../outreach/persons.ts';
@@ -16,13 +19,14 @@ export async function forgetPerson(
   outreach: OutreachStore,
   key: IdentityKey,
 ): Promise<boolean> {
-  return store.transaction(async (tx) => {
-    const person = await findPerson(tx, key);
-    if (person.lead) await tx.deleteLead(person.lead.id);
-    // Last, so a failure above rolls the lead back before anything else is touched.
-    await outreach.erase(person.keys, person.lead?.id ?? null);
-    return person.lead !== null;
+  const person = await store.transaction(async (tx) => {
+    const found = await findPerson(tx, key);
+    if (found.lead) await tx.deleteLead(found.lead.id);
+    return found;
   });
+  // Also covers accounts without a lead (an opt-out recorded before any conversation).
+  await outreach.erase(person.keys, person.lead?.id ?? null);
+  return person.lead !== null;
 }
 
 export async function forget(
@@ -39,10 +43,9 @@ export async function forget(
   const lead = await resolveLead(deps.store, ctx, target);
   const [first] = await deps.store.listIdentities(lead.id);
   if (first) await forgetPerson(deps.store, deps.outreach, first);
-  else
-    await deps.store.transaction(async (tx) => {
-      await tx.deleteLead(lead.id);
-      await deps.outreach.erase([`lead:${lead.id}`], lead.id);
-    });
+  else {
+    await deps.store.deleteLead(lead.id);
+    await deps.outreach.erase([`lead:${lead.id}`], lead.id);
+  }
   return { text: `Lead ${lead.id} was erased.` };
 }
