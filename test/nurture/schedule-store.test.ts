@@ -95,6 +95,18 @@ for (const backend of storeBackends()) {
       expect(rows.find((r) => r.key === 'n1')).toMatchObject({ status: 'cancelled', outcome: 'engaged' });
     });
 
+    // The database cascades; the memory stores are per process and not tied to the lead store.
+    if (backend.name !== 'memory')
+      it('forgetting a lead erases its scheduled messages and verdicts', async (ctx) => {
+        if (!opened) return ctx.skip();
+        const other = await opened.store.createLead({ name: 'Zoe' });
+        await schedules.plan({ ...row('zoe', 10), leadId: other.id });
+        await verdicts.record({ leadId: other.id, verdict: 'claimed', actor: 'slack:U1', reason: null });
+        await opened.store.deleteLead(other.id);
+        expect(await schedules.listForLead(other.id)).toEqual([]);
+        expect((await verdicts.list()).some((v) => v.leadId === other.id)).toBe(false);
+      });
+
     it('records rep verdicts', async (ctx) => {
       if (!opened) return ctx.skip();
       await verdicts.record({
@@ -118,6 +130,46 @@ for (const backend of storeBackends()) {
     });
   });
 }
+
+describe('several instances', () => {
+  it('two runners on one SQLite file send each due reminder once', async () => {
+    const sqlite = storeBackends().find((b) => b.name === 'sqlite')!;
+    const opened = (await sqlite.open())!;
+    const a = await openFollowUpStores(opened.url!);
+    const b = await openFollowUpStores(opened.url!);
+    try {
+      const bot = await createNurtureBot({ store: opened.store, schedules: a.schedules });
+      for (let i = 0; i < 8; i++) {
+        await bot.handle({
+          kind: 'message',
+          text: 'hi',
+          platform: 'console',
+          workspaceId: '',
+          channelId: `dm-${i}`,
+          userId: `u-${i}`,
+          isDirect: true,
+          eventId: `e-${i}`,
+        });
+      }
+      bot.clock.advance(2 * HOUR);
+      const other = await createNurtureBot({
+        store: opened.store,
+        schedules: b.schedules,
+        start: bot.clock.now(),
+      });
+      const r1 = bot.makeRunner('w1');
+      const r2 = other.makeRunner('w2');
+      const results = await Promise.all([r1.runOnce(), r2.runOnce(), r1.runOnce(), r2.runOnce()]);
+      expect(results.reduce((n, r) => n + r.sent, 0)).toBe(8);
+      const channels = [...bot.sent, ...other.sent].map((s) => s.channelId).sort();
+      expect(channels).toEqual([...Array(8).keys()].map((i) => `dm-${i}`).sort());
+    } finally {
+      await a.close();
+      await b.close();
+      await opened.cleanup();
+    }
+  });
+});
 
 describe('restart', () => {
   it('a reminder planned before a restart fires from the new process (SQLite)', async () => {
