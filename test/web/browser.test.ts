@@ -6,10 +6,13 @@
  * to test-results/dashboard.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embedSnippet } from '../../adapters/web/pages.ts';
 import { ROOT } from '../app/run-cli.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
@@ -115,6 +118,36 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
     await page.reload();
     await expect.poll(() => lastBot(page).textContent()).toMatch(/That's everything/);
     await page.close();
+  });
+
+  it('the embed snippet runs the chat on another site allowed by WEB_CHAT_ORIGINS', async () => {
+    // Another origin (other port) serving only the snippet, as a customer's site would.
+    const site = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><title>Customer site</title><h1>Pricing</h1>\n${embedSnippet(chat.base)}`);
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    const chat = await startWebHarness({ allowedOrigins: [siteUrl] });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${siteUrl}/pricing?utm_source=partner`);
+      await expect.poll(() => lastBot(page).textContent()).toBe('What brings you here today?');
+      await click(page, 'Just exploring');
+      await expect.poll(() => lastBot(page).textContent()).toBe('Which company are you with?');
+      const visitor = await page.evaluate(() =>
+        JSON.parse(
+          (globalThis as unknown as BrowserGlobals).localStorage.getItem('leadbot.visitor') ?? 'null',
+        ),
+      );
+      const identity = await chat.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor });
+      expect((await chat.store.getLead(identity!.leadId))?.source.campaign).toBe('partner');
+      await page.close();
+    } finally {
+      await chat.close();
+      site.closeAllConnections(); // the browser keeps its connection alive
+      await new Promise((r) => site.close(r));
+    }
   });
 
   it('the dashboard refuses without the token, then shows the lead at SQL in the funnel', async () => {
