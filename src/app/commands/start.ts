@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
+import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
 import { withLeadEvents } from '../../core/webhooks/emit.ts';
@@ -121,7 +122,10 @@ export async function startBot(
       store,
       metrics,
       stopping: () => stopping,
-      adapters: () => ({ expected, connected: started.map((a) => a.platform) }),
+      adapters: () => ({
+        expected,
+        connected: started.filter((a) => a.isConnected?.() ?? true).map((a) => a.platform),
+      }),
     });
     const dashboardToken = (config.adapters.dashboard as DashboardConfig | undefined)?.token ?? null;
     const token = dashboardToken ?? generateToken();
@@ -154,12 +158,16 @@ export async function startBot(
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
     const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
+    // One outreach store for every adapter, on the database: contact limits, opt-outs and link
+    // codes hold across platforms and restarts.
+    const outreach = store.outreach ?? createMemoryOutreachStore();
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
         http,
         store,
         clock: systemClock,
+        outreach,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       await adapter.start(handle);
