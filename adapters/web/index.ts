@@ -27,6 +27,8 @@ const MAX_BODY = 16 * 1024;
 
 export interface WebAdapter extends ChatAdapter {
   readonly platform: 'web';
+  /** True between `start` and `stop` (while requests are accepted). */
+  isConnected(): boolean;
   /** Resolves when every accepted request has been answered. */
   idle(): Promise<void>;
 }
@@ -168,6 +170,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
       accepting = false;
       await this.idle();
     },
+    isConnected: () => accepting,
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

@@ -306,6 +306,11 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Sends messages not triggered by an inbound event (reminders, consent prompts). */
   send?(target: { workspaceId: string; channelId: string }, messages: OutboundMessage[]): Promise<void>;
+  /**
+   * Whether the platform connection is up right now (gateway, long polling), for `/readyz`.
+   * Optional: an adapter without it counts as connected from `start` until `stop`.
+   */
+  isConnected?(): boolean;
 }
 
 /** The content of a sales alert, platform-neutral; the sink renders and escapes it. */

@@ -194,7 +194,9 @@ describe('web chat over HTTP', () => {
 
   it('answers 503 after stop, once accepted requests are finished', async () => {
     const h = await harness();
+    expect(h.adapter.isConnected()).toBe(true);
     await h.adapter.stop();
+    expect(h.adapter.isConnected()).toBe(false);
     const res = await h.post({ visitorId: newId(), eventId: newId(), kind: 'command', name: 'start' });
     expect(res.status).toBe(503);
   });
