@@ -1,0 +1,191 @@
+/**
+ * Proof that `forget` leaves nothing about a person, on SQLite and PostgreSQL: a person
+ * qualifies through the real engine (answers, score, stage changes, SQL alert in the outbox),
+ * gets a note, a linked second account, outreach rows, a link code, a schedule and a rep
+ * verdict; after `forgetPerson`, EVERY table of the database (listed by the database itself,
+ * and checked to cover every model of the generated Prisma client) is read whole and no row
+ * may mention the lead id, either account's user id, the email or the phone.
+ */
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { transcriptEvent } from '../../src/app/transcripts.ts';
+import { forgetPerson } from '../../src/core/commands/forget.ts';
+import type { LeadStore } from '../../src/core/ports.ts';
+import { Prisma } from '../../src/store/generated/sqlite/client.ts';
+import { migrateDatabase } from '../../src/store/migrate.ts';
+import { openStoreWithFollowUps } from '../../src/store/open-follow-ups.ts';
+import { createTestEngine } from '../helpers/engine.ts';
+import { createTestDatabase } from '../helpers/postgres.ts';
+import { tempSqliteUrl } from '../helpers/sqlite.ts';
+
+const logger = pino({ level: 'silent' });
+
+const SLACK = { platform: 'slack' as const, workspaceId: 'T0FORGET', userId: 'U0FORGETME1' };
+const TELEGRAM = { platform: 'telegram' as const, workspaceId: '', userId: '998877665544' };
+const EMAIL = 'jane.forget@acme-proof.example';
+const PHONE = '+33 6 12 34 56 78';
+
+// The strong prospect of flows/transcripts/strong-prospect.yaml, with the proof's email.
+const STEPS = [
+  { command: 'start', args: ['spring-campaign'] },
+  { choose: ['evaluating'] },
+  { say: 'Acme Proof Corp' },
+  { say: '1' },
+  { say: 'about 80 people' },
+  { choose: ['approved'] },
+  { say: 'this month' },
+  { say: EMAIL },
+  { say: 'yes' },
+  { say: 'no' },
+];
+
+/** Every row of every table, one JSON text per row, named by table. */
+type Dump = Map<string, string[]>;
+
+async function dumpSqlite(path: string): Promise<Dump> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as { name: string }[];
+    return new Map(
+      tables.map((t) => [
+        t.name,
+        (db.prepare(`SELECT * FROM "${t.name}"`).all() as object[]).map((r) => JSON.stringify(r)),
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function dumpPostgres(url: string): Promise<Dump> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    const dump: Dump = new Map();
+    for (const { table_name } of rows) {
+      const all = await client.query(`SELECT * FROM "${table_name}"`);
+      dump.set(
+        table_name,
+        all.rows.map((r) => JSON.stringify(r)),
+      );
+    }
+    return dump;
+  } finally {
+    await client.end();
+  }
+}
+
+const NEEDLES = (leadId: string) => [leadId, SLACK.userId, TELEGRAM.userId, EMAIL, PHONE];
+
+/** `table: needle` for every row that mentions one of the needles. */
+function mentions(dump: Dump, needles: string[]): string[] {
+  const found: string[] = [];
+  for (const [table, rows] of dump)
+    for (const row of rows) for (const n of needles) if (row.includes(n)) found.push(`${table}: ${n}`);
+  return [...new Set(found)];
+}
+
+/** Qualifies the person and attaches everything a store can hold about them. */
+async function qualifyEverywhere(store: LeadStore): Promise<string> {
+  const { engine } = await createTestEngine({ store });
+  let lastStepId: string | undefined;
+  for (const [n, step] of STEPS.entries()) {
+    // Platform event ids carry no user id (Slack Ev…, Discord snowflakes, Telegram update ids).
+    const origin = { ...SLACK, channelId: 'D0FORGET', isDirect: true, eventId: `Ev0PROOF${n}` };
+    const out = await engine.handle(transcriptEvent(step, origin, lastStepId));
+    for (const m of out) if (m.kind === 'question' && m.stepId) lastStepId = m.stepId;
+  }
+  const identity = await store.findIdentity(SLACK);
+  const leadId = identity!.leadId;
+  const lead = await store.updateLead(leadId, { phone: PHONE });
+  expect(lead.stage).toBe('SQL');
+  expect((await store.outbox.list()).some((o) => o.leadId === leadId)).toBe(true);
+  await store.addIdentity(leadId, { ...TELEGRAM, username: 'jane_tg', chatId: TELEGRAM.userId });
+  await store.addNote({ leadId, author: 'slack:U0MGR', text: `call ${PHONE}` });
+  const outreach = store.outreach!;
+  const keys = [`lead:${leadId}`, 'slack:T0FORGET:U0FORGETME1', 'telegram::998877665544'];
+  const at = new Date('2026-01-05T09:30:00Z');
+  await outreach.recordContact({ persons: keys, kind: 'invite', platform: 'slack', channelId: 'C0X', at });
+  await outreach.setOptOut(keys[2]!, at);
+  await outreach.saveLinkCode({ code: 'PRF23456', leadId, expiresAt: new Date('2026-01-05T10:00:00Z') });
+  await store.schedules?.plan({
+    key: `nurture:${leadId}:0`,
+    leadId,
+    kind: 'nurture',
+    platform: 'telegram',
+    workspaceId: '',
+    channelId: TELEGRAM.userId,
+    sequence: 0,
+    dueAt: new Date('2026-01-08T09:00:00Z'),
+  });
+  await store.verdicts?.record({ leadId, verdict: 'claimed', actor: 'slack:U0REP', reason: null });
+  return leadId;
+}
+
+async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise<void> {
+  const leadId = await qualifyEverywhere(store);
+  const before = await dump();
+  // The scan covers every model of the schema (a new table cannot be missed).
+  expect([...before.keys()]).toEqual(expect.arrayContaining(Object.values(Prisma.ModelName)));
+  // It can fail: before forget the person is all over the database.
+  const seen = mentions(before, NEEDLES(leadId));
+  for (const table of [
+    'Lead',
+    'Identity',
+    'Answer',
+    'StageChange',
+    'OutboxMessage',
+    'Note',
+    'OutreachContact',
+  ])
+    expect(seen.some((s) => s.startsWith(`${table}:`))).toBe(true);
+  if (store.schedules) expect(seen.some((s) => s.startsWith('ScheduledMessage:'))).toBe(true);
+
+  expect(await forgetPerson(store, store.outreach!, TELEGRAM)).toBe(true);
+
+  const after = await dump();
+  expect(mentions(after, NEEDLES(leadId))).toEqual([]);
+  // Not an empty database: the flow snapshot and processed event ids (no personal data) stay.
+  expect(after.get('FlowVersion')?.length).toBeGreaterThan(0);
+}
+
+describe('forget leaves no row about the person', () => {
+  it('on SQLite', async () => {
+    const db = tempSqliteUrl();
+    try {
+      await migrateDatabase(db.url, { logger });
+      const store = await openStoreWithFollowUps(db.url, { logger });
+      try {
+        expect(store.schedules).toBeDefined();
+        await proveForget(store, () => dumpSqlite(db.url.slice('file:'.length)));
+      } finally {
+        await store.close();
+      }
+    } finally {
+      db.cleanup();
+    }
+  });
+
+  it('on PostgreSQL', async () => {
+    const db = await createTestDatabase();
+    if (!db) return;
+    try {
+      await migrateDatabase(db.url, { logger });
+      const store = await openStoreWithFollowUps(db.url, { logger });
+      try {
+        await proveForget(store, () => dumpPostgres(db.url));
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
