@@ -43,15 +43,29 @@ export function createFollowUpWiring(deps: {
     (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??
     defaultOutreachSettings();
 
+  /** Filled by start(): the web widget, for one, cannot receive a message it did not ask for. */
+  const sendable = new Set<Platform>();
   return {
     wrap(handle) {
-      return schedules ? withFollowUps(handle, { repo: store, schedules, flows, clock, logger }) : handle;
+      if (!schedules) return handle;
+      return withFollowUps(handle, {
+        repo: store,
+        schedules,
+        flows,
+        clock,
+        logger,
+        canSend: (p) => sendable.has(p),
+      });
     },
     start(adapters) {
       const stops: (() => Promise<void>)[] = [];
       if (schedules) {
         const senders: Partial<Record<Platform, Sender>> = {};
-        for (const a of adapters) if (a.send) senders[a.platform] = a.send.bind(a);
+        for (const a of adapters) {
+          if (!a.send) continue;
+          senders[a.platform] = a.send.bind(a);
+          sendable.add(a.platform);
+        }
         const runner = createScheduleRunner({
           repo: store,
           schedules,

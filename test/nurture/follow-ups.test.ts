@@ -172,3 +172,11 @@ describe('re-engagement', () => {
     expect(bot.sent).toHaveLength(1);
   });
 });
+
+describe('platforms without send', () => {
+  it('plans nothing for a platform whose adapter cannot send unprompted', async () => {
+    const bot = await createNurtureBot({ canSend: () => false });
+    await bot.say('hi');
+    expect(await bot.schedules.listForLead((await bot.lead()).id)).toEqual([]);
+  });
+});

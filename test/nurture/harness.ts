@@ -51,7 +51,13 @@ export interface Sent {
 }
 
 export async function createNurtureBot(
-  opts: { store?: LeadStore; schedules?: ScheduleStore; env?: Record<string, string>; start?: Date } = {},
+  opts: {
+    store?: LeadStore;
+    schedules?: ScheduleStore;
+    env?: Record<string, string>;
+    start?: Date;
+    canSend?: (platform: string) => boolean;
+  } = {},
 ) {
   const { createMemoryStore } = await import('../../src/core/memory/memory-store.ts');
   const store = opts.store ?? createMemoryStore();
@@ -63,7 +69,10 @@ export async function createNurtureBot(
   const settings = parseOutreachSettings(opts.env ?? {}, 'X_');
   const engine = createEngine({ store, flows, clock, logger: silentLogger });
   const deps = { repo: store, schedules, flows, clock, logger: silentLogger };
-  const handle = withFollowUps(engine.handle, deps);
+  const handle = withFollowUps(engine.handle, {
+    ...deps,
+    ...(opts.canSend ? { canSend: opts.canSend } : {}),
+  });
   const sent: Sent[] = [];
   const makeRunner = (workerId = 'w1') =>
     createScheduleRunner({

@@ -5,7 +5,7 @@
  * cancels everything pending. Planning is idempotent (rows are keyed), and the runner checks
  * every row again when it is due, so a plan lost in a crash only costs that one follow-up.
  */
-import type { InboundEvent } from '../events.ts';
+import type { InboundEvent, Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import { cleanText } from '../flow/inputs.ts';
 import type { FollowUps } from '../flow/schema.ts';
@@ -19,6 +19,8 @@ export interface PlannerDeps {
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
+  /** Platforms whose adapter can send unprompted messages; planning skips the others. All when absent. */
+  canSend?: (platform: Platform) => boolean;
 }
 
 /** The same words the engine treats as stop (engine.ts). */
@@ -61,7 +63,7 @@ export async function planNurture(
 export async function planForLead(d: PlannerDeps, leadId: string): Promise<void> {
   const lead = await d.repo.getLead(leadId);
   const conv = lead ? await latestConversation(d.repo, leadId) : null;
-  if (!lead || !conv) return;
+  if (!lead || !conv || (d.canSend && !d.canSend(conv.platform))) return;
   const flow = await flowOfConversation(d.repo, d.flows, conv);
   const fu = flow?.definition.followUps;
   if (!fu) return;
