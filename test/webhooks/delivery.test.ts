@@ -227,3 +227,27 @@ describe('webhooks', () => {
     expect(withLeadEvents(store, { urls: [], format: 'leadbot' }, createTestClock())).toBe(store);
   });
 });
+
+describe('webhooks on SQLite', () => {
+  it('forgetting a lead drops its undelivered events and announces only its id', async () => {
+    const { storeBackends } = await import('../helpers/stores.ts');
+    const opened = (await storeBackends()
+      .find((b) => b.name === 'sqlite')!
+      .open())!;
+    const clock = createTestClock(new Date('2030-01-07T09:00:00Z'));
+    const store = withLeadEvents(opened.store, { urls: ['http://127.0.0.1:1/x'], format: 'leadbot' }, clock);
+    try {
+      const lead = await store.createLead({ name: 'Ann', email: 'ann@example.com' });
+      await store.transaction((tx) =>
+        changeStage(tx, { leadId: lead.id, to: 'MQL', reason: 'test', actor: 'engine', now: clock.now() }),
+      );
+      expect((await store.outbox.list({ kind: WEBHOOK_KIND })).map((r) => r.idempotencyKey)).toHaveLength(2);
+      await store.deleteLead(lead.id);
+      const rows = await store.outbox.list({ kind: WEBHOOK_KIND });
+      expect(rows.map((r) => r.idempotencyKey)).toEqual([`webhook:forgotten:${lead.id}:0`]);
+      expect(JSON.stringify(rows[0]!.payload)).not.toContain('ann@example.com');
+    } finally {
+      await opened.cleanup();
+    }
+  });
+});
