@@ -13,17 +13,35 @@ import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
 
-/** Erases the person behind an account; returns whether a lead existed. */
+/**
+ * Erases the person behind an account; returns whether a lead existed. With `event` (a
+ * person's own `forget me`), the event id is recorded in the same transaction and a
+ * redelivery returns null without doing anything.
+ */
 export async function forgetPerson(
   store: LeadStore,
   outreach: OutreachStore,
   key: IdentityKey,
-): Promise<boolean> {
+): Promise<boolean>;
+export async function forgetPerson(
+  store: LeadStore,
+  outreach: OutreachStore,
+  key: IdentityKey,
+  event: { platform: string; eventId: string },
+): Promise<boolean | null>;
+export async function forgetPerson(
+  store: LeadStore,
+  outreach: OutreachStore,
+  key: IdentityKey,
+  event?: { platform: string; eventId: string },
+): Promise<boolean | null> {
   const person = await store.transaction(async (tx) => {
+    if (event && !(await tx.markEventProcessed(event.platform, event.eventId))) return null;
     const found = await findPerson(tx, key);
     if (found.lead) await tx.deleteLead(found.lead.id);
     return found;
   });
+  if (!person) return null;
   // Also covers accounts without a lead (an opt-out recorded before any conversation).
   await outreach.erase(person.keys, person.lead?.id ?? null);
   return person.lead !== null;

@@ -3,6 +3,8 @@
  * sees the message: `forget me` (erase everything, at once), `stop` (end the conversation and
  * opt out of bot-initiated messages — the engine still stops the flow), `start` (lift the
  * opt-out), `link` / `link <code>` (identity linking, in private chats only).
+ * What is answered here records the event id like the engine does, so a platform's
+ * redelivery of the same event is answered once.
  */
 
 import { forgetPerson } from '../commands/forget.ts';
@@ -41,10 +43,13 @@ export function withPersonCommands(
     const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
     if (!w || w.length === 0) return handle(e);
     if (e.isDirect && w.length === 2 && w[0] === 'forget' && w[1] === 'me') {
-      await forgetPerson(deps.store, deps.outreach, key);
-      return [info(PERSON_TEXT.forgotten)];
+      const done = await forgetPerson(deps.store, deps.outreach, key, e);
+      return done === null ? [] : [info(PERSON_TEXT.forgotten)];
     }
     if (e.isDirect && w[0] === 'link' && w.length <= 2) {
+      // Answered here, not by the engine: de-duplicate like it does, or a redelivered
+      // `link <code>` would find its code used and answer "invalid code".
+      if (!(await deps.store.markEventProcessed(e.platform, e.eventId))) return [];
       if (w.length === 1) {
         const code = await issueLinkCode(deps, key);
         return [info(code ? PERSON_TEXT.linkCode(code) : PERSON_TEXT.linkNoLead)];
