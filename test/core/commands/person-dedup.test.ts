@@ -41,7 +41,7 @@ describe('person commands and redeliveries', () => {
     expect((await t.store.listIdentities(lead.id)).map((i) => i.userId).sort()).toEqual(['4242', 'UJANE']);
     // A new event with the used code is a real second attempt: it is answered.
     expect(texts(await t.say(`link ${code}`, '4242', 'upd-8', 'telegram'))).toEqual([
-      PERSON_TEXT.linkAlready,
+      PERSON_TEXT.linkInvalid,
     ]);
   });
 
