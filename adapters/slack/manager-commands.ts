@@ -195,7 +195,8 @@ export function registerSlackManager(w: SlackManagerWiring): void {
         userId: user,
         username: b.user?.username,
         isDirect: true,
-        eventId: `consent:${b.actions[0].action_ts}:${user}`,
+        // No user id in the event id: processed event ids outlive a forget.
+        eventId: `consent:${b.trigger_id ?? b.actions[0].action_ts}`,
       });
       await kit.gate.consent(key);
       for (const p of renderMessages(out, true)) await app.client.chat.postMessage({ channel: dm, ...p });
