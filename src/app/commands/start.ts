@@ -156,11 +156,11 @@ export async function startBot(
     // Runs after the adapters stopped (cleanups run in reverse): deliver alerts their last events queued.
     let flushOutbox: (() => Promise<unknown>) | undefined;
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
-    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
-    const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
-    // One outreach store for every adapter, on the database: contact limits, opt-outs and link
-    // codes hold across platforms and restarts.
+    // One outreach store for every adapter and the follow-ups, on the database: contact limits,
+    // opt-outs and link codes hold across platforms and restarts.
     const outreach = store.outreach ?? createMemoryOutreachStore();
+    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
+    const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
