@@ -1,0 +1,147 @@
+/**
+ * The in-process core: the real engine on a real store, driven by N concurrent conversations
+ * of the default flow (the strong-prospect transcript, repeated with new people), against the
+ * floor — the same durable database work done by bare Prisma calls with no bot logic: per
+ * message one transaction that records the event id, reads the conversation, stores the
+ * answer, moves the conversation on and updates the lead's score.
+ */
+import { join } from 'node:path';
+import { loadFlowCatalog } from '../src/app/flow-files.ts';
+import { loadTranscript } from '../src/app/transcripts.ts';
+import { createEngine } from '../src/core/engine.ts';
+import type { InboundEvent } from '../src/core/events.ts';
+import type { Clock, Logger } from '../src/core/ports.ts';
+import { newId } from '../src/store/ids.ts';
+import type { Prisma } from '../src/store/prisma-types.ts';
+import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
+import { drive, type LoadResult } from './stats.ts';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const systemClock: Clock = { now: () => new Date() };
+export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+type Body =
+  | { kind: 'message'; text: string }
+  | { kind: 'choice'; values: string[] }
+  | { kind: 'command'; name: string; args: string[] };
+
+/** The strong-prospect transcript as event bodies (10 events, ends in SQL with an alert). */
+export async function strongProspect(): Promise<Body[]> {
+  const t = await loadTranscript(join(ROOT, 'flows/transcripts/strong-prospect.yaml'));
+  return t.steps.map((s) =>
+    'say' in s
+      ? { kind: 'message', text: s.say }
+      : 'choose' in s
+        ? { kind: 'choice', values: s.choose }
+        : { kind: 'command', name: s.command, args: s.args },
+  );
+}
+
+export function eventFor(body: Body, userId: string): InboundEvent {
+  return {
+    ...body,
+    platform: 'console',
+    workspaceId: '',
+    channelId: `dm-${userId}`,
+    userId,
+    isDirect: true,
+    eventId: benchId(),
+  } as InboundEvent;
+}
+
+/** Engine throughput: `concurrency` people at once, each running conversations back to back. */
+export async function engineLoad(
+  provider: Provider,
+  concurrency: number,
+  budget: number,
+): Promise<LoadResult> {
+  const db = await freshDatabase(provider);
+  const store = await openBenchStore(db.url);
+  try {
+    const flows = await loadFlowCatalog(join(ROOT, 'flows'));
+    const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+    const script = await strongProspect();
+    const run = `r${benchId()}`;
+    return await drive(concurrency, budget, async (w, seq) => {
+      const conversation = Math.floor(seq / script.length);
+      await engine.handle(eventFor(script[seq % script.length]!, `${run}-${w}-${conversation}`));
+    });
+  } finally {
+    await store.close();
+    await db.drop();
+  }
+}
+
+/** The floor: the same messages as bare Prisma transactions. */
+export async function floorLoad(
+  provider: Provider,
+  concurrency: number,
+  budget: number,
+  steps = 10,
+): Promise<LoadResult> {
+  const db = await freshDatabase(provider);
+  const client = await openPrisma(db);
+  const txOptions =
+    provider === 'postgres'
+      ? { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const }
+      : { maxWait: 10_000, timeout: 15_000 };
+  const open = new Map<number, { leadId: string; conversationId: string }>();
+  try {
+    return await drive(concurrency, budget, async (w, seq) => {
+      const eventId = benchId();
+      const now = new Date();
+      const first = seq % steps === 0;
+      await client.$transaction(
+        async (tx: Prisma.TransactionClient) => {
+          await tx.$executeRaw`INSERT INTO "ProcessedEvent" ("platform", "eventId", "createdAt") VALUES ('console', ${eventId}, ${now}) ON CONFLICT DO NOTHING`;
+          if (first) {
+            const leadId = newId();
+            const conversationId = newId();
+            await tx.lead.create({ data: { id: leadId } });
+            await tx.conversation.create({
+              data: {
+                id: conversationId,
+                leadId,
+                flowId: 'default',
+                flowVersion: 'v',
+                currentStep: 'need',
+                platform: 'console',
+                workspaceId: '',
+                channelId: `c${w}`,
+                variables: {},
+              },
+            });
+            open.set(w, { leadId, conversationId });
+            return;
+          }
+          const { leadId, conversationId } = open.get(w)!;
+          const conv = await tx.conversation.findUnique({ where: { id: conversationId } });
+          await tx.answer.create({
+            data: {
+              id: newId(),
+              conversationId,
+              stepId: `s${seq % steps}`,
+              value: 'x',
+              rawText: 'x',
+              attempt: 1,
+              accepted: true,
+            },
+          });
+          await tx.conversation.update({
+            where: { id: conversationId },
+            data: {
+              currentStep: `s${(seq % steps) + 1}`,
+              variables: { n: seq },
+              version: (conv?.version ?? 0) + 1,
+            },
+          });
+          await tx.lead.update({ where: { id: leadId }, data: { score: seq % steps } });
+        },
+        txOptions as { maxWait: number; timeout: number },
+      );
+    });
+  } finally {
+    await client.$disconnect();
+    await db.drop();
+  }
+}

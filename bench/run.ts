@@ -1,0 +1,173 @@
+/**
+ * `npm run bench`: every figure of issue 8 in one run, printed as a table and written as JSON
+ * (`bench/results/<date>.json` + `latest.json`) and into docs/benchmarks.md.
+ *
+ *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
+ *   npm run bench -- --runs 3     three passes; every figure is the median of the three
+ *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, scale)
+ *
+ * Figures are throughput and latency on this machine at this moment: compare runs from the
+ * same machine, and prefer medians of several runs when other work is running.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { alertLatency } from './alerts.ts';
+import { engineLoad, floorLoad, ROOT } from './core.ts';
+import { memoryFootprint } from './memory.ts';
+import { webLoad } from './scale.ts';
+import { median, round } from './stats.ts';
+import { leadbotTelegram, peerTelegram } from './telegram.ts';
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] ?? 1) || 1;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const wanted = (s: string) => !only || only === s;
+
+/** Messages per concurrency level: every level runs whole multiples of its people. */
+const CORE_BUDGET: Record<number, number> = { 1: 200, 100: 500, 1000: 2000 };
+
+type Figures = Record<string, number>;
+
+async function pass(): Promise<Figures> {
+  const f: Figures = {};
+  const log = (k: string, v: number) => {
+    f[k] = v;
+    process.stderr.write(`  ${k} = ${round(v, 2)}\n`);
+  };
+  if (wanted('core')) {
+    for (const provider of ['sqlite', 'postgres'] as const) {
+      for (const c of [1, 100, 1000]) {
+        const e = await engineLoad(provider, c, CORE_BUDGET[c]!);
+        const fl = await floorLoad(provider, c, CORE_BUDGET[c]!);
+        const k = `core.${provider}.c${c}`;
+        log(`${k}.engine.perSecond`, e.perSecond);
+        log(`${k}.engine.p50Ms`, e.p50Ms);
+        log(`${k}.engine.p99Ms`, e.p99Ms);
+        log(`${k}.floor.perSecond`, fl.perSecond);
+        log(`${k}.floor.p50Ms`, fl.p50Ms);
+        log(`${k}.floor.p99Ms`, fl.p99Ms);
+        log(`${k}.ratioToFloor`, e.perSecond / fl.perSecond);
+      }
+    }
+  }
+  if (wanted('telegram')) {
+    for (const [q, people] of [
+      [8, 20],
+      [30, 10],
+    ] as const) {
+      const l = await leadbotTelegram(q, people);
+      const p = await peerTelegram(q, people);
+      log(`telegram.q${q}.leadbot.perSecond`, l.perSecond);
+      log(`telegram.q${q}.leadbot.p99Ms`, l.p99Ms);
+      log(`telegram.q${q}.peer.perSecond`, p.perSecond);
+      log(`telegram.q${q}.peer.p99Ms`, p.p99Ms);
+      log(`telegram.q${q}.ratio`, l.perSecond / p.perSecond);
+    }
+  }
+  if (wanted('alerts')) {
+    const a = await alertLatency('sqlite', 10, 5);
+    log('alerts.p50Ms', a.p50Ms);
+    log('alerts.p99Ms', a.p99Ms);
+  }
+  if (wanted('memory')) {
+    const idle = await memoryFootprint(0, 0);
+    const m = await memoryFootprint(100_000, 1000);
+    log('memory.idle.rssMb', idle.rssMb);
+    log('memory.loaded.rssMb', m.rssMb);
+    log('memory.loaded.heapMb', m.heapMb);
+  }
+  if (wanted('scale')) {
+    const one = await webLoad(1, 40, 40);
+    const two = await webLoad(2, 40, 40);
+    log('scale.one.perSecond', one.perSecond);
+    log('scale.two.perSecond', two.perSecond);
+    log('scale.ratio', two.perSecond / one.perSecond);
+  }
+  return f;
+}
+
+function table(f: Figures): string {
+  const n = (k: string, d = 0) => (f[k] === undefined ? '–' : String(round(f[k]!, d)));
+  const rows: string[] = [];
+  if (f['core.sqlite.c1.engine.perSecond'] !== undefined) {
+    rows.push('### Core in process (default flow, strong-prospect transcript)', '');
+    rows.push(
+      '| store | concurrent | engine msg/s | p50 ms | p99 ms | floor msg/s | floor p99 ms | engine/floor |',
+    );
+    rows.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const p of ['sqlite', 'postgres'])
+      for (const c of [1, 100, 1000]) {
+        const k = `core.${p}.c${c}`;
+        rows.push(
+          `| ${p} | ${c} | ${n(`${k}.engine.perSecond`)} | ${n(`${k}.engine.p50Ms`, 1)} | ${n(`${k}.engine.p99Ms`, 1)} | ${n(`${k}.floor.perSecond`)} | ${n(`${k}.floor.p99Ms`, 1)} | ${n(`${k}.ratioToFloor`, 2)}× |`,
+        );
+      }
+    rows.push('');
+  }
+  if (f['telegram.q8.ratio'] !== undefined) {
+    rows.push('### Through grammY (webhook → fake Bot API), leadbot vs grammY + conversations plugin', '');
+    rows.push(
+      '| questions | leadbot updates/s | leadbot p99 ms | peer updates/s | peer p99 ms | leadbot/peer |',
+    );
+    rows.push('|---:|---:|---:|---:|---:|---:|');
+    for (const q of [8, 30])
+      rows.push(
+        `| ${q} | ${n(`telegram.q${q}.leadbot.perSecond`)} | ${n(`telegram.q${q}.leadbot.p99Ms`)} | ${n(`telegram.q${q}.peer.perSecond`)} | ${n(`telegram.q${q}.peer.p99Ms`)} | ${n(`telegram.q${q}.ratio`, 2)}× |`,
+      );
+    rows.push('');
+  }
+  const other: string[] = [];
+  if (f['alerts.p50Ms'] !== undefined)
+    other.push(
+      `| alert latency (SQL commit → Slack post) | p50 ${n('alerts.p50Ms')} ms, p99 ${n('alerts.p99Ms')} ms |`,
+    );
+  if (f['memory.loaded.rssMb'] !== undefined)
+    other.push(
+      `| RSS, 100k stored + 1,000 active (SQLite) | ${n('memory.loaded.rssMb')} MB (heap ${n('memory.loaded.heapMb')} MB; idle process ${n('memory.idle.rssMb')} MB) |`,
+    );
+  if (f['scale.ratio'] !== undefined)
+    other.push(
+      `| 2 processes vs 1 on PostgreSQL (web chat) | ${n('scale.two.perSecond')} vs ${n('scale.one.perSecond')} req/s = ${n('scale.ratio', 2)}× |`,
+    );
+  if (other.length) rows.push('### Other figures', '', '| figure | value |', '|---|---|', ...other, '');
+  return rows.join('\n');
+}
+
+const started = Date.now();
+const passes: Figures[] = [];
+for (let i = 0; i < runs; i++) {
+  process.stderr.write(`pass ${i + 1}/${runs}\n`);
+  passes.push(await pass());
+}
+const figures: Figures = {};
+for (const k of Object.keys(passes[0]!))
+  figures[k] = median(passes.map((p) => p[k]!).filter((v) => Number.isFinite(v)));
+const seconds = (Date.now() - started) / 1000;
+const meta = {
+  date: new Date().toISOString(),
+  runs,
+  seconds: round(seconds),
+  node: process.version,
+  cpus: cpus().length,
+  loadNote: 'medians over the passes; other processes may have shared the machine',
+};
+const out = table(figures);
+console.log(out);
+console.log(`${runs} pass(es) in ${round(seconds)} s; every figure is the median over the passes.`);
+
+const dir = join(ROOT, 'bench/results');
+mkdirSync(dir, { recursive: true });
+const json = `${JSON.stringify({ ...meta, figures, passes }, null, 2)}\n`;
+writeFileSync(join(dir, `${meta.date.slice(0, 19).replaceAll(':', '-')}.json`), json);
+writeFileSync(join(dir, 'latest.json'), json);
+if (!only) {
+  const docs = join(ROOT, 'docs/benchmarks.md');
+  const text = readFileSync(docs, 'utf8');
+  const [head, rest] = text.split('<!-- bench:start -->');
+  const tail = rest?.split('<!-- bench:end -->')[1];
+  if (head !== undefined && tail !== undefined) {
+    const stamp = `_Generated by \`npm run bench -- --runs ${runs}\` on ${meta.date.slice(0, 10)} (Node ${meta.node}, ${meta.cpus} CPUs), ${round(seconds)} s._`;
+    writeFileSync(docs, `${head}<!-- bench:start -->\n${stamp}\n\n${out}\n<!-- bench:end -->${tail}`);
+  }
+}

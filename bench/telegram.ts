@@ -1,0 +1,129 @@
+/**
+ * End to end through Telegram: updates POSTed to a webhook as Telegram posts them, replies sent
+ * to the loopback fake Bot API. leadbot (real grammY adapter, real engine, SQLite store) and the
+ * peer (grammY + conversations plugin, SQLite storage) run the same questions side by side.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTelegramAdapter } from '../adapters/telegram/index.ts';
+import { loadFlowCatalog } from '../src/app/flow-files.ts';
+import { createHttpServer } from '../src/app/http-server.ts';
+import { createEngine } from '../src/core/engine.ts';
+import { startFakeTelegramApi } from '../test/fakes/telegram-api.ts';
+import { ROOT, silent, systemClock } from './core.ts';
+import { freshDatabase, openBenchStore } from './databases.ts';
+import { startPeer } from './peer.ts';
+import { drive, type LoadResult } from './stats.ts';
+
+const SECRET = 'bench_secret';
+
+/** Drives `people` private chats, each /start then one answer per question, through `webhookUrl`. */
+async function driveChats(
+  webhookUrl: string,
+  people: number,
+  questions: number,
+  base: number,
+): Promise<LoadResult> {
+  const perPerson = questions + 1;
+  let updateId = base * 1_000_000;
+  const messageIds = new Map<number, number>();
+  return drive(
+    people,
+    people * perPerson,
+    async (w, seq) => {
+      const chatId = base + w;
+      const text = seq === 0 ? '/start' : `answer ${seq}`;
+      const messageId = (messageIds.get(chatId) ?? 0) + 1;
+      messageIds.set(chatId, messageId);
+      const update = {
+        update_id: ++updateId,
+        message: {
+          message_id: messageId,
+          from: { id: chatId, is_bot: false, first_name: 'P' },
+          chat: { id: chatId, type: 'private', first_name: 'P' },
+          date: Math.floor(Date.now() / 1000),
+          text,
+          ...(seq === 0 ? { entities: [{ type: 'bot_command', offset: 0, length: 6 }] } : {}),
+        },
+      };
+      const res = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify(update),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    },
+    { perWorker: perPerson },
+  );
+}
+
+/** leadbot through its Telegram adapter on the bench flow with `questions` questions. */
+export async function leadbotTelegram(
+  questions: 8 | 30,
+  people: number,
+): Promise<LoadResult & { sent: number }> {
+  const api = await startFakeTelegramApi();
+  const db = await freshDatabase('sqlite');
+  const store = await openBenchStore(db.url);
+  const http = createHttpServer({ logger: silent });
+  const { port } = await http.listen(0, '127.0.0.1');
+  const flows = await loadFlowCatalog(join(ROOT, 'bench/flows'), `bench-${questions}`);
+  const engine = createEngine({
+    store,
+    flows,
+    clock: systemClock,
+    logger: silent,
+    options: { defaultFlowId: `bench-${questions}` },
+  });
+  const adapter = createTelegramAdapter(
+    {
+      token: api.token,
+      apiRoot: api.apiRoot,
+      mode: 'webhook',
+      webhookUrl: `http://127.0.0.1:${port}/telegram/webhook`,
+      webhookSecret: SECRET,
+    },
+    { logger: silent, http, store, clock: systemClock },
+  );
+  await adapter.start(engine.handle);
+  try {
+    const r = await driveChats(`http://127.0.0.1:${port}/telegram/webhook`, people, questions, 1000);
+    return { ...r, sent: api.sent().length };
+  } finally {
+    await adapter.stop();
+    await http.close();
+    await store.close();
+    await db.drop();
+    await api.close();
+  }
+}
+
+/** The grammY conversations-plugin peer on the same questions. */
+export async function peerTelegram(
+  questions: 8 | 30,
+  people: number,
+): Promise<LoadResult & { sent: number }> {
+  const api = await startFakeTelegramApi();
+  const flows = await loadFlowCatalog(join(ROOT, 'bench/flows'), `bench-${questions}`);
+  const flow = flows.get(`bench-${questions}`)!;
+  const asks = Object.values(flow.definition.steps).map((s) => s.ask);
+  const dir = mkdtempSync(join(tmpdir(), 'leadbot-peer-'));
+  const peer = await startPeer({
+    token: api.token,
+    apiRoot: api.apiRoot,
+    botInfo: api.botInfo,
+    questions: asks,
+    storagePath: join(dir, 'peer.db'),
+    secret: SECRET,
+  });
+  try {
+    const r = await driveChats(peer.webhookUrl, people, questions, 5000);
+    return { ...r, sent: api.sent().length };
+  } finally {
+    await peer.close();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
