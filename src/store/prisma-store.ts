@@ -6,6 +6,7 @@ import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
+import { createTxGate } from './tx-gate.ts';
 
 /**
  * Interactive-transaction settings. SQLite has one writer: a transaction may wait for the lock
@@ -17,14 +18,23 @@ const TX_OPTIONS = {
   postgres: { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const },
 };
 
+/**
+ * Transactions in flight per store: SQLite has one writer (and the adapter one connection);
+ * PostgreSQL gets as many as the pool has connections (open-store.ts opens 10).
+ */
+const TX_IN_FLIGHT = { sqlite: 1, postgres: 10 };
+
 export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
   const repo = createPrismaLeadRepo(client, dialect);
+  const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   const transaction = async <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
     try {
-      return await client.$transaction(
-        (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
-        // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
-        TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
+      return await gate.run(() =>
+        client.$transaction(
+          (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
+          // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
+          TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
+        ),
       );
     } catch (error) {
       throw asConflict(error, dialect) ?? error;
