@@ -28,62 +28,77 @@ const wanted = (s: string) => !only || only === s;
 const CORE_BUDGET: Record<number, number> = { 1: 200, 100: 500, 1000: 2000 };
 
 type Figures = Record<string, number>;
+const failures: string[] = [];
 
 async function pass(): Promise<Figures> {
   const f: Figures = {};
+  /** A failing scenario is reported and leaves its figures out; the others still run. */
+  const attempt = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
+      process.stderr.write(`  ${name} failed: ${(err as Error).message}\n`);
+    }
+  };
   const log = (k: string, v: number) => {
     f[k] = v;
     process.stderr.write(`  ${k} = ${round(v, 2)}\n`);
   };
-  if (wanted('core')) {
-    for (const provider of ['sqlite', 'postgres'] as const) {
-      for (const c of [1, 100, 1000]) {
-        const e = await engineLoad(provider, c, CORE_BUDGET[c]!);
-        const fl = await floorLoad(provider, c, CORE_BUDGET[c]!);
-        const k = `core.${provider}.c${c}`;
-        log(`${k}.engine.perSecond`, e.perSecond);
-        log(`${k}.engine.p50Ms`, e.p50Ms);
-        log(`${k}.engine.p99Ms`, e.p99Ms);
-        log(`${k}.floor.perSecond`, fl.perSecond);
-        log(`${k}.floor.p50Ms`, fl.p50Ms);
-        log(`${k}.floor.p99Ms`, fl.p99Ms);
-        log(`${k}.ratioToFloor`, e.perSecond / fl.perSecond);
+  if (wanted('core'))
+    await attempt('core', async () => {
+      for (const provider of ['sqlite', 'postgres'] as const) {
+        for (const c of [1, 100, 1000]) {
+          const e = await engineLoad(provider, c, CORE_BUDGET[c]!);
+          const fl = await floorLoad(provider, c, CORE_BUDGET[c]!);
+          const k = `core.${provider}.c${c}`;
+          log(`${k}.engine.perSecond`, e.perSecond);
+          log(`${k}.engine.p50Ms`, e.p50Ms);
+          log(`${k}.engine.p99Ms`, e.p99Ms);
+          log(`${k}.floor.perSecond`, fl.perSecond);
+          log(`${k}.floor.p50Ms`, fl.p50Ms);
+          log(`${k}.floor.p99Ms`, fl.p99Ms);
+          log(`${k}.ratioToFloor`, e.perSecond / fl.perSecond);
+        }
       }
-    }
-  }
-  if (wanted('telegram')) {
-    for (const [q, people] of [
-      [8, 20],
-      [30, 10],
-    ] as const) {
-      const l = await leadbotTelegram(q, people);
-      const p = await peerTelegram(q, people);
-      log(`telegram.q${q}.leadbot.perSecond`, l.perSecond);
-      log(`telegram.q${q}.leadbot.p99Ms`, l.p99Ms);
-      log(`telegram.q${q}.peer.perSecond`, p.perSecond);
-      log(`telegram.q${q}.peer.p99Ms`, p.p99Ms);
-      log(`telegram.q${q}.ratio`, l.perSecond / p.perSecond);
-    }
-  }
-  if (wanted('alerts')) {
-    const a = await alertLatency('sqlite', 10, 5);
-    log('alerts.p50Ms', a.p50Ms);
-    log('alerts.p99Ms', a.p99Ms);
-  }
-  if (wanted('memory')) {
-    const idle = await memoryFootprint(0, 0);
-    const m = await memoryFootprint(100_000, 1000);
-    log('memory.idle.rssMb', idle.rssMb);
-    log('memory.loaded.rssMb', m.rssMb);
-    log('memory.loaded.heapMb', m.heapMb);
-  }
-  if (wanted('scale')) {
-    const one = await webLoad(1, 40, 40);
-    const two = await webLoad(2, 40, 40);
-    log('scale.one.perSecond', one.perSecond);
-    log('scale.two.perSecond', two.perSecond);
-    log('scale.ratio', two.perSecond / one.perSecond);
-  }
+    });
+  if (wanted('telegram'))
+    await attempt('telegram', async () => {
+      for (const [q, people] of [
+        [8, 20],
+        [30, 10],
+      ] as const) {
+        const l = await leadbotTelegram(q, people);
+        const p = await peerTelegram(q, people);
+        log(`telegram.q${q}.leadbot.perSecond`, l.perSecond);
+        log(`telegram.q${q}.leadbot.p99Ms`, l.p99Ms);
+        log(`telegram.q${q}.peer.perSecond`, p.perSecond);
+        log(`telegram.q${q}.peer.p99Ms`, p.p99Ms);
+        log(`telegram.q${q}.ratio`, l.perSecond / p.perSecond);
+      }
+    });
+  if (wanted('alerts'))
+    await attempt('alerts', async () => {
+      const a = await alertLatency('sqlite', 10, 5);
+      log('alerts.p50Ms', a.p50Ms);
+      log('alerts.p99Ms', a.p99Ms);
+    });
+  if (wanted('memory'))
+    await attempt('memory', async () => {
+      const idle = await memoryFootprint(0, 0);
+      const m = await memoryFootprint(100_000, 1000);
+      log('memory.idle.rssMb', idle.rssMb);
+      log('memory.loaded.rssMb', m.rssMb);
+      log('memory.loaded.heapMb', m.heapMb);
+    });
+  if (wanted('scale'))
+    await attempt('scale', async () => {
+      const one = await webLoad(1, 40, 40);
+      const two = await webLoad(2, 40, 40);
+      log('scale.one.perSecond', one.perSecond);
+      log('scale.two.perSecond', two.perSecond);
+      log('scale.ratio', two.perSecond / one.perSecond);
+    });
   return f;
 }
 
@@ -141,8 +156,9 @@ for (let i = 0; i < runs; i++) {
   passes.push(await pass());
 }
 const figures: Figures = {};
-for (const k of Object.keys(passes[0]!))
+for (const k of new Set(passes.flatMap((p) => Object.keys(p))))
   figures[k] = median(passes.map((p) => p[k]!).filter((v) => Number.isFinite(v)));
+if (failures.length) process.exitCode = 1;
 const seconds = (Date.now() - started) / 1000;
 const meta = {
   date: new Date().toISOString(),
@@ -154,11 +170,12 @@ const meta = {
 };
 const out = table(figures);
 console.log(out);
+for (const f of failures) console.log(`FAILED ${f}`);
 console.log(`${runs} pass(es) in ${round(seconds)} s; every figure is the median over the passes.`);
 
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
-const json = `${JSON.stringify({ ...meta, figures, passes }, null, 2)}\n`;
+const json = `${JSON.stringify({ ...meta, figures, failures, passes }, null, 2)}\n`;
 writeFileSync(join(dir, `${meta.date.slice(0, 19).replaceAll(':', '-')}.json`), json);
 writeFileSync(join(dir, 'latest.json'), json);
 if (!only) {
