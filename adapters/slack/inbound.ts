@@ -73,6 +73,15 @@ function textEvent(
   return { ...origin, kind: 'message', text, mentionsBot: mentionsBot || undefined };
 }
 
+/**
+ * The event id of a click: stable across Slack's redeliveries (same payload) and free of the
+ * user id, because processed event ids are kept after a person is forgotten.
+ */
+export function actionEventId(body: Json, actionTs: string): string {
+  const trigger = str(body?.trigger_id);
+  return trigger ? `${actionTs}:${trigger}` : actionTs;
+}
+
 /** A `block_actions` payload for one of the question buttons; null for other actions. */
 export function fromBlockAction(body: Json): ChoiceEvent | null {
   const action = body?.actions?.[0];
@@ -99,7 +108,7 @@ export function fromBlockAction(body: Json): ChoiceEvent | null {
     userId: user,
     username: str(body?.user?.username),
     isDirect: isDmChannel(channel),
-    eventId: `${actionTs}:${user}`,
+    eventId: actionEventId(body, actionTs),
     stepId: stepId === '' ? undefined : stepId,
     values,
     raw: body,

@@ -6,7 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { InboundEvent } from '../../src/core/events.ts';
 import type { InboundHandler, Logger } from '../../src/core/ports.ts';
-import { fromBlockAction, fromEventEnvelope, fromSlashCommand } from './inbound.ts';
+import { actionEventId, fromBlockAction, fromEventEnvelope, fromSlashCommand } from './inbound.ts';
 import { ACTION, labelsFor, renderAnswered, type SlackBlock } from './outbound.ts';
 
 export interface ProspectWiring {
@@ -107,7 +107,7 @@ export function registerProspectListeners(w: ProspectWiring): void {
       userId: user,
       username: b.user?.username,
       isDirect: true,
-      eventId: `${actionTs}:${user}`,
+      eventId: actionEventId(b, actionTs),
       raw: body,
     });
   });

@@ -57,13 +57,13 @@ describe('inbound', () => {
     expect(fromEventEnvelope(env)).toMatchObject({ kind: 'message' });
   });
 
-  it('maps a button click to a choice with step id and an action_ts+user event id', () => {
+  it('maps a button click to a choice with step id and an action_ts+trigger_id event id (no user id)', () => {
     expect(fromBlockAction(fixture('block-actions-choice'))).toMatchObject({
       kind: 'choice',
       stepId: 'need',
       values: ['evaluating'],
       isDirect: true,
-      eventId: '1700000510.123456:U0PROSPECT',
+      eventId: '1700000510.123456:1111.2222.abcd',
       channelId: 'D0PROSPECT',
     });
   });
