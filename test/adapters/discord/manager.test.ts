@@ -234,6 +234,19 @@ describe('Discord /leadbot manager commands', () => {
     expect((await store.listIdentities(lead)).map((i) => i.userId).sort()).toEqual([jane.id, alt.id].sort());
     expect((await run(fake, mgr, 'unlink', { member: alt })).text).toContain('unlinked');
     expect((await store.listIdentities(lead)).map((i) => i.userId)).toEqual([jane.id]);
+    // The same through DMs: "link" on one account, "link <code>" on the other.
+    fake.dm(jane, 'link');
+    const second = await fake.waitFor('a second code', () => {
+      const codes = fake.visible(dm, jane.id).filter((m) => m.content.includes('Your link code is'));
+      return codes.length === 2 ? codes[1] : null;
+    });
+    const code2 = /code is ([A-Z0-9]{8})/.exec(second.content)![1]!;
+    fake.dm(alt, `link ${code2.toLowerCase()}`);
+    await fake.waitFor('linked by DM', () =>
+      fake.visible(fake.dmChannelOf(alt.id), alt.id).find((m) => m.content.includes('Linked!')),
+    );
+    expect((await store.listIdentities(lead)).map((i) => i.userId).sort()).toEqual([jane.id, alt.id].sort());
+    await run(fake, mgr, 'unlink', { member: alt });
 
     fake.dm(jane, 'stop');
     await fake.waitFor('stop answered', () =>
