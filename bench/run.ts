@@ -93,8 +93,8 @@ async function pass(): Promise<Figures> {
     });
   if (wanted('scale'))
     await attempt('scale', async () => {
-      const one = await webLoad(1, 40, 40);
-      const two = await webLoad(2, 40, 40);
+      const one = await webLoad(1, 100, 50);
+      const two = await webLoad(2, 100, 50);
       log('scale.one.perSecond', one.perSecond);
       log('scale.two.perSecond', two.perSecond);
       log('scale.ratio', two.perSecond / one.perSecond);

@@ -29,6 +29,9 @@ export async function webLoad(
   const bots = await Promise.all(Array.from({ length: instances }, () => startBot(db.url, slack)));
   try {
     const strong = (await loadScripts()).find((s) => s.name === 'strong-prospect')!;
+    // Warm-up, untimed: one conversation per process (JIT, flow snapshot, connection pool).
+    for (const bot of bots)
+      for (const body of strong.requests) await postUntilAcknowledged(() => bot.base, `w${randomId()}`, body);
     let turn = 0;
     const pick = () => bots[turn++ % bots.length]!.base;
     const started = performance.now();
