@@ -5,7 +5,7 @@
  * re-engagement are bot-initiated marketing and need the lead's consent.
  */
 import type { Platform } from '../events.ts';
-import { inQuietHours, localMinutes } from '../outreach/gate.ts';
+import { contactRefusal, localMinutes } from '../outreach/gate.ts';
 import { findPerson } from '../outreach/persons.ts';
 import type { OutreachSettings } from '../outreach/settings.ts';
 import type { IdentityKey, LeadRepo, OutreachStore, ScheduleKind } from '../ports.ts';
@@ -52,13 +52,11 @@ export function createOutreachPolicy(deps: {
     async check({ key, kind, now }) {
       const settings = settingsFor(key.platform);
       const person = await findPerson(repo, key);
-      if (await outreach.isOptedOut(person.keys)) return { ok: false, reason: 'opted_out' };
-      if (kind !== 'reminder' && !person.lead?.consent) return { ok: false, reason: 'no_consent' };
-      if (inQuietHours(now, settings))
-        return { ok: false, reason: 'quiet_hours', retryAt: quietHoursEnd(now, settings) };
-      const since = new Date(now.getTime() - settings.contactLimit.periodMs);
-      if ((await outreach.countContacts(person.keys, since)) >= settings.contactLimit.max)
-        return { ok: false, reason: 'limit' };
+      const needsConsent = kind !== 'reminder';
+      const refusal = await contactRefusal({ person, needsConsent, now, settings, outreach });
+      if (refusal === 'quiet_hours')
+        return { ok: false, reason: refusal, retryAt: quietHoursEnd(now, settings) };
+      if (refusal) return { ok: false, reason: refusal };
       return { ok: true, persons: person.keys };
     },
     async record({ persons, kind, platform, channelId, at }) {

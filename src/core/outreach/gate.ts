@@ -36,6 +36,27 @@ export function inQuietHours(at: Date, settings: Pick<OutreachSettings, 'quietHo
   return q.start < q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
 }
 
+/**
+ * The rules every bot-initiated message obeys, in order: opt-out, consent (where needed),
+ * quiet hours, contact limit. Null when the message may go out. Shared by the gate (offers,
+ * invitations, DMs) and the follow-up policy (reminders, nurture, re-engagement).
+ */
+export async function contactRefusal(input: {
+  person: Person;
+  needsConsent: boolean;
+  now: Date;
+  settings: OutreachSettings;
+  outreach: OutreachStore;
+}): Promise<'opted_out' | 'no_consent' | 'quiet_hours' | 'limit' | null> {
+  const { person, now, settings, outreach } = input;
+  if (await outreach.isOptedOut(person.keys)) return 'opted_out';
+  if (input.needsConsent && !person.lead?.consent) return 'no_consent';
+  if (inQuietHours(now, settings)) return 'quiet_hours';
+  const since = new Date(now.getTime() - settings.contactLimit.periodMs);
+  if ((await outreach.countContacts(person.keys, since)) >= settings.contactLimit.max) return 'limit';
+  return null;
+}
+
 export interface OutreachGate {
   readonly settings: OutreachSettings;
   /** May the bot approach the account behind `key` now with a message of `kind` in `channelId`? */
@@ -62,12 +83,8 @@ export function createOutreachGate(deps: {
     async check(key, kind, channelId) {
       const now = clock.now();
       const person = await findPerson(store, key);
-      if (await outreach.isOptedOut(person.keys)) return { ok: false, reason: 'opted_out', person };
-      if (kind === 'dm' && !person.lead?.consent) return { ok: false, reason: 'no_consent', person };
-      if (inQuietHours(now, settings)) return { ok: false, reason: 'quiet_hours', person };
-      const since = new Date(now.getTime() - settings.contactLimit.periodMs);
-      if ((await outreach.countContacts(person.keys, since)) >= settings.contactLimit.max)
-        return { ok: false, reason: 'limit', person };
+      const refusal = await contactRefusal({ person, needsConsent: kind === 'dm', now, settings, outreach });
+      if (refusal) return { ok: false, reason: refusal, person };
       if (kind === 'offer') {
         const last = await outreach.lastContactOf(person.keys, 'offer');
         if (last && now.getTime() - last.getTime() < settings.personCooldownMs)
