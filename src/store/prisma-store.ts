@@ -5,6 +5,7 @@ import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
+import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
 import { createTxGate } from './tx-gate.ts';
 
@@ -48,6 +49,8 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     outbox: createPrismaOutbox(client, dialect),
     reporting: createPrismaReporting(client),
     outreach: createPrismaOutreachStore(client),
+    schedules: createPrismaScheduleStore(client, dialect),
+    verdicts: createPrismaVerdictLog(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from '../../src/core/memory/memory-schedules.ts';
 import type { LeadStore, ScheduleStore, VerdictLog } from '../../src/core/ports.ts';
-import { openFollowUpStores } from '../../src/store/open-follow-ups.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
 import { createNurtureBot, HOUR } from './harness.ts';
@@ -25,9 +24,10 @@ for (const backend of storeBackends()) {
       opened = await backend.open();
       if (!opened) return;
       if (opened.url) {
-        const s = await openFollowUpStores(opened.url);
-        ({ schedules, verdicts } = s);
-        close = s.close;
+        const s = await openStore(opened.url);
+        schedules = s.schedules!;
+        verdicts = s.verdicts!;
+        close = () => s.close();
       } else {
         schedules = createMemoryScheduleStore();
         verdicts = createMemoryVerdictLog();
@@ -135,8 +135,8 @@ describe('several instances', () => {
   it('two runners on one SQLite file send each due reminder once', async () => {
     const sqlite = storeBackends().find((b) => b.name === 'sqlite')!;
     const opened = (await sqlite.open())!;
-    const a = await openFollowUpStores(opened.url!);
-    const b = await openFollowUpStores(opened.url!);
+    const a = await openStore(opened.url!);
+    const b = await openStore(opened.url!);
     try {
       const bot = await createNurtureBot({ store: opened.store, schedules: a.schedules });
       for (let i = 0; i < 8; i++) {
@@ -175,7 +175,7 @@ describe('restart', () => {
   it('a reminder planned before a restart fires from the new process (SQLite)', async () => {
     const sqlite = storeBackends().find((b) => b.name === 'sqlite')!;
     const opened = (await sqlite.open())!;
-    const first = await openFollowUpStores(opened.url!);
+    const first = await openStore(opened.url!);
     const bot = await createNurtureBot({ store: opened.store, schedules: first.schedules });
     await bot.say('hi');
     await first.close();
@@ -183,7 +183,7 @@ describe('restart', () => {
 
     const { default: pino } = await import('pino');
     const store: LeadStore = await openStore(opened.url!, { logger: pino({ level: 'silent' }) });
-    const second = await openFollowUpStores(opened.url!);
+    const second = await openStore(opened.url!);
     try {
       const after = await createNurtureBot({
         store,
@@ -193,7 +193,7 @@ describe('restart', () => {
       const result = await after.makeRunner('w-new').runOnce();
       expect(
         result,
-        JSON.stringify(await second.schedules.listForLead((await after.lead()).id)),
+        JSON.stringify(await second.schedules!.listForLead((await after.lead()).id)),
       ).toMatchObject({ sent: 1 });
       expect(after.sent[0]!.messages.map((m) => m.text)).toEqual(['Still there?', 'What do you need?']);
     } finally {

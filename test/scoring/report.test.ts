@@ -11,18 +11,14 @@ import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { type LeadScoringData, readScoringData } from '../../src/core/scoring-data.ts';
 import { buildScoringReport, formatScoringReport } from '../../src/core/scoring-report.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
-import { attachFollowUps, openStoreWithFollowUps } from '../../src/store/open-follow-ups.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { ROOT, runCli } from '../app/run-cli.ts';
 import { FLOWS_DIR } from '../helpers/engine.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { seedScoringData } from './seed.ts';
 
 async function seeded() {
-  const store = attachFollowUps(createMemoryStore(), {
-    schedules: createMemoryScheduleStore(),
-    verdicts: createMemoryVerdictLog(),
-    close: async () => {},
-  });
+  const store = createMemoryStore();
   const ids = await seedScoringData(store, store.verdicts!);
   const data: LeadScoringData[] = [];
   for await (const d of readScoringData(store)) data.push(d);
@@ -126,7 +122,7 @@ describe('leadbot scoring (CLI on SQLite)', () => {
     try {
       const logger = pino({ level: 'silent' });
       await migrateDatabase(db.url, { logger });
-      const store = await openStoreWithFollowUps(db.url, { logger });
+      const store = await openStore(db.url, { logger });
       const ids = await seedScoringData(store, store.verdicts!);
       await store.close();
       const env = { DATABASE_URL: db.url, FLOWS_DIR: join(ROOT, 'flows'), LOG_LEVEL: 'warn' };

@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from '../../src/core/memory/memory-schedules.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
-import { attachFollowUps } from '../../src/store/open-follow-ups.ts';
 import {
   clickPayload,
   dmEvent,
@@ -73,12 +72,8 @@ async function alertFor(hh: Harness) {
 
 describe('rep verdicts from Slack', () => {
   it('stores Claim and Not a fit with the rep and the reason', async () => {
-    const verdicts = createMemoryVerdictLog();
-    const store = attachFollowUps(createMemoryStore(), {
-      verdicts,
-      schedules: createMemoryScheduleStore(),
-      close: async () => {},
-    });
+    const store = createMemoryStore();
+    const verdicts = store.verdicts!;
     h = await startHarness({ store });
     const hh = h;
     const first = await qualify(hh, 'U0ANN');

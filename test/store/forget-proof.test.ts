@@ -15,7 +15,7 @@ import { forgetPerson } from '../../src/core/commands/forget.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { Prisma } from '../../src/store/generated/sqlite/client.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
-import { openStoreWithFollowUps } from '../../src/store/open-follow-ups.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { createTestEngine } from '../helpers/engine.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
@@ -161,7 +161,7 @@ describe('forget leaves no row about the person', () => {
     const db = tempSqliteUrl();
     try {
       await migrateDatabase(db.url, { logger });
-      const store = await openStoreWithFollowUps(db.url, { logger });
+      const store = await openStore(db.url, { logger });
       try {
         expect(store.schedules).toBeDefined();
         await proveForget(store, () => dumpSqlite(db.url.slice('file:'.length)));
@@ -178,7 +178,7 @@ describe('forget leaves no row about the person', () => {
     if (!db) return;
     try {
       await migrateDatabase(db.url, { logger });
-      const store = await openStoreWithFollowUps(db.url, { logger });
+      const store = await openStore(db.url, { logger });
       try {
         await proveForget(store, () => dumpPostgres(db.url));
       } finally {

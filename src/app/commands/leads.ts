@@ -15,8 +15,8 @@ import { printable } from './chat.ts';
 async function withStore<T>(ctx: CliContext, fn: (store: LeadStore) => Promise<T>): Promise<T> {
   const config = ctx.config();
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStoreWithFollowUps } = await import('../../store/open-follow-ups.ts');
-  const store = await openStoreWithFollowUps(config.databaseUrl, { logger });
+  const { openStore } = await import('../../store/open-store.ts');
+  const store = await openStore(config.databaseUrl, { logger });
   try {
     return await fn(store);
   } finally {

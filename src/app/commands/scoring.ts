@@ -14,8 +14,8 @@ import { loadFlowFile } from '../flow-files.ts';
 
 async function readAll(ctx: CliContext): Promise<LeadScoringData[]> {
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStoreWithFollowUps } = await import('../../store/open-follow-ups.ts');
-  const store: LeadStore = await openStoreWithFollowUps(ctx.config().databaseUrl, { logger });
+  const { openStore } = await import('../../store/open-store.ts');
+  const store: LeadStore = await openStore(ctx.config().databaseUrl, { logger });
   try {
     const data: LeadScoringData[] = [];
     for await (const d of readScoringData(store)) data.push(d);

@@ -96,10 +96,10 @@ export async function startBot(
       const { applied } = await migrateDatabase(config.databaseUrl, { logger });
       logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
     }
-    const { openStoreWithFollowUps } = await import('../../store/open-follow-ups.ts');
+    const { openStore } = await import('../../store/open-store.ts');
     // Lead events become webhook outbox rows in the same transactions (none without WEBHOOK_URLS).
     const store: LeadStore = withLeadEvents(
-      await openStoreWithFollowUps(config.databaseUrl, { logger }),
+      await openStore(config.databaseUrl, { logger }),
       config.webhooks,
       systemClock,
     );

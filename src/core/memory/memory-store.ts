@@ -4,15 +4,16 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * snapshots the tables and restores them if `fn` throws.
  */
-import type { LeadRepo, LeadStore } from '../ports.ts';
+import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { MemoryRepo } from './memory-repo.ts';
+import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { emptyTables, type MemoryTables } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
 type RepoMethod = Exclude<keyof LeadRepo, never>;
 
-export function createMemoryStore(): LeadStore {
+export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   let tables: MemoryTables = emptyTables();
   const serial = new SerialQueue();
   const repo = new MemoryRepo(() => tables);
@@ -34,6 +35,8 @@ export function createMemoryStore(): LeadStore {
   const store = {
     transaction,
     outbox,
+    schedules: createMemoryScheduleStore(opts.clock),
+    verdicts: createMemoryVerdictLog(opts.clock),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },
