@@ -3,6 +3,7 @@
  * Not a fit. Everything that came from a lead (name, company, answers, campaign) is escaped:
  * a prospect who types `<!channel>` as their company must not ping the sales team.
  */
+import { alertContent, clip } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
@@ -10,10 +11,6 @@ import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
 export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
 export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
 export const ALERT_EVENT_TYPE = 'leadbot_alert';
-
-const dash = (v: string | null | undefined) =>
-  v === null || v === undefined || v === '' ? '—' : escapeMrkdwn(v);
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Message metadata carrying the idempotency key, found again through conversations.history. */
 export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
@@ -29,32 +26,13 @@ export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
  * (round-robin), so it is the only mention in the message.
  */
 export function renderAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
-  const who = alert.name ? escapeMrkdwn(alert.name) : 'Unnamed lead';
-  const src = alert.source;
-  const where = [src.platform ?? alert.platform, src.workspaceId, src.channelId].filter((s) => s).join(' · ');
-  const answers = alert.answers
-    .map((a) => `• ${escapeMrkdwn(clip(a.question, 150))}\n    ${escapeMrkdwn(clip(a.answer, 300))}`)
-    .join('\n');
-  const breakdown = alert.breakdown
-    .map((b) => `• ${b.points >= 0 ? '+' : ''}${b.points} ${escapeMrkdwn(clip(b.reason, 200))}`)
-    .join('\n');
+  const c = alertContent(alert, escapeMrkdwn);
+  const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`).join('\n');
+  const breakdown = c.breakdown.map((line) => `• ${line}`).join('\n');
   const blocks: SlackBlock[] = [
-    { type: 'header', text: plainText(`New ${alert.stage} lead`, 150) },
-    {
-      type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Name*\n${who}` },
-        { type: 'mrkdwn', text: `*Company*\n${dash(alert.company)}` },
-        { type: 'mrkdwn', text: `*Email*\n${dash(alert.email)}` },
-        { type: 'mrkdwn', text: `*Source*\n${dash(where)}` },
-        { type: 'mrkdwn', text: `*Campaign*\n${dash(src.campaign)}` },
-        { type: 'mrkdwn', text: `*Score*\n${alert.score}` },
-      ],
-    },
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: clip(`*Why ${alert.stage}*\n${escapeMrkdwn(alert.reason)}`, 3000) },
-    },
+    { type: 'header', text: plainText(c.title, 150) },
+    { type: 'section', fields: c.fields.map((f) => ({ type: 'mrkdwn', text: `*${f.label}*\n${f.value}` })) },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${c.why.label}*\n${c.why.text}`, 3000) } },
   ];
   if (answers)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Answers*\n${answers}`, 3000) } });
@@ -89,8 +67,7 @@ export function renderAlert(alert: AlertPayload, ownerUserId?: string | null): S
       },
     ],
   });
-  const company = alert.company ? ` (${escapeMrkdwn(alert.company)})` : '';
-  return { text: `New ${alert.stage} lead: ${who}${company}, score ${alert.score}`, blocks };
+  return { text: c.summary, blocks };
 }
 
 /** The alert after a click: buttons replaced by who did what (`note` is escaped). */

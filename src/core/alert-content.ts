@@ -1,0 +1,58 @@
+/**
+ * What a sales alert says, independent of the platform that shows it: the Slack blocks and
+ * the Discord embed are two renderings of this. Pure. Every value that came from a lead goes
+ * through the platform's escape function (after clipping, so an escape is never cut in half), so a
+ * prospect who types `<!channel>` or `@everyone` as their company pings nobody.
+ */
+import type { AlertPayload } from './ports.ts';
+
+export interface AlertContent {
+  /** `New SQL lead`. */
+  title: string;
+  /** The lead's name (escaped) or `Unnamed lead`. */
+  who: string;
+  /** Name, Company, Email, Source, Campaign, Score; empty values shown as `—`. */
+  fields: { label: string; value: string }[];
+  /** Why the lead reached its stage (escaped). */
+  why: { label: string; text: string };
+  /** Question and answer, each clipped then escaped. */
+  answers: { question: string; answer: string }[];
+  /** `+15 Actively evaluating` lines: why the score is what it is. */
+  breakdown: string[];
+  /** One line for notifications and plain-text fallbacks. */
+  summary: string;
+}
+
+/** Cuts `s` to `n` characters with an ellipsis. */
+export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Builds the content of an alert; `inert` makes lead-provided text inert for the platform. */
+export function alertContent(alert: AlertPayload, inert: (s: string) => string): AlertContent {
+  const dash = (v: string | null | undefined) =>
+    v === null || v === undefined || v === '' ? '—' : inert(v);
+  const who = alert.name ? inert(alert.name) : 'Unnamed lead';
+  const src = alert.source;
+  const where = [src.platform ?? alert.platform, src.workspaceId, src.channelId].filter((s) => s).join(' · ');
+  const company = alert.company ? ` (${inert(alert.company)})` : '';
+  return {
+    title: `New ${alert.stage} lead`,
+    who,
+    fields: [
+      { label: 'Name', value: who },
+      { label: 'Company', value: dash(alert.company) },
+      { label: 'Email', value: dash(alert.email) },
+      { label: 'Source', value: dash(where) },
+      { label: 'Campaign', value: dash(src.campaign) },
+      { label: 'Score', value: String(alert.score) },
+    ],
+    why: { label: `Why ${alert.stage}`, text: inert(alert.reason) },
+    answers: alert.answers.map((a) => ({
+      question: inert(clip(a.question, 150)),
+      answer: inert(clip(a.answer, 300)),
+    })),
+    breakdown: alert.breakdown.map(
+      (b) => `${b.points >= 0 ? '+' : ''}${b.points} ${inert(clip(b.reason, 200))}`,
+    ),
+    summary: `New ${alert.stage} lead: ${who}${company}, score ${alert.score}`,
+  };
+}
