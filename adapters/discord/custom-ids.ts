@@ -19,8 +19,11 @@ export type CustomId =
   | { kind: 'answer'; stepId: string }
   /** The modal that collects a free-text answer. */
   | { kind: 'modal'; stepId: string }
-  /** Accept / No thanks under a consent prompt; only `userId` (the invited member) may use it. */
-  | { kind: 'consent'; accept: boolean; userId: string };
+  /**
+   * Accept / No thanks under a consent prompt; only `userId` (the invited member) may use it.
+   * `invitedBy` is the Discord user id of the manager whose `qualify` posted it (absent for offers).
+   */
+  | { kind: 'consent'; accept: boolean; userId: string; invitedBy?: string };
 
 /** The text input inside the answer modal. */
 export const ANSWER_INPUT_ID = 'answer';
@@ -35,7 +38,7 @@ export function encodeCustomId(id: CustomId): string {
     case 'choice':
       return `${PREFIX}${CODES.choice}:${encodeURIComponent(id.stepId)}:${id.value}`;
     case 'consent':
-      return `${PREFIX}${id.accept ? 'y' : 'n'}:${id.userId}`;
+      return `${PREFIX}${id.accept ? 'y' : 'n'}:${id.userId}${id.invitedBy ? `:${id.invitedBy}` : ''}`;
     default:
       return `${PREFIX}${CODES[id.kind]}:${encodeURIComponent(id.stepId)}`;
   }
@@ -48,8 +51,11 @@ export function decodeCustomId(raw: string): CustomId | null {
   if (rest === CODES.private) return { kind: 'private' };
   const code = rest.slice(0, 2);
   const body = rest.slice(2);
-  if ((code === 'y:' || code === 'n:') && /^\d{1,21}$/.test(body))
-    return { kind: 'consent', accept: code === 'y:', userId: body };
+  const consent = /^(\d{1,21})(?::(\d{1,21}))?$/.exec(body);
+  if ((code === 'y:' || code === 'n:') && consent) {
+    const [, userId, invitedBy] = consent;
+    return { kind: 'consent', accept: code === 'y:', userId: userId!, ...(invitedBy ? { invitedBy } : {}) };
+  }
   const step = (s: string): string | null => {
     try {
       return decodeURIComponent(s);

@@ -81,11 +81,14 @@ export function chunkText(text: string): string[] {
   return out;
 }
 
-/** The consent prompt: the invited member is named (and pinged, deliberately), nobody else. */
-export function consentPayload(userId: string, text: string) {
+/**
+ * The consent prompt: the invited member is named (and pinged, deliberately), nobody else.
+ * `invitedBy` (the inviting manager's Discord user id) rides in the buttons' custom ids.
+ */
+export function consentPayload(userId: string, text: string, invitedBy?: string) {
   const button = (accept: boolean, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary) => ({
     type: ComponentType.Button as const,
-    custom_id: encodeCustomId({ kind: 'consent', accept, userId }),
+    custom_id: encodeCustomId({ kind: 'consent', accept, userId, ...(invitedBy ? { invitedBy } : {}) }),
     label,
     style,
   });
@@ -130,7 +133,10 @@ async function deliver(i: ChatInputCommandInteraction, reply: CommandReply): Pro
     for (const [n, p] of parts.entries()) await i.followUp({ ...payload(p, n === 0), flags: flags(false) });
     await i.deleteReply();
   }
-  if (reply.prompt) await i.followUp(consentPayload(reply.prompt.userId, reply.prompt.text));
+  if (reply.prompt)
+    await i.followUp(
+      consentPayload(reply.prompt.userId, reply.prompt.text, discordInviter(reply.prompt.invitedBy)),
+    );
 }
 
 /** `/leadbot link [code]`: anyone, any place; the answer is private. */
@@ -173,10 +179,16 @@ export async function handleManagerCommand(
   await deliver(i, await w.kit.layer.run(input, ctx));
 }
 
+/** The Discord user id inside a `discord:<id>` inviter; other platforms' inviters are not carried. */
+export function discordInviter(invitedBy: string | undefined): string | undefined {
+  const m = /^discord:(\d{1,21})$/.exec(invitedBy ?? '');
+  return m ? m[1] : undefined;
+}
+
 /** Accept / No thanks on a consent prompt. */
 export async function handleConsentClick(
   i: ButtonInteraction,
-  id: { accept: boolean; userId: string },
+  id: { accept: boolean; userId: string; invitedBy?: string },
   w: DiscordManagerWiring,
 ): Promise<void> {
   if (i.user.id !== id.userId) {
@@ -207,7 +219,7 @@ export async function handleConsentClick(
     isDirect: true,
     eventId: `consent:${i.id}`,
   });
-  await w.kit.gate.consent(key);
+  await w.kit.gate.consent(key, id.invitedBy ? `discord:${id.invitedBy}` : undefined);
   try {
     for (const r of replies) await dm.send(renderMessage(r, 'dm'));
   } catch (err) {

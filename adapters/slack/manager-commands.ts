@@ -47,8 +47,27 @@ export function slackPermissions(
   };
 }
 
+/**
+ * A consent button's value: the invited member, then — for a manager's `qualify` — the inviting
+ * manager after a `|`, so the click itself says whom to credit (Slack ids never hold a `|`).
+ */
+export function consentValue(userId: string, invitedBy?: string): string {
+  return invitedBy ? `${userId}|${invitedBy}` : userId;
+}
+
+/** Reads {@link consentValue} back; null for an empty or foreign value. */
+export function parseConsentValue(value: unknown): { userId: string; invitedBy?: string } | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const bar = value.indexOf('|');
+  if (bar < 0) return { userId: value };
+  const userId = value.slice(0, bar);
+  const invitedBy = value.slice(bar + 1);
+  return userId ? { userId, ...(invitedBy ? { invitedBy } : {}) } : null;
+}
+
 /** The prompt posted in public: a deliberate mention of the invited member, escaped text, two buttons. */
-export function consentBlocks(userId: string, text: string): SlackBlock[] {
+export function consentBlocks(userId: string, text: string, invitedBy?: string): SlackBlock[] {
+  const value = consentValue(userId, invitedBy);
   return [
     { type: 'section', text: { type: 'mrkdwn', text: `<@${userId}> ${escapeMrkdwn(text)}` } },
     {
@@ -60,9 +79,9 @@ export function consentBlocks(userId: string, text: string): SlackBlock[] {
           action_id: CONSENT_ACTION.accept,
           text: plainText('Yes, message me'),
           style: 'primary',
-          value: userId,
+          value,
         },
-        { type: 'button', action_id: CONSENT_ACTION.decline, text: plainText('No thanks'), value: userId },
+        { type: 'button', action_id: CONSENT_ACTION.decline, text: plainText('No thanks'), value },
       ],
     },
   ];
@@ -105,7 +124,7 @@ export function registerSlackManager(w: SlackManagerWiring): void {
       await client.chat.postMessage({
         channel: ctx.channelId,
         text,
-        blocks: consentBlocks(reply.prompt.userId, reply.prompt.text),
+        blocks: consentBlocks(reply.prompt.userId, reply.prompt.text, reply.prompt.invitedBy),
       });
     }
     if (reply.file) {
@@ -177,7 +196,8 @@ export function registerSlackManager(w: SlackManagerWiring): void {
     const b = body as Body;
     const user: string = b.user?.id;
     const team: string = b.team?.id ?? b.user?.team_id ?? '';
-    if (!user || b.actions?.[0]?.value !== user) return notYours(b);
+    const clicked = parseConsentValue(b.actions?.[0]?.value);
+    if (!user || clicked?.userId !== user) return notYours(b);
     const handler = w.handler();
     if (!handler) return;
     const key = memberKey(team)(user);
@@ -198,7 +218,7 @@ export function registerSlackManager(w: SlackManagerWiring): void {
         // No user id in the event id: processed event ids outlive a forget.
         eventId: `consent:${b.trigger_id ?? b.actions[0].action_ts}`,
       });
-      await kit.gate.consent(key);
+      await kit.gate.consent(key, clicked.invitedBy);
       for (const p of renderMessages(out, true)) await app.client.chat.postMessage({ channel: dm, ...p });
       await updatePrompt(b, CONSENT_TEXT.accepted);
     } catch (err) {
@@ -209,7 +229,7 @@ export function registerSlackManager(w: SlackManagerWiring): void {
   app.action(CONSENT_ACTION.decline, async ({ ack, body }) => {
     await ack();
     const b = body as Body;
-    if (b.actions?.[0]?.value !== b.user?.id) return notYours(b);
+    if (parseConsentValue(b.actions?.[0]?.value)?.userId !== b.user?.id) return notYours(b);
     await updatePrompt(b, CONSENT_TEXT.declined);
   });
 

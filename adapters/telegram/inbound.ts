@@ -59,7 +59,10 @@ function fromMessage(m: Message, updateId: number, me: BotIdentity): InboundEven
   if (command === 'foreign') return null;
   if (command) {
     if (command.name === 'start' && command.args[0]) {
-      return { ...base, kind: 'command', name: 'start', args: [command.args[0]], campaign: command.args[0] };
+      // An invitation's deep link names the inviting manager (`consent_<id>`); that is
+      // attribution, recorded by the manager middleware, not a campaign.
+      const campaign = command.args[0].replace(/^consent_\d+$/, 'consent');
+      return { ...base, kind: 'command', name: 'start', args: [campaign], campaign };
     }
     return { ...base, kind: 'command', name: command.name, args: command.args };
   }

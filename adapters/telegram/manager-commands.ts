@@ -20,6 +20,22 @@ import { CONSENT_TEXT, considerOffer } from '../../src/core/outreach/offer.ts';
 import type { Logger } from '../../src/core/ports.ts';
 
 export const CONSENT_PAYLOAD = 'consent';
+
+/**
+ * The deep-link payload of an Accept button: `consent`, or `consent_<managerId>` after a
+ * manager's `qualify` so the start itself says whom to credit (payloads allow [A-Za-z0-9_-]).
+ */
+export function consentStartPayload(invitedBy?: string): string {
+  const m = /^telegram:(\d{1,20})$/.exec(invitedBy ?? '');
+  return m ? `${CONSENT_PAYLOAD}_${m[1]}` : CONSENT_PAYLOAD;
+}
+
+/** Reads a private `/start consent[_<managerId>]` back; null for any other text. */
+export function parseConsentStart(text: string | undefined): { invitedBy?: string } | null {
+  const m = /^\/start(?:@\w+)?\s+consent(?:_(\d{1,20}))?$/.exec(text ?? '');
+  if (!m) return null;
+  return m[1] ? { invitedBy: `telegram:${m[1]}` } : {};
+}
 const DECLINE_PREFIX = 'lbc:d:';
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -94,10 +110,11 @@ export function telegramManagerMiddleware(opts: {
           'Please open a private chat with me (press Start) so I can answer you privately.',
         );
     }
-    if (reply.prompt) await postPrompt(chatId, reply.prompt.userId, reply.prompt.text);
+    if (reply.prompt)
+      await postPrompt(chatId, reply.prompt.userId, reply.prompt.text, reply.prompt.invitedBy);
   }
 
-  async function postPrompt(chatId: number, userId: string, text: string): Promise<void> {
+  async function postPrompt(chatId: number, userId: string, text: string, invitedBy?: string): Promise<void> {
     const label = '@member';
     const me = await api.getMe().catch(() => null);
     const username = me?.username ?? '';
@@ -113,7 +130,12 @@ export function telegramManagerMiddleware(opts: {
       ],
       reply_markup: {
         inline_keyboard: [
-          [{ text: 'Yes, message me', url: `https://t.me/${username}?start=${CONSENT_PAYLOAD}` }],
+          [
+            {
+              text: 'Yes, message me',
+              url: `https://t.me/${username}?start=${consentStartPayload(invitedBy)}`,
+            },
+          ],
           [{ text: 'No thanks', callback_data: `${DECLINE_PREFIX}${userId}` }],
         ],
       },
@@ -151,10 +173,11 @@ export function telegramManagerMiddleware(opts: {
       return;
     }
     const key = memberKey(String(m.from.id));
-    if (m.chat.type === 'private' && /^\/start(@\w+)?\s+consent$/.test(m.text ?? '')) {
+    const accepted = m.chat.type === 'private' ? parseConsentStart(m.text) : null;
+    if (accepted) {
       await kit.gate.optIn(key);
       await next();
-      await kit.gate.consent(key);
+      await kit.gate.consent(key, accepted.invitedBy);
       return;
     }
     const isCommand = m.entities?.some((e) => e.type === 'bot_command' && e.offset === 0);

@@ -39,6 +39,8 @@ export interface Lead {
   company: string | null;
   consent: boolean;
   consentAt: Date | null;
+  /** The manager who invited this person with `qualify` (`<platform>:<userId>`); set when they accept. */
+  invitedBy: string | null;
   source: LeadSource;
   createdAt: Date;
   updatedAt: Date;

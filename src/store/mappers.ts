@@ -57,6 +57,7 @@ export function toLead(r: Row<'Lead'>): Lead {
     company: r.company,
     consent: r.consent,
     consentAt: r.consentAt,
+    invitedBy: r.invitedBy,
     source: {
       platform: r.sourcePlatform,
       workspaceId: r.sourceWorkspace,
@@ -80,6 +81,7 @@ export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCrea
     company: p.company,
     consent: p.consent,
     consentAt: p.consentAt,
+    invitedBy: p.invitedBy,
     sourcePlatform: p.source?.platform,
     sourceWorkspace: p.source?.workspaceId,
     sourceChannel: p.source?.channelId,

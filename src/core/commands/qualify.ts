@@ -16,6 +16,11 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
 export const CONSENT_PROMPT =
   'Hi! Our team would love to hear what you are working on. Would you answer a few quick questions in a private message? Nothing is sent privately unless you accept.';
 
+/** How a lead records its inviting manager: `<platform>:<userId>` (user ids differ per platform). */
+export function inviterOf(ctx: Pick<CommandContext, 'platform' | 'userId'>): string {
+  return `${ctx.platform}:${ctx.userId}`;
+}
+
 export async function qualify(
   deps: CommandDeps,
   ctx: CommandContext,
@@ -28,6 +33,6 @@ export async function qualify(
   await deps.gate.record(decision.person, 'invite', ctx.platform, ctx.channelId);
   return {
     text: 'Invitation posted. They will get a private message only if they accept.',
-    prompt: { userId: member, text: CONSENT_PROMPT },
+    prompt: { userId: member, text: CONSENT_PROMPT, invitedBy: inviterOf(ctx) },
   };
 }

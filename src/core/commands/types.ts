@@ -45,6 +45,8 @@ export interface CommandFile {
 export interface ConsentPrompt {
   userId: string;
   text: string;
+  /** The inviting manager (`<platform>:<userId>`), carried by the prompt so acceptance can credit them. */
+  invitedBy?: string;
 }
 
 export interface CommandReply {

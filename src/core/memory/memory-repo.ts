@@ -51,6 +51,7 @@ export class MemoryRepo implements LeadRepo {
       company: null,
       consent: false,
       consentAt: null,
+      invitedBy: null,
       ...fields,
       source: { platform: null, workspaceId: null, channelId: null, campaign: null, ...source },
       createdAt: now,

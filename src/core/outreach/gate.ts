@@ -67,8 +67,12 @@ export interface OutreachGate {
   optOut(key: IdentityKey): Promise<void>;
   /** The person came back on their own (start): lift the opt-out. */
   optIn(key: IdentityKey): Promise<void>;
-  /** The person accepted the consent prompt: mark the lead's consent (the lead must exist). */
-  consent(key: IdentityKey): Promise<void>;
+  /**
+   * The person accepted the consent prompt: mark the lead's consent (the lead must exist).
+   * `invitedBy` (`<platform>:<userId>` of the manager whose `qualify` posted the prompt) is
+   * recorded on the lead unless an earlier invitation already claimed it (first touch wins).
+   */
+  consent(key: IdentityKey, invitedBy?: string): Promise<void>;
 }
 
 export function createOutreachGate(deps: {
@@ -105,11 +109,17 @@ export function createOutreachGate(deps: {
     async optIn(key) {
       await outreach.clearOptOut((await findPerson(store, key)).keys);
     },
-    async consent(key) {
+    async consent(key, invitedBy) {
       const now = clock.now();
       await store.transaction(async (tx) => {
         const identity = await tx.findIdentity(key);
-        if (identity) await tx.updateLead(identity.leadId, { consent: true, consentAt: now });
+        if (!identity) return;
+        const lead = invitedBy ? await tx.getLead(identity.leadId) : null;
+        await tx.updateLead(identity.leadId, {
+          consent: true,
+          consentAt: now,
+          ...(invitedBy && lead && !lead.invitedBy ? { invitedBy } : {}),
+        });
       });
     },
   };

@@ -89,12 +89,17 @@ describe('Telegram manager commands', () => {
       expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: JANE }) }),
     ]);
     const url = (prompt.reply_markup!.inline_keyboard[0]![0] as { url: string }).url;
-    expect(url).toMatch(/\?start=consent$/);
+    // The deep link names the inviting manager, so the start credits them.
+    expect(url).toMatch(new RegExp(`\\?start=consent_${MGR}$`));
     expect(h.api.sent(JANE)).toEqual([]); // nothing private before they accept
-    await h.deliver(dm(h, JANE, '/start consent'));
+    await h.deliver(dm(h, JANE, `/start consent_${MGR}`));
     expect(h.api.sent(JANE).length).toBeGreaterThan(0);
     const id = await store.findIdentity(janeKey);
-    expect((await store.getLead(id!.leadId))?.consent).toBe(true);
+    expect(await store.getLead(id!.leadId)).toMatchObject({
+      consent: true,
+      invitedBy: `telegram:${MGR}`,
+      source: expect.objectContaining({ campaign: 'consent' }),
+    });
   });
 
   it('stage, lead, export and forget work for a manager in DM', async () => {
