@@ -16,8 +16,9 @@ import {
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
 import type { AdapterDeps } from '../shared/types.ts';
+import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { decodeCustomId } from './custom-ids.ts';
@@ -33,6 +34,7 @@ import {
 } from './manager-commands.ts';
 import { LEADBOT_COMMAND } from './manager-input.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
+import { handleAlertInteraction, isAlertInteraction } from './sales-interactions.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
 export { DISCORD_VARIABLES, discordConfigSchema, parseDiscordConfig } from './config.ts';
@@ -41,6 +43,8 @@ export interface DiscordAdapter extends ChatAdapter {
   readonly platform: 'discord';
   /** The discord.js client (for the alert sink and diagnostics). */
   readonly client: Client;
+  /** Posts sales alerts to `DISCORD_SALES_CHANNEL_ID`; null when it is not set. */
+  readonly alertSink: AlertSink | null;
 }
 
 /** How many recent event ids are remembered to skip a replay before touching Discord. */
@@ -133,6 +137,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
 
   /** `/leadbot` and consent buttons go to the manager wiring; the rest is the prospect's. */
   async function routeInteraction(interaction: Interaction, h: InboundHandler): Promise<void> {
+    // Claim / Not a fit on a sales alert (they change the lead, so they need the store).
+    if (deps.store && isAlertInteraction(interaction)) {
+      return handleAlertInteraction(interaction, { store: deps.store, clock, logger });
+    }
     if (interaction.isChatInputCommand() && interaction.commandName === LEADBOT_COMMAND.name) {
       if (managers) return handleManagerCommand(interaction, managers);
       await interaction.reply({
@@ -154,9 +162,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
   client.on(Events.Warn, (message) => logger.warn({}, message));
 
+  const alertSink = config.salesChannelId
+    ? createDiscordAlertSink({
+        rest: client.rest,
+        channelId: config.salesChannelId,
+        botUserId: () => client.user?.id,
+        logger,
+      })
+    : null;
+
   return {
     platform: 'discord',
     client,
+    alertSink,
 
     async start(h: InboundHandler): Promise<void> {
       // stop / forget me / link <code> in DMs are answered before the engine sees them.

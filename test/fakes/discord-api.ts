@@ -49,6 +49,8 @@ export interface FakeMessage {
   attachments?: { filename: string; contentType: string; text: string }[];
   /** The `allowed_mentions` the message was sent with. */
   allowedMentions?: Json;
+  /** Embeds as sent (sales alerts carry their idempotency key in the footer). */
+  embeds?: Json[];
   deleted?: boolean;
 }
 
@@ -464,6 +466,7 @@ export class FakeDiscord extends EventEmitter {
     };
     if (visibleTo) m.visibleTo = visibleTo;
     if (body.allowed_mentions) m.allowedMentions = body.allowed_mentions;
+    if (body.embeds) m.embeds = body.embeds;
     if (body.__files?.length) m.attachments = body.__files;
     this.messages.set(m.id, m);
     return m;
@@ -508,12 +511,17 @@ export class FakeDiscord extends EventEmitter {
         },
       );
     }
-    const route = this.route(method, path, body);
+    const route = this.route(method, path, body, url.searchParams);
     if (!route) return reply(404, { code: 0, message: `fake Discord: no route ${method} ${path}` });
     return reply(route[0], route[1]);
   }
 
-  private route(method: string, path: string, body: Json | null): [number, unknown] | null {
+  private route(
+    method: string,
+    path: string,
+    body: Json | null,
+    query: URLSearchParams,
+  ): [number, unknown] | null {
     if (method === 'GET' && path === '/gateway/bot') {
       const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
       return [200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: limit }];
@@ -548,6 +556,7 @@ export class FakeDiscord extends EventEmitter {
         const target = this.messages.get(it.messageId)!;
         if (data.content !== undefined) target.content = data.content;
         if (data.components !== undefined) target.components = data.components;
+        if (data.embeds !== undefined) target.embeds = data.embeds;
       }
       return [204, undefined];
     }
@@ -608,6 +617,15 @@ export class FakeDiscord extends EventEmitter {
             },
           ];
         return [404, { code: 10003, message: 'Unknown Channel' }];
+      }
+      if (method === 'GET' && m4[2]) {
+        // Channel history as Discord returns it: newest first, at most `limit` (1-100, default 50).
+        const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 50)));
+        const list = [...this.messages.values()]
+          .filter((m) => m.channel_id === channelId && !m.deleted && !m.visibleTo)
+          .reverse()
+          .slice(0, limit);
+        return [200, list.map((m) => this.messageJson(m))];
       }
       if (method === 'POST' && m4[2]) {
         if (dmUser && this.dmsClosed.has(dmUser))
