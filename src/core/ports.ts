@@ -452,4 +452,6 @@ export interface VerdictLog {
   record(input: Omit<RepVerdict, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<RepVerdict>;
   /** Every verdict, oldest first (a lead may have several; the newest counts). */
   list(): Promise<RepVerdict[]>;
+  /** One lead's verdicts, oldest first (the lead card and dashboard lead page show them). */
+  listForLead(leadId: string): Promise<RepVerdict[]>;
 }

@@ -37,6 +37,13 @@ export interface FunnelReport {
   overall: FunnelCounts;
   byPlatform: FunnelGroup[];
   byCampaign: FunnelGroup[];
+  /** Leads a manager invited with `qualify`, per manager (key `invited by <manager>`); others are left out. */
+  byInviter: FunnelGroup[];
+}
+
+/** The breakdown key of a lead a manager invited; null when nobody did. */
+export function inviterKey(lead: Pick<Lead, 'invitedBy'>): string | null {
+  return lead.invitedBy ? `invited by ${lead.invitedBy}` : null;
 }
 
 /** Conversations still waiting at a step: where people stop answering. */
@@ -106,12 +113,13 @@ export function countFunnel(facts: Iterable<LeadFacts>): FunnelCounts {
   return c;
 }
 
-/** The funnel overall and per platform and campaign (groups sorted by size, then key). */
+/** The funnel overall and per platform, campaign and inviting manager (groups sorted by size, then key). */
 export function buildFunnel(facts: readonly LeadFacts[]): FunnelReport {
-  const group = (keyOf: (l: Lead) => string | null): FunnelGroup[] => {
+  const group = (keyOf: (l: Lead) => string | null, skipNone = false): FunnelGroup[] => {
     const by = new Map<string, LeadFacts[]>();
     for (const f of facts) {
       const key = keyOf(f.lead) || NONE_KEY;
+      if (skipNone && key === NONE_KEY) continue;
       by.set(key, [...(by.get(key) ?? []), f]);
     }
     return [...by]
@@ -122,6 +130,7 @@ export function buildFunnel(facts: readonly LeadFacts[]): FunnelReport {
     overall: countFunnel(facts),
     byPlatform: group((l) => l.source.platform),
     byCampaign: group((l) => l.source.campaign),
+    byInviter: group(inviterKey, true),
   };
 }
 

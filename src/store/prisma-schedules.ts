@@ -132,5 +132,12 @@ export function createPrismaVerdictLog(client: Client): VerdictLog {
       const rows = await client.repVerdict.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
       return rows.map(toVerdict);
     },
+    async listForLead(leadId) {
+      const rows = await client.repVerdict.findMany({
+        where: { leadId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      return rows.map(toVerdict);
+    },
   };
 }

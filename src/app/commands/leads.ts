@@ -59,6 +59,7 @@ export async function leadDetails(store: LeadStore, id: string) {
     stages: await store.listStageChanges(id),
     notes: await store.listNotes(id),
     schedules: (await store.schedules?.listForLead(id)) ?? [],
+    verdicts: (await store.verdicts?.listForLead(id)) ?? [],
   };
 }
 
@@ -70,7 +71,7 @@ export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): strin
     `  stage: ${lead.stage}   score: ${lead.score}   owner: ${cell(lead.ownerId)}`,
     `  name: ${cell(lead.name)}   company: ${cell(lead.company)}`,
     `  email: ${cell(lead.email)}   phone: ${cell(lead.phone)}   consent: ${lead.consent ? `yes (${iso(lead.consentAt)})` : 'no'}`,
-    `  source: ${cell(lead.source.platform)} ${cell(lead.source.campaign)}   created: ${iso(lead.createdAt)}`,
+    `  source: ${cell(lead.source.platform)} ${cell(lead.source.campaign)}   invited by: ${cell(lead.invitedBy)}   created: ${iso(lead.createdAt)}`,
     `  identities: ${d.identities.map((i) => `${i.platform}:${i.workspaceId ? `${i.workspaceId}:` : ''}${i.userId}`).join(', ')}`,
     '',
     'Score breakdown:',
@@ -97,6 +98,13 @@ export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): strin
     for (const m of d.schedules)
       out.push(
         `  ${iso(m.dueAt)}  ${m.kind} #${m.sequence} via ${m.platform}  ${m.status}${m.outcome && m.outcome !== m.status ? ` (${m.outcome})` : ''}`,
+      );
+  }
+  if (d.verdicts.length > 0) {
+    out.push('', 'Rep verdicts:');
+    for (const v of d.verdicts)
+      out.push(
+        `  ${iso(v.createdAt)}  ${v.verdict} by ${printable(v.actor)}${v.reason ? `: ${printable(v.reason)}` : ''}`,
       );
   }
   if (d.notes.length > 0) {

@@ -174,6 +174,8 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             contributions: await deps.store.listScoreContributions(lead.id),
             stageChanges: await deps.store.listStageChanges(lead.id),
             notes: await deps.store.listNotes(lead.id),
+            schedules: (await deps.store.schedules?.listForLead(lead.id)) ?? [],
+            verdicts: (await deps.store.verdicts?.listForLead(lead.id)) ?? [],
           },
           deps.flows,
         ),

@@ -1,7 +1,19 @@
-/** `/dashboard/lead?id=`: one lead with answers, score breakdown, stage history and transcript. */
+/**
+ * `/dashboard/lead?id=`: one lead with answers, score breakdown, stage history, scheduled
+ * follow-ups, sales reps' verdicts and transcript. Every value goes through `html`, which escapes.
+ */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
-import type { Answer, Conversation, Lead, Note, ScoreContribution, StageChange } from '../../core/ports.ts';
+import type {
+  Answer,
+  Conversation,
+  Lead,
+  Note,
+  RepVerdict,
+  ScheduledMessage,
+  ScoreContribution,
+  StageChange,
+} from '../../core/ports.ts';
 import { layout } from './layout.ts';
 
 export interface LeadDetails {
@@ -10,11 +22,35 @@ export interface LeadDetails {
   contributions: ScoreContribution[];
   stageChanges: StageChange[];
   notes: Note[];
+  /** Follow-ups planned for the lead (empty or absent without a schedule store). */
+  schedules?: ScheduledMessage[];
+  /** Sales reps' verdicts on its SQL alert, oldest first. */
+  verdicts?: RepVerdict[];
 }
 
 const when = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
 const show = (v: unknown) =>
   v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+
+function followUps(rows: ScheduledMessage[]): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<h2>Follow-ups</h2>
+<table data-testid="follow-ups"><thead><tr><th>Due (UTC)</th><th>Kind</th><th>#</th><th>Via</th><th>Status</th><th>Outcome</th></tr></thead>
+<tbody>${rows.map(
+    (m) =>
+      html`<tr><td>${when(m.dueAt)}</td><td>${m.kind}</td><td>${m.sequence}</td><td>${m.platform}</td><td>${m.status}</td><td>${m.outcome ?? ''}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+function verdicts(rows: RepVerdict[]): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<h2>Rep verdicts</h2>
+<table data-testid="verdicts"><thead><tr><th>When (UTC)</th><th>Verdict</th><th>By</th><th>Reason</th></tr></thead>
+<tbody>${rows.map(
+    (v) =>
+      html`<tr><td>${when(v.createdAt)}</td><td>${v.verdict}</td><td>${v.actor}</td><td>${v.reason ?? ''}</td></tr>`,
+  )}</tbody></table>`;
+}
 
 export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
   const { lead } = d;
@@ -44,6 +80,7 @@ export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
 <dt>Phone</dt><dd>${lead.phone ?? ''}</dd>
 <dt>Consent</dt><dd>${lead.consent ? `yes (${lead.consentAt ? when(lead.consentAt) : ''})` : 'no'}</dd>
 <dt>Source</dt><dd>${[lead.source.platform, lead.source.campaign].filter(Boolean).join(' · ')}</dd>
+<dt>Invited by</dt><dd data-testid="invited-by">${lead.invitedBy ?? ''}</dd>
 <dt>Created</dt><dd>${when(lead.createdAt)}</dd>
 </dl>
 <h2>Answers</h2>
@@ -58,6 +95,8 @@ export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
       (s) =>
         html`<tr><td>${when(s.createdAt)}</td><td>${s.from ?? ''}</td><td>${s.to}</td><td>${s.reason}</td><td>${s.actor}</td></tr>`,
     )}</tbody></table>
+${followUps(d.schedules ?? [])}
+${verdicts(d.verdicts ?? [])}
 <h2>Transcript</h2>
 ${d.conversations.map(({ conversation, answers }) => transcript(conversation, answers))}
 ${d.notes.length ? html`<h2>Notes</h2><ul>${d.notes.map((n) => html`<li>${when(n.createdAt)} ${n.author}: ${n.text}</li>`)}</ul>` : ''}`,

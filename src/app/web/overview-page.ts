@@ -57,6 +57,7 @@ export function overviewPage(input: {
 ${funnelChart(report.overall)}
 ${groupTable('By platform', report.byPlatform)}
 ${groupTable('By campaign', report.byCampaign)}
+${groupTable('By inviting manager', report.byInviter)}
 <h2>Drop-off per flow step</h2>
 ${dropOffTable(input.dropOff, input.flows)}`,
   );

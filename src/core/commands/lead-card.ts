@@ -1,8 +1,11 @@
-/** `lead @member|id`: stage, score breakdown, answers, owner, source, linked accounts, history. */
+/**
+ * `lead @member|id`: stage, score breakdown, answers, owner, source (and inviting manager),
+ * linked accounts, history, scheduled follow-ups and sales reps' verdicts.
+ */
 import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
-import type { Lead, LeadRepo } from '../ports.ts';
+import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -25,8 +28,24 @@ async function latestFlow(
   }
 }
 
+const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+
+/** One follow-up: due time, kind and number, status, and why it ended when that differs. */
+export function scheduleLine(m: ScheduledMessage): string {
+  const why = m.outcome && m.outcome !== m.status ? ` (${m.outcome})` : '';
+  return `${minute(m.dueAt)} ${m.kind} #${m.sequence} via ${m.platform}: ${m.status}${why}`;
+}
+
+/** One rep verdict: when, what, who, and the reason they gave. */
+export function verdictLine(v: RepVerdict): string {
+  return `${minute(v.createdAt)} ${v.verdict} by ${v.actor}${v.reason ? `: ${v.reason}` : ''}`;
+}
+
+/** Where the card reads follow-ups and verdicts; both optional, like on {@link LeadStore}. */
+export type CardExtras = Pick<LeadStore, 'schedules' | 'verdicts'>;
+
 /** The card as plain text lines. */
-export async function renderLeadCard(tx: LeadRepo, lead: Lead): Promise<string> {
+export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtras = {}): Promise<string> {
   const payload = await buildAlertPayload(tx, lead, '', await latestFlow(tx, lead.id));
   const identities = await tx.listIdentities(lead.id);
   const history = await tx.listStageChanges(lead.id);
@@ -35,7 +54,7 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead): Promise<string> 
   const lines = [
     `Lead ${lead.id}: ${lead.name ?? '(no name)'}${lead.company ? `, ${lead.company}` : ''}`,
     `Stage: ${lead.stage} · Score: ${lead.score} · Owner: ${lead.ownerId ?? 'none'} · Consent: ${lead.consent ? 'yes' : 'no'}`,
-    `Source: ${[src.platform, src.workspaceId, src.channelId, src.campaign].filter(Boolean).join(' / ') || 'unknown'}`,
+    `Source: ${[src.platform, src.workspaceId, src.channelId, src.campaign].filter(Boolean).join(' / ') || 'unknown'}${lead.invitedBy ? ` · Invited by: ${lead.invitedBy}` : ''}`,
     `Accounts: ${identities.map((i) => `${i.platform}:${i.userId}${i.username ? ` (${i.username})` : ''}`).join(', ') || 'none'}`,
     'Score breakdown:',
     ...(payload.breakdown.length
@@ -52,6 +71,10 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead): Promise<string> 
       : ['  (no stage change)']),
   ];
   if (notes.length) lines.push('Notes:', ...notes.map((n) => `  ${n.author}: ${n.text}`));
+  const schedules = (await extras.schedules?.listForLead(lead.id)) ?? [];
+  if (schedules.length) lines.push('Follow-ups:', ...schedules.map((m) => `  ${scheduleLine(m)}`));
+  const verdicts = (await extras.verdicts?.listForLead(lead.id)) ?? [];
+  if (verdicts.length) lines.push('Verdicts:', ...verdicts.map((v) => `  ${verdictLine(v)}`));
   return lines.join('\n');
 }
 
@@ -61,6 +84,6 @@ export async function leadCard(
   target: Target,
 ): Promise<Omit<CommandReply, 'private'>> {
   return deps.store.transaction(async (tx) => ({
-    text: await renderLeadCard(tx, await resolveLead(tx, ctx, target)),
+    text: await renderLeadCard(tx, await resolveLead(tx, ctx, target), deps.store),
   }));
 }

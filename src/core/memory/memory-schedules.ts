@@ -101,5 +101,11 @@ export function createMemoryVerdictLog(clock: { now(): Date } = { now: () => new
     async list() {
       return rows.map(copy).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     },
+    async listForLead(leadId) {
+      return rows
+        .filter((r) => r.leadId === leadId)
+        .map(copy)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    },
   };
 }
