@@ -2,9 +2,15 @@
  * Sales alerts posted to a Telegram chat (`TELEGRAM_SALES_CHAT_ID`). Plain text, no parse mode,
  * mentions neutralised: lead answers are user text and must not format, link or ping.
  *
- * Idempotency: Telegram offers no way for a bot to look up a message it posted earlier, so
- * the key → message reference map is kept in memory. It covers retries inside one process; a
- * crash between posting and the outbox marking it delivered can still post the alert twice.
+ * Delivery guarantee — weaker than Slack's and Discord's, and not fixable from here: the Bot API
+ * gives bots no way to read a chat's history or search it (no `getChatHistory`, no
+ * `searchMessages`; a bot only sees messages as updates, and its own sent messages not even
+ * then), so a message posted before a crash cannot be found again by its idempotency key.
+ * The key → message map below lives in memory: retries inside one process never post twice,
+ * but if the process dies between `sendMessage` and the outbox marking the row delivered, the
+ * row is claimed again after its lease and the alert is posted a second time. So on Telegram
+ * alerts are at-least-once after such a crash, exactly-once otherwise. Teams that need
+ * exactly-once across crashes should set `SALES_ALERTS` to slack or discord.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Api } from 'grammy';
