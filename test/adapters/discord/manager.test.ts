@@ -121,9 +121,10 @@ describe('Discord /leadbot manager commands', () => {
     // The invited member is pinged on purpose; nobody else can be.
     expect(prompt.allowedMentions).toEqual({ parse: [], users: [jane.id], replied_user: false });
     const ids = buttonsOf(prompt).map((c) => decodeCustomId(c.custom_id));
+    // The buttons also carry the inviting manager, credited on Accept.
     expect(ids).toEqual([
-      { kind: 'consent', accept: true, userId: jane.id },
-      { kind: 'consent', accept: false, userId: jane.id },
+      { kind: 'consent', accept: true, userId: jane.id, invitedBy: mgr.id },
+      { kind: 'consent', accept: false, userId: jane.id, invitedBy: mgr.id },
     ]);
     const accept = buttonsOf(prompt)[0]!.custom_id;
     expect(fake.visible(fake.dmChannelOf(jane.id), jane.id)).toEqual([]);
@@ -142,7 +143,10 @@ describe('Discord /leadbot manager commands', () => {
     expect(prompt.components).toEqual([]);
     expect(prompt.content).toContain('Accepted');
     const identity = await store.findIdentity({ platform: 'discord', workspaceId: '', userId: jane.id });
-    expect((await store.getLead(identity!.leadId))?.consent).toBe(true);
+    expect(await store.getLead(identity!.leadId)).toMatchObject({
+      consent: true,
+      invitedBy: `discord:${mgr.id}`,
+    });
   });
 
   it('runs every subcommand for a member with Manage Server', async () => {
