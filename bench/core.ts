@@ -13,6 +13,7 @@ import type { InboundEvent } from '../src/core/events.ts';
 import type { Clock, Logger } from '../src/core/ports.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
+import { createTxGate } from '../src/store/tx-gate.ts';
 import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
 import { drive, type LoadResult } from './stats.ts';
 
@@ -86,58 +87,63 @@ export async function floorLoad(
       ? { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const }
       : { maxWait: 10_000, timeout: 15_000 };
   const open = new Map<number, { leadId: string; conversationId: string }>();
+  // The store's admission limit (src/store/tx-gate.ts): without it 1,000 concurrent bare
+  // transactions outwait Prisma's maxWait and fail, which would be no floor at all.
+  const gate = createTxGate(provider === 'sqlite' ? 1 : 10);
   try {
     return await drive(concurrency, budget, async (w, seq) => {
       const eventId = benchId();
       const now = new Date();
       const first = seq % steps === 0;
-      await client.$transaction(
-        async (tx: Prisma.TransactionClient) => {
-          await tx.$executeRaw`INSERT INTO "ProcessedEvent" ("platform", "eventId", "createdAt") VALUES ('console', ${eventId}, ${now}) ON CONFLICT DO NOTHING`;
-          if (first) {
-            const leadId = newId();
-            const conversationId = newId();
-            await tx.lead.create({ data: { id: leadId } });
-            await tx.conversation.create({
+      await gate.run(() =>
+        client.$transaction(
+          async (tx: Prisma.TransactionClient) => {
+            await tx.$executeRaw`INSERT INTO "ProcessedEvent" ("platform", "eventId", "createdAt") VALUES ('console', ${eventId}, ${now}) ON CONFLICT DO NOTHING`;
+            if (first) {
+              const leadId = newId();
+              const conversationId = newId();
+              await tx.lead.create({ data: { id: leadId } });
+              await tx.conversation.create({
+                data: {
+                  id: conversationId,
+                  leadId,
+                  flowId: 'default',
+                  flowVersion: 'v',
+                  currentStep: 'need',
+                  platform: 'console',
+                  workspaceId: '',
+                  channelId: `c${w}`,
+                  variables: {},
+                },
+              });
+              open.set(w, { leadId, conversationId });
+              return;
+            }
+            const { leadId, conversationId } = open.get(w)!;
+            const conv = await tx.conversation.findUnique({ where: { id: conversationId } });
+            await tx.answer.create({
               data: {
-                id: conversationId,
-                leadId,
-                flowId: 'default',
-                flowVersion: 'v',
-                currentStep: 'need',
-                platform: 'console',
-                workspaceId: '',
-                channelId: `c${w}`,
-                variables: {},
+                id: newId(),
+                conversationId,
+                stepId: `s${seq % steps}`,
+                value: 'x',
+                rawText: 'x',
+                attempt: 1,
+                accepted: true,
               },
             });
-            open.set(w, { leadId, conversationId });
-            return;
-          }
-          const { leadId, conversationId } = open.get(w)!;
-          const conv = await tx.conversation.findUnique({ where: { id: conversationId } });
-          await tx.answer.create({
-            data: {
-              id: newId(),
-              conversationId,
-              stepId: `s${seq % steps}`,
-              value: 'x',
-              rawText: 'x',
-              attempt: 1,
-              accepted: true,
-            },
-          });
-          await tx.conversation.update({
-            where: { id: conversationId },
-            data: {
-              currentStep: `s${(seq % steps) + 1}`,
-              variables: { n: seq },
-              version: (conv?.version ?? 0) + 1,
-            },
-          });
-          await tx.lead.update({ where: { id: leadId }, data: { score: seq % steps } });
-        },
-        txOptions as { maxWait: number; timeout: number },
+            await tx.conversation.update({
+              where: { id: conversationId },
+              data: {
+                currentStep: `s${(seq % steps) + 1}`,
+                variables: { n: seq },
+                version: (conv?.version ?? 0) + 1,
+              },
+            });
+            await tx.lead.update({ where: { id: leadId }, data: { score: seq % steps } });
+          },
+          txOptions as { maxWait: number; timeout: number },
+        ),
       );
     });
   } finally {
