@@ -15,8 +15,9 @@ import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import type { AdapterDeps } from '../shared/types.ts';
+import { createTelegramAlertSink } from './alert-sink.ts';
 import { decodeCallbackData } from './callback-data.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { toPlatformError } from './errors.ts';
@@ -36,6 +37,11 @@ export interface TelegramAdapter extends ChatAdapter {
   readonly platform: 'telegram';
   /** The bot's own account, known once `start` resolved. */
   readonly me: UserFromGetMe | undefined;
+  /**
+   * Posts sales alerts to `TELEGRAM_SALES_CHAT_ID`; null when it is not set. At-least-once
+   * after a crash between posting and marking (see alert-sink.ts).
+   */
+  readonly alertSink: AlertSink | null;
 }
 
 /** Creates the adapter; nothing touches the network before `start`. */
@@ -161,8 +167,20 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   }
   let callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+  const alertSink = config.salesChatId
+    ? createTelegramAlertSink(
+        {
+          token: config.token,
+          salesChatId: config.salesChatId,
+          ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+        },
+        { logger: log },
+      )
+    : null;
+
   return {
     platform: 'telegram',
+    alertSink,
     get me() {
       return bot.isInited() ? bot.botInfo : undefined;
     },

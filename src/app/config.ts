@@ -135,7 +135,25 @@ export const VARIABLES = {
       'Webhook body: `leadbot` (the event as documented) or `hubspot` (HubSpot contact properties).',
     fix: 'use leadbot or hubspot',
   },
+  SALES_ALERTS: {
+    schema: z.enum(['', 'slack', 'discord', 'telegram']),
+    default: '',
+    description:
+      'Where sales alerts go: `slack`, `discord` or `telegram`. Empty: the first of slack, discord, telegram whose sales channel variable is set.',
+    fix: 'use slack, discord or telegram (and set that platform’s sales channel variable), or leave it empty',
+  },
 } as const satisfies Record<string, Variable>;
+
+/** The platforms that can receive sales alerts, in the order `SALES_ALERTS` picks by default. */
+export const SALES_ALERT_PLATFORMS = ['slack', 'discord', 'telegram'] as const;
+export type SalesAlertPlatform = (typeof SALES_ALERT_PLATFORMS)[number];
+
+/** The variable naming each platform's sales channel (read by its adapter's config). */
+export const SALES_CHANNEL_VARIABLES: Record<SalesAlertPlatform, string> = {
+  slack: 'SLACK_SALES_CHANNEL',
+  discord: 'DISCORD_SALES_CHANNEL_ID',
+  telegram: 'TELEGRAM_SALES_CHAT_ID',
+};
 
 export type VariableName = keyof typeof VARIABLES;
 
@@ -151,6 +169,8 @@ export interface AppConfig {
   webhooks: { urls: string[]; secret: string; format: 'leadbot' | 'hubspot' };
   /** One entry per registered section: its parsed config, or null when not configured. */
   adapters: Record<string, unknown>;
+  /** The platform whose sink delivers sales alerts; null when none has a sales channel. */
+  salesAlerts: SalesAlertPlatform | null;
 }
 
 export interface LoadConfigOptions {
@@ -195,6 +215,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   const adapters: Record<string, unknown> = {};
   for (const section of sections) adapters[section.name] = section.parse(env);
+  const salesAlerts = resolveSalesAlerts(env, values.SALES_ALERTS as SalesAlertPlatform | '', adapters);
 
   return {
     databaseUrl: values.DATABASE_URL as string,
@@ -210,7 +231,37 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       format: values.WEBHOOK_FORMAT as 'leadbot' | 'hubspot',
     },
     adapters,
+    salesAlerts,
   };
+}
+
+/**
+ * `SALES_ALERTS`, or the first platform whose sales channel variable is set. A platform only
+ * counts when its adapter is enabled (a parsed section of null means its token is absent).
+ * @throws ConfigError when the chosen platform has no sales channel or is not enabled.
+ */
+function resolveSalesAlerts(
+  env: Env,
+  chosen: SalesAlertPlatform | '',
+  adapters: Record<string, unknown>,
+): SalesAlertPlatform | null {
+  const usable = (p: SalesAlertPlatform) =>
+    (env[SALES_CHANNEL_VARIABLES[p]] ?? '').trim() !== '' && adapters[p] !== null;
+  if (chosen === '') return SALES_ALERT_PLATFORMS.find(usable) ?? null;
+  if (!usable(chosen)) {
+    const variable = SALES_CHANNEL_VARIABLES[chosen];
+    const problem =
+      (env[variable] ?? '').trim() === ''
+        ? `names ${chosen}, but ${variable} is not set`
+        : `names ${chosen}, but the ${chosen} adapter is not enabled (its token is missing)`;
+    throw new ConfigError(
+      'SALES_ALERTS',
+      problem,
+      `set ${variable} and the ${chosen} token, or choose another of ${SALES_ALERT_PLATFORMS.join(', ')}`,
+      chosen,
+    );
+  }
+  return chosen;
 }
 
 function guardUnknownVariables(env: Env, sections: readonly ConfigSection[]): void {

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       conversationIdleMinutes: 1440,
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
+      salesAlerts: null,
     });
   });
 

@@ -14,7 +14,7 @@ import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.
 import { withLeadEvents } from '../../core/webhooks/emit.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
-import { type AppConfig, ConfigError, maskUrlPassword } from '../config.ts';
+import { type AppConfig, ConfigError, maskUrlPassword, SALES_CHANNEL_VARIABLES } from '../config.ts';
 import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
@@ -161,6 +161,8 @@ export async function startBot(
     const outreach = store.outreach ?? createMemoryOutreachStore();
     const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
+    /** Sales alert sinks of the started adapters, by registry name. */
+    const sinksByAdapter = new Map<string, AlertSink>();
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
         logger: logger.child({ adapter: entry.name }),
@@ -172,18 +174,27 @@ export async function startBot(
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       await adapter.start(handle);
       started.push(adapter);
+      const sink = (adapter as { alertSink?: AlertSink | null }).alertSink;
+      if (sink) sinksByAdapter.set(entry.name, sink);
     }
 
     // Reminders, nurture and re-engagement go out through the adapters' `send`; webhooks via the outbox.
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
-    // Sales alerts: the core queued them in the outbox; the first adapter offering a sink
-    // (registry order) delivers them. Without one, rows wait in the outbox, not lost.
-    const sinks = started.flatMap((a) => {
-      const sink = (a as { alertSink?: AlertSink | null }).alertSink;
-      return sink ? [sink] : [];
-    });
-    const alertSink = sinks[0];
+    // Sales alerts: the core queued them in the outbox; the adapter SALES_ALERTS names (by
+    // default the first of slack, discord, telegram with a sales channel, see config.ts)
+    // delivers them; with no choice, the first adapter offering a sink (registry order).
+    // Without one, rows wait in the outbox, not lost.
+    const chosen = config.salesAlerts ?? null;
+    const alertSink = chosen ? sinksByAdapter.get(chosen) : [...sinksByAdapter.values()][0];
+    if (chosen && !alertSink) {
+      throw new ConfigError(
+        'SALES_ALERTS',
+        `names ${chosen}, whose adapter did not start a sales alert sink`,
+        `set ${SALES_CHANNEL_VARIABLES[chosen]} and the ${chosen} token, or choose another platform`,
+        chosen,
+      );
+    }
     if (alertSink) {
       const dispatcher = createOutboxDispatcher({
         store: counted,
