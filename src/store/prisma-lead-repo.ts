@@ -5,7 +5,7 @@
 import { DbNull } from '@prisma/client/runtime/client';
 import { ConflictError, LeadbotError } from '../core/errors.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
-import type { Conversation, JsonValue, LeadFilter, LeadRepo } from '../core/ports.ts';
+import type { Conversation, JsonValue, LeadFilter, LeadRepo, ScoreContribution } from '../core/ports.ts';
 import { newId } from './ids.ts';
 import {
   decodeCursor,
@@ -248,20 +248,46 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async replaceScoreContributions(leadId, conversationId, items) {
-      await db.scoreContribution.deleteMany({ where: { leadId, conversationId } });
+      // Writes only the difference. Each answer rescores its conversation, which usually keeps
+      // every contribution and adds one; deleting and re-inserting them all was the costliest
+      // part of handling a message (profiled by bench/). Rows kept keep their id and createdAt.
+      const existing = await db.scoreContribution.findMany({
+        where: { leadId, conversationId },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
+      const signature = (c: { ruleId: string; stepId: string | null; points: number; reason: string }) =>
+        JSON.stringify([c.ruleId, c.stepId, c.points, c.reason]);
+      const unmatched = new Map<string, (typeof existing)[number][]>();
+      for (const row of existing) {
+        const key = signature(row);
+        unmatched.set(key, [...(unmatched.get(key) ?? []), row]);
+      }
       const createdAt = new Date();
-      const data = items.map((i) => ({
-        id: newId(),
-        leadId,
-        conversationId,
-        ruleId: i.ruleId,
-        stepId: i.stepId,
-        points: i.points,
-        reason: i.reason,
-        createdAt,
-      }));
+      const result: ScoreContribution[] = [];
+      const data: ScoreContribution[] = [];
+      for (const i of items) {
+        const kept = unmatched.get(signature(i))?.shift();
+        if (kept) {
+          result.push(toContribution(kept));
+          continue;
+        }
+        const row = {
+          id: newId(),
+          leadId,
+          conversationId,
+          ruleId: i.ruleId,
+          stepId: i.stepId,
+          points: i.points,
+          reason: i.reason,
+          createdAt,
+        };
+        data.push(row);
+        result.push(row);
+      }
+      const stale = [...unmatched.values()].flat().map((r) => r.id);
+      if (stale.length > 0) await db.scoreContribution.deleteMany({ where: { id: { in: stale } } });
       if (data.length > 0) await db.scoreContribution.createMany({ data });
-      return data;
+      return result;
     },
 
     async listScoreContributions(leadId) {
