@@ -28,8 +28,7 @@ export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice
 
 /** Builds the content of an alert; `inert` makes lead-provided text inert for the platform. */
 export function alertContent(alert: AlertPayload, inert: (s: string) => string): AlertContent {
-  const dash = (v: string | null | undefined) =>
-    v === null || v === undefined || v === '' ? '—' : inert(v);
+  const dash = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : inert(v));
   const who = alert.name ? inert(alert.name) : 'Unnamed lead';
   const src = alert.source;
   const where = [src.platform ?? alert.platform, src.workspaceId, src.channelId].filter((s) => s).join(' · ');
