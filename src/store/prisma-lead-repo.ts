@@ -206,22 +206,27 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
 
     async updateConversation(id, expectedVersion, patch): Promise<Conversation> {
       const { variables, ...rest } = patch;
-      const { count } = await db.conversation.updateMany({
-        where: { id, version: expectedVersion },
-        data: {
-          ...rest,
-          ...(variables === undefined ? {} : { variables: variables as Prisma.InputJsonValue }),
-          version: { increment: 1 },
-        },
-      });
-      const row = await db.conversation.findUnique({ where: { id } });
-      if (!row) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
-      if (count === 0) {
+      try {
+        // One `UPDATE … WHERE id AND version … RETURNING` (no read-back): this runs for
+        // nearly every message. Zero rows is P2025, raised by Prisma, not by the database, so
+        // a PostgreSQL transaction stays usable for the reads that tell the two cases apart.
+        const row = await db.conversation.update({
+          where: { id, version: expectedVersion },
+          data: {
+            ...rest,
+            ...(variables === undefined ? {} : { variables: variables as Prisma.InputJsonValue }),
+            version: { increment: 1 },
+          },
+        });
+        return toConversation(row);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        const row = await db.conversation.findUnique({ where: { id } });
+        if (!row) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
         throw new ConflictError(
           `conversation ${id} is at version ${row.version}, expected ${expectedVersion}`,
         );
       }
-      return toConversation(row);
     },
 
     async abandonIdleConversations(before) {
