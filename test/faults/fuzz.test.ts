@@ -12,7 +12,7 @@ import type { InboundEvent } from '../../src/core/events.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createTestClock, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 
-const TOTAL_EVENTS = 100_000;
+const TOTAL_EVENTS = Number(process.env.FUZZ_EVENTS ?? 100_000);
 // Small runs: the memory store snapshots all its tables per transaction, so cost grows with state.
 const EVENTS_PER_RUN = 100;
 const PEOPLE_PER_RUN = 6;

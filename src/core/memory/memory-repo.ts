@@ -21,7 +21,7 @@ import type {
   ScoreContribution,
   StageChange,
 } from '../ports.ts';
-import { copy, type MemoryTables, newId } from './memory-state.ts';
+import { copy, type Journal, type MemoryTables, newId } from './memory-state.ts';
 
 type NewIdentity = IdentityKey & { username?: string; chatId?: string };
 
@@ -30,7 +30,10 @@ const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class MemoryRepo implements LeadRepo {
-  constructor(private readonly tables: () => MemoryTables) {}
+  constructor(
+    private readonly tables: () => MemoryTables,
+    private readonly journal: Journal,
+  ) {}
 
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
@@ -60,7 +63,7 @@ export class MemoryRepo implements LeadRepo {
     if (identity && this.tables().identities.has(identityKey(identity))) {
       throw new LeadbotError('DUPLICATE', `identity ${identity.platform}/${identity.userId} already exists`);
     }
-    this.tables().leads.set(lead.id, lead);
+    this.put(this.tables().leads, lead.id, lead);
     if (identity) await this.addIdentity(lead.id, identity);
     return copy(lead);
   }
@@ -81,13 +84,13 @@ export class MemoryRepo implements LeadRepo {
       leadId,
       createdAt: new Date(),
     };
-    this.tables().identities.set(key, row);
+    this.put(this.tables().identities, key, row);
     return copy(row);
   }
 
   /** Detaches one account from its lead (identity unlinking); the lead stays. */
   async removeIdentity(key: IdentityKey): Promise<boolean> {
-    return this.tables().identities.delete(identityKey(key));
+    return this.remove(this.tables().identities, identityKey(key));
   }
 
   async listIdentities(leadId: string): Promise<Identity[]> {
@@ -102,8 +105,9 @@ export class MemoryRepo implements LeadRepo {
   async updateLead(id: string, patch: LeadPatch): Promise<Lead> {
     const lead = this.requireLead(id);
     const { source, ...fields } = patch;
-    Object.assign(lead, fields, { source: { ...lead.source, ...source }, updatedAt: new Date() });
-    return copy(lead);
+    const next = { ...lead, ...fields, source: { ...lead.source, ...source }, updatedAt: new Date() };
+    this.put(this.tables().leads, id, next);
+    return copy(next);
   }
 
   async listLeads(filter: LeadFilter): Promise<Page<Lead>> {
@@ -129,19 +133,32 @@ export class MemoryRepo implements LeadRepo {
     const conversations = new Set(
       [...t.conversations.values()].filter((c) => c.leadId === id).map((c) => c.id),
     );
-    t.leads.delete(id);
-    for (const [key, identity] of t.identities) if (identity.leadId === id) t.identities.delete(key);
-    for (const cid of conversations) t.conversations.delete(cid);
-    t.answers = t.answers.filter((a) => !conversations.has(a.conversationId));
-    t.contributions = t.contributions.filter((c) => c.leadId !== id);
-    t.stageChanges = t.stageChanges.filter((c) => c.leadId !== id);
-    t.notes = t.notes.filter((n) => n.leadId !== id);
-    for (const [key, row] of t.outbox) if (row.leadId === id) t.outbox.delete(key);
+    this.remove(t.leads, id);
+    for (const [key, identity] of [...t.identities])
+      if (identity.leadId === id) this.remove(t.identities, key);
+    for (const cid of conversations) this.remove(t.conversations, cid);
+    this.replace(
+      'answers',
+      t.answers.filter((a) => !conversations.has(a.conversationId)),
+    );
+    this.replace(
+      'contributions',
+      t.contributions.filter((c) => c.leadId !== id),
+    );
+    this.replace(
+      'stageChanges',
+      t.stageChanges.filter((c) => c.leadId !== id),
+    );
+    this.replace(
+      'notes',
+      t.notes.filter((n) => n.leadId !== id),
+    );
+    for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
   }
 
   async saveFlowVersion(flowId: string, version: string, definition: JsonValue): Promise<void> {
     const key = `${flowId}@${version}`;
-    if (!this.tables().flows.has(key)) this.tables().flows.set(key, copy(definition));
+    if (!this.tables().flows.has(key)) this.put(this.tables().flows, key, copy(definition));
   }
 
   async getFlowVersion(flowId: string, version: string): Promise<JsonValue | null> {
@@ -184,7 +201,7 @@ export class MemoryRepo implements LeadRepo {
       lastActivityAt: now,
       endedAt: null,
     };
-    this.tables().conversations.set(row.id, row);
+    this.put(this.tables().conversations, row.id, row);
     return copy(row);
   }
 
@@ -197,16 +214,17 @@ export class MemoryRepo implements LeadRepo {
     if (!row || row.version !== expectedVersion) {
       throw new ConflictError(`conversation ${id} changed since version ${expectedVersion}`);
     }
-    Object.assign(row, copy(patch), { version: row.version + 1 });
-    return copy(row);
+    const next = { ...row, ...copy(patch), version: row.version + 1 };
+    this.put(this.tables().conversations, id, next);
+    return copy(next);
   }
 
   async abandonIdleConversations(before: Date): Promise<number> {
     let count = 0;
-    for (const row of this.tables().conversations.values()) {
+    const conversations = this.tables().conversations;
+    for (const row of [...conversations.values()]) {
       if (row.status === 'active' && row.lastActivityAt < before) {
-        row.status = 'abandoned';
-        row.version += 1;
+        this.put(conversations, row.id, { ...row, status: 'abandoned', version: row.version + 1 });
         count += 1;
       }
     }
@@ -215,7 +233,7 @@ export class MemoryRepo implements LeadRepo {
 
   async addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer> {
     const row: Answer = { ...copy(input), id: newId(), createdAt: input.createdAt ?? new Date() };
-    this.tables().answers.push(row);
+    this.append(this.tables().answers, row);
     return copy(row);
   }
 
@@ -229,12 +247,13 @@ export class MemoryRepo implements LeadRepo {
     items: Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>[],
   ): Promise<ScoreContribution[]> {
     const t = this.tables();
-    t.contributions = t.contributions.filter(
-      (c) => !(c.leadId === leadId && c.conversationId === conversationId),
+    this.replace(
+      'contributions',
+      t.contributions.filter((c) => !(c.leadId === leadId && c.conversationId === conversationId)),
     );
     const now = new Date();
     const rows = items.map((item) => ({ ...item, id: newId(), leadId, conversationId, createdAt: now }));
-    t.contributions.push(...rows);
+    this.append(t.contributions, ...rows);
     return copy(rows);
   }
 
@@ -247,7 +266,7 @@ export class MemoryRepo implements LeadRepo {
   ): Promise<StageChange> {
     this.requireLead(input.leadId);
     const row: StageChange = { ...input, id: newId(), createdAt: input.createdAt ?? new Date() };
-    this.tables().stageChanges.push(row);
+    this.append(this.tables().stageChanges, row);
     return copy(row);
   }
 
@@ -258,7 +277,7 @@ export class MemoryRepo implements LeadRepo {
   async addNote(input: Omit<Note, 'id' | 'createdAt'>): Promise<Note> {
     this.requireLead(input.leadId);
     const row: Note = { ...input, id: newId(), createdAt: new Date() };
-    this.tables().notes.push(row);
+    this.append(this.tables().notes, row);
     return copy(row);
   }
 
@@ -276,7 +295,7 @@ export class MemoryRepo implements LeadRepo {
     for (const row of t.outbox.values()) if (row.idempotencyKey === input.idempotencyKey) return false;
     const now = new Date();
     const id = newId();
-    t.outbox.set(id, {
+    this.put(t.outbox, id, {
       id,
       kind: input.kind,
       idempotencyKey: input.idempotencyKey,
@@ -298,8 +317,45 @@ export class MemoryRepo implements LeadRepo {
   async markEventProcessed(platform: string, eventId: string): Promise<boolean> {
     const key = `${platform}\u0000${eventId}`;
     if (this.tables().events.has(key)) return false;
-    this.tables().events.add(key);
+    const events = this.tables().events;
+    events.add(key);
+    this.journal.record(() => events.delete(key));
     return true;
+  }
+
+  /** Map write with its inverse in the journal. */
+  private put<K, V>(map: Map<K, V>, key: K, value: V): void {
+    const had = map.has(key);
+    const before = map.get(key);
+    map.set(key, value);
+    this.journal.record(() => (had ? map.set(key, before as V) : map.delete(key)));
+  }
+
+  private remove<K, V>(map: Map<K, V>, key: K): boolean {
+    if (!map.has(key)) return false;
+    const before = map.get(key) as V;
+    map.delete(key);
+    this.journal.record(() => map.set(key, before));
+    return true;
+  }
+
+  private append<T>(rows: T[], ...added: T[]): void {
+    rows.push(...added);
+    this.journal.record(() => {
+      rows.length -= added.length;
+    });
+  }
+
+  private replace<K extends 'answers' | 'contributions' | 'stageChanges' | 'notes'>(
+    name: K,
+    rows: MemoryTables[K],
+  ): void {
+    const t = this.tables();
+    const before = t[name];
+    t[name] = rows;
+    this.journal.record(() => {
+      t[name] = before;
+    });
   }
 
   private requireLead(id: string): Lead {

@@ -61,3 +61,24 @@ export function newId(): string {
   counter = (counter + 1) % 0xffffff;
   return `${Date.now().toString(16).padStart(12, '0')}-${counter.toString(16).padStart(6, '0')}-${Math.random().toString(16).slice(2, 8)}`;
 }
+
+/**
+ * Undo log of the writes of the transaction in progress: rolling back replays the inverse
+ * operations in reverse order. Costs O(writes), where a snapshot would cost O(all rows).
+ */
+export class Journal {
+  private undo: (() => void)[] = [];
+
+  record(inverse: () => void): void {
+    this.undo.push(inverse);
+  }
+
+  rollback(): void {
+    for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+    this.undo = [];
+  }
+
+  commit(): void {
+    this.undo = [];
+  }
+}

@@ -2,31 +2,33 @@
  * In-memory {@link LeadStore}: the reference implementation of the storage port, used by
  * fast unit tests and anywhere durability is not wanted. It passes the same contract suite
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
- * snapshots the tables and restores them if `fn` throws.
+ * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
 import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { MemoryRepo } from './memory-repo.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
-import { emptyTables, type MemoryTables } from './memory-state.ts';
+import { emptyTables, Journal } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
 type RepoMethod = Exclude<keyof LeadRepo, never>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
-  let tables: MemoryTables = emptyTables();
+  const tables = emptyTables();
+  const journal = new Journal();
   const serial = new SerialQueue();
-  const repo = new MemoryRepo(() => tables);
+  const repo = new MemoryRepo(() => tables, journal);
   const outbox = new MemoryOutbox(() => tables, serial);
   let closed = false;
 
   const transaction = <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> =>
     serial.run(async () => {
-      const snapshot = structuredClone(tables);
       try {
-        return await fn(repo);
+        const result = await fn(repo);
+        journal.commit();
+        return result;
       } catch (err) {
-        tables = snapshot;
+        journal.rollback();
         throw err;
       }
     });
@@ -45,7 +47,12 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     },
   } as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(MemoryRepo.prototype) as RepoMethod[]) {
-    if (name === ('constructor' as RepoMethod) || name.startsWith('require')) continue;
+    if (
+      name === ('constructor' as RepoMethod) ||
+      name.startsWith('require') ||
+      ['put', 'remove', 'append', 'replace'].includes(name)
+    )
+      continue;
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
