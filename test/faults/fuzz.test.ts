@@ -13,7 +13,7 @@ import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createTestClock, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 
 const TOTAL_EVENTS = Number(process.env.FUZZ_EVENTS ?? 100_000);
-// Small runs: the memory store snapshots all its tables per transaction, so cost grows with state.
+// Small runs of a few people each: many fresh conversations, and leads that end in every stage.
 const EVENTS_PER_RUN = 100;
 const PEOPLE_PER_RUN = 6;
 
