@@ -4,6 +4,7 @@
  * the person may have answered, opted out, changed stage or be in quiet hours — and sent through
  * the `send` of the adapter of the lead's platform (`ChatAdapter.send`).
  */
+
 import { info, question } from '../conversation.ts';
 import type { OutboundMessage, Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
@@ -11,6 +12,7 @@ import type { FollowUps } from '../flow/schema.ts';
 import { render } from '../flow/template.ts';
 import type { Flow } from '../flow/validate.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff.ts';
+import { createPollLoop } from '../poll-loop.ts';
 import type {
   ChatAdapter,
   Clock,
@@ -242,39 +244,14 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
     return result;
   }
 
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let wake: (() => void) | null = null;
-  async function run() {
-    while (running) {
-      let busy = false;
-      try {
-        const r = await runOnce();
-        busy = r.sent + r.skipped + r.postponed >= batchSize;
-      } catch (err) {
-        log.error({ error: err instanceof Error ? err.message : String(err) }, 'scheduler round failed');
-      }
-      if (running && !busy)
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(resolve, pollMs);
-        });
-    }
-  }
-  return {
-    runOnce,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
+  const loop = createPollLoop({
+    round: async () => {
+      const r = await runOnce();
+      return r.sent + r.skipped + r.postponed >= batchSize;
     },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      await loop;
-      loop = null;
-    },
-  };
+    pollMs,
+    logger: log,
+    failure: 'scheduler round failed',
+  });
+  return { runOnce, start: loop.start, stop: loop.stop };
 }

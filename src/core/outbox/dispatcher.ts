@@ -6,6 +6,7 @@
  * message it already posted by the idempotency key), so a crash between posting and
  * `markDelivered` only costs a lookup when the lease expires.
  */
+import { createPollLoop } from '../poll-loop.ts';
 import type { AlertPayload, AlertSink, Clock, JsonValue, Logger, OutboxItem, OutboxQueue } from '../ports.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { deliveryHints } from './delivery-error.ts';
@@ -160,43 +161,14 @@ export function createOutboxDispatcher(opts: OutboxDispatcherOptions): OutboxDis
     return result;
   }
 
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-
-  async function run(): Promise<void> {
-    while (running) {
-      let busy = false;
-      try {
-        const r = await runOnce();
-        busy = r.delivered + r.retried + r.failed >= batchSize;
-      } catch (err) {
-        log.error({ error: errorText(err) }, 'outbox round failed');
-      }
-      if (running && !busy) await sleep(pollMs);
-    }
-  }
-
-  return {
-    runOnce,
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
+  const loop = createPollLoop({
+    round: async () => {
+      const r = await runOnce();
+      return r.delivered + r.retried + r.failed >= batchSize;
     },
-    async stop() {
-      running = false;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      await loop;
-      loop = null;
-    },
-  };
+    pollMs,
+    logger: log,
+    failure: 'outbox round failed',
+  });
+  return { runOnce, start: loop.start, stop: loop.stop };
 }
