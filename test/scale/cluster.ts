@@ -88,6 +88,10 @@ export interface Acknowledged {
   body: WebBody;
   /** Messages the bot answered with (empty for a de-duplicated retry). */
   messages: unknown[];
+  /** Tries that failed (HTTP error or no connection) before the acknowledgement. */
+  failedTries: number;
+  /** The last failure seen, if any. */
+  lastFailure?: string;
 }
 
 /**
@@ -103,6 +107,7 @@ export async function postUntilAcknowledged(
 ): Promise<Acknowledged> {
   const deadline = Date.now() + (opts.deadlineMs ?? 60_000);
   let last = '';
+  let failedTries = 0;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${pick()}/api/chat/events`, {
@@ -112,12 +117,14 @@ export async function postUntilAcknowledged(
       });
       const text = await res.text();
       if (res.status === 200) {
-        return { visitorId, eventId, body, messages: (JSON.parse(text) as { messages: unknown[] }).messages };
+        const { messages } = JSON.parse(text) as { messages: unknown[] };
+        return { visitorId, eventId, body, messages, failedTries, ...(last ? { lastFailure: last } : {}) };
       }
       last = `HTTP ${res.status}: ${text.slice(0, 200)}`;
     } catch (err) {
       last = (err as Error).message;
     }
+    failedTries += 1;
     await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
   }
   throw new Error(`event ${eventId} of ${visitorId} never acknowledged: ${last}`);
