@@ -9,6 +9,7 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { silentLogger } from '../helpers/engine.ts';
 import { storeBackends } from '../helpers/stores.ts';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
+import { STRONG_PROSPECT } from './strong-prospect.ts';
 
 const harnesses: WebHarness[] = [];
 afterEach(async () => {
@@ -20,18 +21,7 @@ async function harness(opts: Parameters<typeof startWebHarness>[0] = {}) {
   return h;
 }
 
-/** The strong prospect of flows/transcripts/strong-prospect.yaml, as widget requests. */
-const STRONG: Record<string, unknown>[] = [
-  { kind: 'choice', values: ['evaluating'] },
-  { kind: 'message', text: 'Acme Corp' },
-  { kind: 'choice', values: ['exec'] },
-  { kind: 'message', text: 'about 80 people' },
-  { kind: 'choice', values: ['approved'] },
-  { kind: 'choice', values: ['month'] },
-  { kind: 'message', text: 'jane@acme.example' },
-  { kind: 'message', text: 'yes' },
-  { kind: 'message', text: 'no' },
-];
+const STRONG = STRONG_PROSPECT;
 
 describe('web chat over HTTP', () => {
   it('qualifies a strong prospect to SQL with the UTM campaign as source', async () => {
