@@ -45,7 +45,7 @@ export interface SlackAdapter extends ChatAdapter {
  * @throws LeadbotError CONFIG_INVALID in HTTP mode without `deps.http`.
  */
 export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps): SlackAdapter {
-  const logger = deps.logger.child({ platform: 'slack' });
+  const logger = deps.logger.child({ adapter: 'slack' });
   const boltLogger = toBoltLogger(logger);
   const clock = deps.clock ?? { now: () => new Date() };
   const socket = config.appToken !== undefined;

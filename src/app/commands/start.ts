@@ -165,7 +165,7 @@ export async function startBot(
     const sinksByAdapter = new Map<string, AlertSink>();
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
-        logger: logger.child({ adapter: entry.name }),
+        logger, // each adapter binds its own name (adapter: 'telegram', …)
         http,
         store,
         clock: systemClock,
