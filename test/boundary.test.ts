@@ -45,6 +45,8 @@ const CORE_FORBIDDEN_PACKAGES = [
   /^discord\.js$/,
   /^better-sqlite3$/,
   /^pg$/,
+  // The core does no I/O of its own: files, processes and sockets belong to app and adapters.
+  /^(node:)?(fs|fs\/promises|child_process|net|http|https)$/,
 ];
 
 /** Problems of one file: forbidden packages, and relative imports landing in `forbiddenDirs`. */
