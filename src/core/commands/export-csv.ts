@@ -4,6 +4,7 @@
  * prefixed with `'` (CSV injection).
  */
 import type { Lead } from '../ports.ts';
+import { csvLine } from '../reporting.ts';
 import { toLeadFilter } from './list-leads.ts';
 import type { ListFilters } from './parse.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -25,13 +26,6 @@ export const CSV_COLUMNS = [
 
 const EXPORT_PAGE = 200;
 
-/** One CSV cell, RFC 4180 quoted, neutralised against formula injection. */
-export function csvCell(value: string | number | boolean | null): string {
-  let s = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function row(l: Lead): string {
   const cells = [
     l.id,
@@ -47,7 +41,7 @@ function row(l: Lead): string {
     l.consent,
     l.createdAt.toISOString(),
   ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${csvLine(cells)}\r\n`;
 }
 
 export function exportCsv(
