@@ -66,23 +66,25 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         ...(deps.outreach ? { outreach: deps.outreach } : {}),
       })
     : null;
-  if (kit) bot.use(telegramManagerMiddleware({ kit, api: bot.api, logger: log }));
 
-  bot.use(async (ctx) => {
+  // First for every update, manager commands included: drop a redelivered update_id (the
+  // engine's (platform, eventId) check is the durable one) and handle one chat at a time.
+  bot.use(async (ctx, next) => {
     const update = ctx.update;
-    // In-memory guard; the engine's (platform, eventId) check is the durable one.
     if (!seen.add(update.update_id)) {
       log.debug({ updateId: update.update_id }, 'redelivered update ignored');
       return;
     }
     const chatKey = String(ctx.chat?.id ?? ctx.from?.id ?? 'none');
     try {
-      await perChat.run(chatKey, () => processUpdate(update));
+      await perChat.run(chatKey, () => next());
     } catch (err) {
       seen.delete(update.update_id); // let a redelivery try again
       throw err;
     }
   });
+  if (kit) bot.use(telegramManagerMiddleware({ kit, api: bot.api, logger: log }));
+  bot.use((ctx) => processUpdate(ctx.update));
   bot.catch((err) => {
     const e = toPlatformError(err, 'handling update');
     log.error({ updateId: err.ctx.update.update_id, code: e.code, err: e.message }, 'update failed');

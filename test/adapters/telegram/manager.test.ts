@@ -102,6 +102,19 @@ describe('Telegram manager commands', () => {
     });
   });
 
+  it('a redelivered manager command runs once', async () => {
+    const { h } = await start();
+    const janeSays = groupMsg(h, JANE, 'hello all');
+    await h.deliver(janeSays);
+    const qualify = groupMsg(h, MGR, '/leadbot qualify', {
+      reply_to_message: (janeSays as { message: object }).message,
+    });
+    await h.deliver(qualify);
+    await h.redeliver(qualify);
+    expect(h.api.sent(GROUP).filter((m) => m.reply_markup)).toHaveLength(1);
+    expect(h.api.sent(MGR).filter((m) => m.text?.includes('Invitation posted'))).toHaveLength(1);
+  });
+
   it('stage, lead, export and forget work for a manager in DM', async () => {
     const { h, store } = await start();
     await h.deliver(dm(h, JANE, '/start'));
