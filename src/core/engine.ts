@@ -54,6 +54,12 @@ export interface Engine {
 /** Plain-text words that stop a conversation. */
 const STOP_WORDS = new Set(['stop', 'cancel', '/stop', '/cancel']);
 
+/** True for an event by which the person asks the bot to stop (a command or a stop word). */
+export function isStopEvent(e: InboundEvent): boolean {
+  if (e.kind === 'command') return ['stop', 'cancel'].includes(e.name.toLowerCase());
+  return e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase());
+}
+
 /** Builds the engine. */
 export function createEngine(deps: EngineDeps): Engine {
   const { store, flows, clock } = deps;
@@ -162,7 +168,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       case 'message':
       case 'choice': {
-        if (e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase())) {
+        if (isStopEvent(e)) {
           return stopConversation(t, flow, open);
         }
         if (!open || !flow) return startOrResume(e.campaign);

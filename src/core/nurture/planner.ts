@@ -5,9 +5,10 @@
  * cancels everything pending. Planning is idempotent (rows are keyed), and the runner checks
  * every row again when it is due, so a plan lost in a crash only costs that one follow-up.
  */
-import type { InboundEvent, Platform } from '../events.ts';
+
+import { isStopEvent } from '../engine.ts';
+import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
-import { cleanText } from '../flow/inputs.ts';
 import type { FollowUps } from '../flow/schema.ts';
 import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, Logger, ScheduleStore } from '../ports.ts';
 import { parseDuration } from './durations.ts';
@@ -21,15 +22,6 @@ export interface PlannerDeps {
   logger: Logger;
   /** Platforms whose adapter can send unprompted messages; planning skips the others. All when absent. */
   canSend?: (platform: Platform) => boolean;
-}
-
-/** The same words the engine treats as stop (engine.ts). */
-const STOP_WORDS = new Set(['stop', 'cancel', '/stop', '/cancel']);
-
-/** True for an event by which the person asks the bot to stop. */
-export function isStopEvent(e: InboundEvent): boolean {
-  if (e.kind === 'command') return ['stop', 'cancel'].includes(e.name.toLowerCase());
-  return e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase());
 }
 
 const target = (c: Conversation) => ({
