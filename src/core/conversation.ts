@@ -223,6 +223,7 @@ export async function rescore(
       actor: 'engine',
       now: t.now,
       flow: { definition: flow.definition, conversationId },
+      current: lead,
     });
     lead = result.lead;
     t.logger.info(

@@ -20,6 +20,8 @@ export interface ChangeStageInput {
   now: Date;
   /** The flow and conversation behind the change; found from the lead's latest conversation if absent. */
   flow?: { definition: FlowDefinition; conversationId: string };
+  /** The lead as the caller just read or wrote it in this transaction; saves reading it again. */
+  current?: Lead;
 }
 
 export interface ChangeStageResult {
@@ -113,7 +115,7 @@ export async function buildAlertPayload(
  * @throws LeadbotError NOT_FOUND when the lead does not exist.
  */
 export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promise<ChangeStageResult> {
-  const current = await tx.getLead(input.leadId);
+  const current = input.current?.id === input.leadId ? input.current : await tx.getLead(input.leadId);
   if (!current) throw new LeadbotError('NOT_FOUND', `lead ${input.leadId} not found`);
   if (current.stage === input.to) return { lead: current, change: null, alertQueued: false };
   const lead = await tx.updateLead(input.leadId, { stage: input.to });
