@@ -12,8 +12,9 @@
  * alerts are at-least-once after such a crash, exactly-once otherwise. Teams that need
  * exactly-once across crashes should set `SALES_ALERTS` to slack or discord.
  */
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Api } from 'grammy';
+import { Api, GrammyError } from 'grammy';
+import { alertContent, clip } from '../../src/core/alert-content.ts';
+import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
 import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports.ts';
 import { toPlatformError } from './errors.ts';
 import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
@@ -24,25 +25,37 @@ export interface TelegramAlertSinkConfig {
   salesChatId: string;
 }
 
-/** Renders an alert as the plain text posted to the sales chat. */
+/** Renders an alert as the plain text posted to the sales chat (the content Slack and Discord show). */
 export function renderAlert(alert: AlertPayload): string {
-  const who = [alert.name ?? 'Unnamed lead', alert.company ? `(${alert.company})` : '']
-    .filter(Boolean)
-    .join(' ');
-  const source = [alert.source.platform, alert.source.campaign].filter(Boolean).join(' / ') || 'unknown';
+  const c = alertContent(alert, neutralizeText);
   const lines = [
-    `🔥 ${alert.stage} lead: ${who}`,
-    `Score ${alert.score} — ${alert.reason}`,
-    ...(alert.email ? [`Email: ${alert.email}`] : []),
-    `Source: ${source}`,
+    `🔥 ${c.title}: ${c.who}`,
+    ...c.fields.map((f) => `${f.label}: ${f.value}`),
+    `${c.why.label}: ${c.why.text}`,
     '',
-    ...alert.answers.map((a) => `• ${a.question} — ${a.answer}`),
+    ...c.answers.map((a) => `• ${a.question} — ${a.answer}`),
     '',
-    ...alert.breakdown.map((b) => `${b.points >= 0 ? '+' : ''}${b.points} ${b.reason}`),
+    ...c.breakdown,
     '',
     `Lead ${alert.leadId}`,
   ];
-  return neutralizeText(lines.join('\n')).slice(0, TELEGRAM_TEXT_LIMIT);
+  return clip(lines.join('\n'), TELEGRAM_TEXT_LIMIT);
+}
+
+/**
+ * Telegram's answer as the hints the outbox dispatcher schedules retries with: the dispatcher,
+ * not the sink, waits out a 429 (`retry_after`), so a claimed row never outlives its lease here.
+ */
+function toDeliveryError(err: unknown): DeliveryError {
+  const e = toPlatformError(err, 'posting sales alert');
+  const api = err instanceof GrammyError ? err : null;
+  const retryAfter = api?.parameters.retry_after;
+  return new DeliveryError(e.message, {
+    cause: err,
+    userMessage: e.userMessage,
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}),
+    permanent: api !== null && api.error_code >= 400 && api.error_code < 500 && api.error_code !== 429,
+  });
 }
 
 /** Creates the sink; nothing is sent before the first `deliver`. */
@@ -51,7 +64,6 @@ export function createTelegramAlertSink(
   deps: { logger: Logger },
 ): AlertSink {
   const api = new Api(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : undefined);
-  api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   const posted = new Map<string, string>();
   const log = deps.logger.child({ sink: 'telegram' });
   const chatId = /^-?\d+$/.test(config.salesChatId) ? Number(config.salesChatId) : config.salesChatId;
@@ -70,7 +82,7 @@ export function createTelegramAlertSink(
         log.info({ leadId: alert.leadId, externalRef }, 'sales alert posted');
         return { externalRef };
       } catch (err) {
-        throw toPlatformError(err, 'posting sales alert');
+        throw toDeliveryError(err);
       }
     },
   };

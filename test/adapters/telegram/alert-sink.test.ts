@@ -57,4 +57,18 @@ describe('telegram sales alert sink', () => {
     );
     await expect(sink.deliver(alert, 'k')).rejects.toMatchObject({ code: 'PLATFORM_ERROR' });
   });
+
+  it('leaves a 429 to the outbox dispatcher with its retry_after', async () => {
+    api.failNext('sendMessage', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 7',
+      parameters: { retry_after: 7 },
+    });
+    const sink = createTelegramAlertSink(
+      { token: api.token, apiRoot: api.apiRoot, salesChatId: '-100555' },
+      { logger: silentLogger },
+    );
+    await expect(sink.deliver(alert, 'k')).rejects.toMatchObject({ retryAfterMs: 7000, permanent: false });
+    expect(api.sent(-100555)).toHaveLength(0); // no retry inside the sink
+  });
 });
