@@ -11,7 +11,36 @@ import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-sche
 import { emptyTables, Journal } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
-type RepoMethod = Exclude<keyof LeadRepo, never>;
+/** The port's methods, each exposed as its own one-call transaction; the compiler keeps it complete. */
+const REPO_METHODS = {
+  findIdentity: true,
+  createLead: true,
+  addIdentity: true,
+  removeIdentity: true,
+  listIdentities: true,
+  getLead: true,
+  updateLead: true,
+  listLeads: true,
+  deleteLead: true,
+  saveFlowVersion: true,
+  getFlowVersion: true,
+  findOpenConversation: true,
+  getConversation: true,
+  listConversations: true,
+  createConversation: true,
+  updateConversation: true,
+  abandonIdleConversations: true,
+  addAnswer: true,
+  listAnswers: true,
+  replaceScoreContributions: true,
+  listScoreContributions: true,
+  addStageChange: true,
+  listStageChanges: true,
+  addNote: true,
+  listNotes: true,
+  enqueueOutbox: true,
+  markEventProcessed: true,
+} satisfies Record<keyof LeadRepo, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -46,13 +75,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
       closed = true;
     },
   } as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(MemoryRepo.prototype) as RepoMethod[]) {
-    if (
-      name === ('constructor' as RepoMethod) ||
-      name.startsWith('require') ||
-      ['put', 'remove', 'append', 'replace'].includes(name)
-    )
-      continue;
+  for (const name of Object.keys(REPO_METHODS) as (keyof LeadRepo)[]) {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
