@@ -3,7 +3,8 @@
  * `--help` works without a valid environment and a command that needs neither never fails
  * on them.
  */
-import type pino from 'pino';
+import pino from 'pino';
+import type { LeadStore } from '../core/ports.ts';
 import { adapterSections } from './adapters.ts';
 import { type AppConfig, type Env, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -35,4 +36,19 @@ export function createCliContext(env: Env = process.env): CliContext {
     },
   };
   return ctx;
+}
+
+/**
+ * Opens the configured store for one CLI command and closes it afterwards. Store logs go to
+ * stderr at warn level, so stdout stays the command's own output (tables, JSON, CSV).
+ */
+export async function withStore<T>(ctx: CliContext, fn: (store: LeadStore) => Promise<T>): Promise<T> {
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const { openStore } = await import('../store/open-store.ts');
+  const store = await openStore(ctx.config().databaseUrl, { logger });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }

@@ -3,26 +3,13 @@
  * what the bot qualified, with the answers, the score breakdown and the stage history.
  */
 import type { Command } from 'commander';
-import pino from 'pino';
 import { LeadbotError } from '../../core/errors.ts';
 import type { FlowDefinition } from '../../core/flow/schema.ts';
 import { parseFlow } from '../../core/flow/validate.ts';
 import { displayAnswer } from '../../core/lead-lifecycle.ts';
 import { type LeadStore, STAGES, type Stage } from '../../core/ports.ts';
-import type { CliContext } from '../cli-context.ts';
+import { type CliContext, withStore } from '../cli-context.ts';
 import { printable } from './chat.ts';
-
-async function withStore<T>(ctx: CliContext, fn: (store: LeadStore) => Promise<T>): Promise<T> {
-  const config = ctx.config();
-  const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStore } = await import('../../store/open-store.ts');
-  const store = await openStore(config.databaseUrl, { logger });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
 const cell = (v: unknown) => printable(v === null || v === undefined || v === '' ? '-' : String(v));

@@ -4,25 +4,18 @@
  * move to another stage, replayed from stored answers, before the change ships.
  */
 import type { Command } from 'commander';
-import pino from 'pino';
 import { backtest, formatBacktest } from '../../core/backtest.ts';
-import type { LeadStore } from '../../core/ports.ts';
 import { type LeadScoringData, readScoringData } from '../../core/scoring-data.ts';
 import { buildScoringReport, formatScoringReport } from '../../core/scoring-report.ts';
-import type { CliContext } from '../cli-context.ts';
+import { type CliContext, withStore } from '../cli-context.ts';
 import { loadFlowFile } from '../flow-files.ts';
 
 async function readAll(ctx: CliContext): Promise<LeadScoringData[]> {
-  const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStore } = await import('../../store/open-store.ts');
-  const store: LeadStore = await openStore(ctx.config().databaseUrl, { logger });
-  try {
+  return withStore(ctx, async (store) => {
     const data: LeadScoringData[] = [];
     for await (const d of readScoringData(store)) data.push(d);
     return data;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 const json = (v: unknown) =>

@@ -3,11 +3,10 @@
  * webhooks (the outbox rows of kind `webhook`), newest first.
  */
 import type { Command } from 'commander';
-import pino from 'pino';
 import type { OutboxStatus } from '../../core/ports.ts';
 import { WEBHOOK_KIND } from '../../core/webhooks/emit.ts';
 import { isWebhookJob } from '../../core/webhooks/events.ts';
-import type { CliContext } from '../cli-context.ts';
+import { type CliContext, withStore } from '../cli-context.ts';
 
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'delivered', 'failed'];
 
@@ -23,10 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: { status?: string; limit: string; json?: boolean }) => {
       if (opts.status && !STATUSES.includes(opts.status as OutboxStatus))
         throw new Error(`--status must be one of ${STATUSES.join(', ')}`);
-      const logger = pino({ level: 'warn' }, pino.destination(2));
-      const { openStore } = await import('../../store/open-store.ts');
-      const store = await openStore(ctx.config().databaseUrl, { logger });
-      try {
+      await withStore(ctx, async (store) => {
         const rows = (
           await store.outbox.list({
             kind: WEBHOOK_KIND,
@@ -59,8 +55,6 @@ export function register(program: Command, ctx: CliContext): void {
           process.stdout.write(
             `${e.createdAt.toISOString()}  ${e.status.padEnd(9)} ${String(e.attempts).padStart(2)}x  ${e.event.padEnd(19)} ${e.url}  ${e.result ?? ''}\n`,
           );
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
