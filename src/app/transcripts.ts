@@ -123,8 +123,7 @@ export async function runTranscript(
     replies.push(...out);
     for (const m of out) if (m.kind === 'question' && m.stepId) lastStepId = m.stepId;
   }
-  const identity = await deps.store.findIdentity({ platform: 'console', workspaceId: '', userId });
-  const lead = identity ? await deps.store.getLead(identity.leadId) : null;
+  const lead = await deps.store.findLeadByIdentity({ platform: 'console', workspaceId: '', userId });
   const conversations = lead ? await deps.store.listConversations(lead.id) : [];
   const latest = conversations.reduce<(typeof conversations)[number] | null>(
     (a, c) => (a === null || c.startedAt >= a.startedAt ? c : a),

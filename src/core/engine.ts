@@ -94,10 +94,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
     const campaign =
       e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
-    const identity = await tx.findIdentity(key);
-    if (identity) {
-      const lead = await tx.getLead(identity.leadId);
-      if (!lead) throw new LeadbotError('NOT_FOUND', `lead ${identity.leadId} of an identity is missing`);
+    const lead = await tx.findLeadByIdentity(key);
+    if (lead) {
       if (campaign && !lead.source.campaign) return tx.updateLead(lead.id, { source: { campaign } });
       return lead;
     }

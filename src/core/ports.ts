@@ -177,6 +177,8 @@ export interface Page<T> {
  */
 export interface LeadRepo {
   findIdentity(key: IdentityKey): Promise<Identity | null>;
+  /** The lead behind an account, in one read (the per-event lookup). */
+  findLeadByIdentity(key: IdentityKey): Promise<Lead | null>;
   /** Creates a lead and its first identity together. */
   createLead(lead: NewLead, identity?: IdentityKey & { username?: string; chatId?: string }): Promise<Lead>;
   addIdentity(

@@ -47,6 +47,14 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
       return row ? toIdentity(row) : null;
     },
 
+    async findLeadByIdentity(key) {
+      const row = await db.identity.findUnique({
+        where: { platform_workspaceId_userId: key },
+        include: { lead: true },
+      });
+      return row ? toLead(row.lead) : null;
+    },
+
     async createLead(lead, identity) {
       const row = await db.lead.create({
         data: {

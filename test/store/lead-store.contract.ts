@@ -58,6 +58,8 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect(await store.findIdentity(ident())).toBeNull();
       expect(await store.getLead(lead.id)).toEqual(lead);
       expect(await store.getLead('missing')).toBeNull();
+      expect(await store.findLeadByIdentity(key)).toEqual(lead);
+      expect(await store.findLeadByIdentity(ident())).toBeNull();
     });
 
     it('adds identities; a taken identity is DUPLICATE', async () => {

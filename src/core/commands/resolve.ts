@@ -14,8 +14,7 @@ export async function resolveLead(repo: LeadRepo, ctx: CommandContext, target: T
     if (!lead) throw new LeadbotError('NOT_FOUND', `No lead with id ${target.leadId}.`);
     return lead;
   }
-  const identity = await repo.findIdentity(ctx.memberKey(target.userId));
-  const lead = identity ? await repo.getLead(identity.leadId) : null;
+  const lead = await repo.findLeadByIdentity(ctx.memberKey(target.userId));
   if (!lead) throw new LeadbotError('NOT_FOUND', 'This member is not a lead yet (try qualify).');
   return lead;
 }

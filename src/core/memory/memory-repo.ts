@@ -40,6 +40,12 @@ export class MemoryRepo implements LeadRepo {
     return found ? copy(found) : null;
   }
 
+  async findLeadByIdentity(key: IdentityKey): Promise<Lead | null> {
+    const identity = this.tables().identities.get(identityKey(key));
+    const lead = identity && this.tables().leads.get(identity.leadId);
+    return lead ? copy(lead) : null;
+  }
+
   async createLead(input: NewLead, identity?: NewIdentity): Promise<Lead> {
     const now = new Date();
     const { source, ...fields } = input;

@@ -14,6 +14,7 @@ import { SerialQueue } from './serial.ts';
 /** The port's methods, each exposed as its own one-call transaction; the compiler keeps it complete. */
 const REPO_METHODS = {
   findIdentity: true,
+  findLeadByIdentity: true,
   createLead: true,
   addIdentity: true,
   removeIdentity: true,

@@ -19,8 +19,7 @@ export interface Person {
 /** Looks the account up and gathers the keys of the person behind it. */
 export async function findPerson(repo: LeadRepo, key: IdentityKey): Promise<Person> {
   const own = identityKeyString(key);
-  const identity = await repo.findIdentity(key);
-  const lead = identity ? await repo.getLead(identity.leadId) : null;
+  const lead = await repo.findLeadByIdentity(key);
   if (!lead) return { key, lead: null, identities: [], keys: [own] };
   const identities = await repo.listIdentities(lead.id);
   const keys = new Set([own, leadKeyString(lead.id), ...identities.map(identityKeyString)]);
