@@ -17,6 +17,7 @@ import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import { RecentIds } from '../shared/recent-ids.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
@@ -76,7 +77,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     // Default for every message, in case a payload forgets; payloads also set it themselves.
     allowedMentions: NO_MENTIONS,
   });
-  const recent = new Set<string>();
+  const recent = new RecentIds<string>(RECENT_EVENTS);
   let handler: InboundHandler | null = null;
   // Manager commands, consent prompts and intent offers need the store.
   const clock = deps.clock ?? { now: () => new Date() };
@@ -96,12 +97,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     : null;
 
   /** First sighting of an event id in this process (a gateway replay after resume is not). */
-  function firstSeen(id: string): boolean {
-    if (recent.has(id)) return false;
-    recent.add(id);
-    if (recent.size > RECENT_EVENTS) recent.delete(recent.values().next().value!);
-    return true;
-  }
+  const firstSeen = (id: string): boolean => recent.add(id);
 
   async function onMessage(message: Message): Promise<void> {
     const event = parseMessage(message, { botUserId: client.user!.id });

@@ -14,8 +14,10 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { RecentIds } from '../shared/recent-ids.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
 import { decodeCallbackData } from './callback-data.ts';
@@ -24,7 +26,6 @@ import { toPlatformError } from './errors.ts';
 import { toInboundEvent } from './inbound.ts';
 import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
-import { RecentIds, SerialQueue } from './sequencing.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -49,8 +50,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   const log = deps.logger.child({ adapter: 'telegram' });
   const bot = new Bot(config.token, config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {});
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
-  const seen = new RecentIds(10_000);
-  const perChat = new SerialQueue();
+  const seen = new RecentIds<number>(10_000);
+  const perChat = new KeyedMutex(); // one update of a chat at a time (webhook calls may overlap)
   let handler: InboundHandler | undefined;
   let polling: Promise<void> | undefined;
   let webhookMounted = false;

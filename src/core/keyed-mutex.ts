@@ -20,6 +20,11 @@ export class KeyedMutex {
     }
   }
 
+  /** Resolves once all work queued so far has settled (for a clean stop). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.tails.values()]);
+  }
+
   /** Keys with work queued or running (for tests and metrics). */
   get size(): number {
     return this.tails.size;
