@@ -4,6 +4,7 @@
  * change ships. Old and new are both recomputed from the same answers, so stages people set
  * by hand (Not a fit, `stage` commands) do not count as changes.
  */
+import { applyAnswer } from './conversation.ts';
 import type { Variables } from './flow/conditions.ts';
 import type { FlowDefinition } from './flow/schema.ts';
 import type { Flow } from './flow/validate.ts';
@@ -45,9 +46,7 @@ function variablesFor(
   const vars: Variables = { ...base };
   for (const [stepId, value] of answers) {
     const step = def.steps[stepId];
-    if (!step) continue;
-    vars[step.set ?? stepId] = value;
-    if (step.field) vars[step.field] = value;
+    if (step) applyAnswer(vars, step, stepId, value);
   }
   return vars;
 }

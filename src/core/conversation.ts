@@ -7,6 +7,7 @@
 import type { OutboundMessage } from './events.ts';
 import { evaluate, type Variables } from './flow/conditions.ts';
 import { DEFAULT_RETRY, type ParseResult, parseAnswer, parseChoice, stepChoices } from './flow/inputs.ts';
+import type { FlowStep } from './flow/schema.ts';
 import { render } from './flow/template.ts';
 import { defaultNext, END, type Flow } from './flow/validate.ts';
 import { changeStage } from './lead-lifecycle.ts';
@@ -42,6 +43,20 @@ export function question(flow: Flow, stepId: string, vars: Variables): OutboundM
   if (choices) msg.choices = choices;
   if (step.type === 'multichoice') msg.multiple = true;
   return msg;
+}
+
+/**
+ * Stores an accepted answer in the conversation's variables: under the step's `set` name (or
+ * its id) and under the lead field it fills. The backtest replays answers through this too.
+ */
+export function applyAnswer(
+  variables: Variables,
+  step: Pick<FlowStep, 'set' | 'field'>,
+  stepId: string,
+  value: JsonValue,
+): void {
+  variables[step.set ?? stepId] = value;
+  if (step.field) variables[step.field] = value;
 }
 
 /** Follows a step's `next` with the current variables. */
@@ -172,14 +187,12 @@ export async function answerStep(
           : step.onInvalid.goto;
     out.push(info(message(flow, 'movingOn', variables)));
   } else {
-    variables[step.set ?? stepId] = parsed.value;
+    applyAnswer(variables, step, stepId, parsed.value);
     if (step.field === 'consent') {
       leadPatch.consent = parsed.value === true;
       leadPatch.consentAt = parsed.value === true ? t.now : null;
-      variables.consent = parsed.value;
     } else if (step.field) {
       leadPatch[step.field] = String(parsed.value);
-      variables[step.field] = parsed.value;
     }
     next = nextStep(flow, stepId, variables);
   }
