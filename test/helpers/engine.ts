@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { createEngine, type Engine, type EngineOptions, type FlowCatalog } from '../../src/core/engine.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
+import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
 
 export const FLOWS_DIR = fileURLToPath(new URL('../../flows/', import.meta.url));
@@ -41,18 +42,11 @@ export function createTestClock(start = new Date('2026-01-05T09:00:00.000Z')): T
   };
 }
 
-async function memoryStore(): Promise<LeadStore> {
-  // Resolved at run time so this helper type-checks before the memory store lands.
-  const path = '../../src/core/memory/memory-store.ts';
-  const mod = (await import(path)) as { createMemoryStore: () => LeadStore };
-  return mod.createMemoryStore();
-}
-
 /** Creates an engine over `flows/` (default flow) and the given or a new memory store. */
 export async function createTestEngine(
   opts: { store?: LeadStore; clock?: Clock; options?: EngineOptions } = {},
 ): Promise<{ engine: Engine; store: LeadStore; flows: FlowCatalog; clock: Clock }> {
-  const store = opts.store ?? (await memoryStore());
+  const store = opts.store ?? createMemoryStore();
   const flows = await loadFlowCatalog(FLOWS_DIR);
   const clock = opts.clock ?? createTestClock();
   const engine = createEngine({
