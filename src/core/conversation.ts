@@ -224,8 +224,7 @@ export async function rescore(
   for (const a of await t.tx.listAnswers(conversationId))
     if (a.accepted && a.value !== null) accepted.set(a.stepId, a.value);
   const { contributions, hard } = scoreConversation(flow.definition, accepted, variables);
-  await t.tx.replaceScoreContributions(t.lead.id, conversationId, contributions);
-  const score = (await t.tx.listScoreContributions(t.lead.id)).reduce((sum, c) => sum + c.points, 0);
+  const score = await t.tx.replaceScoreContributions(t.lead.id, conversationId, contributions);
   let lead = await t.tx.updateLead(t.lead.id, { ...leadPatch, score });
   const target = stageFor(flow.definition, score, accepted.size, hard);
   if (isAutomaticMoveAllowed(lead.stage, target.stage)) {

@@ -2,7 +2,8 @@
  * The qualification engine: a platform-free {@link InboundHandler}. Each event runs in one
  * store transaction (de-duplication, answer, conversation, score, stage, audit, outbox), under
  * a per-person lock in process and the conversation's optimistic version across processes;
- * a version conflict re-runs the whole event. All state lives in the store, so a restarted
+ * a version conflict re-runs the whole event. Under load one transaction carries several
+ * people's events and each is answered after that commit (group-commit.ts). All state lives in the store, so a restarted
  * process resumes every conversation where it was.
  */
 import {
@@ -20,6 +21,7 @@ import type { InboundEvent, OutboundMessage } from './events.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, LeadStore, Logger } from './ports.ts';
 
@@ -34,6 +36,8 @@ export interface EngineOptions {
   idleMinutes?: number;
   /** How many times an event is re-run after a version conflict (default 5). */
   maxConflictRetries?: number;
+  /** The most events one transaction carries under load (group commit; default 32). */
+  maxGroup?: number;
 }
 
 export interface EngineDeps {
@@ -68,6 +72,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const maxRetries = deps.options?.maxConflictRetries ?? 5;
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
   const mutex = new KeyedMutex();
+  const commits = createGroupCommit(store, {
+    writers: store.writers,
+    maxGroup: deps.options?.maxGroup ?? 32,
+  });
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
 
@@ -192,7 +200,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return mutex.run(key, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await store.transaction((tx) => process(tx, e));
+          return await commits.run((tx) => process(tx, e));
         } catch (err) {
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');

@@ -216,12 +216,15 @@ export interface LeadRepo {
   addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer>;
   listAnswers(conversationId: string): Promise<Answer[]>;
 
-  /** Replaces the contributions of one conversation (the score is recomputed as a whole). */
+  /**
+   * Replaces the contributions of one conversation; returns the lead's score afterwards (the
+   * sum of all its contributions).
+   */
   replaceScoreContributions(
     leadId: string,
     conversationId: string | null,
     items: Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>[],
-  ): Promise<ScoreContribution[]>;
+  ): Promise<number>;
   listScoreContributions(leadId: string): Promise<ScoreContribution[]>;
 
   addStageChange(input: Omit<StageChange, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<StageChange>;
@@ -265,6 +268,11 @@ export interface OutboxQueue {
 export interface LeadStore extends LeadRepo {
   /** Runs `fn` in one database transaction; all or nothing. */
   transaction<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
+  /**
+   * How many write transactions usefully run at once (SQLite: its one writer; PostgreSQL: the
+   * pool's connections). The engine groups events into that many concurrent transactions.
+   */
+  readonly writers: number;
   readonly outbox: OutboxQueue;
   /**
    * Dashboard queries run by the database itself. Optional: without it the app reports through

@@ -19,7 +19,7 @@ import type {
 import type * as Rows from './generated/sqlite/client.ts';
 import type { Prisma } from './prisma-types.ts';
 
-type Row<
+export type Row<
   T extends
     | 'Lead'
     | 'Identity'

@@ -2,15 +2,22 @@
  * `LeadRepo` over Prisma. Works on the client or on an interactive-transaction client, so the
  * same code serves `store.x()` and `store.transaction(tx => tx.x())`.
  */
-import { DbNull } from '@prisma/client/runtime/client';
 import { ConflictError, LeadbotError } from '../core/errors.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
-import type { Conversation, JsonValue, LeadFilter, LeadRepo, ScoreContribution } from '../core/ports.ts';
+import type {
+  Answer,
+  Conversation,
+  JsonValue,
+  LeadFilter,
+  LeadRepo,
+  ScoreContribution,
+} from '../core/ports.ts';
 import { newId } from './ids.ts';
 import {
   decodeCursor,
   encodeCursor,
   leadColumns,
+  type Row,
   toAnswer,
   toContribution,
   toConversation,
@@ -22,22 +29,21 @@ import {
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
 import { insertIgnoringDuplicates } from './raw-inserts.ts';
+import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
-
-function isNotFound(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'P2025';
-}
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'P2002';
 }
 
-/** Prisma wants a marker for SQL NULL in a Json column, and a plain value otherwise. */
-function jsonOrNull(value: JsonValue | null): Prisma.InputJsonValue | typeof DbNull {
-  return value === null ? DbNull : (value as Prisma.InputJsonValue);
-}
+const pickRule = (i: Pick<ScoreContribution, 'ruleId' | 'stepId' | 'points' | 'reason'>) => ({
+  ruleId: i.ruleId,
+  stepId: i.stepId,
+  points: i.points,
+  reason: i.reason,
+});
 
 /** The repo on `db`. `deleteLead` issues two statements: call it inside a transaction. */
 export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
@@ -48,11 +54,12 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async findLeadByIdentity(key) {
-      const row = await db.identity.findUnique({
-        where: { platform_workspaceId_userId: key },
-        include: { lead: true },
-      });
-      return row ? toLead(row.lead) : null;
+      const rows = await db.$queryRaw<Row<'Lead'>[]>(
+        sql`SELECT "Lead".* FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
+            WHERE "Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
+              AND "Identity"."userId" = ${key.userId}`,
+      );
+      return rows[0] ? toLead(rows[0]) : null;
     },
 
     async createLead(lead, identity) {
@@ -118,12 +125,10 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async updateLead(id, patch) {
-      try {
-        return toLead(await db.lead.update({ where: { id }, data: leadColumns(patch) }));
-      } catch (error) {
-        if (isNotFound(error)) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
-        throw error;
-      }
+      const columns = { ...leadColumns(patch), updatedAt: new Date() };
+      const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', { id }, columns);
+      if (!row) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
+      return toLead(row);
     },
 
     async listLeads(filter: LeadFilter) {
@@ -185,10 +190,13 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async findOpenConversation(leadId) {
-      const row = await db.conversation.findFirst({
-        where: { leadId, status: { in: ['active', 'abandoned'] } },
-        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-      });
+      const [row] = await selectRows<Row<'Conversation'>>(
+        db,
+        'Conversation',
+        sql`"leadId" = ${leadId} AND "status" IN ('active', 'abandoned')`,
+        '"startedAt" DESC, "id" DESC',
+        1,
+      );
       return row ? toConversation(row) : null;
     },
 
@@ -213,28 +221,23 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async updateConversation(id, expectedVersion, patch): Promise<Conversation> {
-      const { variables, ...rest } = patch;
-      try {
-        // One `UPDATE … WHERE id AND version … RETURNING` (no read-back): this runs for
-        // nearly every message. Zero rows is P2025, raised by Prisma, not by the database, so
-        // a PostgreSQL transaction stays usable for the reads that tell the two cases apart.
-        const row = await db.conversation.update({
-          where: { id, version: expectedVersion },
-          data: {
-            ...rest,
-            ...(variables === undefined ? {} : { variables: variables as Prisma.InputJsonValue }),
-            version: { increment: 1 },
-          },
-        });
-        return toConversation(row);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        const row = await db.conversation.findUnique({ where: { id } });
-        if (!row) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
-        throw new ConflictError(
-          `conversation ${id} is at version ${row.version}, expected ${expectedVersion}`,
-        );
-      }
+      // One `UPDATE … WHERE id AND version … RETURNING`: this runs for nearly every message.
+      // Zero rows is not a database error, so a PostgreSQL transaction stays usable for the
+      // read that tells "gone" from "moved on".
+      const row = await updateReturning<Row<'Conversation'>>(
+        db,
+        dialect,
+        'Conversation',
+        { id, version: expectedVersion },
+        patch,
+        [sql`"version" = "version" + 1`],
+      );
+      if (row) return toConversation(row);
+      const current = await db.conversation.findUnique({ where: { id } });
+      if (!current) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
+      throw new ConflictError(
+        `conversation ${id} is at version ${current.version}, expected ${expectedVersion}`,
+      );
     },
 
     async abandonIdleConversations(before) {
@@ -246,68 +249,65 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async addAnswer(input) {
-      const row = await db.answer.create({
-        data: { id: newId(), ...input, value: jsonOrNull(input.value) },
-      });
-      return toAnswer(row);
+      const row: Answer = {
+        id: newId(),
+        conversationId: input.conversationId,
+        stepId: input.stepId,
+        value: input.value,
+        rawText: input.rawText,
+        attempt: input.attempt,
+        accepted: input.accepted,
+        createdAt: input.createdAt ?? new Date(),
+      };
+      await insertRows(db, dialect, 'Answer', [{ ...row }]);
+      return row;
     },
 
     async listAnswers(conversationId) {
-      const rows = await db.answer.findMany({
-        where: { conversationId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      });
-      return rows.map(toAnswer);
+      // The value is read as JSON text: SQLite gives the Json column NUMERIC affinity, so a
+      // numeric answer is stored as a number, which a raw read cannot hand back as JSON.
+      const rows = await db.$queryRaw<(Omit<Row<'Answer'>, 'value'> & { value: string | null })[]>(
+        sql`SELECT "id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt",
+                   "accepted", "createdAt"
+            FROM "Answer" WHERE "conversationId" = ${conversationId} ORDER BY "createdAt" ASC, "id" ASC`,
+      );
+      return rows.map((r) => toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) }));
     },
 
     async replaceScoreContributions(leadId, conversationId, items) {
       // Writes only the difference. Each answer rescores its conversation, which usually keeps
       // every contribution and adds one; deleting and re-inserting them all was the costliest
       // part of handling a message (profiled by bench/). Rows kept keep their id and createdAt.
-      const existing = await db.scoreContribution.findMany({
-        where: { leadId, conversationId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      });
+      // One read of the lead's contributions serves both the difference and the new score.
+      const all = await repo.listScoreContributions(leadId);
+      const others = all.filter((c) => c.conversationId !== conversationId);
       const signature = (c: { ruleId: string; stepId: string | null; points: number; reason: string }) =>
         JSON.stringify([c.ruleId, c.stepId, c.points, c.reason]);
-      const unmatched = new Map<string, (typeof existing)[number][]>();
-      for (const row of existing) {
+      const unmatched = new Map<string, ScoreContribution[]>();
+      for (const row of all) {
+        if (row.conversationId !== conversationId) continue;
         const key = signature(row);
         unmatched.set(key, [...(unmatched.get(key) ?? []), row]);
       }
       const createdAt = new Date();
-      const result: ScoreContribution[] = [];
-      const data: ScoreContribution[] = [];
+      const added: ScoreContribution[] = [];
       for (const i of items) {
-        const kept = unmatched.get(signature(i))?.shift();
-        if (kept) {
-          result.push(toContribution(kept));
-          continue;
-        }
-        const row = {
-          id: newId(),
-          leadId,
-          conversationId,
-          ruleId: i.ruleId,
-          stepId: i.stepId,
-          points: i.points,
-          reason: i.reason,
-          createdAt,
-        };
-        data.push(row);
-        result.push(row);
+        if (unmatched.get(signature(i))?.shift()) continue;
+        added.push({ id: newId(), leadId, conversationId, ...pickRule(i), createdAt });
       }
       const stale = [...unmatched.values()].flat().map((r) => r.id);
       if (stale.length > 0) await db.scoreContribution.deleteMany({ where: { id: { in: stale } } });
-      if (data.length > 0) await db.scoreContribution.createMany({ data });
-      return result;
+      await insertRows(db, dialect, 'ScoreContribution', added as unknown as Record<string, unknown>[]);
+      return [...others, ...items].reduce((sum, c) => sum + c.points, 0);
     },
 
     async listScoreContributions(leadId) {
-      const rows = await db.scoreContribution.findMany({
-        where: { leadId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      });
+      const rows = await selectRows<Row<'ScoreContribution'>>(
+        db,
+        'ScoreContribution',
+        sql`"leadId" = ${leadId}`,
+        '"createdAt" ASC, "id" ASC',
+      );
       return rows.map(toContribution);
     },
 

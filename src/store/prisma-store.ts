@@ -46,6 +46,7 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     // Two statements (outbox rows, then the lead with its cascades): all or nothing.
     deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
     transaction,
+    writers: TX_IN_FLIGHT[dialect],
     outbox: createPrismaOutbox(client, dialect),
     reporting: createPrismaReporting(client),
     outreach: createPrismaOutreachStore(client),
@@ -65,13 +66,31 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
  * P2034: write conflict or deadlock (PostgreSQL serialization failure). On SQLite a transaction
  * that read before another instance committed cannot write any more (SQLITE_BUSY_SNAPSHOT), and
  * Prisma reports that, like a lock held past busy_timeout, as P1008 "Operation has timed out".
+ * The same failures in a raw statement (raw-statements.ts) arrive as P2010 with the driver's code.
  */
 function asConflict(error: unknown, dialect: Dialect): ConflictError | null {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'P2034' || (dialect === 'sqlite' && code === 'P1008')) {
+  if (code === 'P2034' || (dialect === 'sqlite' && code === 'P1008') || isRawConflict(error)) {
     const conflict = new ConflictError(`transaction lost a write conflict (${code}); retry`);
     (conflict as { cause?: unknown }).cause = error;
     return conflict;
   }
   return null;
+}
+
+/** P2010 (a raw statement failed) carrying a busy SQLite snapshot or a PostgreSQL serialization failure/deadlock. */
+function isRawConflict(error: unknown): boolean {
+  const e = error as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } };
+  };
+  if (e?.code !== 'P2010') return false;
+  const cause = e.meta?.driverAdapterError?.cause;
+  const original = cause?.originalCode ?? '';
+  return (
+    original.startsWith('SQLITE_BUSY') ||
+    original === '40001' ||
+    original === '40P01' ||
+    cause?.kind === 'TransactionWriteConflict'
+  );
 }

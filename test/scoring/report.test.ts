@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { backtest, formatBacktest } from '../../src/core/backtest.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
-import { createMemoryScheduleStore, createMemoryVerdictLog } from '../../src/core/memory/memory-schedules.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { type LeadScoringData, readScoringData } from '../../src/core/scoring-data.ts';
 import { buildScoringReport, formatScoringReport } from '../../src/core/scoring-report.ts';

@@ -3,7 +3,6 @@
  * as rep verdicts, the input of `leadbot scoring report`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryScheduleStore, createMemoryVerdictLog } from '../../src/core/memory/memory-schedules.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
 import {

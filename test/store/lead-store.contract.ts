@@ -190,10 +190,14 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       const replaced = await store.replaceScoreContributions(lead.id, conv.id, [
         { ruleId: 'c', stepId: 's3', points: 7, reason: 'r3' },
       ]);
-      expect(replaced).toHaveLength(1);
-      expect(replaced[0]).toMatchObject({ leadId: lead.id, conversationId: conv.id, ruleId: 'c', points: 7 });
+      expect(replaced).toBe(12); // 7 from the conversation + 5 manual
       const all = await store.listScoreContributions(lead.id);
       expect(all.map((c) => c.ruleId).sort()).toEqual(['c', 'manual']);
+      expect(all.find((c) => c.ruleId === 'c')).toMatchObject({
+        leadId: lead.id,
+        conversationId: conv.id,
+        points: 7,
+      });
     });
 
     it('records stage changes and notes in order', async () => {

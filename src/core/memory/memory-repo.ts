@@ -251,7 +251,7 @@ export class MemoryRepo implements LeadRepo {
     leadId: string,
     conversationId: string | null,
     items: Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>[],
-  ): Promise<ScoreContribution[]> {
+  ): Promise<number> {
     const t = this.tables();
     this.replace(
       'contributions',
@@ -260,7 +260,7 @@ export class MemoryRepo implements LeadRepo {
     const now = new Date();
     const rows = items.map((item) => ({ ...item, id: newId(), leadId, conversationId, createdAt: now }));
     this.append(t.contributions, ...rows);
-    return copy(rows);
+    return t.contributions.filter((c) => c.leadId === leadId).reduce((sum, c) => sum + c.points, 0);
   }
 
   async listScoreContributions(leadId: string): Promise<ScoreContribution[]> {

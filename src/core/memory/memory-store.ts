@@ -66,6 +66,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   // Outside a transaction each call is its own one-statement transaction.
   const store = {
     transaction,
+    writers: 1,
     outbox,
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock),

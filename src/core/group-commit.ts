@@ -1,0 +1,86 @@
+/**
+ * Group commit: units of work that arrive while the store's writers are busy are run together
+ * in one database transaction, and each caller is answered only after that transaction has
+ * committed. Durability is unchanged (nothing is acknowledged before its commit); what is
+ * shared is the transaction's fixed cost (BEGIN/COMMIT, the ORM's transaction set-up, the
+ * wait for SQLite's single writer).
+ *
+ * If any unit of a group fails, the whole group is rolled back and every unit is run again in
+ * a transaction of its own, so one failing event never takes the others down with it and each
+ * caller sees exactly the error its own unit raises. Units must therefore be safe to re-run
+ * (the engine's are: they read everything they need inside the transaction).
+ */
+import type { LeadRepo, LeadStore } from './ports.ts';
+
+export interface GroupCommitOptions {
+  /** Transactions in flight at once (SQLite: 1 writer; PostgreSQL: the pool size). */
+  writers: number;
+  /** The most units one transaction carries (bounds how long it holds its locks). */
+  maxGroup: number;
+}
+
+export interface GroupCommit {
+  /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
+  run<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
+}
+
+interface Unit {
+  fn: (tx: LeadRepo) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export function createGroupCommit(
+  store: Pick<LeadStore, 'transaction'>,
+  opts: GroupCommitOptions,
+): GroupCommit {
+  const queue: Unit[] = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  /** Runs the units in one transaction; settles them after it commits. */
+  async function runGroup(group: Unit[]): Promise<void> {
+    let results: unknown[];
+    try {
+      results = await store.transaction(async (tx) => {
+        const out: unknown[] = [];
+        for (const unit of group) out.push(await unit.fn(tx));
+        return out;
+      });
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+        return;
+      }
+      // Rolled back as a whole: give every unit its own transaction and its own outcome.
+      await Promise.all(group.map((unit) => runGroup([unit])));
+      return;
+    }
+    for (const [i, unit] of group.entries()) unit.resolve(results[i]);
+  }
+
+  function pump(): void {
+    scheduled = false;
+    while (inFlight < opts.writers && queue.length > 0) {
+      const group = queue.splice(0, opts.maxGroup);
+      inFlight += 1;
+      void runGroup(group).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
+    }
+  }
+
+  return {
+    run<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        // Let units queued in the same tick join one group before a writer starts.
+        if (!scheduled && inFlight < opts.writers) {
+          scheduled = true;
+          queueMicrotask(pump);
+        }
+      });
+    },
+  };
+}
