@@ -16,6 +16,7 @@ import {
   stopConversation,
   type Turn,
 } from './conversation.ts';
+import { type CacheView, createConversationCache } from './conversation-cache.ts';
 import { isLeadbotError, LeadbotError } from './errors.ts';
 import type { InboundEvent, OutboundMessage } from './events.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   maxConflictRetries?: number;
   /** The most events one transaction carries under load (group commit; default 32). */
   maxGroup?: number;
+  /** How many people's open conversations stay cached between their messages (default 2,000). */
+  cachedConversations?: number;
 }
 
 export interface EngineDeps {
@@ -76,6 +79,7 @@ export function createEngine(deps: EngineDeps): Engine {
     writers: store.writers,
     maxGroup: deps.options?.maxGroup ?? 32,
   });
+  const cache = createConversationCache(deps.options?.cachedConversations ?? 2000);
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
 
@@ -199,9 +203,16 @@ export function createEngine(deps: EngineDeps): Engine {
     const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
     return mutex.run(key, async () => {
       for (let attempt = 0; ; attempt++) {
+        let view: CacheView | undefined;
         try {
-          return await commits.run((tx) => process(tx, e));
+          const out = await commits.run((tx) => {
+            view = cache.begin(tx); // a re-run (group rolled back) starts a fresh view
+            return process(view.repo, e);
+          });
+          view?.commit();
+          return out;
         } catch (err) {
+          view?.discard();
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');
           if (!retryable || attempt >= maxRetries) throw err;
@@ -214,6 +225,7 @@ export function createEngine(deps: EngineDeps): Engine {
   async function sweepIdle(): Promise<number> {
     const before = new Date(clock.now().getTime() - idleMs);
     const n = await store.abandonIdleConversations(before);
+    if (n > 0) cache.clear();
     if (n > 0) logger.info({ count: n }, 'idle conversations abandoned');
     return n;
   }
