@@ -35,7 +35,11 @@ export interface ConversationCache {
   readonly size: number;
 }
 
-const clone = <T>(v: T): T => structuredClone(v);
+/** Copies of cached rows: their JSON parts are copied, dates are never mutated. */
+const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const copyConversation = (c: Conversation): Conversation => ({ ...c, variables: json(c.variables) });
+const copyAnswers = (answers: Answer[]): Answer[] =>
+  answers.map((a) => ({ ...a, value: a.value === null ? null : json(a.value) }));
 
 /** A cache of at most `limit` leads' open conversations, least recently used out first. */
 export function createConversationCache(limit: number): ConversationCache {
@@ -65,28 +69,29 @@ export function createConversationCache(limit: number): ConversationCache {
       async findOpenConversation(leadId) {
         touched.add(leadId);
         const hit = lookup(leadId);
-        if (hit) return clone(hit.conversation);
+        if (hit) return copyConversation(hit.conversation);
         const conversation = await tx.findOpenConversation(leadId);
-        if (conversation) stage(leadId, { conversation: clone(conversation) });
+        if (conversation) stage(leadId, { conversation: copyConversation(conversation) });
         return conversation;
       },
       async listAnswers(conversationId) {
         const hit = byConversation(conversationId);
-        if (hit?.answers) return clone(hit.answers);
+        if (hit?.answers) return copyAnswers(hit.answers);
         const answers = await tx.listAnswers(conversationId);
-        if (hit) stage(hit.conversation.leadId, { conversation: hit.conversation, answers: clone(answers) });
+        if (hit)
+          stage(hit.conversation.leadId, { conversation: hit.conversation, answers: copyAnswers(answers) });
         return answers;
       },
       async addAnswer(input) {
         const answer = await tx.addAnswer(input);
         const hit = byConversation(input.conversationId);
         if (hit?.answers)
-          stage(hit.conversation.leadId, { ...hit, answers: [...hit.answers, clone(answer)] });
+          stage(hit.conversation.leadId, { ...hit, answers: [...hit.answers, ...copyAnswers([answer])] });
         return answer;
       },
       async createConversation(input) {
         const conversation = await tx.createConversation(input);
-        stage(conversation.leadId, { conversation: clone(conversation), answers: [] });
+        stage(conversation.leadId, { conversation: copyConversation(conversation), answers: [] });
         return conversation;
       },
       async updateConversation(id, expectedVersion, patch) {
@@ -94,7 +99,10 @@ export function createConversationCache(limit: number): ConversationCache {
         const leadId = conversation.leadId;
         const previous = lookup(leadId);
         const answers = previous?.conversation.id === id ? previous.answers : undefined;
-        stage(leadId, OPEN.has(conversation.status) ? { conversation: clone(conversation), answers } : null);
+        stage(
+          leadId,
+          OPEN.has(conversation.status) ? { conversation: copyConversation(conversation), answers } : null,
+        );
         return conversation;
       },
     };
