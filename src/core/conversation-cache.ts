@@ -5,7 +5,7 @@
  * It is safe across processes because nothing cached is trusted blindly: a conversation and
  * its answers only change together with the conversation's version (every answer is written in
  * the transaction that bumps it), and every event that acts on a conversation writes it with
- * `updateConversation(id, version)`. A stale entry therefore fails that write with a conflict,
+ * `updateConversation(conversation, patch)`, checked against the stored version. A stale entry therefore fails that write with a conflict,
  * the transaction rolls back, the entry is evicted, and the engine re-runs the event on fresh
  * rows. Changes made inside a transaction are staged and enter the cache only after it commits.
  */
@@ -94,8 +94,9 @@ export function createConversationCache(limit: number): ConversationCache {
         stage(conversation.leadId, { conversation: copyConversation(conversation), answers: [] });
         return conversation;
       },
-      async updateConversation(id, expectedVersion, patch) {
-        const conversation = await tx.updateConversation(id, expectedVersion, patch);
+      async updateConversation(current, patch) {
+        const { id } = current;
+        const conversation = await tx.updateConversation(current, patch);
         const leadId = conversation.leadId;
         const previous = lookup(leadId);
         const answers = previous?.conversation.id === id ? previous.answers : undefined;

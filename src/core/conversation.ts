@@ -107,7 +107,7 @@ export async function startConversation(
 /** Stops a conversation so it can be resumed later with /start. */
 export async function stopConversation(t: Turn, flow: Flow | undefined, conv: Conversation | null) {
   if (conv && conv.status === 'active') {
-    await t.tx.updateConversation(conv.id, conv.version, {
+    await t.tx.updateConversation(conv, {
       status: 'abandoned',
       variables: { ...conv.variables, _stopped: true },
       lastActivityAt: t.now,
@@ -125,7 +125,7 @@ export async function resumeConversation(
   const { _stopped, ...variables } = conv.variables;
   void _stopped;
   if (conv.status !== 'active' || _stopped !== undefined) {
-    await t.tx.updateConversation(conv.id, conv.version, {
+    await t.tx.updateConversation(conv, {
       status: 'active',
       variables,
       lastActivityAt: t.now,
@@ -175,7 +175,7 @@ export async function answerStep(
   const leadPatch: LeadPatch = {};
   if (!parsed.ok) {
     if (attempt < step.maxAttempts) {
-      await t.tx.updateConversation(conv.id, conv.version, { attempts: attempt, lastActivityAt: t.now });
+      await t.tx.updateConversation(conv, { attempts: attempt, lastActivityAt: t.now });
       const retry = render(step.retry ?? DEFAULT_RETRY[step.type], variables);
       return [{ kind: 'error', text: retry, stepId }, question(flow, stepId, variables)];
     }
@@ -197,7 +197,7 @@ export async function answerStep(
     next = nextStep(flow, stepId, variables);
   }
   const done = next === END;
-  await t.tx.updateConversation(conv.id, conv.version, {
+  await t.tx.updateConversation(conv, {
     currentStep: done ? null : next,
     attempts: 0,
     variables,

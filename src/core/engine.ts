@@ -127,7 +127,7 @@ export function createEngine(deps: EngineDeps): Engine {
   /** Ends every open conversation of the lead and clears old contributions, then starts afresh. */
   async function restart(t: Turn, e: InboundEvent, open: Conversation | null): Promise<OutboundMessage[]> {
     if (open) {
-      await t.tx.updateConversation(open.id, open.version, {
+      await t.tx.updateConversation(open, {
         status: 'completed',
         endedAt: t.now,
         variables: { ...open.variables, _endedBy: 'restart' },
@@ -193,7 +193,7 @@ export function createEngine(deps: EngineDeps): Engine {
         const conv =
           open.status === 'active'
             ? open
-            : await tx.updateConversation(open.id, open.version, { status: 'active', lastActivityAt: now });
+            : await tx.updateConversation(open, { status: 'active', lastActivityAt: now });
         return answerStep(t, flow, conv, e.kind === 'message' ? { text: e.text } : { values: e.values });
       }
     }

@@ -206,10 +206,12 @@ export interface LeadRepo {
   listConversations(leadId: string): Promise<Conversation[]>;
   createConversation(input: NewConversation): Promise<Conversation>;
   /**
-   * Applies the patch only if the stored version equals `expectedVersion`, and bumps it.
+   * Applies the patch to `conversation` only if the stored version still equals
+   * `conversation.version`, and bumps it; returns the conversation as it now is. Inside a
+   * transaction a store may defer the write to the commit (the check happens then).
    * @throws ConflictError when another writer got there first.
    */
-  updateConversation(id: string, expectedVersion: number, patch: ConversationPatch): Promise<Conversation>;
+  updateConversation(conversation: Conversation, patch: ConversationPatch): Promise<Conversation>;
   /** Marks active conversations idle since before `before` as abandoned; returns how many. */
   abandonIdleConversations(before: Date): Promise<number>;
 

@@ -30,6 +30,15 @@ import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
 import { insertIgnoringDuplicates } from './raw-inserts.ts';
 import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
+import {
+  flushConversations,
+  flushWrites,
+  updateConversations,
+  type WriteBuffer,
+  withPending,
+} from './write-buffer.ts';
+
+const structuredJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -45,8 +54,16 @@ const pickRule = (i: Pick<ScoreContribution, 'ruleId' | 'stepId' | 'points' | 'r
   reason: i.reason,
 });
 
-/** The repo on `db`. `deleteLead` issues two statements: call it inside a transaction. */
-export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
+/**
+ * The repo on `db`. `deleteLead` issues two statements: call it inside a transaction.
+ * With a `buffer` (inside a transaction), answers, contributions and conversation updates are
+ * deferred to `flushWrites` at the transaction's end (write-buffer.ts); without one they are
+ * written at once.
+ */
+export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuffer): LeadRepo {
+  /** Conversation reads must see pending updates: write them first. */
+  const settle = () => (buffer ? flushConversations(db, dialect, buffer) : Promise.resolve());
+  const settleAll = () => (buffer ? flushWrites(db, dialect, buffer) : Promise.resolve());
   const repo: LeadRepo = {
     async findIdentity(key) {
       const row = await db.identity.findUnique({ where: { platform_workspaceId_userId: key } });
@@ -126,7 +143,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
 
     async updateLead(id, patch) {
       const columns = { ...leadColumns(patch), updatedAt: new Date() };
-      const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', { id }, columns);
+      const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', id, columns);
       if (!row) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
       return toLead(row);
     },
@@ -164,6 +181,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async deleteLead(id) {
+      await settleAll(); // pending rows of this lead would otherwise outlive it
       // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).
       await db.outboxMessage.deleteMany({ where: { leadId: id } });
       // The outreach log names the person by key strings (no foreign key): erased here, in the
@@ -190,6 +208,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async findOpenConversation(leadId) {
+      await settle();
       const [row] = await selectRows<Row<'Conversation'>>(
         db,
         'Conversation',
@@ -201,11 +220,13 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async getConversation(id) {
+      await settle();
       const row = await db.conversation.findUnique({ where: { id } });
       return row ? toConversation(row) : null;
     },
 
     async listConversations(leadId) {
+      await settle();
       const rows = await db.conversation.findMany({
         where: { leadId },
         orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
@@ -220,27 +241,33 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
       return toConversation(row);
     },
 
-    async updateConversation(id, expectedVersion, patch): Promise<Conversation> {
-      // One `UPDATE … WHERE id AND version … RETURNING`: this runs for nearly every message.
-      // Zero rows is not a database error, so a PostgreSQL transaction stays usable for the
-      // read that tells "gone" from "moved on".
-      const row = await updateReturning<Row<'Conversation'>>(
-        db,
-        dialect,
-        'Conversation',
-        { id, version: expectedVersion },
-        patch,
-        [sql`"version" = "version" + 1`],
-      );
-      if (row) return toConversation(row);
-      const current = await db.conversation.findUnique({ where: { id } });
-      if (!current) throw new LeadbotError('NOT_FOUND', `conversation ${id} not found`);
-      throw new ConflictError(
-        `conversation ${id} is at version ${current.version}, expected ${expectedVersion}`,
-      );
+    async updateConversation(current, patch): Promise<Conversation> {
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      const next: Conversation = { ...current, ...defined, version: current.version + 1 };
+      if (buffer) {
+        const pending = buffer.conversations.get(current.id);
+        if (pending && pending.next.version !== current.version)
+          throw new ConflictError(
+            `conversation ${current.id} is at version ${pending.next.version} in this transaction`,
+          );
+        buffer.conversations.set(current.id, { expected: pending?.expected ?? current.version, next });
+        return { ...next, variables: structuredJson(next.variables) };
+      }
+      try {
+        await updateConversations(db, dialect, [{ expected: current.version, next }]);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const stored = await db.conversation.findUnique({ where: { id: current.id } });
+        if (!stored) throw new LeadbotError('NOT_FOUND', `conversation ${current.id} not found`);
+        throw new ConflictError(
+          `conversation ${current.id} is at version ${stored.version}, expected ${current.version}`,
+        );
+      }
+      return { ...next, variables: structuredJson(next.variables) };
     },
 
     async abandonIdleConversations(before) {
+      await settle();
       const { count } = await db.conversation.updateMany({
         where: { status: 'active', lastActivityAt: { lt: before } },
         data: { status: 'abandoned', version: { increment: 1 } },
@@ -259,7 +286,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
         accepted: input.accepted,
         createdAt: input.createdAt ?? new Date(),
       };
-      await insertRows(db, dialect, 'Answer', [{ ...row }]);
+      if (buffer) buffer.answers.push({ ...row });
+      else await insertRows(db, dialect, 'Answer', [{ ...row }]);
       return row;
     },
 
@@ -271,7 +299,12 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
                    "accepted", "createdAt"
             FROM "Answer" WHERE "conversationId" = ${conversationId} ORDER BY "createdAt" ASC, "id" ASC`,
       );
-      return rows.map((r) => toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) }));
+      const stored = rows.map((r) =>
+        toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) }),
+      );
+      return buffer
+        ? withPending(stored, buffer.answers, (a) => a.conversationId === conversationId)
+        : stored;
     },
 
     async replaceScoreContributions(leadId, conversationId, items) {
@@ -295,9 +328,15 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
         if (unmatched.get(signature(i))?.shift()) continue;
         added.push({ id: newId(), leadId, conversationId, ...pickRule(i), createdAt });
       }
-      const stale = [...unmatched.values()].flat().map((r) => r.id);
-      if (stale.length > 0) await db.scoreContribution.deleteMany({ where: { id: { in: stale } } });
-      await insertRows(db, dialect, 'ScoreContribution', added as unknown as Record<string, unknown>[]);
+      const stale = new Set([...unmatched.values()].flat().map((r) => r.id));
+      if (buffer) {
+        // A stale row that is still pending leaves the buffer; stale stored rows are deleted now.
+        buffer.contributions = buffer.contributions.filter((c) => !stale.delete(c.id));
+        buffer.contributions.push(...added);
+      }
+      if (stale.size > 0) await db.scoreContribution.deleteMany({ where: { id: { in: [...stale] } } });
+      if (!buffer)
+        await insertRows(db, dialect, 'ScoreContribution', added as unknown as Record<string, unknown>[]);
       return [...others, ...items].reduce((sum, c) => sum + c.points, 0);
     },
 
@@ -308,7 +347,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
         sql`"leadId" = ${leadId}`,
         '"createdAt" ASC, "id" ASC',
       );
-      return rows.map(toContribution);
+      const stored = rows.map(toContribution);
+      return buffer ? withPending(stored, buffer.contributions, (c) => c.leadId === leadId) : stored;
     },
 
     async addStageChange(input) {

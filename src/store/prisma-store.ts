@@ -8,6 +8,7 @@ import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
 import { createTxGate } from './tx-gate.ts';
+import { createWriteBuffer, flushWrites } from './write-buffer.ts';
 
 /**
  * Interactive-transaction settings. SQLite has one writer: a transaction may wait for the lock
@@ -32,7 +33,13 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     try {
       return await gate.run(() =>
         client.$transaction(
-          (tx: Prisma.TransactionClient) => fn(createPrismaLeadRepo(tx, dialect)),
+          async (tx: Prisma.TransactionClient) => {
+            // Deferred writes go out together just before the commit (write-buffer.ts).
+            const buffer = createWriteBuffer();
+            const out = await fn(createPrismaLeadRepo(tx, dialect, buffer));
+            await flushWrites(tx, dialect, buffer);
+            return out;
+          },
           // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
           TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
         ),

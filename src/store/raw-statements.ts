@@ -40,22 +40,16 @@ function assignments(dialect: Dialect, table: Table, columns: Record<string, unk
     .map(([k, v]) => sql`${ident(k)} = ${value(dialect, table, k, v)}`);
 }
 
-/**
- * `UPDATE table SET … WHERE id = $id [AND version = $expected] RETURNING *`; the row, or null
- * when no row matched. `extra` is raw SQL appended to the SET list (e.g. a version bump).
- */
+/** `UPDATE table SET … WHERE id = $id RETURNING *`: the row, or null when no row matched. */
 export async function updateReturning<Row>(
   db: Db,
   dialect: Dialect,
   table: Table,
-  where: { id: string; version?: number },
+  id: string,
   columns: Record<string, unknown>,
-  extra: Sql[] = [],
 ): Promise<Row | null> {
-  const sets = [...assignments(dialect, table, columns), ...extra];
-  const versionCheck = where.version === undefined ? empty : sql` AND "version" = ${where.version}`;
   const rows = await db.$queryRaw<Row[]>(
-    sql`UPDATE ${ident(table)} SET ${join(sets, ', ')} WHERE "id" = ${where.id}${versionCheck} RETURNING *`,
+    sql`UPDATE ${ident(table)} SET ${join(assignments(dialect, table, columns), ', ')} WHERE "id" = ${id} RETURNING *`,
   );
   return rows[0] ?? null;
 }
@@ -89,4 +83,4 @@ export function selectRows<Row>(db: Db, table: Table, where: Sql, orderBy: strin
   );
 }
 
-export { sql };
+export { join, raw, sql };

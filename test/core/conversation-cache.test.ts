@@ -106,7 +106,7 @@ describe('conversation cache', () => {
     });
     ok.commit();
     const failed = cache.begin(store);
-    await failed.repo.updateConversation(created.id, created.version, { currentStep: 't' });
+    await failed.repo.updateConversation(created, { currentStep: 't' });
     failed.discard(); // as if the transaction had rolled back
     expect(cache.size).toBe(0);
   });

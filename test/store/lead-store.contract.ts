@@ -118,17 +118,15 @@ export function leadStoreContract(name: string, open: OpenStore): void {
         endedAt: null,
       });
       expect(await store.findOpenConversation(lead.id)).toEqual(conv);
-      const v1 = await store.updateConversation(conv.id, 0, {
+      const v1 = await store.updateConversation(conv, {
         currentStep: 'ask_email',
         variables: { lang: 'en', n: 1 },
       });
       expect(v1).toMatchObject({ version: 1, currentStep: 'ask_email', variables: { lang: 'en', n: 1 } });
-      await expect(store.updateConversation(conv.id, 0, { attempts: 3 })).rejects.toBeInstanceOf(
-        ConflictError,
-      );
+      await expect(store.updateConversation(conv, { attempts: 3 })).rejects.toBeInstanceOf(ConflictError);
       expect((await store.getConversation(conv.id))?.attempts).toBe(0);
       const ended = new Date('2026-03-01T00:00:00.000Z');
-      const done = await store.updateConversation(conv.id, 1, {
+      const done = await store.updateConversation(v1, {
         status: 'completed',
         currentStep: null,
         endedAt: ended,
@@ -143,7 +141,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
     it('abandons idle active conversations only', async () => {
       const { lead, conv } = await conversationFor(store);
       const old = new Date('2020-01-01T00:00:00.000Z');
-      await store.updateConversation(conv.id, 0, { lastActivityAt: old });
+      await store.updateConversation(conv, { lastActivityAt: old });
       const n = await store.abandonIdleConversations(new Date('2020-06-01T00:00:00.000Z'));
       expect(n).toBeGreaterThanOrEqual(1);
       const after = await store.getConversation(conv.id);
@@ -289,7 +287,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
 
     it('a conflict inside a transaction rolls it back', async () => {
       const { conv } = await conversationFor(store);
-      await store.updateConversation(conv.id, 0, { attempts: 1 });
+      await store.updateConversation(conv, { attempts: 1 });
       await expect(
         store.transaction(async (tx) => {
           await tx.addAnswer({
@@ -300,7 +298,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
             attempt: 1,
             accepted: true,
           });
-          return tx.updateConversation(conv.id, 0, { attempts: 2 });
+          return tx.updateConversation(conv, { attempts: 2 });
         }),
       ).rejects.toBeInstanceOf(ConflictError);
       expect(await store.listAnswers(conv.id)).toEqual([]);

@@ -131,9 +131,9 @@ function watchRepo(repo: LeadRepo, pending: Record_[]): LeadRepo {
         };
       }
       if (prop === 'updateConversation') {
-        return async (id: string, version: number, patch: { status?: string }) => {
-          const out = await fn.call(target, id, version, patch);
-          const status = patch.status;
+        return async (...args: Parameters<LeadRepo['updateConversation']>) => {
+          const out = await fn.apply(target, args);
+          const status = args[1].status;
           if (status === 'completed' || status === 'abandoned')
             pending.push((m) => m.conversationEnded(status));
           return out;

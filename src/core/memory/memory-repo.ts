@@ -211,11 +211,8 @@ export class MemoryRepo implements LeadRepo {
     return copy(row);
   }
 
-  async updateConversation(
-    id: string,
-    expectedVersion: number,
-    patch: ConversationPatch,
-  ): Promise<Conversation> {
+  async updateConversation(conversation: Conversation, patch: ConversationPatch): Promise<Conversation> {
+    const { id, version: expectedVersion } = conversation;
     const row = this.tables().conversations.get(id);
     if (!row || row.version !== expectedVersion) {
       throw new ConflictError(`conversation ${id} changed since version ${expectedVersion}`);

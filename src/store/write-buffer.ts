@@ -1,0 +1,121 @@
+/**
+ * Writes a transaction defers to its end, then issues as one multi-row statement per table:
+ * answers and score contributions (insert-only rows) and conversation updates (checked against
+ * the version they were read at). With group commit (src/core/group-commit.ts) one transaction
+ * carries many people's events, so three statements replace three per event.
+ *
+ * Reads inside the transaction still see these writes: answer and contribution reads add the
+ * pending rows to what the database returns, and any conversation read flushes the pending
+ * updates first. A flush that finds a conversation moved on raises ConflictError, which rolls
+ * the whole transaction back like an immediate conflict would.
+ */
+import { ConflictError } from '../core/errors.ts';
+import type { Answer, Conversation, ScoreContribution } from '../core/ports.ts';
+import type { Db, Dialect } from './prisma-types.ts';
+import { insertRows, join, raw, sql } from './raw-statements.ts';
+
+interface PendingUpdate {
+  /** The version the stored row must still have. */
+  expected: number;
+  /** The row as it will be (several updates of one row collapse into one). */
+  next: Conversation;
+}
+
+export interface WriteBuffer {
+  answers: Answer[];
+  contributions: ScoreContribution[];
+  conversations: Map<string, PendingUpdate>;
+}
+
+export const createWriteBuffer = (): WriteBuffer => ({
+  answers: [],
+  contributions: [],
+  conversations: new Map(),
+});
+
+/** The mutable columns of a conversation update, in VALUES order after id and version. */
+const COLUMNS = [
+  'currentStep',
+  'status',
+  'variables',
+  'attempts',
+  'lastActivityAt',
+  'endedAt',
+  'version',
+] as const;
+/** PostgreSQL types of `id`, the expected version, then COLUMNS (VALUES rows carry no column types). */
+const PG_TYPES = [
+  'text',
+  'integer',
+  'text',
+  '"ConversationStatus"',
+  'jsonb',
+  'integer',
+  'timestamp(3)',
+  'timestamp(3)',
+  'integer',
+];
+
+/**
+ * `UPDATE "Conversation" … FROM (VALUES …)` for every pending update, each only where the
+ * stored version is the expected one. Throws ConflictError unless every row matched.
+ */
+export async function updateConversations(
+  db: Db,
+  dialect: Dialect,
+  updates: PendingUpdate[],
+): Promise<number> {
+  if (updates.length === 0) return 0;
+  const cast = (i: number) => (dialect === 'postgres' ? raw(`::${PG_TYPES[i]}`) : raw(''));
+  const tuples = updates.map(({ expected, next }) => {
+    const values = [
+      next.id,
+      expected,
+      ...COLUMNS.map((c) => (c === 'variables' ? JSON.stringify(next[c]) : next[c])),
+    ];
+    return sql`(${join(
+      values.map((v, i) => sql`${v}${cast(i)}`),
+      ', ',
+    )})`;
+  });
+  // VALUES columns are named column1, column2, … in both SQLite and PostgreSQL.
+  const sets = COLUMNS.map((c, i) => raw(`"${c}" = v.column${i + 3}`));
+  const matched = await db.$executeRaw(
+    sql`UPDATE "Conversation" SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
+        WHERE "Conversation"."id" = v.column1 AND "Conversation"."version" = v.column2`,
+  );
+  if (matched !== updates.length) {
+    throw new ConflictError(
+      `${updates.length - matched} of ${updates.length} conversations changed since they were read`,
+    );
+  }
+  return matched;
+}
+
+/** Issues every pending write (conversations first: a conflict stops the rest). */
+export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  await flushConversations(db, dialect, buffer);
+  const answers = buffer.answers.splice(0);
+  await insertRows(db, dialect, 'Answer', answers as unknown as Record<string, unknown>[]);
+  const contributions = buffer.contributions.splice(0);
+  await insertRows(db, dialect, 'ScoreContribution', contributions as unknown as Record<string, unknown>[]);
+}
+
+export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  const updates = [...buffer.conversations.values()];
+  buffer.conversations.clear();
+  await updateConversations(db, dialect, updates);
+}
+
+/** `rows` plus the pending ones that `keep` selects, in (createdAt, id) order. */
+export function withPending<T extends { createdAt: Date; id: string }>(
+  rows: T[],
+  pending: T[],
+  keep: (r: T) => boolean,
+): T[] {
+  const extra = pending.filter(keep);
+  if (extra.length === 0) return rows;
+  return [...rows, ...extra.map((r) => ({ ...r }))].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
