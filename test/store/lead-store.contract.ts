@@ -285,6 +285,92 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect((await store.outbox.list({ kind: 'commit' })).map((o) => o.leadId)).toContain(committed.id);
     });
 
+    it("inside a transaction, reads see the transaction's own answers, contributions and conversation updates", async () => {
+      const { lead, conv } = await conversationFor(store);
+      await store.transaction(async (tx) => {
+        const answer = await tx.addAnswer({
+          conversationId: conv.id,
+          stepId: 'ask_name',
+          value: 42,
+          rawText: '42',
+          attempt: 1,
+          accepted: true,
+        });
+        expect((await tx.listAnswers(conv.id)).map((a) => a.id)).toEqual([answer.id]);
+        expect(
+          await tx.replaceScoreContributions(lead.id, conv.id, [
+            { ruleId: 'r', stepId: 's', points: 4, reason: 'x' },
+          ]),
+        ).toBe(4);
+        expect(
+          await tx.replaceScoreContributions(lead.id, conv.id, [
+            { ruleId: 'q', stepId: 's', points: 6, reason: 'y' },
+          ]),
+        ).toBe(6);
+        expect((await tx.listScoreContributions(lead.id)).map((c) => c.ruleId)).toEqual(['q']);
+        const v1 = await tx.updateConversation(conv, {
+          currentStep: 'ask_email',
+          variables: { lang: 'en', n: 1 },
+        });
+        const v2 = await tx.updateConversation(v1, { attempts: 2 });
+        expect(v2).toMatchObject({ version: 2, currentStep: 'ask_email', attempts: 2 });
+        expect(await tx.getConversation(conv.id)).toMatchObject({
+          version: 2,
+          currentStep: 'ask_email',
+          attempts: 2,
+        });
+        expect(await tx.findOpenConversation(lead.id)).toMatchObject({ id: conv.id, version: 2 });
+      });
+      expect(await store.getConversation(conv.id)).toMatchObject({
+        version: 2,
+        currentStep: 'ask_email',
+        attempts: 2,
+        variables: { lang: 'en', n: 1 },
+      });
+      expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([42]);
+      expect((await store.listScoreContributions(lead.id)).map((c) => [c.ruleId, c.points])).toEqual([
+        ['q', 6],
+      ]);
+    });
+
+    it('updates of several conversations in one transaction commit together, or not at all', async () => {
+      const a = await conversationFor(store);
+      const b = await conversationFor(store);
+      await store.transaction(async (tx) => {
+        await tx.updateConversation(a.conv, { currentStep: 'a2', status: 'completed', endedAt: new Date() });
+        await tx.updateConversation(b.conv, { currentStep: 'b2' });
+      });
+      expect(await store.getConversation(a.conv.id)).toMatchObject({
+        version: 1,
+        currentStep: 'a2',
+        status: 'completed',
+      });
+      expect(await store.getConversation(b.conv.id)).toMatchObject({
+        version: 1,
+        currentStep: 'b2',
+        status: 'active',
+      });
+      const freshA = (await store.getConversation(a.conv.id))!;
+      // b is updated from its version-0 copy: stale, so the whole transaction fails
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.updateConversation(freshA, { currentStep: 'a3' });
+          await tx.addAnswer({
+            conversationId: a.conv.id,
+            stepId: 's',
+            value: 'x',
+            rawText: 'x',
+            attempt: 1,
+            accepted: true,
+          });
+          await tx.updateConversation(b.conv, { currentStep: 'b3' });
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.getConversation(a.conv.id)).toMatchObject({ version: 1, currentStep: 'a2' });
+      expect(await store.getConversation(b.conv.id)).toMatchObject({ version: 1, currentStep: 'b2' });
+      expect(await store.listAnswers(a.conv.id)).toEqual([]);
+    });
+
     it('a conflict inside a transaction rolls it back', async () => {
       const { conv } = await conversationFor(store);
       await store.updateConversation(conv, { attempts: 1 });
