@@ -74,6 +74,10 @@ export function createConversationCache(limit: number): ConversationCache {
         if (conversation) stage(leadId, { conversation: copyConversation(conversation) });
         return conversation;
       },
+      async getConversation(id) {
+        const hit = byConversation(id);
+        return hit ? copyConversation(hit.conversation) : tx.getConversation(id);
+      },
       async listAnswers(conversationId) {
         const hit = byConversation(conversationId);
         if (hit?.answers) return copyAnswers(hit.answers);
