@@ -75,9 +75,18 @@ export function createEngine(deps: EngineDeps): Engine {
   const maxRetries = deps.options?.maxConflictRetries ?? 5;
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
   const mutex = new KeyedMutex();
-  const commits = createGroupCommit(store, {
+  const commits = createGroupCommit<InboundEvent>(store, {
     writers: store.writers,
     maxGroup: deps.options?.maxGroup ?? 32,
+    // One round trip per group for what every event reads first: its de-duplication row and
+    // the lead behind the account (with its contributions).
+    prepare: (tx, events) =>
+      tx.prefetch({
+        events: events.map((e) => ({ platform: e.platform, eventId: e.eventId })),
+        identities: events
+          .filter((e) => e.isDirect)
+          .map((e) => ({ platform: e.platform, workspaceId: e.workspaceId, userId: e.userId })),
+      }),
   });
   const cache = createConversationCache(deps.options?.cachedConversations ?? 2000);
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
@@ -208,7 +217,7 @@ export function createEngine(deps: EngineDeps): Engine {
           const out = await commits.run((tx) => {
             view = cache.begin(tx); // a re-run (group rolled back) starts a fresh view
             return process(view.repo, e);
-          });
+          }, e);
           view?.commit();
           return out;
         } catch (err) {

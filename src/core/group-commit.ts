@@ -12,37 +12,44 @@
  */
 import type { LeadRepo, LeadStore } from './ports.ts';
 
-export interface GroupCommitOptions {
+export interface GroupCommitOptions<H> {
   /** Transactions in flight at once (SQLite: 1 writer; PostgreSQL: the pool size). */
   writers: number;
   /** The most units one transaction carries (bounds how long it holds its locks). */
   maxGroup: number;
+  /** Runs first in each transaction with the hints of its units (e.g. to prefetch their rows). */
+  prepare?: (tx: LeadRepo, hints: H[]) => Promise<void>;
 }
 
-export interface GroupCommit {
+export interface GroupCommit<H> {
   /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
-  run<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
+  run<T>(fn: (tx: LeadRepo) => Promise<T>, hint: H): Promise<T>;
 }
 
-interface Unit {
+interface Unit<H> {
+  hint: H;
   fn: (tx: LeadRepo) => Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-export function createGroupCommit(
+export function createGroupCommit<H>(
   store: Pick<LeadStore, 'transaction'>,
-  opts: GroupCommitOptions,
-): GroupCommit {
-  const queue: Unit[] = [];
+  opts: GroupCommitOptions<H>,
+): GroupCommit<H> {
+  const queue: Unit<H>[] = [];
   let inFlight = 0;
   let scheduled = false;
 
   /** Runs the units in one transaction; settles them after it commits. */
-  async function runGroup(group: Unit[]): Promise<void> {
+  async function runGroup(group: Unit<H>[]): Promise<void> {
     let results: unknown[];
     try {
       results = await store.transaction(async (tx) => {
+        await opts.prepare?.(
+          tx,
+          group.map((u) => u.hint),
+        );
         const out: unknown[] = [];
         for (const unit of group) out.push(await unit.fn(tx));
         return out;
@@ -72,9 +79,9 @@ export function createGroupCommit(
   }
 
   return {
-    run<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> {
+    run<T>(fn: (tx: LeadRepo) => Promise<T>, hint: H): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+        queue.push({ hint, fn, resolve: resolve as (v: unknown) => void, reject });
         // Let units queued in the same tick join one group before a writer starts.
         if (!scheduled && inFlight < opts.writers) {
           scheduled = true;

@@ -245,6 +245,19 @@ export interface LeadRepo {
 
   /** Records a platform event id. Returns false if it was recorded before (a redelivery). */
   markEventProcessed(platform: string, eventId: string): Promise<boolean>;
+
+  /**
+   * Inside a transaction: loads at once what the listed events will read (their de-duplication
+   * rows, the leads behind the accounts, those leads' contributions), so that the calls that
+   * follow are answered without a statement each. Only a hint: without it, or for anything it
+   * did not load, every call reads the database as usual.
+   */
+  prefetch(request: PrefetchRequest): Promise<void>;
+}
+
+export interface PrefetchRequest {
+  events?: { platform: string; eventId: string }[];
+  identities?: IdentityKey[];
 }
 
 /** Outbox delivery side: safe with several dispatchers on one database. */

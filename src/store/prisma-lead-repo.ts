@@ -8,6 +8,7 @@ import type {
   Answer,
   Conversation,
   JsonValue,
+  Lead,
   LeadFilter,
   LeadRepo,
   ScoreContribution,
@@ -26,6 +27,7 @@ import {
   toNote,
   toStageChange,
 } from './mappers.ts';
+import { eventKey, prefetch } from './prefetch.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
 import { insertIgnoringDuplicates } from './raw-inserts.ts';
@@ -39,6 +41,7 @@ import {
 } from './write-buffer.ts';
 
 const structuredJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const copyLead = (l: Lead): Lead => ({ ...l, source: { ...l.source } });
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -56,14 +59,15 @@ const pickRule = (i: Pick<ScoreContribution, 'ruleId' | 'stepId' | 'points' | 'r
 
 /**
  * The repo on `db`. `deleteLead` issues two statements: call it inside a transaction.
- * With a `buffer` (inside a transaction), answers, contributions and conversation updates are
- * deferred to `flushWrites` at the transaction's end (write-buffer.ts); without one they are
- * written at once.
+ * With a `state` (inside a transaction), answers, contributions and conversation updates are
+ * deferred to `flushWrites` at the transaction's end (write-buffer.ts), and what `prefetch`
+ * loaded (prefetch.ts) answers event, lead and contribution reads; without one every call is
+ * a statement of its own.
  */
-export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuffer): LeadRepo {
+export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuffer): LeadRepo {
   /** Conversation reads must see pending updates: write them first. */
-  const settle = () => (buffer ? flushConversations(db, dialect, buffer) : Promise.resolve());
-  const settleAll = () => (buffer ? flushWrites(db, dialect, buffer) : Promise.resolve());
+  const settle = () => (state ? flushConversations(db, dialect, state) : Promise.resolve());
+  const settleAll = () => (state ? flushWrites(db, dialect, state) : Promise.resolve());
   const repo: LeadRepo = {
     async findIdentity(key) {
       const row = await db.identity.findUnique({ where: { platform_workspaceId_userId: key } });
@@ -71,6 +75,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
     },
 
     async findLeadByIdentity(key) {
+      const known = state?.prefetched.leads.get(identityKeyString(key));
+      if (known !== undefined) return known && copyLead(known);
       const rows = await db.$queryRaw<Row<'Lead'>[]>(
         sql`SELECT "Lead".* FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
             WHERE "Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
@@ -100,10 +106,16 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
             : {}),
         },
       });
-      return toLead(row);
+      const created = toLead(row);
+      if (state && identity) {
+        state.prefetched.leads.set(identityKeyString(identity), copyLead(created));
+        state.prefetched.contributions.set(created.id, []);
+      }
+      return created;
     },
 
     async addIdentity(leadId, identity) {
+      state?.prefetched.leads.delete(identityKeyString(identity));
       try {
         const row = await db.identity.create({
           data: {
@@ -145,7 +157,11 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
       const columns = { ...leadColumns(patch), updatedAt: new Date() };
       const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', id, columns);
       if (!row) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
-      return toLead(row);
+      const lead = toLead(row);
+      if (state)
+        for (const [key, known] of state.prefetched.leads)
+          if (known?.id === id) state.prefetched.leads.set(key, copyLead(lead));
+      return lead;
     },
 
     async listLeads(filter: LeadFilter) {
@@ -176,12 +192,18 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
     },
 
     async removeIdentity(key) {
+      state?.prefetched.leads.delete(identityKeyString(key));
       const { count } = await db.identity.deleteMany({ where: key });
       return count > 0;
     },
 
     async deleteLead(id) {
       await settleAll(); // pending rows of this lead would otherwise outlive it
+      if (state) {
+        for (const [key, known] of state.prefetched.leads)
+          if (known?.id === id) state.prefetched.leads.delete(key);
+        state.prefetched.contributions.delete(id);
+      }
       // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).
       await db.outboxMessage.deleteMany({ where: { leadId: id } });
       // The outreach log names the person by key strings (no foreign key): erased here, in the
@@ -244,13 +266,13 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
     async updateConversation(current, patch): Promise<Conversation> {
       const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
       const next: Conversation = { ...current, ...defined, version: current.version + 1 };
-      if (buffer) {
-        const pending = buffer.conversations.get(current.id);
+      if (state) {
+        const pending = state.conversations.get(current.id);
         if (pending && pending.next.version !== current.version)
           throw new ConflictError(
             `conversation ${current.id} is at version ${pending.next.version} in this transaction`,
           );
-        buffer.conversations.set(current.id, { expected: pending?.expected ?? current.version, next });
+        state.conversations.set(current.id, { expected: pending?.expected ?? current.version, next });
         return { ...next, variables: structuredJson(next.variables) };
       }
       try {
@@ -286,7 +308,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
         accepted: input.accepted,
         createdAt: input.createdAt ?? new Date(),
       };
-      if (buffer) buffer.answers.push({ ...row });
+      if (state) state.answers.push({ ...row });
       else await insertRows(db, dialect, 'Answer', [{ ...row }]);
       return row;
     },
@@ -302,9 +324,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
       const stored = rows.map((r) =>
         toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) }),
       );
-      return buffer
-        ? withPending(stored, buffer.answers, (a) => a.conversationId === conversationId)
-        : stored;
+      return state ? withPending(stored, state.answers, (a) => a.conversationId === conversationId) : stored;
     },
 
     async replaceScoreContributions(leadId, conversationId, items) {
@@ -329,26 +349,38 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
         added.push({ id: newId(), leadId, conversationId, ...pickRule(i), createdAt });
       }
       const stale = new Set([...unmatched.values()].flat().map((r) => r.id));
-      if (buffer) {
+      if (state) {
         // A stale row that is still pending leaves the buffer; stale stored rows are deleted now.
-        buffer.contributions = buffer.contributions.filter((c) => !stale.delete(c.id));
-        buffer.contributions.push(...added);
+        state.contributions = state.contributions.filter((c) => !stale.delete(c.id));
+        state.contributions.push(...added);
       }
-      if (stale.size > 0) await db.scoreContribution.deleteMany({ where: { id: { in: [...stale] } } });
-      if (!buffer)
+      if (stale.size > 0) {
+        await db.scoreContribution.deleteMany({ where: { id: { in: [...stale] } } });
+        const known = state?.prefetched.contributions.get(leadId);
+        if (known)
+          state!.prefetched.contributions.set(
+            leadId,
+            known.filter((c) => !stale.has(c.id)),
+          );
+      }
+      if (!state)
         await insertRows(db, dialect, 'ScoreContribution', added as unknown as Record<string, unknown>[]);
       return [...others, ...items].reduce((sum, c) => sum + c.points, 0);
     },
 
     async listScoreContributions(leadId) {
-      const rows = await selectRows<Row<'ScoreContribution'>>(
-        db,
-        'ScoreContribution',
-        sql`"leadId" = ${leadId}`,
-        '"createdAt" ASC, "id" ASC',
-      );
-      const stored = rows.map(toContribution);
-      return buffer ? withPending(stored, buffer.contributions, (c) => c.leadId === leadId) : stored;
+      const known = state?.prefetched.contributions.get(leadId);
+      const stored = known
+        ? known.map((c) => ({ ...c }))
+        : (
+            await selectRows<Row<'ScoreContribution'>>(
+              db,
+              'ScoreContribution',
+              sql`"leadId" = ${leadId}`,
+              '"createdAt" ASC, "id" ASC',
+            )
+          ).map(toContribution);
+      return state ? withPending(stored, state.contributions, (c) => c.leadId === leadId) : stored;
     },
 
     async addStageChange(input) {
@@ -396,8 +428,18 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, buffer?: WriteBuf
       });
     },
 
-    markEventProcessed(platform, eventId) {
+    async markEventProcessed(platform, eventId) {
+      const key = eventKey(platform, eventId);
+      const first = state?.prefetched.events.get(key);
+      if (first !== undefined) {
+        state!.prefetched.events.set(key, false); // recorded now: a second call is a repeat
+        return first;
+      }
       return insertIgnoringDuplicates(db, dialect, 'event', { platform, eventId });
+    },
+
+    async prefetch(request) {
+      if (state) await prefetch(db, state.prefetched, request);
     },
   };
   return repo;

@@ -11,6 +11,7 @@
  */
 import { ConflictError } from '../core/errors.ts';
 import type { Answer, Conversation, ScoreContribution } from '../core/ports.ts';
+import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertRows, join, raw, sql } from './raw-statements.ts';
 
@@ -21,16 +22,19 @@ interface PendingUpdate {
   next: Conversation;
 }
 
+/** A transaction's deferred writes, and what it prefetched (prefetch.ts). */
 export interface WriteBuffer {
   answers: Answer[];
   contributions: ScoreContribution[];
   conversations: Map<string, PendingUpdate>;
+  prefetched: Prefetched;
 }
 
 export const createWriteBuffer = (): WriteBuffer => ({
   answers: [],
   contributions: [],
   conversations: new Map(),
+  prefetched: createPrefetched(),
 });
 
 /** The mutable columns of a conversation update, in VALUES order after id and version. */

@@ -36,24 +36,32 @@ const createLead = (name: string) => (tx: LeadRepo) => tx.createLead({ name });
 describe('group commit', () => {
   it('runs units queued together in one transaction and answers each only after it commits', async () => {
     const h = heldStore();
-    const commits = createGroupCommit(h.wrapped, { writers: 1, maxGroup: 32 });
+    const prepared: string[][] = [];
+    const commits = createGroupCommit<string>(h.wrapped, {
+      writers: 1,
+      maxGroup: 32,
+      prepare: async (_tx, hints) => {
+        prepared.push(hints);
+      },
+    });
     const settled: string[] = [];
-    const runs = ['a', 'b', 'c'].map((n) => commits.run(createLead(n)).then((l) => settled.push(l.name!)));
+    const runs = ['a', 'b', 'c'].map((n) => commits.run(createLead(n), n).then((l) => settled.push(l.name!)));
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toEqual([]); // nothing acknowledged before the commit
     h.release();
     await Promise.all(runs);
     expect(settled).toEqual(['a', 'b', 'c']);
     expect(h.transactions()).toBe(1);
+    expect(prepared).toEqual([['a', 'b', 'c']]); // the group's hints, once, in its transaction
     expect((await h.store.listLeads({})).items).toHaveLength(3);
   });
 
   it('groups what arrives while the writer is busy, up to maxGroup per transaction', async () => {
     const h = heldStore();
-    const commits = createGroupCommit(h.wrapped, { writers: 1, maxGroup: 4 });
-    const first = commits.run(createLead('first'));
+    const commits = createGroupCommit<string>(h.wrapped, { writers: 1, maxGroup: 4 });
+    const first = commits.run(createLead('first'), 'first');
     await new Promise((r) => setTimeout(r, 5)); // the first group is in its transaction now
-    const rest = Array.from({ length: 10 }, (_, i) => commits.run(createLead(`n${i}`)));
+    const rest = Array.from({ length: 10 }, (_, i) => commits.run(createLead(`n${i}`), `n${i}`));
     h.release();
     await Promise.all([first, ...rest]);
     // 1 (first) + 4 + 4 + 2
@@ -64,15 +72,15 @@ describe('group commit', () => {
   it('a failing unit rolls its group back; the others commit on their own, it alone fails', async () => {
     const h = heldStore();
     h.release();
-    const commits = createGroupCommit(h.wrapped, { writers: 1, maxGroup: 32 });
+    const commits = createGroupCommit<string>(h.wrapped, { writers: 1, maxGroup: 32 });
     const boom = new Error('boom');
     const results = await Promise.allSettled([
-      commits.run(createLead('a')),
+      commits.run(createLead('a'), 'a'),
       commits.run(async (tx) => {
         await tx.createLead({ name: 'half-written' });
         throw boom;
-      }),
-      commits.run(createLead('c')),
+      }, 'b'),
+      commits.run(createLead('c'), 'c'),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toBe(boom);

@@ -41,6 +41,7 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
+  prefetch: true,
 } satisfies Record<keyof LeadRepo, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
