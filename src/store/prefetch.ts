@@ -16,8 +16,10 @@ import { join, sql } from './raw-statements.ts';
 export interface Prefetched {
   /** `platform\0eventId` → whether this transaction recorded it first (consumed on use). */
   events: Map<string, boolean>;
-  /** Identity key string → its lead (null: no lead has this account). */
-  leads: Map<string, Lead | null>;
+  /** Identity key string → the id of its lead (null: no lead has this account). */
+  leads: Map<string, string | null>;
+  /** Lead id → the lead as this transaction last saw or wrote it. */
+  known: Map<string, Lead>;
   /** Lead id → its stored contributions, oldest first (pending ones live in the write buffer). */
   contributions: Map<string, ScoreContribution[]>;
 }
@@ -25,6 +27,7 @@ export interface Prefetched {
 export const createPrefetched = (): Prefetched => ({
   events: new Map(),
   leads: new Map(),
+  known: new Map(),
   contributions: new Map(),
 });
 
@@ -65,11 +68,15 @@ export async function prefetch(db: Db, into: Prefetched, request: PrefetchReques
         )}`,
   );
   for (const k of keys) into.leads.set(identityKeyString(k), null);
-  for (const r of rows)
-    into.leads.set(
-      identityKeyString({ platform: r._platform as Platform, workspaceId: r._workspace, userId: r._user }),
-      toLead(r),
-    );
+  for (const r of rows) {
+    const key = identityKeyString({
+      platform: r._platform as Platform,
+      workspaceId: r._workspace,
+      userId: r._user,
+    });
+    into.leads.set(key, r.id);
+    into.known.set(r.id, toLead(r));
+  }
 
   const leadIds = [...new Set(rows.map((r) => r.id))].filter((id) => !into.contributions.has(id));
   if (leadIds.length === 0) return;

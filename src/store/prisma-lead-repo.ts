@@ -10,6 +10,7 @@ import type {
   JsonValue,
   Lead,
   LeadFilter,
+  LeadPatch,
   LeadRepo,
   ScoreContribution,
 } from '../core/ports.ts';
@@ -34,6 +35,7 @@ import { insertIgnoringDuplicates } from './raw-inserts.ts';
 import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
 import {
   flushConversations,
+  flushLeads,
   flushWrites,
   updateConversations,
   type WriteBuffer,
@@ -42,6 +44,19 @@ import {
 
 const structuredJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const copyLead = (l: Lead): Lead => ({ ...l, source: { ...l.source } });
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** The lead after `patch`, as the database will have it once the deferred update is written. */
+function applyLeadPatch(lead: Lead, patch: LeadPatch, now: Date): Lead {
+  const { source, ...rest } = patch;
+  return {
+    ...lead,
+    ...definedOnly(rest),
+    source: { ...lead.source, ...definedOnly(source ?? {}) },
+    updatedAt: now,
+  };
+}
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
@@ -68,6 +83,11 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
   /** Conversation reads must see pending updates: write them first. */
   const settle = () => (state ? flushConversations(db, dialect, state) : Promise.resolve());
   const settleAll = () => (state ? flushWrites(db, dialect, state) : Promise.resolve());
+  /** Keeps the transaction's view of a lead current; returns a copy for the caller. */
+  const remember = (lead: Lead): Lead => {
+    state?.prefetched.known.set(lead.id, copyLead(lead));
+    return lead;
+  };
   const repo: LeadRepo = {
     async findIdentity(key) {
       const row = await db.identity.findUnique({ where: { platform_workspaceId_userId: key } });
@@ -75,14 +95,16 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async findLeadByIdentity(key) {
-      const known = state?.prefetched.leads.get(identityKeyString(key));
-      if (known !== undefined) return known && copyLead(known);
+      const leadId = state?.prefetched.leads.get(identityKeyString(key));
+      if (leadId === null) return null;
+      const known = leadId ? state?.prefetched.known.get(leadId) : undefined;
+      if (known) return copyLead(known);
       const rows = await db.$queryRaw<Row<'Lead'>[]>(
         sql`SELECT "Lead".* FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
             WHERE "Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
               AND "Identity"."userId" = ${key.userId}`,
       );
-      return rows[0] ? toLead(rows[0]) : null;
+      return rows[0] ? remember(toLead(rows[0])) : null;
     },
 
     async createLead(lead, identity) {
@@ -106,9 +128,9 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
             : {}),
         },
       });
-      const created = toLead(row);
+      const created = remember(toLead(row));
       if (state && identity) {
-        state.prefetched.leads.set(identityKeyString(identity), copyLead(created));
+        state.prefetched.leads.set(identityKeyString(identity), created.id);
         state.prefetched.contributions.set(created.id, []);
       }
       return created;
@@ -149,22 +171,28 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async getLead(id) {
+      const known = state?.prefetched.known.get(id);
+      if (known) return copyLead(known);
       const row = await db.lead.findUnique({ where: { id } });
-      return row ? toLead(row) : null;
+      return row ? remember(toLead(row)) : null;
     },
 
     async updateLead(id, patch) {
-      const columns = { ...leadColumns(patch), updatedAt: new Date() };
+      const now = new Date();
+      const columns = { ...leadColumns(patch), updatedAt: now };
+      const known = state?.prefetched.known.get(id);
+      if (state && known) {
+        // Deferred: the lead as it will be is known; the columns go out with the others'.
+        state.leads.set(id, { ...state.leads.get(id), ...columns });
+        return remember(applyLeadPatch(known, patch, now));
+      }
       const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', id, columns);
       if (!row) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
-      const lead = toLead(row);
-      if (state)
-        for (const [key, known] of state.prefetched.leads)
-          if (known?.id === id) state.prefetched.leads.set(key, copyLead(lead));
-      return lead;
+      return remember(toLead(row));
     },
 
     async listLeads(filter: LeadFilter) {
+      if (state) await flushLeads(db, dialect, state);
       const limit = Math.min(Math.max(filter.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
       const and: Prisma.LeadWhereInput[] = [];
       if (filter.stage) and.push({ stage: filter.stage });
@@ -200,8 +228,9 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     async deleteLead(id) {
       await settleAll(); // pending rows of this lead would otherwise outlive it
       if (state) {
-        for (const [key, known] of state.prefetched.leads)
-          if (known?.id === id) state.prefetched.leads.delete(key);
+        for (const [key, leadId] of state.prefetched.leads)
+          if (leadId === id) state.prefetched.leads.delete(key);
+        state.prefetched.known.delete(id);
         state.prefetched.contributions.delete(id);
       }
       // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).

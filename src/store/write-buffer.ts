@@ -27,6 +27,8 @@ export interface WriteBuffer {
   answers: Answer[];
   contributions: ScoreContribution[];
   conversations: Map<string, PendingUpdate>;
+  /** Lead id → the columns to write (several updates of one lead merge). */
+  leads: Map<string, Record<string, unknown>>;
   prefetched: Prefetched;
 }
 
@@ -34,6 +36,7 @@ export const createWriteBuffer = (): WriteBuffer => ({
   answers: [],
   contributions: [],
   conversations: new Map(),
+  leads: new Map(),
   prefetched: createPrefetched(),
 });
 
@@ -99,6 +102,7 @@ export async function updateConversations(
 /** Issues every pending write (conversations first: a conflict stops the rest). */
 export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
   await flushConversations(db, dialect, buffer);
+  await flushLeads(db, dialect, buffer);
   const answers = buffer.answers.splice(0);
   await insertRows(db, dialect, 'Answer', answers as unknown as Record<string, unknown>[]);
   const contributions = buffer.contributions.splice(0);
@@ -109,6 +113,44 @@ export async function flushConversations(db: Db, dialect: Dialect, buffer: Write
   const updates = [...buffer.conversations.values()];
   buffer.conversations.clear();
   await updateConversations(db, dialect, updates);
+}
+
+/** PostgreSQL types of the Lead columns an update may write (text unless listed). */
+const LEAD_TYPES: Record<string, string> = {
+  stage: '"Stage"',
+  score: 'integer',
+  consent: 'boolean',
+  consentAt: 'timestamp(3)',
+  updatedAt: 'timestamp(3)',
+};
+
+/**
+ * The pending lead updates, one `UPDATE "Lead" … FROM (VALUES …)` per set of columns written
+ * (only the columns a patch named are written, so concurrent changes to others survive).
+ * Throws ConflictError when a lead is gone.
+ */
+export async function flushLeads(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  const bySignature = new Map<string, [string, Record<string, unknown>][]>();
+  for (const [id, columns] of buffer.leads) {
+    const signature = Object.keys(columns).sort().join(',');
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), [id, columns]]);
+  }
+  buffer.leads.clear();
+  for (const [signature, rows] of bySignature) {
+    const names = signature.split(',');
+    const cast = (name: string) =>
+      dialect === 'postgres' ? raw(`::${LEAD_TYPES[name] ?? 'text'}`) : raw('');
+    const tuples = rows.map(
+      ([id, columns]) =>
+        sql`(${join([sql`${id}${cast('id')}`, ...names.map((n) => sql`${columns[n]}${cast(n)}`)], ', ')})`,
+    );
+    const sets = names.map((n, i) => raw(`"${n}" = v.column${i + 2}`));
+    const matched = await db.$executeRaw(
+      sql`UPDATE "Lead" SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v WHERE "Lead"."id" = v.column1`,
+    );
+    if (matched !== rows.length)
+      throw new ConflictError(`${rows.length - matched} of ${rows.length} leads were deleted meanwhile`);
+  }
 }
 
 /** `rows` plus the pending ones that `keep` selects, in (createdAt, id) order. */

@@ -371,6 +371,73 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect(await store.listAnswers(a.conv.id)).toEqual([]);
     });
 
+    it('a prefetching transaction answers events, leads and contributions as the database would', async () => {
+      const known = ident();
+      const unknown = ident();
+      const lead = await store.createLead({ name: 'Ada' }, known);
+      await store.replaceScoreContributions(lead.id, null, [
+        { ruleId: 'm', stepId: null, points: 3, reason: 'm' },
+      ]);
+      const seen = `seen-${Math.random()}`;
+      await store.markEventProcessed('slack', seen);
+      const fresh = `fresh-${Math.random()}`;
+      await store.transaction(async (tx) => {
+        await tx.prefetch({
+          events: [
+            { platform: 'slack', eventId: seen },
+            { platform: 'slack', eventId: fresh },
+          ],
+          identities: [known, unknown],
+        });
+        expect(await tx.markEventProcessed('slack', seen)).toBe(false); // recorded before
+        expect(await tx.markEventProcessed('slack', fresh)).toBe(true);
+        expect(await tx.markEventProcessed('slack', fresh)).toBe(false); // a repeat
+        expect(await tx.findLeadByIdentity(unknown)).toBeNull();
+        expect(await tx.findLeadByIdentity(known)).toMatchObject({ id: lead.id, name: 'Ada', score: 0 });
+        expect(await tx.replaceScoreContributions(lead.id, null, [])).toBe(0);
+        expect(await tx.listScoreContributions(lead.id)).toEqual([]);
+        // Two updates of the lead: reads in the transaction see both, the commit writes both.
+        await tx.updateLead(lead.id, { score: 7, company: 'Acme' });
+        const after = await tx.updateLead(lead.id, { stage: 'MQL', source: { campaign: 'spring' } });
+        expect(after).toMatchObject({
+          score: 7,
+          company: 'Acme',
+          stage: 'MQL',
+          source: { campaign: 'spring' },
+        });
+        expect(await tx.getLead(lead.id)).toMatchObject({ score: 7, stage: 'MQL' });
+        expect(await tx.findLeadByIdentity(known)).toMatchObject({ score: 7, stage: 'MQL' });
+        const created = await tx.createLead({ name: 'Bo' }, unknown);
+        expect(await tx.findLeadByIdentity(unknown)).toMatchObject({ id: created.id, name: 'Bo' });
+      });
+      expect(await store.getLead(lead.id)).toMatchObject({
+        name: 'Ada',
+        score: 7,
+        company: 'Acme',
+        stage: 'MQL',
+        source: { campaign: 'spring' },
+      });
+      expect(await store.listScoreContributions(lead.id)).toEqual([]);
+      expect(await store.markEventProcessed('slack', fresh)).toBe(false);
+      expect((await store.findLeadByIdentity(unknown))?.name).toBe('Bo');
+    });
+
+    it('a prefetching transaction that fails leaves no event recorded and no lead changed', async () => {
+      const key = ident();
+      const lead = await store.createLead({}, key);
+      const eventId = `e-${Math.random()}`;
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.prefetch({ events: [{ platform: 'slack', eventId }], identities: [key] });
+          await tx.markEventProcessed('slack', eventId);
+          await tx.updateLead(lead.id, { score: 9 });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect((await store.getLead(lead.id))?.score).toBe(0);
+      expect(await store.markEventProcessed('slack', eventId)).toBe(true);
+    });
+
     it('a conflict inside a transaction rolls it back', async () => {
       const { conv } = await conversationFor(store);
       await store.updateConversation(conv, { attempts: 1 });
