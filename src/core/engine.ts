@@ -111,16 +111,18 @@ export function createEngine(deps: EngineDeps): Engine {
     return flow;
   }
 
-  async function findOrCreateLead(tx: LeadRepo, e: InboundEvent): Promise<Lead> {
+  /** The person's lead; `created` when this event is the first we hear of them. */
+  async function findOrCreateLead(tx: LeadRepo, e: InboundEvent): Promise<{ lead: Lead; created: boolean }> {
     const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
     const campaign =
       e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
     const lead = await tx.findLeadByIdentity(key);
     if (lead) {
-      if (campaign && !lead.source.campaign) return tx.updateLead(lead.id, { source: { campaign } });
-      return lead;
+      if (campaign && !lead.source.campaign)
+        return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
+      return { lead, created: false };
     }
-    return tx.createLead(
+    const created = await tx.createLead(
       {
         name: e.displayName ?? null,
         source: { platform: e.platform, workspaceId: e.workspaceId, channelId: e.channelId, campaign },
@@ -131,6 +133,7 @@ export function createEngine(deps: EngineDeps): Engine {
         chatId: e.channelId,
       },
     );
+    return { lead: created, created: true };
   }
 
   /** Ends every open conversation of the lead and clears old contributions, then starts afresh. */
@@ -157,14 +160,16 @@ export function createEngine(deps: EngineDeps): Engine {
       return [info(message(currentFlow(e.campaign), 'privateOnly'), { offerPrivate: true })];
     }
     const now = clock.now();
-    const lead = await findOrCreateLead(tx, e);
+    const { lead, created } = await findOrCreateLead(tx, e);
     const t: Turn = { tx, now, lead, logger };
-    const open = await tx.findOpenConversation(lead.id);
+    // A lead created just now has no conversation yet: nothing to look up.
+    const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;
 
     const startOrResume = async (campaign?: string): Promise<OutboundMessage[]> => {
       if (open && flow) return resumeConversation(t, flow, open);
-      if ((await tx.listConversations(lead.id)).length > 0) return [info(message(undefined, 'alreadyDone'))];
+      if (!created && (await tx.listConversations(lead.id)).length > 0)
+        return [info(message(undefined, 'alreadyDone'))];
       return startConversation(t, currentFlow(campaign), e);
     };
 

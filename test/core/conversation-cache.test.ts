@@ -38,11 +38,11 @@ describe('conversation cache', () => {
   it("serves a person's next message from memory: no re-read of the conversation or its answers", async () => {
     const { store, reads } = countingStore();
     const { engine } = await createTestEngine({ store });
-    await say(engine, 'hi'); // starts the conversation (looked up once: none open)
+    await say(engine, 'hi'); // a new lead: nothing to look up, the conversation starts
     await say(engine, 'evaluating');
     await say(engine, 'Acme Corp');
     await say(engine, '1');
-    expect(reads).toEqual({ conversations: 1, answers: 0 });
+    expect(reads).toEqual({ conversations: 0, answers: 0 });
     expect((await answersOf(store)).answers).toEqual([
       ['need', 'evaluating'],
       ['company', 'Acme Corp'],
