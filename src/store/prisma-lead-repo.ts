@@ -61,8 +61,13 @@ function applyLeadPatch(lead: Lead, patch: LeadPatch, now: Date): Lead {
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
+/** A unique constraint failed: P2002 from the query API, P2010 with the driver's code from raw SQL. */
 function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'P2002';
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } } | null;
+  return (
+    e?.code === 'P2002' ||
+    (e?.code === 'P2010' && e.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation')
+  );
 }
 
 const pickRule = (i: Pick<ScoreContribution, 'ruleId' | 'stepId' | 'points' | 'reason'>) => ({
@@ -108,26 +113,54 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async createLead(lead, identity) {
-      const row = await db.lead.create({
-        data: {
-          id: newId(),
-          ...leadColumns(lead),
-          ...(identity
-            ? {
-                identities: {
-                  create: {
-                    id: newId(),
-                    platform: identity.platform,
-                    workspaceId: identity.workspaceId,
-                    userId: identity.userId,
-                    username: identity.username ?? null,
-                    chatId: identity.chatId ?? null,
-                  },
-                },
-              }
-            : {}),
-        },
-      });
+      // Raw inserts of rows built here (defaults as in the schema): the ORM's nested create
+      // was three statements, the last one reading back what is known already.
+      const now = new Date();
+      const row: Row<'Lead'> = {
+        id: newId(),
+        stage: 'cold',
+        score: 0,
+        ownerId: null,
+        name: null,
+        email: null,
+        phone: null,
+        company: null,
+        consent: false,
+        consentAt: null,
+        invitedBy: null,
+        sourcePlatform: null,
+        sourceWorkspace: null,
+        sourceChannel: null,
+        sourceCampaign: null,
+        createdAt: now,
+        updatedAt: now,
+        ...(leadColumns(lead) as Partial<Row<'Lead'>>),
+      };
+      await insertRows(db, dialect, 'Lead', [row]);
+      if (identity) {
+        try {
+          await insertRows(db, dialect, 'Identity', [
+            {
+              id: newId(),
+              platform: identity.platform,
+              workspaceId: identity.workspaceId,
+              userId: identity.userId,
+              username: identity.username ?? null,
+              chatId: identity.chatId ?? null,
+              leadId: row.id,
+              createdAt: now,
+            },
+          ]);
+        } catch (error) {
+          // Another instance created this person's lead first: the caller re-runs and finds it.
+          if (isUniqueViolation(error))
+            throw new LeadbotError(
+              'DUPLICATE',
+              `identity ${identity.platform}/${identity.userId} belongs to a lead`,
+            );
+          throw error;
+        }
+      }
       const created = remember(toLead(row));
       if (state && identity) {
         state.prefetched.leads.set(identityKeyString(identity), created.id);
@@ -286,10 +319,26 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async createConversation(input) {
-      const row = await db.conversation.create({
-        data: { id: newId(), ...input, variables: (input.variables ?? {}) as Prisma.InputJsonValue },
-      });
-      return toConversation(row);
+      const now = new Date();
+      const row: Conversation = {
+        id: newId(),
+        leadId: input.leadId,
+        flowId: input.flowId,
+        flowVersion: input.flowVersion,
+        currentStep: input.currentStep,
+        status: 'active',
+        platform: input.platform,
+        workspaceId: input.workspaceId,
+        channelId: input.channelId,
+        variables: structuredJson(input.variables ?? {}),
+        attempts: 0,
+        version: 0,
+        startedAt: now,
+        lastActivityAt: now,
+        endedAt: null,
+      };
+      await insertRows(db, dialect, 'Conversation', [{ ...row }]);
+      return { ...row, variables: structuredJson(row.variables) };
     },
 
     async updateConversation(current, patch): Promise<Conversation> {
@@ -413,17 +462,16 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async addStageChange(input) {
-      const row = await db.stageChange.create({
-        data: {
-          id: newId(),
-          leadId: input.leadId,
-          fromStage: input.from,
-          toStage: input.to,
-          reason: input.reason,
-          actor: input.actor,
-          ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-        },
-      });
+      const row: Row<'StageChange'> = {
+        id: newId(),
+        leadId: input.leadId,
+        fromStage: input.from,
+        toStage: input.to,
+        reason: input.reason,
+        actor: input.actor,
+        createdAt: input.createdAt ?? new Date(),
+      };
+      await insertRows(db, dialect, 'StageChange', [{ ...row }]);
       return toStageChange(row);
     },
 

@@ -50,7 +50,9 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
   };
   return {
     ...repo,
-    // Two statements (outbox rows, then the lead with its cascades): all or nothing.
+    // Several statements each (lead and identity; outbox rows, then the lead with its
+    // cascades): all or nothing.
+    createLead: (lead, identity) => transaction((tx) => tx.createLead(lead, identity)),
     deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
     transaction,
     writers: TX_IN_FLIGHT[dialect],

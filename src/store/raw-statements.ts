@@ -12,13 +12,14 @@
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import type { Db, Dialect } from './prisma-types.ts';
 
-type Table = 'Lead' | 'Conversation' | 'Answer' | 'ScoreContribution';
+type Table = 'Lead' | 'Identity' | 'Conversation' | 'Answer' | 'ScoreContribution' | 'StageChange';
 
 /** PostgreSQL types a text parameter must be cast to, by table and column. */
 const CASTS: Partial<Record<Table, Record<string, string>>> = {
   Lead: { stage: '"Stage"' },
   Conversation: { status: '"ConversationStatus"', variables: 'jsonb' },
   Answer: { value: 'jsonb' },
+  StageChange: { fromStage: '"Stage"', toStage: '"Stage"' },
 };
 
 /** Columns holding JSON (text on SQLite, jsonb on PostgreSQL). */

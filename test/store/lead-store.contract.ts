@@ -73,6 +73,12 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       await expect(store.addIdentity(other.id, first)).rejects.toSatisfy((e) =>
         isLeadbotError(e, 'DUPLICATE'),
       );
+      // A new lead for a taken identity: DUPLICATE, and no lead left behind without it.
+      const marker = `dup-${Math.random()}`;
+      await expect(store.createLead({ name: marker }, first)).rejects.toSatisfy((e) =>
+        isLeadbotError(e, 'DUPLICATE'),
+      );
+      expect((await store.listLeads({ limit: 20 })).items.some((l) => l.name === marker)).toBe(false);
     });
 
     it('updates a lead (partial source) and refuses a missing one', async () => {
