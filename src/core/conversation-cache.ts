@@ -1,6 +1,7 @@
 /**
  * The engine's cache of open conversations and their answers, so a message does not read back
- * what the previous message of the same person just wrote.
+ * what the previous message of the same person just wrote (and of the flow snapshots it knows
+ * are stored, so starting a conversation does not write the same snapshot again).
  *
  * It is safe across processes because nothing cached is trusted blindly: a conversation and
  * its answers only change together with the conversation's version (every answer is written in
@@ -45,10 +46,13 @@ const copyAnswers = (answers: Answer[]): Answer[] =>
 export function createConversationCache(limit: number): ConversationCache {
   /** By lead id. Map order is recency order: oldest first. */
   const entries = new Map<string, Entry>();
+  /** `flowId@version` of flow snapshots known to be stored (immutable rows, never deleted). */
+  const storedFlows = new Set<string>();
 
   function begin(tx: LeadRepo): CacheView {
     /** Lead id → the entry as this transaction left it (null: no open conversation known). */
     const staged = new Map<string, Entry | null>();
+    const savedFlows: string[] = [];
     const touched = new Set<string>();
 
     const lookup = (leadId: string): Entry | null | undefined =>
@@ -66,6 +70,12 @@ export function createConversationCache(limit: number): ConversationCache {
     };
 
     const overrides: Partial<LeadRepo> = {
+      async saveFlowVersion(flowId, version, definition) {
+        const key = `${flowId}@${version}`;
+        if (storedFlows.has(key)) return;
+        await tx.saveFlowVersion(flowId, version, definition);
+        savedFlows.push(key);
+      },
       async findOpenConversation(leadId) {
         touched.add(leadId);
         const hit = lookup(leadId);
@@ -123,6 +133,7 @@ export function createConversationCache(limit: number): ConversationCache {
     return {
       repo,
       commit() {
+        for (const key of savedFlows) storedFlows.add(key);
         for (const [leadId, entry] of staged) {
           entries.delete(leadId);
           if (entry) entries.set(leadId, entry);

@@ -471,7 +471,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
         actor: input.actor,
         createdAt: input.createdAt ?? new Date(),
       };
-      await insertRows(db, dialect, 'StageChange', [{ ...row }]);
+      if (state) state.stageChanges.push(toStageChange(row));
+      else await insertRows(db, dialect, 'StageChange', [{ ...row }]);
       return toStageChange(row);
     },
 
@@ -480,7 +481,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
         where: { leadId },
         orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       });
-      return rows.map(toStageChange);
+      const stored = rows.map(toStageChange);
+      return state ? withPending(stored, state.stageChanges, (c) => c.leadId === leadId) : stored;
     },
 
     async addNote(input) {

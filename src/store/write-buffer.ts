@@ -1,16 +1,18 @@
 /**
  * Writes a transaction defers to its end, then issues as one multi-row statement per table:
- * answers and score contributions (insert-only rows) and conversation updates (checked against
- * the version they were read at). With group commit (src/core/group-commit.ts) one transaction
- * carries many people's events, so three statements replace three per event.
+ * answers, score contributions and stage changes (insert-only rows), conversation updates
+ * (checked against the version they were read at) and lead updates (per set of columns). With
+ * group commit (src/core/group-commit.ts) one transaction carries many people's events, so a
+ * handful of statements replace several per event.
  *
- * Reads inside the transaction still see these writes: answer and contribution reads add the
- * pending rows to what the database returns, and any conversation read flushes the pending
- * updates first. A flush that finds a conversation moved on raises ConflictError, which rolls
+ * Reads inside the transaction still see these writes: answer, contribution and stage-change
+ * reads add the pending rows to what the database returns, lead reads are answered from the
+ * lead as written (prefetch.ts), and any conversation read flushes the pending updates first.
+ * A flush that finds a conversation moved on (or a lead gone) raises ConflictError, which rolls
  * the whole transaction back like an immediate conflict would.
  */
 import { ConflictError } from '../core/errors.ts';
-import type { Answer, Conversation, ScoreContribution } from '../core/ports.ts';
+import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertRows, join, raw, sql } from './raw-statements.ts';
@@ -26,6 +28,7 @@ interface PendingUpdate {
 export interface WriteBuffer {
   answers: Answer[];
   contributions: ScoreContribution[];
+  stageChanges: StageChange[];
   conversations: Map<string, PendingUpdate>;
   /** Lead id → the columns to write (several updates of one lead merge). */
   leads: Map<string, Record<string, unknown>>;
@@ -35,6 +38,7 @@ export interface WriteBuffer {
 export const createWriteBuffer = (): WriteBuffer => ({
   answers: [],
   contributions: [],
+  stageChanges: [],
   conversations: new Map(),
   leads: new Map(),
   prefetched: createPrefetched(),
@@ -107,6 +111,12 @@ export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer)
   await insertRows(db, dialect, 'Answer', answers as unknown as Record<string, unknown>[]);
   const contributions = buffer.contributions.splice(0);
   await insertRows(db, dialect, 'ScoreContribution', contributions as unknown as Record<string, unknown>[]);
+  const stageChanges = buffer.stageChanges.splice(0).map(({ from, to, ...rest }) => ({
+    ...rest,
+    fromStage: from,
+    toStage: to,
+  }));
+  await insertRows(db, dialect, 'StageChange', stageChanges);
 }
 
 export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {

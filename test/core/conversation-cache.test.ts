@@ -10,7 +10,7 @@ const say = (engine: Engine, text: string) => engine.handle(dm({ kind: 'message'
 /** The store, counting reads of open conversations and answers (what the cache saves). */
 function countingStore() {
   const store = createMemoryStore();
-  const reads = { conversations: 0, answers: 0 };
+  const reads = { conversations: 0, answers: 0, flowSnapshotsSaved: 0 };
   const counted: LeadStore = Object.create(store);
   counted.transaction = (fn) =>
     store.transaction((tx) => {
@@ -18,6 +18,10 @@ function countingStore() {
       view.findOpenConversation = (id) => {
         reads.conversations += 1;
         return tx.findOpenConversation(id);
+      };
+      view.saveFlowVersion = (...args) => {
+        reads.flowSnapshotsSaved += 1;
+        return tx.saveFlowVersion(...args);
       };
       view.listAnswers = (id) => {
         reads.answers += 1;
@@ -42,7 +46,9 @@ describe('conversation cache', () => {
     await say(engine, 'evaluating');
     await say(engine, 'Acme Corp');
     await say(engine, '1');
-    expect(reads).toEqual({ conversations: 0, answers: 0 });
+    expect(reads).toEqual({ conversations: 0, answers: 0, flowSnapshotsSaved: 1 });
+    await engine.handle(dm({ kind: 'message', text: 'hi' }, { userId: 'user-2' }));
+    expect(reads.flowSnapshotsSaved).toBe(1); // the same snapshot is not written twice
     expect((await answersOf(store)).answers).toEqual([
       ['need', 'evaluating'],
       ['company', 'Acme Corp'],

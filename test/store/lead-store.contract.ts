@@ -326,6 +326,8 @@ export function leadStoreContract(name: string, open: OpenStore): void {
           attempts: 2,
         });
         expect(await tx.findOpenConversation(lead.id)).toMatchObject({ id: conv.id, version: 2 });
+        await tx.addStageChange({ leadId: lead.id, from: 'cold', to: 'MQL', reason: 'r', actor: 'engine' });
+        expect((await tx.listStageChanges(lead.id)).map((c) => c.to)).toEqual(['MQL']);
       });
       expect(await store.getConversation(conv.id)).toMatchObject({
         version: 2,
@@ -337,6 +339,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect((await store.listScoreContributions(lead.id)).map((c) => [c.ruleId, c.points])).toEqual([
         ['q', 6],
       ]);
+      expect((await store.listStageChanges(lead.id)).map((c) => [c.from, c.to])).toEqual([['cold', 'MQL']]);
     });
 
     it('updates of several conversations in one transaction commit together, or not at all', async () => {
