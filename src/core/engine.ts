@@ -37,7 +37,7 @@ export interface EngineOptions {
   idleMinutes?: number;
   /** How many times an event is re-run after a version conflict (default 5). */
   maxConflictRetries?: number;
-  /** The most events one transaction carries under load (group commit; default 32). */
+  /** The most events one transaction carries under load (group commit; default 64). */
   maxGroup?: number;
   /** How many people's open conversations stay cached between their messages (default 2,000). */
   cachedConversations?: number;
@@ -77,7 +77,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const mutex = new KeyedMutex();
   const commits = createGroupCommit<InboundEvent>(store, {
     writers: store.writers,
-    maxGroup: deps.options?.maxGroup ?? 32,
+    maxGroup: deps.options?.maxGroup ?? 64,
     // One round trip per group for what every event reads first: its de-duplication row and
     // the lead behind the account (with its contributions).
     prepare: (tx, events) =>
