@@ -16,7 +16,6 @@ import {
   stopConversation,
   type Turn,
 } from './conversation.ts';
-import { type CacheView, createConversationCache } from './conversation-cache.ts';
 import { isLeadbotError, LeadbotError } from './errors.ts';
 import type { InboundEvent, OutboundMessage } from './events.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
@@ -39,8 +38,6 @@ export interface EngineOptions {
   maxConflictRetries?: number;
   /** The most events one transaction carries under load (group commit; default 64). */
   maxGroup?: number;
-  /** How many people's open conversations stay cached between their messages (default 2,000). */
-  cachedConversations?: number;
 }
 
 export interface EngineDeps {
@@ -78,8 +75,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const commits = createGroupCommit<InboundEvent>(store, {
     writers: store.writers,
     maxGroup: deps.options?.maxGroup ?? 64,
-    // One round trip per group for what every event reads first: its de-duplication row and
-    // the lead behind the account (with its contributions).
+    // One round trip per group for what every event reads: its de-duplication row, the lead
+    // behind the account, its contributions, open conversation and answers.
     prepare: (tx, events) =>
       tx.prefetch({
         events: events.map((e) => ({ platform: e.platform, eventId: e.eventId })),
@@ -88,7 +85,6 @@ export function createEngine(deps: EngineDeps): Engine {
           .map((e) => ({ platform: e.platform, workspaceId: e.workspaceId, userId: e.userId })),
       }),
   });
-  const cache = createConversationCache(deps.options?.cachedConversations ?? 2000);
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
 
@@ -217,16 +213,9 @@ export function createEngine(deps: EngineDeps): Engine {
     const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
     return mutex.run(key, async () => {
       for (let attempt = 0; ; attempt++) {
-        let view: CacheView | undefined;
         try {
-          const out = await commits.run((tx) => {
-            view = cache.begin(tx); // a re-run (group rolled back) starts a fresh view
-            return process(view.repo, e);
-          }, e);
-          view?.commit();
-          return out;
+          return await commits.run((tx) => process(tx, e), e);
         } catch (err) {
-          view?.discard();
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');
           if (!retryable || attempt >= maxRetries) throw err;
@@ -239,7 +228,6 @@ export function createEngine(deps: EngineDeps): Engine {
   async function sweepIdle(): Promise<number> {
     const before = new Date(clock.now().getTime() - idleMs);
     const n = await store.abandonIdleConversations(before);
-    if (n > 0) cache.clear();
     if (n > 0) logger.info({ count: n }, 'idle conversations abandoned');
     return n;
   }

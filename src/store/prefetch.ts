@@ -1,17 +1,20 @@
 /**
- * What a group transaction loads up front for all its events, in three statements instead of
- * three per event: the events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO
- * NOTHING RETURNING`), the leads behind their accounts, and those leads' score contributions.
- * The repo (prisma-lead-repo.ts) then answers `markEventProcessed`, `findLeadByIdentity` and
- * contribution reads from here, and keeps these rows current as the transaction writes.
+ * What a group transaction loads up front for all its events, in five statements instead of
+ * five per event: the events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO
+ * NOTHING RETURNING`), the leads behind their accounts, those leads' score contributions, their
+ * open conversations and those conversations' answers. The repo (prisma-lead-repo.ts) then
+ * answers `markEventProcessed`, `findLeadByIdentity`, `findOpenConversation`, `listAnswers`
+ * and contribution reads from here, and keeps these rows current as the transaction writes.
+ * Everything is read inside the transaction, so nothing is stale: no cache to invalidate when
+ * another instance handles the same person.
  */
 
 import type { Platform } from '../core/events.ts';
 import { identityKeyString } from '../core/outreach/persons.ts';
-import type { Lead, PrefetchRequest, ScoreContribution } from '../core/ports.ts';
-import { type Row, toContribution, toLead } from './mappers.ts';
+import type { Answer, Conversation, Lead, PrefetchRequest, ScoreContribution } from '../core/ports.ts';
+import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
 import type { Db } from './prisma-types.ts';
-import { join, sql } from './raw-statements.ts';
+import { join, raw, sql } from './raw-statements.ts';
 
 export interface Prefetched {
   /** `platform\0eventId` → whether this transaction recorded it first (consumed on use). */
@@ -22,6 +25,10 @@ export interface Prefetched {
   known: Map<string, Lead>;
   /** Lead id → its stored contributions, oldest first (pending ones live in the write buffer). */
   contributions: Map<string, ScoreContribution[]>;
+  /** Lead id → its newest open conversation as this transaction has it (null: none). */
+  open: Map<string, Conversation | null>;
+  /** Conversation id → its stored answers, oldest first (pending ones live in the write buffer). */
+  answers: Map<string, Answer[]>;
 }
 
 export const createPrefetched = (): Prefetched => ({
@@ -29,6 +36,8 @@ export const createPrefetched = (): Prefetched => ({
   leads: new Map(),
   known: new Map(),
   contributions: new Map(),
+  open: new Map(),
+  answers: new Map(),
 });
 
 export const eventKey = (platform: string, eventId: string) => `${platform}\0${eventId}`;
@@ -86,7 +95,34 @@ export async function prefetch(db: Db, into: Prefetched, request: PrefetchReques
   );
   for (const id of leadIds) into.contributions.set(id, []);
   for (const c of contributions) into.contributions.get(c.leadId)?.push(toContribution(c));
+
+  const conversations = await db.$queryRaw<Row<'Conversation'>[]>(
+    sql`SELECT * FROM "Conversation" WHERE "leadId" IN (${join(leadIds, ', ')})
+          AND "status" IN ('active', 'abandoned')
+        ORDER BY "startedAt" DESC, "id" DESC`,
+  );
+  for (const id of leadIds) into.open.set(id, null);
+  for (const c of conversations) if (!into.open.get(c.leadId)) into.open.set(c.leadId, toConversation(c));
+  const open = [...into.open.values()].filter((c) => c !== null).map((c) => c.id);
+  if (open.length === 0) return;
+  const answers = await db.$queryRaw<AnswerText[]>(
+    sql`SELECT ${ANSWER_COLUMNS} FROM "Answer" WHERE "conversationId" IN (${join(open, ', ')})
+        ORDER BY "createdAt" ASC, "id" ASC`,
+  );
+  for (const id of open) into.answers.set(id, []);
+  for (const a of answers) into.answers.get(a.conversationId)?.push(answerFromText(a));
 }
+
+/**
+ * Answer columns with the value read as JSON text: SQLite gives the Json column NUMERIC
+ * affinity, so a numeric answer is stored as a number, which a raw read cannot hand back as JSON.
+ */
+export const ANSWER_COLUMNS = raw(
+  `"id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt", "accepted", "createdAt"`,
+);
+export type AnswerText = Omit<Row<'Answer'>, 'value'> & { value: string | null };
+export const answerFromText = (r: AnswerText): Answer =>
+  toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) });
 
 function dedupe<T>(items: T[], key: (t: T) => string): T[] {
   const seen = new Map<string, T>();

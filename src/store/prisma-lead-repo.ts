@@ -20,7 +20,6 @@ import {
   encodeCursor,
   leadColumns,
   type Row,
-  toAnswer,
   toContribution,
   toConversation,
   toIdentity,
@@ -28,7 +27,7 @@ import {
   toNote,
   toStageChange,
 } from './mappers.ts';
-import { eventKey, prefetch } from './prefetch.ts';
+import { ANSWER_COLUMNS, type AnswerText, answerFromText, eventKey, prefetch } from './prefetch.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
 import { insertIgnoringDuplicates } from './raw-inserts.ts';
@@ -44,6 +43,11 @@ import {
 
 const structuredJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const copyLead = (l: Lead): Lead => ({ ...l, source: { ...l.source } });
+const copyConversation = (c: Conversation): Conversation => ({
+  ...c,
+  variables: structuredJson(c.variables),
+});
+const OPEN = new Set(['active', 'abandoned']);
 const definedOnly = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -265,6 +269,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
           if (leadId === id) state.prefetched.leads.delete(key);
         state.prefetched.known.delete(id);
         state.prefetched.contributions.delete(id);
+        state.prefetched.open.delete(id);
       }
       // Outbox rows carry the lead id without a foreign key (they may outlive nothing else).
       await db.outboxMessage.deleteMany({ where: { leadId: id } });
@@ -283,7 +288,11 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     async saveFlowVersion(flowId, version, definition) {
       // Versions are immutable snapshots: the first write wins. Not an upsert: on PostgreSQL two
       // instances' upserts can both insert, and the loser's unique violation aborts its transaction.
+      // A snapshot this process saw committed is not written again (flow-snapshots in write-buffer.ts).
+      const key = `${flowId}@${version}`;
+      if (state?.storedFlows.has(key)) return;
       await insertIgnoringDuplicates(db, dialect, 'flowVersion', { flowId, version, definition });
+      state?.savedFlows.push(key);
     },
 
     async getFlowVersion(flowId, version) {
@@ -292,6 +301,8 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async findOpenConversation(leadId) {
+      const known = state?.prefetched.open.get(leadId);
+      if (known !== undefined) return known && copyConversation(known);
       await settle();
       const [row] = await selectRows<Row<'Conversation'>>(
         db,
@@ -300,10 +311,13 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
         '"startedAt" DESC, "id" DESC',
         1,
       );
-      return row ? toConversation(row) : null;
+      const open = row ? toConversation(row) : null;
+      state?.prefetched.open.set(leadId, open && copyConversation(open));
+      return open;
     },
 
     async getConversation(id) {
+      for (const c of state?.prefetched.open.values() ?? []) if (c?.id === id) return copyConversation(c);
       await settle();
       const row = await db.conversation.findUnique({ where: { id } });
       return row ? toConversation(row) : null;
@@ -338,7 +352,9 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
         endedAt: null,
       };
       await insertRows(db, dialect, 'Conversation', [{ ...row }]);
-      return { ...row, variables: structuredJson(row.variables) };
+      state?.prefetched.open.set(row.leadId, copyConversation(row));
+      state?.prefetched.answers.set(row.id, []);
+      return copyConversation(row);
     },
 
     async updateConversation(current, patch): Promise<Conversation> {
@@ -351,7 +367,10 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
             `conversation ${current.id} is at version ${pending.next.version} in this transaction`,
           );
         state.conversations.set(current.id, { expected: pending?.expected ?? current.version, next });
-        return { ...next, variables: structuredJson(next.variables) };
+        const open = state.prefetched.open;
+        if (OPEN.has(next.status)) open.set(next.leadId, copyConversation(next));
+        else if (open.get(next.leadId)?.id === next.id) open.delete(next.leadId); // unknown: read again
+        return copyConversation(next);
       }
       try {
         await updateConversations(db, dialect, [{ expected: current.version, next }]);
@@ -368,6 +387,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
 
     async abandonIdleConversations(before) {
       await settle();
+      state?.prefetched.open.clear(); // statuses change under it
       const { count } = await db.conversation.updateMany({
         where: { status: 'active', lastActivityAt: { lt: before } },
         data: { status: 'abandoned', version: { increment: 1 } },
@@ -392,16 +412,15 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async listAnswers(conversationId) {
-      // The value is read as JSON text: SQLite gives the Json column NUMERIC affinity, so a
-      // numeric answer is stored as a number, which a raw read cannot hand back as JSON.
-      const rows = await db.$queryRaw<(Omit<Row<'Answer'>, 'value'> & { value: string | null })[]>(
-        sql`SELECT "id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt",
-                   "accepted", "createdAt"
-            FROM "Answer" WHERE "conversationId" = ${conversationId} ORDER BY "createdAt" ASC, "id" ASC`,
-      );
-      const stored = rows.map((r) =>
-        toAnswer({ ...r, value: r.value === null ? null : JSON.parse(r.value) }),
-      );
+      const known = state?.prefetched.answers.get(conversationId);
+      const stored = known
+        ? known.map((a) => ({ ...a, value: structuredJson(a.value) }))
+        : (
+            await db.$queryRaw<AnswerText[]>(
+              sql`SELECT ${ANSWER_COLUMNS} FROM "Answer" WHERE "conversationId" = ${conversationId}
+                  ORDER BY "createdAt" ASC, "id" ASC`,
+            )
+          ).map(answerFromText);
       return state ? withPending(stored, state.answers, (a) => a.conversationId === conversationId) : stored;
     },
 

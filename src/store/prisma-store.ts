@@ -29,21 +29,24 @@ const TX_IN_FLIGHT = { sqlite: 1, postgres: 10 };
 export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
   const repo = createPrismaLeadRepo(client, dialect);
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
+  const storedFlows = new Set<string>();
   const transaction = async <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
     try {
-      return await gate.run(() =>
+      const { out, savedFlows } = await gate.run(() =>
         client.$transaction(
           async (tx: Prisma.TransactionClient) => {
             // Deferred writes go out together just before the commit (write-buffer.ts).
-            const buffer = createWriteBuffer();
+            const buffer = createWriteBuffer(storedFlows);
             const out = await fn(createPrismaLeadRepo(tx, dialect, buffer));
             await flushWrites(tx, dialect, buffer);
-            return out;
+            return { out, savedFlows: buffer.savedFlows };
           },
           // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
           TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
         ),
       );
+      for (const key of savedFlows) storedFlows.add(key); // committed now
+      return out;
     } catch (error) {
       throw asConflict(error, dialect) ?? error;
     }

@@ -33,9 +33,18 @@ export interface WriteBuffer {
   /** Lead id → the columns to write (several updates of one lead merge). */
   leads: Map<string, Record<string, unknown>>;
   prefetched: Prefetched;
+  /**
+   * Flow snapshots (`flowId@version`) this process knows are committed: immutable rows, never
+   * deleted, so they are not written again. Shared by the store's transactions.
+   */
+  storedFlows: ReadonlySet<string>;
+  /** Snapshots this transaction wrote: stored once it commits. */
+  savedFlows: string[];
 }
 
-export const createWriteBuffer = (): WriteBuffer => ({
+export const createWriteBuffer = (storedFlows: ReadonlySet<string>): WriteBuffer => ({
+  storedFlows,
+  savedFlows: [],
   answers: [],
   contributions: [],
   stageChanges: [],

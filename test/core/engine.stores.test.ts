@@ -88,5 +88,25 @@ for (const backend of backends) {
       else expect(conv!.currentStep).toBe('company');
       expect(conv!.version).toBe(2);
     });
+
+    it('two instances taking turns on one person apply every answer to the step it answers', async () => {
+      const user = { userId: `turns-${backend.name}` };
+      const a = await createTestEngine({ store });
+      const b = await createTestEngine({ store });
+      const say = (e: typeof a, text: string) => e.engine.handle(dm({ kind: 'message', text }, user));
+      await say(a, 'hi');
+      await say(a, 'evaluating');
+      await say(b, 'Acme Corp');
+      const out = await say(a, '1');
+      expect(out.at(-1)).toMatchObject({ kind: 'question', stepId: 'team_size' });
+      const identity = await store.findIdentity({ platform: 'console', workspaceId: '', ...user });
+      const [conv] = await store.listConversations(identity!.leadId);
+      expect((await store.listAnswers(conv!.id)).map((x) => [x.stepId, x.rawText])).toEqual([
+        ['need', 'evaluating'],
+        ['company', 'Acme Corp'],
+        ['role', '1'],
+      ]);
+      expect(conv).toMatchObject({ currentStep: 'team_size', version: 3 });
+    });
   });
 }

@@ -431,6 +431,54 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect((await store.findLeadByIdentity(unknown))?.name).toBe('Bo');
     });
 
+    it('a prefetching transaction answers open conversations and their answers as the database would', async () => {
+      const key = ident();
+      const lead = await store.createLead({}, key);
+      const conv = await store.createConversation({
+        leadId: lead.id,
+        flowId: 'default',
+        flowVersion: 'v1',
+        currentStep: 'a',
+        platform: 'slack',
+        workspaceId: 'T1',
+        channelId: 'D1',
+        variables: { n: 0 },
+      });
+      await store.addAnswer({
+        conversationId: conv.id,
+        stepId: 'a',
+        value: 7,
+        rawText: '7',
+        attempt: 1,
+        accepted: true,
+      });
+      await store.transaction(async (tx) => {
+        await tx.prefetch({ identities: [key] });
+        expect(await tx.findOpenConversation(lead.id)).toEqual(conv);
+        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([7]);
+        await tx.addAnswer({
+          conversationId: conv.id,
+          stepId: 'b',
+          value: 'x',
+          rawText: 'x',
+          attempt: 1,
+          accepted: true,
+        });
+        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([7, 'x']);
+        const next = await tx.updateConversation(conv, { currentStep: 'b', variables: { n: 1 } });
+        expect(await tx.findOpenConversation(lead.id)).toEqual(next);
+        expect(await tx.getConversation(conv.id)).toEqual(next);
+        await tx.updateConversation(next, { status: 'completed', currentStep: null, endedAt: new Date() });
+        expect(await tx.findOpenConversation(lead.id)).toBeNull();
+      });
+      expect(await store.getConversation(conv.id)).toMatchObject({
+        status: 'completed',
+        version: 2,
+        variables: { n: 1 },
+      });
+      expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([7, 'x']);
+    });
+
     it('a prefetching transaction that fails leaves no event recorded and no lead changed', async () => {
       const key = ident();
       const lead = await store.createLead({}, key);
