@@ -15,7 +15,7 @@ import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
 import { createTxGate } from '../src/store/tx-gate.ts';
 import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
-import { drive, type LoadResult } from './stats.ts';
+import { drive, type LoadResult, percentile } from './stats.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const systemClock: Clock = { now: () => new Date() };
@@ -148,6 +148,48 @@ export async function floorLoad(
     });
   } finally {
     await client.$disconnect();
+    await db.drop();
+  }
+}
+
+/**
+ * Open-loop latency: `people` conversations in progress at once, their messages arriving at a
+ * steady `rate` per second in total (person k's j-th message is due at (j·people + k) / rate s),
+ * each person waiting for the reply before the next. Latency counts from when a message was due,
+ * so time spent queued behind a slow store is included. Closed-loop runs (engineLoad) measure
+ * capacity; this measures what a person waits at a given traffic.
+ */
+export async function openLoop(provider: Provider, people: number, rate: number): Promise<LoadResult> {
+  const db = await freshDatabase(provider);
+  const store = await openBenchStore(db.url);
+  try {
+    const flows = await loadFlowCatalog(join(ROOT, 'flows'));
+    const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+    const script = await strongProspect();
+    const run = `o${benchId()}`;
+    const latencies: number[] = [];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: people }, async (_, k) => {
+        for (let j = 0; j < script.length; j++) {
+          const due = started + ((j * people + k) / rate) * 1000;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          await engine.handle(eventFor(script[j]!, `${run}-${k}`));
+          latencies.push(performance.now() - due);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      messages: latencies.length,
+      seconds,
+      perSecond: latencies.length / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  } finally {
+    await store.close();
     await db.drop();
   }
 }
