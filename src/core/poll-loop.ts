@@ -1,13 +1,16 @@
 /**
  * The background loop shared by the outbox dispatcher and the follow-up runner: run a round,
  * run the next one at once while rounds come back full, otherwise sleep `pollMs`; `stop()`
- * wakes the sleeper and resolves after the round in flight has finished.
+ * wakes the sleeper and resolves after the round in flight has finished; `wake()` cuts a sleep
+ * short when new work is known to be waiting.
  */
 import type { Logger } from './ports.ts';
 
 export interface PollLoop {
   start(): void;
   stop(): Promise<void>;
+  /** Ends the current sleep: the next round starts now (a no-op while a round runs). */
+  wake(): void;
 }
 
 export function createPollLoop(opts: {
@@ -22,6 +25,8 @@ export function createPollLoop(opts: {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** A wake-up that came while a round was running: the next round starts without sleeping. */
+  let woken = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -32,12 +37,13 @@ export function createPollLoop(opts: {
   async function run(): Promise<void> {
     while (running) {
       let busy = false;
+      woken = false;
       try {
         busy = await opts.round();
       } catch (err) {
         opts.logger.error({ error: err instanceof Error ? err.message : String(err) }, opts.failure);
       }
-      if (running && !busy) await sleep(opts.pollMs);
+      if (running && !busy && !woken) await sleep(opts.pollMs);
     }
   }
 
@@ -46,6 +52,11 @@ export function createPollLoop(opts: {
       if (running) return;
       running = true;
       loop = run();
+    },
+    wake() {
+      woken = true;
+      if (timer) clearTimeout(timer);
+      wake?.();
     },
     async stop() {
       running = false;

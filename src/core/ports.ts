@@ -278,6 +278,12 @@ export interface OutboxQueue {
   markFailed(id: string, workerId: string, error: string, retryAt: Date | null): Promise<void>;
   get(id: string): Promise<OutboxItem | null>;
   list(filter?: { status?: OutboxStatus; kind?: string }): Promise<OutboxItem[]>;
+  /**
+   * Calls `listener` after this process commits new rows, so a dispatcher here can deliver at
+   * once instead of at its next poll (other processes still find them by polling). Optional.
+   * Returns the unsubscribe function.
+   */
+  subscribe?(listener: () => void): () => void;
 }
 
 export interface LeadStore extends LeadRepo {

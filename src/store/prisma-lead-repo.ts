@@ -516,14 +516,16 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
       return rows.map(toNote);
     },
 
-    enqueueOutbox(input) {
-      return insertIgnoringDuplicates(db, dialect, 'outbox', {
+    async enqueueOutbox(input) {
+      const inserted = await insertIgnoringDuplicates(db, dialect, 'outbox', {
         id: newId(),
         kind: input.kind,
         idempotencyKey: input.idempotencyKey,
         leadId: input.leadId ?? null,
         payload: input.payload,
       });
+      if (inserted && state) state.enqueued = true;
+      return inserted;
     },
 
     async markEventProcessed(platform, eventId) {

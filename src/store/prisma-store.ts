@@ -30,22 +30,27 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
   const repo = createPrismaLeadRepo(client, dialect);
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   const storedFlows = new Set<string>();
+  const outboxListeners = new Set<() => void>();
+  const notifyOutbox = () => {
+    for (const listener of outboxListeners) listener();
+  };
   const transaction = async <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
     try {
-      const { out, savedFlows } = await gate.run(() =>
+      const { out, savedFlows, enqueued } = await gate.run(() =>
         client.$transaction(
           async (tx: Prisma.TransactionClient) => {
             // Deferred writes go out together just before the commit (write-buffer.ts).
             const buffer = createWriteBuffer(storedFlows);
             const out = await fn(createPrismaLeadRepo(tx, dialect, buffer));
             await flushWrites(tx, dialect, buffer);
-            return { out, savedFlows: buffer.savedFlows };
+            return { out, savedFlows: buffer.savedFlows, enqueued: buffer.enqueued };
           },
           // The SQLite client's types only list 'Serializable'; the PostgreSQL client accepts this.
           TX_OPTIONS[dialect] as { maxWait: number; timeout: number },
         ),
       );
       for (const key of savedFlows) storedFlows.add(key); // committed now
+      if (enqueued) notifyOutbox();
       return out;
     } catch (error) {
       throw asConflict(error, dialect) ?? error;
@@ -59,7 +64,19 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
     transaction,
     writers: TX_IN_FLIGHT[dialect],
-    outbox: createPrismaOutbox(client, dialect),
+    // Outside a transaction a new row is committed when the insert returns.
+    enqueueOutbox: async (input) => {
+      const inserted = await repo.enqueueOutbox(input);
+      if (inserted) notifyOutbox();
+      return inserted;
+    },
+    outbox: {
+      ...createPrismaOutbox(client, dialect),
+      subscribe(listener) {
+        outboxListeners.add(listener);
+        return () => outboxListeners.delete(listener);
+      },
+    },
     reporting: createPrismaReporting(client),
     outreach: createPrismaOutreachStore(client),
     schedules: createPrismaScheduleStore(client, dialect),

@@ -40,11 +40,14 @@ export interface WriteBuffer {
   storedFlows: ReadonlySet<string>;
   /** Snapshots this transaction wrote: stored once it commits. */
   savedFlows: string[];
+  /** Whether the transaction added outbox rows (the store tells subscribers after the commit). */
+  enqueued: boolean;
 }
 
 export const createWriteBuffer = (storedFlows: ReadonlySet<string>): WriteBuffer => ({
   storedFlows,
   savedFlows: [],
+  enqueued: false,
   answers: [],
   contributions: [],
   stageChanges: [],

@@ -170,5 +170,18 @@ export function createOutboxDispatcher(opts: OutboxDispatcherOptions): OutboxDis
     logger: log,
     failure: 'outbox round failed',
   });
-  return { runOnce, start: loop.start, stop: loop.stop };
+  // Rows committed by this process are delivered at once; the poll finds everyone else's.
+  let unsubscribe: (() => void) | undefined;
+  return {
+    runOnce,
+    start() {
+      unsubscribe ??= outbox.subscribe?.(() => loop.wake());
+      loop.start();
+    },
+    async stop() {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      await loop.stop();
+    },
+  };
 }
