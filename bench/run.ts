@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { alertLatency } from './alerts.ts';
-import { engineLoad, floorLoad, ROOT } from './core.ts';
+import { engineLoad, floorLoad, openLoop, ROOT } from './core.ts';
 import { memoryFootprint } from './memory.ts';
 import { webLoad } from './scale.ts';
 import { median, round } from './stats.ts';
@@ -25,7 +25,10 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefi
 const wanted = (s: string) => !only || only === s;
 
 /** Messages per concurrency level: every level runs whole multiples of its people. */
-const CORE_BUDGET: Record<number, number> = { 1: 200, 100: 500, 1000: 2000 };
+const CORE_BUDGET: Record<number, number> = { 1: 1000, 100: 5000, 1000: 10000 };
+/** Open loop: this many conversations in progress, messages arriving at this rate in total. */
+const OPEN_PEOPLE = 1000;
+const OPEN_RATE = 1000;
 
 type Figures = Record<string, number>;
 const failures: string[] = [];
@@ -60,6 +63,10 @@ async function pass(): Promise<Figures> {
           log(`${k}.floor.p99Ms`, fl.p99Ms);
           log(`${k}.ratioToFloor`, e.perSecond / fl.perSecond);
         }
+        const o = await openLoop(provider, OPEN_PEOPLE, OPEN_RATE);
+        log(`core.${provider}.open.perSecond`, o.perSecond);
+        log(`core.${provider}.open.p50Ms`, o.p50Ms);
+        log(`core.${provider}.open.p99Ms`, o.p99Ms);
       }
     });
   if (wanted('telegram'))
@@ -119,6 +126,16 @@ function table(f: Figures): string {
           `| ${p} | ${c} | ${n(`${k}.engine.perSecond`)} | ${n(`${k}.engine.p50Ms`, 1)} | ${n(`${k}.engine.p99Ms`, 1)} | ${n(`${k}.floor.perSecond`)} | ${n(`${k}.floor.p99Ms`, 1)} | ${n(`${k}.ratioToFloor`, 2)}× |`,
         );
       }
+    rows.push('');
+    rows.push(
+      `### Latency at a given traffic (open loop: ${OPEN_PEOPLE.toLocaleString('en')} conversations in progress, ${OPEN_RATE.toLocaleString('en')} messages/s arriving)`,
+      '',
+    );
+    rows.push('| store | messages/s served | p50 ms | p99 ms |', '|---|---:|---:|---:|');
+    for (const p of ['sqlite', 'postgres'])
+      rows.push(
+        `| ${p} | ${n(`core.${p}.open.perSecond`)} | ${n(`core.${p}.open.p50Ms`, 1)} | ${n(`core.${p}.open.p99Ms`, 1)} |`,
+      );
     rows.push('');
   }
   if (f['telegram.q8.ratio'] !== undefined) {
