@@ -8,14 +8,14 @@
 import { join } from 'node:path';
 import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { loadTranscript } from '../src/app/transcripts.ts';
-import { createEngine } from '../src/core/engine.ts';
+import { createEngine, type Engine } from '../src/core/engine.ts';
 import type { InboundEvent } from '../src/core/events.ts';
 import type { Clock, Logger } from '../src/core/ports.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
 import { createTxGate } from '../src/store/tx-gate.ts';
 import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
-import { drive, type LoadResult, percentile } from './stats.ts';
+import { drive, type LoadResult, loadResult } from './stats.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const systemClock: Clock = { now: () => new Date() };
@@ -50,27 +50,31 @@ export function eventFor(body: Body, userId: string): InboundEvent {
   } as InboundEvent;
 }
 
-/** Engine throughput: `concurrency` people at once, each running conversations back to back. */
-export async function engineLoad(
+/** Runs `fn` with the real engine on a fresh, migrated database, dropped afterwards. */
+async function withEngine<T>(
   provider: Provider,
-  concurrency: number,
-  budget: number,
-): Promise<LoadResult> {
+  fn: (engine: Engine, script: Body[], run: string) => Promise<T>,
+): Promise<T> {
   const db = await freshDatabase(provider);
   const store = await openBenchStore(db.url);
   try {
     const flows = await loadFlowCatalog(join(ROOT, 'flows'));
     const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
-    const script = await strongProspect();
-    const run = `r${benchId()}`;
-    return await drive(concurrency, budget, async (w, seq) => {
-      const conversation = Math.floor(seq / script.length);
-      await engine.handle(eventFor(script[seq % script.length]!, `${run}-${w}-${conversation}`));
-    });
+    return await fn(engine, await strongProspect(), `r${benchId()}`);
   } finally {
     await store.close();
     await db.drop();
   }
+}
+
+/** Engine throughput: `concurrency` people at once, each running conversations back to back. */
+export function engineLoad(provider: Provider, concurrency: number, budget: number): Promise<LoadResult> {
+  return withEngine(provider, (engine, script, run) =>
+    drive(concurrency, budget, async (w, seq) => {
+      const conversation = Math.floor(seq / script.length);
+      await engine.handle(eventFor(script[seq % script.length]!, `${run}-${w}-${conversation}`));
+    }),
+  );
 }
 
 /** The floor: the same messages as bare Prisma transactions. */
@@ -159,14 +163,8 @@ export async function floorLoad(
  * so time spent queued behind a slow store is included. Closed-loop runs (engineLoad) measure
  * capacity; this measures what a person waits at a given traffic.
  */
-export async function openLoop(provider: Provider, people: number, rate: number): Promise<LoadResult> {
-  const db = await freshDatabase(provider);
-  const store = await openBenchStore(db.url);
-  try {
-    const flows = await loadFlowCatalog(join(ROOT, 'flows'));
-    const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
-    const script = await strongProspect();
-    const run = `o${benchId()}`;
+export function openLoop(provider: Provider, people: number, rate: number): Promise<LoadResult> {
+  return withEngine(provider, async (engine, script, run) => {
     // Warm-up, not measured: JIT, the flow snapshot, the store's first statements.
     await Promise.all(
       Array.from({ length: 50 }, async (_, k) => {
@@ -186,16 +184,6 @@ export async function openLoop(provider: Provider, people: number, rate: number)
         }
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      messages: latencies.length,
-      seconds,
-      perSecond: latencies.length / seconds,
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-    };
-  } finally {
-    await store.close();
-    await db.drop();
-  }
+    return loadResult(latencies, started);
+  });
 }

@@ -47,6 +47,11 @@ export async function drive(
       latencies.push(performance.now() - t0);
     }
   });
+  return loadResult(latencies, started);
+}
+
+/** Throughput and percentiles of `latencies` (ms) measured since `started` (performance.now()). */
+export function loadResult(latencies: number[], started: number): LoadResult {
   const seconds = (performance.now() - started) / 1000;
   return {
     messages: latencies.length,

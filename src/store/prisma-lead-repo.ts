@@ -3,10 +3,12 @@
  * same code serves `store.x()` and `store.transaction(tx => tx.x())`.
  */
 import { ConflictError, LeadbotError } from '../core/errors.ts';
+import { newIdentity, newLead } from '../core/new-lead.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
 import type {
   Answer,
   Conversation,
+  Identity,
   JsonValue,
   Lead,
   LeadFilter,
@@ -92,6 +94,15 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
   /** Conversation reads must see pending updates: write them first. */
   const settle = () => (state ? flushConversations(db, dialect, state) : Promise.resolve());
   const settleAll = () => (state ? flushWrites(db, dialect, state) : Promise.resolve());
+  /** Inserts an identity; one that belongs to a lead already is DUPLICATE. */
+  const insertIdentity = async (row: Identity) => {
+    try {
+      await insertRows(db, dialect, 'Identity', [{ ...row }]);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw new LeadbotError('DUPLICATE', `identity ${row.platform}/${row.userId} belongs to a lead`);
+    }
+  };
   /** Keeps the transaction's view of a lead current; returns a copy for the caller. */
   const remember = (lead: Lead): Lead => {
     state?.prefetched.known.set(lead.id, copyLead(lead));
@@ -120,52 +131,12 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
       // Raw inserts of rows built here (defaults as in the schema): the ORM's nested create
       // was three statements, the last one reading back what is known already.
       const now = new Date();
-      const row: Row<'Lead'> = {
-        id: newId(),
-        stage: 'cold',
-        score: 0,
-        ownerId: null,
-        name: null,
-        email: null,
-        phone: null,
-        company: null,
-        consent: false,
-        consentAt: null,
-        invitedBy: null,
-        sourcePlatform: null,
-        sourceWorkspace: null,
-        sourceChannel: null,
-        sourceCampaign: null,
-        createdAt: now,
-        updatedAt: now,
-        ...(leadColumns(lead) as Partial<Row<'Lead'>>),
-      };
+      const created = newLead(lead, newId(), now);
+      const row = { id: created.id, ...leadColumns(created), createdAt: now, updatedAt: now };
       await insertRows(db, dialect, 'Lead', [row]);
-      if (identity) {
-        try {
-          await insertRows(db, dialect, 'Identity', [
-            {
-              id: newId(),
-              platform: identity.platform,
-              workspaceId: identity.workspaceId,
-              userId: identity.userId,
-              username: identity.username ?? null,
-              chatId: identity.chatId ?? null,
-              leadId: row.id,
-              createdAt: now,
-            },
-          ]);
-        } catch (error) {
-          // Another instance created this person's lead first: the caller re-runs and finds it.
-          if (isUniqueViolation(error))
-            throw new LeadbotError(
-              'DUPLICATE',
-              `identity ${identity.platform}/${identity.userId} belongs to a lead`,
-            );
-          throw error;
-        }
-      }
-      const created = remember(toLead(row));
+      // Another instance may have created this person's lead first: DUPLICATE, the caller re-runs.
+      if (identity) await insertIdentity(newIdentity(row.id, identity, newId(), now));
+      remember(created);
       if (state && identity) {
         state.prefetched.leads.set(identityKeyString(identity), created.id);
         state.prefetched.contributions.set(created.id, []);
@@ -175,28 +146,9 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
 
     async addIdentity(leadId, identity) {
       state?.prefetched.leads.delete(identityKeyString(identity));
-      try {
-        const row = await db.identity.create({
-          data: {
-            id: newId(),
-            leadId,
-            platform: identity.platform,
-            workspaceId: identity.workspaceId,
-            userId: identity.userId,
-            username: identity.username ?? null,
-            chatId: identity.chatId ?? null,
-          },
-        });
-        return toIdentity(row);
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new LeadbotError(
-            'DUPLICATE',
-            `identity ${identity.platform}/${identity.userId} belongs to a lead`,
-          );
-        }
-        throw error;
-      }
+      const row = newIdentity(leadId, identity, newId(), new Date());
+      await insertIdentity(row);
+      return row;
     },
 
     async listIdentities(leadId) {

@@ -3,6 +3,7 @@
  * because a rolled-back transaction swaps the whole state object.
  */
 import { ConflictError, LeadbotError } from '../errors.ts';
+import { type NewIdentity, newIdentity, newLead } from '../new-lead.ts';
 import type {
   Answer,
   Conversation,
@@ -22,8 +23,6 @@ import type {
   StageChange,
 } from '../ports.ts';
 import { copy, type Journal, type MemoryTables, newId } from './memory-state.ts';
-
-type NewIdentity = IdentityKey & { username?: string; chatId?: string };
 
 const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u0000${k.userId}`;
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
@@ -47,25 +46,7 @@ export class MemoryRepo implements LeadRepo {
   }
 
   async createLead(input: NewLead, identity?: NewIdentity): Promise<Lead> {
-    const now = new Date();
-    const { source, ...fields } = input;
-    const lead: Lead = {
-      id: newId(),
-      stage: 'cold',
-      score: 0,
-      ownerId: null,
-      name: null,
-      email: null,
-      phone: null,
-      company: null,
-      consent: false,
-      consentAt: null,
-      invitedBy: null,
-      ...fields,
-      source: { platform: null, workspaceId: null, channelId: null, campaign: null, ...source },
-      createdAt: now,
-      updatedAt: now,
-    };
+    const lead = newLead(input, newId(), new Date());
     if (identity && this.tables().identities.has(identityKey(identity))) {
       throw new LeadbotError('DUPLICATE', `identity ${identity.platform}/${identity.userId} already exists`);
     }
@@ -80,16 +61,7 @@ export class MemoryRepo implements LeadRepo {
       throw new LeadbotError('DUPLICATE', `identity ${identity.platform}/${identity.userId} already exists`);
     }
     this.requireLead(leadId);
-    const row: Identity = {
-      id: newId(),
-      platform: identity.platform,
-      workspaceId: identity.workspaceId,
-      userId: identity.userId,
-      username: identity.username ?? null,
-      chatId: identity.chatId ?? null,
-      leadId,
-      createdAt: new Date(),
-    };
+    const row = newIdentity(leadId, identity, newId(), new Date());
     this.put(this.tables().identities, key, row);
     return copy(row);
   }
