@@ -60,10 +60,17 @@ describe('kill -9 during 200 conversations', () => {
     let base = bot.base;
     let done = false;
     let kills = 0;
-    // The killer: SIGKILL after a random 1-5 s of work, restart at once, until the clients finish.
+    const acknowledged: Acknowledged[] = [];
+    // The killer: SIGKILL at random points of the run — after a random share of all events has
+    // been acknowledged (progress, not wall time: the bot's speed does not decide whether a kill
+    // lands) — and restart at once.
+    const total = runs.reduce((n, r) => n + r.script.requests.length, 0);
+    const killAt = Array.from({ length: MAX_KILLS }, () =>
+      Math.floor(total * (0.05 + Math.random() * 0.85)),
+    ).sort((x, y) => x - y);
     const killer = (async () => {
-      while (!done && kills < MAX_KILLS) {
-        await new Promise((r) => setTimeout(r, 1000 + Math.random() * 4000));
+      for (const at of killAt) {
+        while (!done && acknowledged.length < at) await new Promise((r) => setTimeout(r, 20));
         if (done || !bot) break;
         await stopBot(bot, true);
         kills += 1;
@@ -72,7 +79,6 @@ describe('kill -9 during 200 conversations', () => {
       }
     })();
 
-    const acknowledged: Acknowledged[] = [];
     await mapConcurrent(runs, CONCURRENCY, async ({ visitorId, script }) => {
       for (const body of script.requests)
         acknowledged.push(
