@@ -123,6 +123,9 @@ export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer)
   await insertRows(db, dialect, 'Answer', answers as unknown as Record<string, unknown>[]);
   const contributions = buffer.contributions.splice(0);
   await insertRows(db, dialect, 'ScoreContribution', contributions as unknown as Record<string, unknown>[]);
+  // Stored now: what the transaction prefetched must include them, or a later read misses them.
+  for (const a of answers) buffer.prefetched.answers.get(a.conversationId)?.push(a);
+  for (const c of contributions) buffer.prefetched.contributions.get(c.leadId)?.push(c);
   const stageChanges = buffer.stageChanges.splice(0).map(({ from, to, ...rest }) => ({
     ...rest,
     fromStage: from,

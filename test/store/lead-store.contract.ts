@@ -479,6 +479,45 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([7, 'x']);
     });
 
+    it('a prefetching transaction still reads its own answers and contributions after writing them out midway', async () => {
+      const key = ident();
+      const lead = await store.createLead({}, key);
+      const conv = await store.createConversation({
+        leadId: lead.id,
+        flowId: 'default',
+        flowVersion: 'v1',
+        currentStep: 'a',
+        platform: 'slack',
+        workspaceId: 'T1',
+        channelId: 'D1',
+      });
+      const other = await store.createLead({});
+      await store.transaction(async (tx) => {
+        await tx.prefetch({ identities: [key] });
+        await tx.addAnswer({
+          conversationId: conv.id,
+          stepId: 'a',
+          value: 1,
+          rawText: '1',
+          attempt: 1,
+          accepted: true,
+        });
+        await tx.replaceScoreContributions(lead.id, conv.id, [
+          { ruleId: 'r', stepId: 'a', points: 5, reason: 'x' },
+        ]);
+        await tx.deleteLead(other.id); // writes the pending rows out before deleting
+        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([1]);
+        expect((await tx.listScoreContributions(lead.id)).map((c) => c.points)).toEqual([5]);
+        expect(
+          await tx.replaceScoreContributions(lead.id, conv.id, [
+            { ruleId: 'r', stepId: 'a', points: 5, reason: 'x' },
+          ]),
+        ).toBe(5);
+      });
+      expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([1]);
+      expect((await store.listScoreContributions(lead.id)).map((c) => c.points)).toEqual([5]);
+    });
+
     it('a prefetching transaction that fails leaves no event recorded and no lead changed', async () => {
       const key = ident();
       const lead = await store.createLead({}, key);
