@@ -13,8 +13,8 @@ import type { Platform } from '../core/events.ts';
 import { identityKeyString } from '../core/outreach/persons.ts';
 import type { Answer, Conversation, Lead, PrefetchRequest, ScoreContribution } from '../core/ports.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
-import type { Db } from './prisma-types.ts';
-import { join, raw, sql } from './raw-statements.ts';
+import type { Db, Dialect } from './prisma-types.ts';
+import { insertNewRows, join, raw, sql } from './raw-statements.ts';
 
 export interface Prefetched {
   /** `platform\0eventId` → whether this transaction recorded it first (consumed on use). */
@@ -42,19 +42,23 @@ export const createPrefetched = (): Prefetched => ({
 
 export const eventKey = (platform: string, eventId: string) => `${platform}\0${eventId}`;
 
-export async function prefetch(db: Db, into: Prefetched, request: PrefetchRequest): Promise<void> {
+export async function prefetch(
+  db: Db,
+  dialect: Dialect,
+  into: Prefetched,
+  request: PrefetchRequest,
+): Promise<void> {
   const events = dedupe(request.events ?? [], (e) => eventKey(e.platform, e.eventId)).filter(
     (e) => !into.events.has(eventKey(e.platform, e.eventId)),
   );
   if (events.length > 0) {
     const now = new Date();
-    const inserted = await db.$queryRaw<{ platform: string; eventId: string }[]>(
-      sql`INSERT INTO "ProcessedEvent" ("platform", "eventId", "createdAt")
-          VALUES ${join(
-            events.map((e) => sql`(${e.platform}, ${e.eventId}, ${now})`),
-            ', ',
-          )}
-          ON CONFLICT DO NOTHING RETURNING "platform", "eventId"`,
+    const inserted = await insertNewRows<{ platform: string; eventId: string }>(
+      db,
+      dialect,
+      'ProcessedEvent',
+      events.map((e) => ({ platform: e.platform, eventId: e.eventId, createdAt: now })),
+      ['platform', 'eventId'],
     );
     for (const e of events) into.events.set(eventKey(e.platform, e.eventId), false);
     for (const e of inserted) into.events.set(eventKey(e.platform, e.eventId), true);

@@ -32,7 +32,6 @@ import {
 import { ANSWER_COLUMNS, type AnswerText, answerFromText, eventKey, prefetch } from './prefetch.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import type { Db, Dialect, Prisma } from './prisma-types.ts';
-import { insertIgnoringDuplicates } from './raw-inserts.ts';
 import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
 import {
   flushConversations,
@@ -243,7 +242,10 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
       // A snapshot this process saw committed is not written again (flow-snapshots in write-buffer.ts).
       const key = `${flowId}@${version}`;
       if (state?.storedFlows.has(key)) return;
-      await insertIgnoringDuplicates(db, dialect, 'flowVersion', { flowId, version, definition });
+      const now = new Date();
+      await insertRows(db, dialect, 'FlowVersion', [{ flowId, version, definition, createdAt: now }], {
+        ignoreDuplicates: true,
+      });
       state?.savedFlows.push(key);
     },
 
@@ -469,13 +471,19 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async enqueueOutbox(input) {
-      const inserted = await insertIgnoringDuplicates(db, dialect, 'outbox', {
+      // A second row with the same idempotency key is skipped (ON CONFLICT DO NOTHING).
+      const now = new Date();
+      const row = {
         id: newId(),
         kind: input.kind,
         idempotencyKey: input.idempotencyKey,
         leadId: input.leadId ?? null,
         payload: input.payload,
-      });
+        nextAttemptAt: now,
+        createdAt: now,
+      };
+      const inserted =
+        (await insertRows(db, dialect, 'OutboxMessage', [row], { ignoreDuplicates: true })) > 0;
       if (inserted && state) state.enqueued = true;
       return inserted;
     },
@@ -487,11 +495,12 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
         state!.prefetched.events.set(key, false); // recorded now: a second call is a repeat
         return first;
       }
-      return insertIgnoringDuplicates(db, dialect, 'event', { platform, eventId });
+      const row = { platform, eventId, createdAt: new Date() };
+      return (await insertRows(db, dialect, 'ProcessedEvent', [row], { ignoreDuplicates: true })) > 0;
     },
 
     async prefetch(request) {
-      if (state) await prefetch(db, state.prefetched, request);
+      if (state) await prefetch(db, dialect, state.prefetched, request);
     },
   };
   return repo;

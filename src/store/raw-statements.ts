@@ -6,29 +6,63 @@
  * ~390 µs on SQLite where the same `UPDATE` took ~110 µs). Raw rows come back typed
  * (dates, JSON, booleans) on both SQLite and PostgreSQL, so the ORM's mappers read them.
  *
- * The SQL is the common subset of SQLite and PostgreSQL. PostgreSQL needs casts for enum and
- * jsonb parameters; SQLite stores JSON as text.
+ * The SQL is the common subset of SQLite and PostgreSQL; parameters are cast to their column's
+ * type on PostgreSQL (`PG_TYPES`).
  */
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import type { Db, Dialect } from './prisma-types.ts';
 
-type Table = 'Lead' | 'Identity' | 'Conversation' | 'Answer' | 'ScoreContribution' | 'StageChange';
+type Table =
+  | 'Lead'
+  | 'Identity'
+  | 'Conversation'
+  | 'Answer'
+  | 'ScoreContribution'
+  | 'StageChange'
+  | 'ProcessedEvent'
+  | 'FlowVersion'
+  | 'OutboxMessage';
 
-/** PostgreSQL types a text parameter must be cast to, by table and column. */
-const CASTS: Partial<Record<Table, Record<string, string>>> = {
-  Lead: { stage: '"Stage"' },
-  Conversation: { status: '"ConversationStatus"', variables: 'jsonb' },
-  Answer: { value: 'jsonb' },
-  StageChange: { fromStage: '"Stage"', toStage: '"Stage"' },
+const TIMESTAMP = 'timestamp(3)';
+/**
+ * PostgreSQL types of the columns that are not text, by table. A parameter is sent as text and
+ * cast to its column's type: needed for enums and jsonb, harmless for the others, and the only
+ * typing a `VALUES` list has (see `updateFromValues`). JSON columns are sent as JSON text (on
+ * SQLite they are stored as text).
+ */
+const PG_TYPES: Record<Table, Record<string, string>> = {
+  Lead: {
+    stage: '"Stage"',
+    score: 'integer',
+    consent: 'boolean',
+    consentAt: TIMESTAMP,
+    createdAt: TIMESTAMP,
+    updatedAt: TIMESTAMP,
+  },
+  Identity: { createdAt: TIMESTAMP },
+  Conversation: {
+    status: '"ConversationStatus"',
+    variables: 'jsonb',
+    attempts: 'integer',
+    version: 'integer',
+    startedAt: TIMESTAMP,
+    lastActivityAt: TIMESTAMP,
+    endedAt: TIMESTAMP,
+  },
+  Answer: { value: 'jsonb', attempt: 'integer', accepted: 'boolean', createdAt: TIMESTAMP },
+  ScoreContribution: { points: 'integer', createdAt: TIMESTAMP },
+  StageChange: { fromStage: '"Stage"', toStage: '"Stage"', createdAt: TIMESTAMP },
+  ProcessedEvent: { createdAt: TIMESTAMP },
+  FlowVersion: { definition: 'jsonb', createdAt: TIMESTAMP },
+  OutboxMessage: { payload: 'jsonb', nextAttemptAt: TIMESTAMP, createdAt: TIMESTAMP },
 };
 
-/** Columns holding JSON (text on SQLite, jsonb on PostgreSQL). */
-const JSON_COLUMNS = new Set(['Conversation.variables', 'Answer.value']);
-
-function value(dialect: Dialect, table: Table, column: string, v: unknown): Sql {
-  const json = JSON_COLUMNS.has(`${table}.${column}`);
-  const param = json && v !== null ? JSON.stringify(v) : v;
-  const cast = dialect === 'postgres' ? CASTS[table]?.[column] : undefined;
+/** A parameter for `table.column`; `typed` casts text columns too (a VALUES list needs it). */
+function value(dialect: Dialect, table: Table, column: string, v: unknown, typed = false): Sql {
+  const type = PG_TYPES[table][column];
+  const param = type === 'jsonb' && v !== null ? JSON.stringify(v) : v;
+  if (dialect !== 'postgres') return sql`${param}`;
+  const cast = type ?? (typed ? 'text' : undefined);
   return cast ? sql`${param}::${raw(cast)}` : sql`${param}`;
 }
 
@@ -55,14 +89,43 @@ export async function updateReturning<Row>(
   return rows[0] ?? null;
 }
 
-/** `INSERT INTO table (…) VALUES (…), (…)` for rows with the same columns. */
+/**
+ * `INSERT INTO table (…) VALUES (…), (…)` for rows with the same columns; returns how many were
+ * inserted. With `ignoreDuplicates`, a row whose key exists is skipped (`ON CONFLICT DO
+ * NOTHING`, in both SQLite and PostgreSQL) instead of failing: on PostgreSQL a unique violation
+ * would abort the whole transaction.
+ */
 export async function insertRows(
   db: Db,
   dialect: Dialect,
   table: Table,
   rows: Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
+  opts: { ignoreDuplicates?: boolean } = {},
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  return db.$executeRaw(insertSql(dialect, table, rows, opts.ignoreDuplicates ?? false));
+}
+
+/** Inserts the rows whose key is new and returns `returning` of those (the others existed). */
+export function insertNewRows<R>(
+  db: Db,
+  dialect: Dialect,
+  table: Table,
+  rows: Record<string, unknown>[],
+  returning: string[],
+): Promise<R[]> {
+  if (rows.length === 0) return Promise.resolve([]);
+  return db.$queryRaw<R[]>(
+    sql`${insertSql(dialect, table, rows, true)} RETURNING ${join(returning.map(ident), ', ')}`,
+  );
+}
+
+function insertSql(
+  dialect: Dialect,
+  table: Table,
+  rows: Record<string, unknown>[],
+  ignoreDuplicates: boolean,
+) {
   const names = Object.keys(rows[0]!);
   const tuples = rows.map(
     (row) =>
@@ -71,8 +134,36 @@ export async function insertRows(
         ', ',
       )})`,
   );
-  await db.$executeRaw(
-    sql`INSERT INTO ${ident(table)} (${join(names.map(ident), ', ')}) VALUES ${join(tuples, ', ')}`,
+  const onConflict = ignoreDuplicates ? raw(' ON CONFLICT DO NOTHING') : empty;
+  return sql`INSERT INTO ${ident(table)} (${join(names.map(ident), ', ')}) VALUES ${join(tuples, ', ')}${onConflict}`;
+}
+
+/**
+ * One `UPDATE table SET c = v.column… FROM (VALUES …) AS v WHERE id = v.column1` for rows that
+ * set the same `columns` (VALUES columns are named column1, column2, … in SQLite and
+ * PostgreSQL alike). Rows with `expectedVersion` match only while the stored version is still
+ * that. Returns how many rows matched.
+ */
+export function updateFromValues(
+  db: Db,
+  dialect: Dialect,
+  table: Table,
+  columns: readonly string[],
+  rows: { id: string; expectedVersion?: number; values: object }[],
+): Promise<number> {
+  if (rows.length === 0) return Promise.resolve(0);
+  const versioned = rows[0]!.expectedVersion !== undefined;
+  const first = versioned ? 3 : 2; // VALUES column of columns[0]
+  const tuples = rows.map((r) => {
+    const key = [sql`${r.id}${raw(dialect === 'postgres' ? '::text' : '')}`];
+    if (versioned) key.push(sql`${r.expectedVersion}${raw(dialect === 'postgres' ? '::integer' : '')}`);
+    return sql`(${join([...key, ...columns.map((c) => value(dialect, table, c, (r.values as Record<string, unknown>)[c], true))], ', ')})`;
+  });
+  const sets = columns.map((c, i) => raw(`"${c}" = v.column${i + first}`));
+  const versionCheck = versioned ? raw(` AND "${table}"."version" = v.column2`) : empty;
+  return db.$executeRaw(
+    sql`UPDATE ${ident(table)} SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
+        WHERE ${ident(table)}."id" = v.column1${versionCheck}`,
   );
 }
 

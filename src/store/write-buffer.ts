@@ -15,7 +15,7 @@ import { ConflictError } from '../core/errors.ts';
 import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
-import { insertRows, join, raw, sql } from './raw-statements.ts';
+import { insertRows, updateFromValues } from './raw-statements.ts';
 
 interface PendingUpdate {
   /** The version the stored row must still have. */
@@ -56,7 +56,7 @@ export const createWriteBuffer = (storedFlows: ReadonlySet<string>): WriteBuffer
   prefetched: createPrefetched(),
 });
 
-/** The mutable columns of a conversation update, in VALUES order after id and version. */
+/** The columns a conversation update writes (the row as it will be, version bumped). */
 const COLUMNS = [
   'currentStep',
   'status',
@@ -66,53 +66,23 @@ const COLUMNS = [
   'endedAt',
   'version',
 ] as const;
-/** PostgreSQL types of `id`, the expected version, then COLUMNS (VALUES rows carry no column types). */
-const PG_TYPES = [
-  'text',
-  'integer',
-  'text',
-  '"ConversationStatus"',
-  'jsonb',
-  'integer',
-  'timestamp(3)',
-  'timestamp(3)',
-  'integer',
-];
 
 /**
- * `UPDATE "Conversation" … FROM (VALUES …)` for every pending update, each only where the
- * stored version is the expected one. Throws ConflictError unless every row matched.
+ * Writes the pending conversation updates in one statement, each only where the stored
+ * version is still the one read. Throws ConflictError unless every row matched.
  */
-export async function updateConversations(
-  db: Db,
-  dialect: Dialect,
-  updates: PendingUpdate[],
-): Promise<number> {
-  if (updates.length === 0) return 0;
-  const cast = (i: number) => (dialect === 'postgres' ? raw(`::${PG_TYPES[i]}`) : raw(''));
-  const tuples = updates.map(({ expected, next }) => {
-    const values = [
-      next.id,
-      expected,
-      ...COLUMNS.map((c) => (c === 'variables' ? JSON.stringify(next[c]) : next[c])),
-    ];
-    return sql`(${join(
-      values.map((v, i) => sql`${v}${cast(i)}`),
-      ', ',
-    )})`;
-  });
-  // VALUES columns are named column1, column2, … in both SQLite and PostgreSQL.
-  const sets = COLUMNS.map((c, i) => raw(`"${c}" = v.column${i + 3}`));
-  const matched = await db.$executeRaw(
-    sql`UPDATE "Conversation" SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
-        WHERE "Conversation"."id" = v.column1 AND "Conversation"."version" = v.column2`,
-  );
+export async function updateConversations(db: Db, dialect: Dialect, updates: PendingUpdate[]): Promise<void> {
+  const rows = updates.map(({ expected, next }) => ({
+    id: next.id,
+    expectedVersion: expected,
+    values: next,
+  }));
+  const matched = await updateFromValues(db, dialect, 'Conversation', COLUMNS, rows);
   if (matched !== updates.length) {
     throw new ConflictError(
       `${updates.length - matched} of ${updates.length} conversations changed since they were read`,
     );
   }
-  return matched;
 }
 
 /** Issues every pending write (conversations first: a conflict stops the rest). */
@@ -140,39 +110,20 @@ export async function flushConversations(db: Db, dialect: Dialect, buffer: Write
   await updateConversations(db, dialect, updates);
 }
 
-/** PostgreSQL types of the Lead columns an update may write (text unless listed). */
-const LEAD_TYPES: Record<string, string> = {
-  stage: '"Stage"',
-  score: 'integer',
-  consent: 'boolean',
-  consentAt: 'timestamp(3)',
-  updatedAt: 'timestamp(3)',
-};
-
 /**
- * The pending lead updates, one `UPDATE "Lead" … FROM (VALUES …)` per set of columns written
- * (only the columns a patch named are written, so concurrent changes to others survive).
- * Throws ConflictError when a lead is gone.
+ * The pending lead updates, one statement per set of columns written (only the columns a patch
+ * named are written, so concurrent changes to others survive). Throws ConflictError when a
+ * lead is gone.
  */
 export async function flushLeads(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
-  const bySignature = new Map<string, [string, Record<string, unknown>][]>();
-  for (const [id, columns] of buffer.leads) {
-    const signature = Object.keys(columns).sort().join(',');
-    bySignature.set(signature, [...(bySignature.get(signature) ?? []), [id, columns]]);
+  const bySignature = new Map<string, { id: string; values: Record<string, unknown> }[]>();
+  for (const [id, values] of buffer.leads) {
+    const signature = Object.keys(values).sort().join(',');
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), { id, values }]);
   }
   buffer.leads.clear();
   for (const [signature, rows] of bySignature) {
-    const names = signature.split(',');
-    const cast = (name: string) =>
-      dialect === 'postgres' ? raw(`::${LEAD_TYPES[name] ?? 'text'}`) : raw('');
-    const tuples = rows.map(
-      ([id, columns]) =>
-        sql`(${join([sql`${id}${cast('id')}`, ...names.map((n) => sql`${columns[n]}${cast(n)}`)], ', ')})`,
-    );
-    const sets = names.map((n, i) => raw(`"${n}" = v.column${i + 2}`));
-    const matched = await db.$executeRaw(
-      sql`UPDATE "Lead" SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v WHERE "Lead"."id" = v.column1`,
-    );
+    const matched = await updateFromValues(db, dialect, 'Lead', signature.split(','), rows);
     if (matched !== rows.length)
       throw new ConflictError(`${rows.length - matched} of ${rows.length} leads were deleted meanwhile`);
   }
