@@ -3,7 +3,7 @@
  * same code serves `store.x()` and `store.transaction(tx => tx.x())`.
  */
 import { ConflictError, LeadbotError } from '../core/errors.ts';
-import { newIdentity, newLead } from '../core/new-lead.ts';
+import { definedOnly, newIdentity, newLead, patchLead } from '../core/lead-rows.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
 import type {
   Answer,
@@ -12,7 +12,6 @@ import type {
   JsonValue,
   Lead,
   LeadFilter,
-  LeadPatch,
   LeadRepo,
   ScoreContribution,
 } from '../core/ports.ts';
@@ -49,20 +48,6 @@ const copyConversation = (c: Conversation): Conversation => ({
   variables: structuredJson(c.variables),
 });
 const OPEN = new Set(['active', 'abandoned']);
-const definedOnly = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-
-/** The lead after `patch`, as the database will have it once the deferred update is written. */
-function applyLeadPatch(lead: Lead, patch: LeadPatch, now: Date): Lead {
-  const { source, ...rest } = patch;
-  return {
-    ...lead,
-    ...definedOnly(rest),
-    source: { ...lead.source, ...definedOnly(source ?? {}) },
-    updatedAt: now,
-  };
-}
-
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
@@ -172,7 +157,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
       if (state && known) {
         // Deferred: the lead as it will be is known; the columns go out with the others'.
         state.leads.set(id, { ...state.leads.get(id), ...columns });
-        return remember(applyLeadPatch(known, patch, now));
+        return remember(patchLead(known, patch, now));
       }
       const row = await updateReturning<Row<'Lead'>>(db, dialect, 'Lead', id, columns);
       if (!row) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
@@ -312,8 +297,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
     },
 
     async updateConversation(current, patch): Promise<Conversation> {
-      const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      const next: Conversation = { ...current, ...defined, version: current.version + 1 };
+      const next: Conversation = { ...current, ...definedOnly(patch), version: current.version + 1 };
       if (state) {
         const pending = state.conversations.get(current.id);
         if (pending && pending.next.version !== current.version)

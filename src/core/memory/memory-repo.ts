@@ -3,7 +3,7 @@
  * because a rolled-back transaction swaps the whole state object.
  */
 import { ConflictError, LeadbotError } from '../errors.ts';
-import { type NewIdentity, newIdentity, newLead } from '../new-lead.ts';
+import { type NewIdentity, newIdentity, newLead, patchLead } from '../lead-rows.ts';
 import type {
   Answer,
   Conversation,
@@ -82,8 +82,7 @@ export class MemoryRepo implements LeadRepo {
 
   async updateLead(id: string, patch: LeadPatch): Promise<Lead> {
     const lead = this.requireLead(id);
-    const { source, ...fields } = patch;
-    const next = { ...lead, ...fields, source: { ...lead.source, ...source }, updatedAt: new Date() };
+    const next = patchLead(lead, patch, new Date());
     this.put(this.tables().leads, id, next);
     return copy(next);
   }
