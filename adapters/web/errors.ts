@@ -4,6 +4,7 @@
  * else that escapes the engine becomes `PLATFORM_ERROR` (answered 500, the widget retries).
  */
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import { httpStatusOf } from '../shared/http-body.ts';
 
 /** A request the widget should not have sent; the message is safe to show. */
 export function badRequest(message: string): LeadbotError {
@@ -23,7 +24,5 @@ export function toPlatformError(err: unknown, action = 'web chat request'): Lead
 
 /** HTTP status for an error from {@link toPlatformError}. */
 export function statusOf(err: LeadbotError): number {
-  if (err.code === 'BAD_INPUT') return 400;
-  if (err.code === 'FORBIDDEN') return 403;
-  return 500;
+  return httpStatusOf(err);
 }

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
 import type { WebAdapterConfig } from './config.ts';
 import { badRequest, statusOf, toPlatformError } from './errors.ts';
@@ -40,26 +41,9 @@ const ASSETS: Record<string, { type: string; body: Buffer }> = {
   '/site.css': { type: 'text/css; charset=utf-8', body: asset('site.css') },
 };
 
-/** Reads a request body up to `max` bytes. */
-export function readBody(req: IncomingMessage, max = MAX_BODY): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        // Stop keeping it but let it drain, so the 400 still reaches the client.
-        req.off('data', onData);
-        req.resume();
-        reject(badRequest(`the body is larger than ${max} bytes`));
-        return;
-      }
-      chunks.push(c);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** Reads a request body up to `max` bytes as text (413 `TOO_LARGE` beyond). */
+export async function readBody(req: IncomingMessage, max = MAX_BODY): Promise<string> {
+  return (await readRawBody(req, max)).toString('utf8');
 }
 
 function json(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}) {

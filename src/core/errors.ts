@@ -12,7 +12,11 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'PLATFORM_ERROR'
   | 'FORBIDDEN'
-  | 'BAD_INPUT';
+  | 'BAD_INPUT'
+  /** A request body over the route's cap (HTTP 413). */
+  | 'TOO_LARGE'
+  /** A client over its rate limit (HTTP 429); `retryAfterSeconds` on {@link RateLimitedError}. */
+  | 'RATE_LIMITED';
 
 export class LeadbotError extends Error {
   readonly code: ErrorCode;
@@ -31,6 +35,16 @@ export class ConflictError extends LeadbotError {
   constructor(message: string) {
     super('CONFLICT', message);
     this.name = 'ConflictError';
+  }
+}
+
+/** A client went over a rate limit; it may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends LeadbotError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, userMessage?: string) {
+    super('RATE_LIMITED', message, userMessage === undefined ? undefined : { userMessage });
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
 

@@ -85,7 +85,7 @@ describe('web chat over HTTP', () => {
       kind: 'message',
       text: 'x'.repeat(20_000),
     });
-    expect(huge.status).toBe(400);
+    expect(huge.status).toBe(413);
   });
 
   it('lets allowed sites call the chat API cross-origin and refuses others', async () => {
