@@ -1,8 +1,10 @@
 /**
  * Pure mapping of a web chat request (the JSON the widget posts) to an {@link InboundEvent}.
  * The visitor id (random, kept in the browser's localStorage) is the user and the channel;
- * the client-generated message id is the event id, so a retried request is de-duplicated
- * by the engine on `(web, eventId)`.
+ * the event id is `<visitorId>:<client-generated message id>`, so a retried request is
+ * de-duplicated by the engine on `(web, eventId)` and no visitor can take another visitor's
+ * event ids first. Visitors are anonymous (`leadOnAnswer`): no row is written for them until
+ * their first answer; `stepId` names the question an answer is for.
  */
 import { z } from 'zod';
 import type { InboundEvent } from '../../src/core/events.ts';
@@ -26,6 +28,7 @@ export const webRequestSchema = z.discriminatedUnion('kind', [
     kind: z.literal('message'),
     visitorId: id,
     eventId: id,
+    stepId: short.optional(),
     text: z.string().max(2000),
     source: sourceSchema,
   }),
@@ -88,14 +91,15 @@ export function toInboundEvent(body: unknown): InboundEvent | null {
     channelId: r.visitorId,
     userId: r.visitorId,
     isDirect: true,
-    eventId: r.eventId,
+    eventId: `${r.visitorId}:${r.eventId}`,
+    leadOnAnswer: true,
     ...(campaign ? { campaign } : {}),
     raw: r,
   };
   switch (r.kind) {
     case 'message': {
       const text = r.text.trim();
-      return text ? { ...origin, kind: 'message', text } : null;
+      return text ? { ...origin, kind: 'message', text, ...(r.stepId ? { stepId: r.stepId } : {}) } : null;
     }
     case 'choice':
       return { ...origin, kind: 'choice', values: r.values, ...(r.stepId ? { stepId: r.stepId } : {}) };

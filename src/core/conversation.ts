@@ -69,7 +69,10 @@ export function nextStep(flow: Flow, stepId: string, vars: Variables): string {
 }
 
 /** Variables every conversation starts with. */
-export function baseVariables(lead: Lead, origin: { platform: string; displayName?: string }): Variables {
+export function baseVariables(
+  lead: Pick<Lead, 'source' | 'name' | 'email' | 'phone' | 'company'>,
+  origin: { platform: string; displayName?: string },
+): Variables {
   const vars: Variables = { platform: origin.platform };
   if (lead.source.campaign) vars.campaign = lead.source.campaign;
   if (origin.displayName) vars.displayName = origin.displayName;
@@ -77,20 +80,22 @@ export function baseVariables(lead: Lead, origin: { platform: string; displayNam
   return vars;
 }
 
-/** Creates a conversation on the flow's current version and asks its first question. */
-export async function startConversation(
+/** Where a conversation runs. */
+export interface ConversationOrigin {
+  platform: Conversation['platform'];
+  workspaceId: string;
+  channelId: string;
+  displayName?: string;
+}
+
+/** Creates a conversation on the flow's current version, at its first step. */
+export async function openConversation(
   t: Turn,
   flow: Flow,
-  origin: {
-    platform: Conversation['platform'];
-    workspaceId: string;
-    channelId: string;
-    displayName?: string;
-  },
-): Promise<OutboundMessage[]> {
+  origin: ConversationOrigin,
+): Promise<Conversation> {
   await t.tx.saveFlowVersion(flow.id, flow.version, flow.definition as unknown as JsonValue);
-  const variables = baseVariables(t.lead, origin);
-  await t.tx.createConversation({
+  const conv = await t.tx.createConversation({
     leadId: t.lead.id,
     flowId: flow.id,
     flowVersion: flow.version,
@@ -98,10 +103,25 @@ export async function startConversation(
     platform: origin.platform,
     workspaceId: origin.workspaceId,
     channelId: origin.channelId,
-    variables,
+    variables: baseVariables(t.lead, origin),
   });
   t.logger.info({ leadId: t.lead.id, flowId: flow.id, flowVersion: flow.version }, 'conversation started');
+  return conv;
+}
+
+/** The welcome and the first question of a flow, with the variables a conversation starts with. */
+export function firstQuestion(flow: Flow, variables: Variables): OutboundMessage[] {
   return [info(message(flow, 'welcome', variables)), question(flow, flow.startStep, variables)];
+}
+
+/** Creates a conversation on the flow's current version and asks its first question. */
+export async function startConversation(
+  t: Turn,
+  flow: Flow,
+  origin: ConversationOrigin,
+): Promise<OutboundMessage[]> {
+  const conv = await openConversation(t, flow, origin);
+  return firstQuestion(flow, conv.variables);
 }
 
 /** Stops a conversation so it can be resumed later with /start. */
@@ -135,10 +155,17 @@ export async function resumeConversation(
   return [info(message(flow, 'resumed', variables)), question(flow, conv.currentStep, variables)];
 }
 
+/** The message that asks again after a refused answer (the step's `retry`, or its type's default). */
+export function retryMessage(flow: Flow, stepId: string, vars: Variables): OutboundMessage {
+  const step = flow.definition.steps[stepId]!;
+  return { kind: 'error', text: render(step.retry ?? DEFAULT_RETRY[step.type], vars), stepId };
+}
+
 /** The person's reply to the current step, as typed text or picked values. */
 export type Reply = { text: string } | { values: string[] };
 
-function parseReply(flow: Flow, stepId: string, reply: Reply): ParseResult {
+/** Parses a reply to one step of the flow (no state is read or written). */
+export function parseReply(flow: Flow, stepId: string, reply: Reply): ParseResult {
   const step = flow.definition.steps[stepId]!;
   if ('text' in reply) return parseAnswer(step, reply.text);
   if (step.type === 'choice' || step.type === 'multichoice') return parseChoice(step, reply.values);
@@ -176,8 +203,7 @@ export async function answerStep(
   if (!parsed.ok) {
     if (attempt < step.maxAttempts) {
       await t.tx.updateConversation(conv, { attempts: attempt, lastActivityAt: t.now });
-      const retry = render(step.retry ?? DEFAULT_RETRY[step.type], variables);
-      return [{ kind: 'error', text: retry, stepId }, question(flow, stepId, variables)];
+      return [retryMessage(flow, stepId, variables), question(flow, stepId, variables)];
     }
     next =
       step.onInvalid === 'skip'

@@ -10,6 +10,7 @@ import {
   answerStep,
   info,
   message,
+  openConversation,
   question,
   resumeConversation,
   startConversation,
@@ -18,6 +19,7 @@ import {
 } from './conversation.ts';
 import { isLeadbotError, LeadbotError } from './errors.ts';
 import type { InboundEvent, OutboundMessage } from './events.ts';
+import { firstContact } from './first-answer.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
@@ -63,6 +65,12 @@ export function isStopEvent(e: InboundEvent): boolean {
   if (e.kind === 'command') return ['stop', 'cancel'].includes(e.name.toLowerCase());
   return e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase());
 }
+
+const identityOf = (e: InboundEvent) => ({
+  platform: e.platform,
+  workspaceId: e.workspaceId,
+  userId: e.userId,
+});
 
 /** Builds the engine. */
 export function createEngine(deps: EngineDeps): Engine {
@@ -156,6 +164,16 @@ export function createEngine(deps: EngineDeps): Engine {
       return [info(message(currentFlow(e.campaign), 'privateOnly'), { offerPrivate: true })];
     }
     const now = clock.now();
+    if (e.leadOnAnswer && !(await tx.findLeadByIdentity(identityOf(e)))) {
+      // No lead yet (handle() saw none either, unless it was erased meanwhile): only an answer
+      // the first step takes creates one, together with its conversation and that answer.
+      const flow = currentFlow(e.campaign);
+      const first = firstContact(e, flow, isStopEvent(e));
+      if ('show' in first) return first.show;
+      const { lead } = await findOrCreateLead(tx, e);
+      const t: Turn = { tx, now, lead, logger };
+      return answerStep(t, flow, await openConversation(t, flow, e), first.answer);
+    }
     const { lead, created } = await findOrCreateLead(tx, e);
     const t: Turn = { tx, now, lead, logger };
     // A lead created just now has no conversation yet: nothing to look up.
@@ -196,7 +214,7 @@ export function createEngine(deps: EngineDeps): Engine {
         if (open.status !== 'active' && open.variables._stopped !== undefined)
           return resumeConversation(t, flow, open);
         if (!open.currentStep) return [info(message(flow, 'alreadyDone'))];
-        if (e.kind === 'choice' && e.stepId !== undefined && e.stepId !== open.currentStep) {
+        if (e.stepId !== undefined && e.stepId !== open.currentStep) {
           return [info(message(flow, 'stale')), question(flow, open.currentStep, open.variables)];
         }
         // An idle-abandoned conversation: the reply answers the question the person still sees.
@@ -209,9 +227,24 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
+  /**
+   * For an anonymous visitor without a lead: the reply of an event that writes nothing (a
+   * `start`, a refused first answer), read-only and outside any transaction; null when the
+   * event goes on to the transaction (a lead exists, or it is a first answer the flow takes).
+   */
+  async function beforeLead(e: InboundEvent): Promise<OutboundMessage[] | null> {
+    if (!e.isDirect || (await store.findLeadByIdentity(identityOf(e)))) return null;
+    const first = firstContact(e, currentFlow(e.campaign), isStopEvent(e));
+    return 'show' in first ? first.show : null;
+  }
+
   async function handle(e: InboundEvent): Promise<OutboundMessage[]> {
     const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
     return mutex.run(key, async () => {
+      if (e.leadOnAnswer) {
+        const early = await beforeLead(e);
+        if (early) return early;
+      }
       for (let attempt = 0; ; attempt++) {
         try {
           return await commits.run((tx) => process(tx, e), e);

@@ -26,6 +26,12 @@ export interface EventOrigin {
   eventId: string;
   /** Campaign or source hint carried by the entry point (deep link payload, UTM). */
   campaign?: string;
+  /**
+   * An anonymous visitor (the web chat): no row is written for them until they answer. Until
+   * then a `start` only shows the first question, and the lead, its identity and the
+   * conversation are created together with the first answer the flow takes (first-answer.ts).
+   */
+  leadOnAnswer?: boolean;
   /** The original payload, for logging and debugging only: the core never reads it. */
   raw?: unknown;
 }
@@ -34,6 +40,11 @@ export interface EventOrigin {
 export interface MessageEvent extends EventOrigin {
   kind: 'message';
   text: string;
+  /**
+   * The question the text answers, when the platform knows it (the web widget sends the step it
+   * shows). Like a choice's, an answer to another step than the current one is stale.
+   */
+  stepId?: string;
   /** True when the bot was mentioned or replied to in a shared channel. */
   mentionsBot?: boolean;
 }

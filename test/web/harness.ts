@@ -16,7 +16,10 @@ export interface WebHarness {
   adapter: WebAdapter;
   store: LeadStore;
   post(body: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
-  /** Posts as `visitorId` with a fresh event id; returns the widget messages. */
+  /**
+   * Posts as `visitorId` with a fresh event id and, as the widget does, the visitor's first
+   * `source`; returns the widget messages.
+   */
   say(visitorId: string, body: Record<string, unknown>): Promise<WebMessage[]>;
   close(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export async function startWebHarness(
   await adapter.start(engine.handle);
   const { port } = await http.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
+  const sources = new Map<string, unknown>();
   const post = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/chat/events`, {
       method: 'POST',
@@ -51,7 +55,10 @@ export async function startWebHarness(
     store,
     post,
     async say(visitorId, body) {
-      const res = await post({ visitorId, eventId: newId(), ...body });
+      // Like the widget: the first touch's source rides on every request of the visitor.
+      if (body.source) sources.set(visitorId, body.source);
+      const source = sources.get(visitorId);
+      const res = await post({ visitorId, eventId: newId(), ...(source ? { source } : {}), ...body });
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { messages: WebMessage[] }).messages;
     },

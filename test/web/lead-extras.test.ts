@@ -59,6 +59,7 @@ describe('dashboard: attribution, follow-ups and verdicts', () => {
     harnesses.push(h);
     const visitor = newId();
     await h.say(visitor, { kind: 'command', name: 'start', source: {} });
+    await h.say(visitor, { kind: 'choice', stepId: 'need', values: ['evaluating'] }); // a lead costs an answer
     const id = (await h.store.findIdentity({ platform: 'web', workspaceId: '', userId: visitor }))!.leadId;
     const page = await (await fetch(`${h.base}/dashboard/lead?id=${id}`, { headers: bearer })).text();
     expect(page).toContain('data-testid="invited-by"><');

@@ -16,10 +16,17 @@ describe('web inbound', () => {
       workspaceId: '',
       userId: 'visitor-0001',
       channelId: 'visitor-0001',
-      eventId: 'event-000001',
       isDirect: true,
+      leadOnAnswer: true,
       text: 'Acme',
     });
+  });
+
+  it("keys events by visitor and event id, so no visitor can take another one's event ids", () => {
+    const mine = toInboundEvent({ ...ids, kind: 'message', stepId: 'company', text: 'Acme' });
+    const theirs = toInboundEvent({ ...ids, visitorId: 'visitor-0002', kind: 'message', text: 'Acme' });
+    expect(mine).toMatchObject({ eventId: 'visitor-0001:event-000001', stepId: 'company' });
+    expect(theirs?.eventId).toBe('visitor-0002:event-000001');
   });
 
   it('maps choices and commands, and ignores an empty message', () => {

@@ -83,6 +83,9 @@
   (host ?? document.body).appendChild(root);
 
   const history = store.get('log') ?? [];
+  // The step of the question on screen: typed answers name it, so an answer to a question the
+  // server no longer asks is refused as stale instead of landing on another step.
+  let asked = store.get('asked');
 
   function bubble(from, text, kind) {
     const div = document.createElement('div');
@@ -100,7 +103,9 @@
     const finish = (values) => {
       for (const b of box.querySelectorAll('button')) b.disabled = true;
       const labels = msg.choices.filter((c) => values.includes(c.value)).map((c) => c.label);
-      post({ kind: 'choice', stepId: msg.stepId, values }, labels.join(', '));
+      post({ kind: 'choice', stepId: msg.stepId, values }, labels.join(', ')).then((taken) => {
+        if (taken === false) for (const b of box.querySelectorAll('button')) b.disabled = false;
+      });
     };
     for (const choice of msg.choices) {
       const b = document.createElement('button');
@@ -129,6 +134,10 @@
   }
 
   function show(messages) {
+    if (messages.length > 0 && messages.every((m) => m.kind !== 'error')) {
+      asked = messages.filter((m) => m.kind === 'question').at(-1)?.stepId ?? null;
+      store.set('asked', asked);
+    }
     for (const m of messages) {
       bubble('bot', m.text, m.kind);
       history.push({ from: 'bot', ...m });
@@ -140,11 +149,10 @@
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
   // Sends one event, retrying with the same event id on network errors and 5xx answers.
+  // Resolves false when the server refused it for now (rate limit): the person sends it again.
   async function post(body, echo) {
-    if (echo) {
-      bubble('me', echo);
-      history.push({ from: 'me', text: echo });
-    }
+    const mine = echo ? bubble('me', echo) : null;
+    if (echo) history.push({ from: 'me', text: echo });
     const request = { ...body, visitorId, eventId: randomId(), source };
     root.classList.add('leadbot-busy');
     try {
@@ -157,6 +165,22 @@
           });
           const data = await res.json().catch(() => ({}));
           if (res.ok) return show(data.messages ?? []);
+          if (res.status === 429) {
+            // Over the rate limit: say how long to wait (not kept in the history); the answer
+            // was not taken, so it leaves the log and a typed one goes back into the box.
+            const wait = Number(res.headers.get('retry-after')) || 10;
+            if (mine) {
+              mine.remove();
+              history.pop();
+            }
+            bubble(
+              'bot',
+              data.error ?? `Too many messages at once. Please wait ${wait} seconds and try again.`,
+              'error',
+            );
+            if (body.kind === 'message' && !input.value) input.value = body.text;
+            return false;
+          }
           if (res.status < 500 || attempt >= 4) {
             return show([
               { kind: 'error', text: data.error ?? 'Sorry, that did not work. Please try again.' },
@@ -178,7 +202,7 @@
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
-    post({ kind: 'message', text }, text);
+    post({ kind: 'message', text, ...(asked ? { stepId: asked } : {}) }, text);
   });
   restart.addEventListener('click', () => {
     history.length = 0;
