@@ -14,6 +14,18 @@ export interface HttpRoutes {
   ): void;
 }
 
+/**
+ * Budgets of anonymous clients, applied by the app (src/app/rate-limits.ts) to routes anyone can
+ * call. Each method resolves when the request may go on and rejects with a `RateLimitedError`
+ * (HTTP 429, `retryAfterSeconds`) when the client is over its budget; it logs the refusal itself.
+ */
+export interface ClientLimits {
+  /** Counts a request against its client address; call it before reading the body. */
+  request(req: IncomingMessage): Promise<void>;
+  /** Counts a request against the visitor (the web chat's visitor id). */
+  visitor(id: string, req: IncomingMessage): Promise<void>;
+}
+
 export interface AdapterDeps {
   logger: Logger;
   http?: HttpRoutes;
@@ -24,4 +36,6 @@ export interface AdapterDeps {
    * across platforms. Adapters fall back to a process-local memory one when absent.
    */
   outreach?: OutreachStore;
+  /** Rate limits for public routes; none when absent (tests, the terminal chat). */
+  limits?: ClientLimits;
 }

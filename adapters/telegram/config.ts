@@ -29,11 +29,14 @@ export const telegramConfigSchema = z
     TELEGRAM_WEBHOOK_URL: optional(
       z.string().trim().url('expected the public https URL Telegram should call'),
     ),
+    // Telegram allows 1-256 of these characters; anything under 32 is guessable enough to forge updates.
     TELEGRAM_WEBHOOK_SECRET: optional(
       z
         .string()
         .trim()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'expected 1-256 characters among A-Z, a-z, 0-9, _ and -'),
+        .regex(/^[A-Za-z0-9_-]*$/, 'expected only the characters A-Z, a-z, 0-9, _ and -')
+        .min(32, 'is shorter than 32 characters (make one with `openssl rand -hex 32`)')
+        .max(256, 'is longer than the 256 characters Telegram accepts'),
     ),
     TELEGRAM_SALES_CHAT_ID: optional(
       z

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RateLimitedError } from '../../src/core/errors.ts';
 import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
@@ -95,14 +96,25 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
     }
     const work = (async () => {
       try {
+        await deps.limits?.request(req); // before the body is read: a flood costs no parsing
         const text = await readBody(req);
         const event = toInboundEvent(JSON.parse(text));
         if (!event) return json(res, 200, { messages: [] }, headers);
+        await deps.limits?.visitor(event.userId, req);
         log.debug({ eventId: event.eventId, kind: event.kind }, 'inbound');
         const replies = await handler!(event);
         json(res, 200, { messages: renderMessages(replies) }, headers);
       } catch (err) {
         const e = toPlatformError(err);
+        if (e instanceof RateLimitedError) {
+          // Logged by the limiter, once a minute per client.
+          return json(
+            res,
+            429,
+            { error: e.userMessage },
+            { ...headers, 'retry-after': String(e.retryAfterSeconds) },
+          );
+        }
         if (e.code === 'BAD_INPUT') log.warn({ err: e.message }, 'web chat request refused');
         else log.error({ err: e.message, code: e.code }, 'web chat request failed');
         json(res, statusOf(e), { error: e.userMessage }, headers);

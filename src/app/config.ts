@@ -58,6 +58,22 @@ interface Variable {
   fix: string;
 }
 
+/** A rate limit as configured: `off`, or at most `points` requests per `seconds` (`120/1m`). */
+export type RateLimit = { points: number; seconds: number } | null;
+
+const LIMIT_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `<count>/<duration>` (`120/1m`, `10/15m`, `5/30s`, `100/1h`) or `off`. */
+const rateLimit = z
+  .string()
+  .regex(/^(off|[1-9]\d{0,5}\/[1-9]\d{0,4}[smh])$/, 'is not a count/duration such as 120/1m, or off')
+  .transform((text): RateLimit => {
+    if (text === 'off') return null;
+    const [points, period] = text.split('/') as [string, string];
+    return { points: Number(points), seconds: Number(period.slice(0, -1)) * LIMIT_UNITS[period.slice(-1)]! };
+  })
+  .refine((limit) => limit === null || limit.seconds <= 86_400, 'is longer than a day');
+
 /** Every core variable: the single source for the schema, the defaults and the README table. */
 export const VARIABLES = {
   DATABASE_URL: {
@@ -135,6 +151,33 @@ export const VARIABLES = {
       'Webhook body: `leadbot` (the event as documented) or `hubspot` (HubSpot contact properties).',
     fix: 'use leadbot or hubspot',
   },
+  TRUST_PROXY: {
+    schema: z.coerce.number().int().min(0).max(10),
+    default: '0',
+    description:
+      "How many reverse proxies in front of leadbot append to `X-Forwarded-For`. `0`: the client is the connection's address and the header is ignored (leadbot faces the internet); `1`: the address your one proxy saw (the header's last entry); `2`: two proxies, and so on. Entries further left can be forged by the client and are never used. Rate limits count per client address.",
+    fix: 'use the number of proxies in front of leadbot (0 when none), at most 10',
+  },
+  RATE_LIMIT_CHAT_IP: {
+    schema: rateLimit,
+    default: '120/1m',
+    description:
+      'Web chat requests per client address (`count/duration`, units s, m, h; or `off`). Over it: 429 with `Retry-After`, and the widget asks to wait. See [Rate limits](#rate-limits).',
+    fix: 'use count/duration such as 120/1m (units s, m, h), or off',
+  },
+  RATE_LIMIT_CHAT_VISITOR: {
+    schema: rateLimit,
+    default: '30/1m',
+    description: "Web chat requests per visitor (the widget's visitor id), same form.",
+    fix: 'use count/duration such as 30/1m (units s, m, h), or off',
+  },
+  RATE_LIMIT_LOGIN: {
+    schema: rateLimit,
+    default: '10/15m',
+    description:
+      'Failed dashboard logins and wrong `Authorization: Bearer` tokens per client address, same form. Over it every attempt from that address is refused (429) until the period ends.',
+    fix: 'use count/duration such as 10/15m (units s, m, h), or off',
+  },
   SALES_ALERTS: {
     schema: z.enum(['', 'slack', 'discord', 'telegram']),
     default: '',
@@ -171,6 +214,10 @@ export interface AppConfig {
   adapters: Record<string, unknown>;
   /** The platform whose sink delivers sales alerts; null when none has a sales channel. */
   salesAlerts: SalesAlertPlatform | null;
+  /** Reverse proxies whose `X-Forwarded-For` entries are trusted (0: none). */
+  trustProxy: number;
+  /** Request budgets of anonymous clients (src/app/rate-limits.ts); null is off. */
+  rateLimits: { chatIp: RateLimit; chatVisitor: RateLimit; login: RateLimit };
 }
 
 export interface LoadConfigOptions {
@@ -232,6 +279,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     adapters,
     salesAlerts,
+    trustProxy: values.TRUST_PROXY as number,
+    rateLimits: {
+      chatIp: values.RATE_LIMIT_CHAT_IP as RateLimit,
+      chatVisitor: values.RATE_LIMIT_CHAT_VISITOR as RateLimit,
+      login: values.RATE_LIMIT_LOGIN as RateLimit,
+    },
   };
 }
 

@@ -310,6 +310,12 @@ export interface LeadStore extends LeadRepo {
    * process-local memory one (src/core/memory/memory-outreach.ts).
    */
   readonly outreach?: OutreachStore;
+  /**
+   * Dashboard login sessions on the same database, so a session holds across restarts and
+   * instances and logout revokes it everywhere. Optional: without it the app keeps them in
+   * process memory (src/core/memory/memory-sessions.ts).
+   */
+  readonly sessions?: SessionStore;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -485,4 +491,22 @@ export interface VerdictLog {
   list(): Promise<RepVerdict[]>;
   /** One lead's verdicts, oldest first (the lead card and dashboard lead page show them). */
   listForLead(leadId: string): Promise<RepVerdict[]>;
+}
+
+/**
+ * Dashboard login sessions (src/app/web/auth.ts). The store only ever sees a hash of the random
+ * session id the cookie carries, so its rows cannot be replayed as cookies.
+ */
+export interface SessionStore {
+  /** Stores a new session. */
+  create(session: { idHash: string; now: Date; expiresAt: Date }): Promise<void>;
+  /**
+   * When the session exists and has not expired at `now`, moves its expiry to `expiresAt`
+   * (sliding expiry) and returns true; otherwise false. One atomic step.
+   */
+  touch(idHash: string, now: Date, expiresAt: Date): Promise<boolean>;
+  /** Deletes the session (logout); an unknown id is ignored. */
+  revoke(idHash: string): Promise<void>;
+  /** Deletes the sessions that expired before `now`; returns how many. */
+  prune(now: Date): Promise<number>;
 }

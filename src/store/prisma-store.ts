@@ -6,6 +6,7 @@ import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
+import { createPrismaSessionStore } from './prisma-sessions.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
 import { createTxGate } from './tx-gate.ts';
 import { createWriteBuffer, flushWrites } from './write-buffer.ts';
@@ -81,6 +82,7 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
     outreach: createPrismaOutreachStore(client),
     schedules: createPrismaScheduleStore(client, dialect),
     verdicts: createPrismaVerdictLog(client),
+    sessions: createPrismaSessionStore(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

@@ -41,8 +41,32 @@ describe('leadbot CLI', () => {
     ['LEADBOT_FOO', '1', /LEADBOT_FOO is not a leadbot setting/],
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x" is invalid .*postgresql:\/\//],
     ['PORT', '-1', /PORT="-1" is invalid/],
+    ['RATE_LIMIT_CHAT_IP', 'lots', /RATE_LIMIT_CHAT_IP="lots" is invalid .* — use count\/duration/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY="true" is invalid .* — use the number of proxies/],
   ])('start refuses %s=%s with one line, no stack, exit code 2', async (name, value, mention) => {
     expectOneLineFailure(await runCli(['start'], { [name]: value, FLOWS_DIR }), mention);
+  });
+
+  it.each([
+    ['aaaaaaaaaaaaaaaaaaaaaaaa', /DASHBOARD_TOKEN="aaaa\*\*\*\*" has only 1 different characters/],
+    ['abcabcabcabcabcabcabc', /DASHBOARD_TOKEN="abca\*\*\*\*" has only 3 different characters/],
+    ['0123456789abcdefghij', /DASHBOARD_TOKEN="0123\*\*\*\*" is mostly repeated or consecutive/],
+    ['short-Token1', /DASHBOARD_TOKEN="shor\*\*\*\*" is shorter than 16 characters/],
+  ])('start refuses the guessable DASHBOARD_TOKEN %s with one line, exit code 2', async (token, mention) => {
+    const result = await runCli(['start'], { DASHBOARD_TOKEN: token, FLOWS_DIR });
+    expectOneLineFailure(result, mention);
+    expect(result.stderr).toMatch(/— use a random string, e\.g\. from `openssl rand -base64 24`/);
+    expect(result.stderr).not.toContain(token);
+  });
+
+  it('start refuses a TELEGRAM_WEBHOOK_SECRET under 32 characters with one line, exit code 2', async () => {
+    const result = await runCli(['start'], {
+      FLOWS_DIR,
+      TELEGRAM_BOT_TOKEN: '123456:ABC-def',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: 'only-20-characters-x',
+    });
+    expectOneLineFailure(result, /TELEGRAM_WEBHOOK_SECRET: is shorter than 32 characters/);
   });
 
   it('reads a .env file from the working directory, real variables winning', async () => {

@@ -31,7 +31,32 @@ describe('loadConfig', () => {
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
       salesAlerts: null,
+      trustProxy: 0,
+      rateLimits: {
+        chatIp: { points: 120, seconds: 60 },
+        chatVisitor: { points: 30, seconds: 60 },
+        login: { points: 10, seconds: 900 },
+      },
     });
+  });
+
+  it('reads rate limits as count/duration or off, and TRUST_PROXY as a number of proxies', () => {
+    const config = load({
+      RATE_LIMIT_CHAT_IP: '5/30s',
+      RATE_LIMIT_CHAT_VISITOR: 'off',
+      RATE_LIMIT_LOGIN: '100/1h',
+      TRUST_PROXY: '1',
+    });
+    expect(config.rateLimits).toEqual({
+      chatIp: { points: 5, seconds: 30 },
+      chatVisitor: null,
+      login: { points: 100, seconds: 3600 },
+    });
+    expect(config.trustProxy).toBe(1);
+    for (const bad of ['0/1m', '10', '10/1d', '10/0m', 'unlimited', '-1/1m'])
+      expect(failure(() => load({ RATE_LIMIT_CHAT_IP: bad })).userMessage).toContain('count/duration');
+    expect(failure(() => load({ RATE_LIMIT_LOGIN: '1/48h' })).userMessage).toContain('longer than a day');
+    expect(failure(() => load({ TRUST_PROXY: 'yes' })).variable).toBe('TRUST_PROXY');
   });
 
   it('reads and coerces every variable, treating blank as unset', () => {

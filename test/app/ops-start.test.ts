@@ -53,15 +53,15 @@ describe('leadbot start without platform tokens', () => {
     expect(await readyz.json()).toMatchObject({ ready: true, adapters: { connected: ['web'] } });
 
     const visitor = id();
+    // Like the widget, every request carries the page's source (the lead is made by the first answer).
+    const source = { utm_campaign: 'launch' };
     const post = (body: Record<string, unknown>) =>
       fetch(`${base}/api/chat/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ visitorId: visitor, eventId: id(), ...body }),
+        body: JSON.stringify({ visitorId: visitor, eventId: id(), source, ...body }),
       });
-    expect((await post({ kind: 'command', name: 'start', source: { utm_campaign: 'launch' } })).status).toBe(
-      200,
-    );
+    expect((await post({ kind: 'command', name: 'start' })).status).toBe(200);
     for (const step of STRONG_PROSPECT) expect((await post(step)).status).toBe(200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('leadbot_events_processed_total{platform="web",outcome="ok"} 10');

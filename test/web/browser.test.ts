@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedSnippet } from '../../adapters/web/pages.ts';
+import { createRateLimits } from '../../src/app/rate-limits.ts';
 import { ROOT } from '../app/run-cli.ts';
+import { silentLogger } from '../helpers/engine.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -147,6 +149,33 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
       await chat.close();
       site.closeAllConnections(); // the browser keeps its connection alive
       await new Promise((r) => site.close(r));
+    }
+  });
+
+  it('over the rate limit the widget asks to wait and gives the typed answer back', async () => {
+    // Three requests a minute: opening the chat, the first answer, the company; the fourth is refused.
+    const limits = createRateLimits({
+      limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null },
+      trustProxy: 0,
+      logger: silentLogger,
+    });
+    const chat = await startWebHarness({ limits: limits.chat });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${chat.base}/`);
+      await expect.poll(() => lastBot(page).textContent()).toBe('What brings you here today?');
+      await click(page, 'Just exploring');
+      await expect.poll(() => lastBot(page).textContent()).toBe('Which company are you with?');
+      await type(page, 'Initech');
+      await expect.poll(() => lastBot(page).textContent()).toMatch(/^What's your role at Initech\?/);
+      await type(page, 'Engineer');
+      await expect.poll(() => lastBot(page).textContent()).toMatch(/Please wait \d+ seconds and try again/);
+      expect(await page.locator('.leadbot-input').inputValue()).toBe('Engineer');
+      expect(await page.locator('.leadbot-msg.me', { hasText: 'Engineer' }).count()).toBe(0);
+      await page.close();
+    } finally {
+      await chat.close();
+      await limits.close();
     }
   });
 

@@ -3,6 +3,7 @@
  * widget sends. Memory store unless one is given.
  */
 import { randomUUID } from 'node:crypto';
+import type { ClientLimits } from '../../adapters/shared/types.ts';
 import { createWebAdapter, type WebAdapter } from '../../adapters/web/index.ts';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
@@ -27,7 +28,7 @@ export interface WebHarness {
 export const newId = () => randomUUID().replaceAll('-', '');
 
 export async function startWebHarness(
-  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string } = {},
+  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string; limits?: ClientLimits } = {},
 ): Promise<WebHarness> {
   const { engine, store, flows, clock } = await createTestEngine(opts.store ? { store: opts.store } : {});
   const http = createHttpServer({ logger: silentLogger });
@@ -36,7 +37,7 @@ export async function startWebHarness(
   }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
-    { logger: silentLogger, http },
+    { logger: silentLogger, http, ...(opts.limits ? { limits: opts.limits } : {}) },
   );
   await adapter.start(engine.handle);
   const { port } = await http.listen(0, '127.0.0.1');

@@ -19,6 +19,7 @@ import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { mountOps } from '../ops/readiness.ts';
+import { createRateLimits } from '../rate-limits.ts';
 import { createFollowUpWiring } from '../scheduler.ts';
 import { generateToken } from '../web/auth.ts';
 import type { DashboardConfig } from '../web/config.ts';
@@ -127,9 +128,27 @@ export async function startBot(
         connected: started.filter((a) => a.isConnected?.() ?? true).map((a) => a.platform),
       }),
     });
-    const dashboardToken = (config.adapters.dashboard as DashboardConfig | undefined)?.token ?? null;
+    const dashboard = config.adapters.dashboard as DashboardConfig | undefined;
+    const dashboardToken = dashboard?.token ?? null;
     const token = dashboardToken ?? generateToken();
-    mountDashboard(http, { store, token, flows, logger, clock: systemClock });
+    // Per-client budgets, shared through the database on PostgreSQL (rate-limits.ts).
+    const limits = createRateLimits({
+      limits: config.rateLimits,
+      trustProxy: config.trustProxy,
+      logger,
+      databaseUrl: config.databaseUrl,
+    });
+    cleanups.push({ what: 'rate limits', run: () => limits.close() });
+    const sessionHours = dashboard?.sessionHours;
+    mountDashboard(http, {
+      store,
+      token,
+      flows,
+      logger,
+      clock: systemClock,
+      limits: limits.login,
+      ...(sessionHours ? { sessionHours } : {}),
+    });
     const address = await http.listen(config.port, config.host).catch((err: unknown) => {
       throw listenError(err, config);
     });
@@ -170,6 +189,7 @@ export async function startBot(
         store,
         clock: systemClock,
         outreach,
+        limits: limits.chat,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       await adapter.start(handle);

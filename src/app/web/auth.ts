@@ -1,12 +1,18 @@
 /**
- * Dashboard access. One shared secret, `DASHBOARD_TOKEN`, accepted two ways: a login form
- * that sets an HttpOnly, SameSite=Strict cookie (for people), or an `Authorization: Bearer`
- * header (for scripts and the CSV download with curl). The cookie holds an HMAC of the token,
- * not the token, and every comparison is constant-time.
+ * Dashboard access. One shared secret, `DASHBOARD_TOKEN`, accepted two ways: a login form that
+ * opens a session (for people), or an `Authorization: Bearer` header (for scripts and the CSV
+ * download with curl).
+ *
+ * A session is a random 256-bit id in an HttpOnly, SameSite=Strict cookie. The store keeps only
+ * its SHA-256 with a sliding expiry (each use moves it on; `DASHBOARD_SESSION_HOURS`, default
+ * 12 h), so a stolen table opens nothing, a session left alone dies on the server, and logout
+ * deletes it. Token comparisons hash both sides first and compare the fixed-length digests in
+ * constant time, so neither the content nor the length of the token leaks through timing.
  * When `DASHBOARD_TOKEN` is unset, `leadbot start` generates one and prints it once.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Clock, SessionStore } from '../../core/ports.ts';
 
 export const COOKIE = 'leadbot_dashboard';
 
@@ -15,36 +21,76 @@ export function generateToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** How a request is authenticated. A wrong Bearer token is told apart: it counts as a failed login. */
+export type Access =
+  | { kind: 'session'; cookie: string }
+  | { kind: 'bearer' }
+  | { kind: 'bad-bearer' }
+  | { kind: 'none' };
 
 export interface DashboardAuth {
-  /** True when the request carries the token (Bearer) or a valid session cookie. */
-  allows(req: IncomingMessage): boolean;
+  /** Who the request is; a valid session's expiry moves on (its refreshed cookie is returned). */
+  identify(req: IncomingMessage): Promise<Access>;
   /** True when `candidate` is the token (the login form). */
   checks(candidate: string): boolean;
-  /** The Set-Cookie header value after a successful login. */
-  sessionCookie(secure: boolean): string;
-  clearCookie(): string;
+  /** Opens a session; returns the Set-Cookie header value. */
+  login(req: IncomingMessage): Promise<string>;
+  /** Revokes the request's session, if any; returns the Set-Cookie header that clears the cookie. */
+  logout(req: IncomingMessage): Promise<string>;
 }
 
-export function createDashboardAuth(token: string): DashboardAuth {
-  const session = createHmac('sha256', token).update('leadbot-dashboard-session').digest('base64url');
+export interface DashboardAuthDeps {
+  token: string;
+  sessions: SessionStore;
+  clock: Clock;
+  /** Sliding lifetime of a session. */
+  sessionMs: number;
+}
+
+export function createDashboardAuth(deps: DashboardAuthDeps): DashboardAuth {
+  const { sessions, clock, sessionMs } = deps;
+  const tokenDigest = sha256(deps.token);
+  const isToken = (candidate: string) => timingSafeEqual(sha256(candidate), tokenDigest);
+  const idHash = (id: string) => sha256(id).toString('hex');
+  const cookieFor = (req: IncomingMessage, id: string) =>
+    `${COOKIE}=${id}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(sessionMs / 1000)}${
+      isHttps(req) ? '; Secure' : ''
+    }`;
+
   return {
-    allows(req) {
+    async identify(req) {
       const auth = req.headers.authorization;
-      if (auth?.startsWith('Bearer ') && same(auth.slice(7).trim(), token)) return true;
-      const cookie = parseCookies(req.headers.cookie)[COOKIE];
-      return cookie !== undefined && same(cookie, session);
+      if (auth?.startsWith('Bearer '))
+        return isToken(auth.slice(7).trim()) ? { kind: 'bearer' } : { kind: 'bad-bearer' };
+      const id = parseCookies(req.headers.cookie)[COOKIE];
+      // Our ids are 43 base64url characters; anything else is not worth a database round trip.
+      if (!id || !/^[A-Za-z0-9_-]{43}$/.test(id)) return { kind: 'none' };
+      const now = clock.now();
+      const alive = await sessions.touch(idHash(id), now, new Date(now.getTime() + sessionMs));
+      return alive ? { kind: 'session', cookie: cookieFor(req, id) } : { kind: 'none' };
     },
-    checks: (candidate) => same(candidate, token),
-    sessionCookie: (secure) =>
-      `${COOKIE}=${session}; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=${12 * 3600}${secure ? '; Secure' : ''}`,
-    clearCookie: () => `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`,
+    checks: isToken,
+    async login(req) {
+      const id = randomBytes(32).toString('base64url');
+      const now = clock.now();
+      // Logins are rare: a good moment to drop the sessions nobody came back to.
+      await sessions.prune(now);
+      await sessions.create({ idHash: idHash(id), now, expiresAt: new Date(now.getTime() + sessionMs) });
+      return cookieFor(req, id);
+    },
+    async logout(req) {
+      const id = parseCookies(req.headers.cookie)[COOKIE];
+      if (id) await sessions.revoke(idHash(id));
+      return `${COOKIE}=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0`;
+    },
   };
+}
+
+/** Behind a TLS-terminating proxy the browser speaks https even though we see http. */
+function isHttps(req: IncomingMessage): boolean {
+  return req.headers['x-forwarded-proto'] === 'https';
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {

@@ -5,14 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { httpStatusOf } from '../../../adapters/shared/http-body.ts';
 import type { HttpRoutes } from '../../../adapters/shared/types.ts';
 import { html, securityHeaders, sendHtml } from '../../../adapters/web/html.ts';
 import { readBody } from '../../../adapters/web/index.ts';
+import { isLeadbotError, RateLimitedError } from '../../core/errors.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
 import { createRepoReporting } from '../../core/memory/memory-reporting.ts';
-import type { Clock, Lead, LeadStore, Logger } from '../../core/ports.ts';
+import { createMemorySessionStore } from '../../core/memory/memory-sessions.ts';
+import type { Clock, Lead, LeadStore, Logger, SessionStore } from '../../core/ports.ts';
 import type { ReportingQueries } from '../../core/reporting.ts';
+import type { LoginLimits } from '../rate-limits.ts';
 import { createDashboardAuth } from './auth.ts';
+import { DEFAULT_SESSION_HOURS } from './config.ts';
 import { layout } from './layout.ts';
 import { leadPage } from './lead-page.ts';
 import { leadsCsv, leadsPage } from './leads-page.ts';
@@ -27,6 +32,12 @@ export interface DashboardDeps {
   reporting?: ReportingQueries;
   flows?: FlowCatalog;
   clock?: Clock;
+  /** Login sessions; defaults to `store.sessions`, else process memory. */
+  sessions?: SessionStore;
+  /** Sliding session lifetime (`DASHBOARD_SESSION_HOURS`, default 12). */
+  sessionHours?: number;
+  /** Budget of failed logins and Bearer tokens per client address; unlimited when absent. */
+  limits?: LoginLimits;
 }
 
 const CSS = readFileSync(new URL('./static/dashboard.css', import.meta.url));
@@ -44,18 +55,51 @@ ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
   );
 }
 
+/** The login form posts one short field; anything bigger is refused with 413. */
+const LOGIN_MAX_BODY = 4096;
+
+/** 429 with `Retry-After`: the login form with the message for browsers, plain text for scripts. */
+function tooMany(res: ServerResponse, err: RateLimitedError, type: 'text/html' | 'text/plain'): void {
+  res.setHeader('retry-after', String(err.retryAfterSeconds));
+  if (type === 'text/html') {
+    sendHtml(res, 429, loginPage(err.userMessage));
+    return;
+  }
+  res.writeHead(429, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(err.userMessage);
+}
+
 /** Mounts the dashboard routes. */
 export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
-  const auth = createDashboardAuth(deps.token);
+  const clock = deps.clock ?? { now: () => new Date() };
+  const auth = createDashboardAuth({
+    token: deps.token,
+    sessions: deps.sessions ?? deps.store.sessions ?? createMemorySessionStore(),
+    clock,
+    sessionMs: (deps.sessionHours ?? DEFAULT_SESSION_HOURS) * 3_600_000,
+  });
   const reporting = deps.reporting ?? deps.store.reporting ?? createRepoReporting(deps.store);
-  const now = () => (deps.clock ?? { now: () => new Date() }).now();
-  const log = deps.logger.child({ component: 'dashboard' });
+  const now = () => clock.now();
+  const limits = deps.limits;
 
-  /** Wraps a page handler with the token check: browsers go to the login form, others get 401. */
+  /**
+   * Wraps a page handler with the access check: a valid session (its cookie refreshed) or the
+   * Bearer token goes on; browsers go to the login form, others get 401. A wrong Bearer token is
+   * a failed login: it counts against the address, and an address over its budget gets 429.
+   */
   const guarded =
     (fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
     async (req: IncomingMessage, res: ServerResponse) => {
-      if (auth.allows(req)) return fn(req, res);
+      try {
+        if (req.headers.authorization?.startsWith('Bearer ')) await limits?.admit(req);
+        const access = await auth.identify(req);
+        if (access.kind === 'session') res.setHeader('set-cookie', access.cookie);
+        if (access.kind === 'session' || access.kind === 'bearer') return await fn(req, res);
+        if (access.kind === 'bad-bearer') await limits?.failed(req, 'bearer');
+      } catch (err) {
+        if (err instanceof RateLimitedError) return tooMany(res, err, 'text/plain');
+        throw err;
+      }
       if ((req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(303, { location: '/dashboard/login', ...securityHeaders() });
         res.end();
@@ -79,23 +123,26 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
   });
   http.route('GET', '/dashboard/login', (_req, res) => sendHtml(res, 200, loginPage()));
   http.route('POST', '/dashboard/login', async (req, res) => {
-    const token = new URLSearchParams(await readBody(req, 4096)).get('token') ?? '';
-    if (!auth.checks(token.trim())) {
-      log.warn({ ip: req.socket.remoteAddress }, 'dashboard login refused');
-      return sendHtml(res, 401, loginPage('That token is not right.'));
+    try {
+      await limits?.admit(req); // an address over its budget may not even try
+      const token = new URLSearchParams(await readBody(req, LOGIN_MAX_BODY)).get('token') ?? '';
+      if (!auth.checks(token.trim())) {
+        await limits?.failed(req, 'form'); // logs, once a minute per address
+        return sendHtml(res, 401, loginPage('That token is not right.'));
+      }
+    } catch (err) {
+      if (err instanceof RateLimitedError) return tooMany(res, err, 'text/html');
+      // A body over the cap is a 413 with the form again, not a 500.
+      if (isLeadbotError(err)) return sendHtml(res, httpStatusOf(err), loginPage(err.userMessage));
+      throw err;
     }
-    const secure = req.headers['x-forwarded-proto'] === 'https';
-    res.writeHead(303, {
-      location: '/dashboard',
-      'set-cookie': auth.sessionCookie(secure),
-      ...securityHeaders(),
-    });
+    res.writeHead(303, { location: '/dashboard', 'set-cookie': await auth.login(req), ...securityHeaders() });
     res.end();
   });
-  http.route('POST', '/dashboard/logout', (_req, res) => {
+  http.route('POST', '/dashboard/logout', async (req, res) => {
     res.writeHead(303, {
       location: '/dashboard/login',
-      'set-cookie': auth.clearCookie(),
+      'set-cookie': await auth.logout(req),
       ...securityHeaders(),
     });
     res.end();

@@ -8,6 +8,7 @@ import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { MemoryRepo } from './memory-repo.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
+import { createMemorySessionStore } from './memory-sessions.ts';
 import { emptyTables, Journal } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
@@ -71,6 +72,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     outbox,
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock),
+    sessions: createMemorySessionStore(),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },

@@ -35,10 +35,14 @@ describe('parseTelegramConfig', () => {
       parseTelegramConfig({
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
-        TELEGRAM_WEBHOOK_SECRET: 's3cret_-X',
+        TELEGRAM_WEBHOOK_SECRET: 's3cret_-X0123456789abcdefghijklmnop',
         TELEGRAM_SALES_CHAT_ID: '-1001',
       }),
-    ).toMatchObject({ mode: 'webhook', webhookSecret: 's3cret_-X', salesChatId: '-1001' });
+    ).toMatchObject({
+      mode: 'webhook',
+      webhookSecret: 's3cret_-X0123456789abcdefghijklmnop',
+      salesChatId: '-1001',
+    });
   });
 
   it('names the variable and the fix when something is wrong', () => {
@@ -53,6 +57,19 @@ describe('parseTelegramConfig', () => {
         TELEGRAM_WEBHOOK_SECRET: 'bad secret!',
       }),
     ).toContain('TELEGRAM_WEBHOOK_SECRET');
+    const short = configError({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_WEBHOOK_URL: 'https://x.example/hook',
+      TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(31),
+    });
+    expect(short).toMatch(/TELEGRAM_WEBHOOK_SECRET: is shorter than 32 characters/);
+    expect(
+      parseTelegramConfig({
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_WEBHOOK_URL: 'https://x.example/hook',
+        TELEGRAM_WEBHOOK_SECRET: 'A'.repeat(256),
+      })?.webhookSecret,
+    ).toHaveLength(256);
     expect(configError({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'not a url' })).toContain(
       'TELEGRAM_API_ROOT',
     );
