@@ -58,9 +58,11 @@ function startVariables(e: EventOrigin) {
  * - an answer for another step than the first (`stepId` of a question the visitor no longer
  *   has, e.g. the flow changed, or the lead was erased meanwhile): "stale" and the first question;
  * - an answer the first step refuses with attempts left: its retry message and the question
- *   again (an anonymous attempt is not counted: there is no row to count it in).
+ *   again (an anonymous attempt is not counted: there is no row to count it in); without
+ *   `stepId`, the welcome and the first question, as for a `start`.
  *
- * An answer without `stepId` answers the first step, the only question such a visitor was shown.
+ * An answer without `stepId` answers the first step, the only question such a visitor can have
+ * been shown (API clients and scripts; the widget always names the step).
  */
 export function firstContact(e: InboundEvent, flow: Flow, isStop: boolean): FirstContact {
   const variables = startVariables(e);
@@ -73,5 +75,7 @@ export function firstContact(e: InboundEvent, flow: Flow, isStop: boolean): Firs
     return { show: [info(message(flow, 'stale')), question(flow, flow.startStep, variables)] };
   const step = flow.definition.steps[flow.startStep]!;
   if (parseReply(flow, flow.startStep, reply).ok || step.maxAttempts <= 1) return { answer: reply };
+  // Without a step the client may never have shown the question: greet as a start does.
+  if (stepId === undefined) return { show: firstQuestion(flow, variables) };
   return { show: [retryMessage(flow, flow.startStep, variables), question(flow, flow.startStep, variables)] };
 }

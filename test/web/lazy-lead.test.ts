@@ -53,7 +53,7 @@ const post = async (body: Record<string, unknown>) => {
 };
 
 describe('a web lead costs an answer (SQLite)', () => {
-  it('start, restart, stop, a refused and a stale first answer write nothing; the first taken answer creates the lead', async () => {
+  it('start, restart, stop, refused and stale first answers write nothing; the first taken answer creates the lead', async () => {
     const visitor = newId();
     const source = { utm_campaign: 'spring' };
     const opened = await post({
@@ -83,6 +83,12 @@ describe('a web lead costs an answer (SQLite)', () => {
     });
     expect(refused.map((m) => [m.kind, m.stepId])).toEqual([
       ['error', 'need'],
+      ['question', 'need'],
+    ]);
+    // A client that names no step (a script, no widget) and says something else gets the welcome.
+    const bare = await post({ visitorId: visitor, eventId: newId(), kind: 'message', text: 'hello' });
+    expect(bare.map((m) => [m.kind, m.stepId])).toEqual([
+      ['info', undefined],
       ['question', 'need'],
     ]);
     const stale = await post({
