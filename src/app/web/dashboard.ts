@@ -81,6 +81,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
   const reporting = deps.reporting ?? deps.store.reporting ?? createRepoReporting(deps.store);
   const now = () => clock.now();
   const limits = deps.limits;
+  const log = deps.logger.child({ component: 'dashboard' });
 
   /**
    * Wraps a page handler with the access check: a valid session (its cookie refreshed) or the
@@ -136,6 +137,8 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
       if (isLeadbotError(err)) return sendHtml(res, httpStatusOf(err), loginPage(err.userMessage));
       throw err;
     }
+    // Failures are logged by the limits (once a minute per address); a login is worth a line each.
+    log.info({ ip: req.socket.remoteAddress }, 'dashboard login');
     res.writeHead(303, { location: '/dashboard', 'set-cookie': await auth.login(req), ...securityHeaders() });
     res.end();
   });
