@@ -11,6 +11,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_IDS, notAFitModal, renderDiscordOutcome } from './alert-render.ts';
@@ -74,7 +75,8 @@ export async function handleAlertInteraction(
 
   if (i.isModalSubmit() && i.customId.startsWith(ALERT_IDS.modal)) {
     const leadId = i.customId.slice(ALERT_IDS.modal.length);
-    const reason = i.fields.getTextInputValue(ALERT_IDS.reasonInput).trim();
+    // A rep's reason is shown to other reps: the same text hygiene as every inbound text.
+    const reason = cleanText(i.fields.getTextInputValue(ALERT_IDS.reasonInput));
     if (reason === '') return void (await sorry('Please say why this lead is not a fit.'));
     try {
       await w.store.transaction(async (tx) => {

@@ -5,12 +5,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
 
+/** What a route declares besides its handler. */
+export interface RouteOptions {
+  /**
+   * The largest request body the route accepts, in bytes; the server answers 413 beyond it,
+   * whoever reads the body. Default: `HTTP_MAX_BODY_BYTES`, or 0 for GET and HEAD.
+   */
+  maxBodyBytes?: number;
+}
+
 /** The app's single HTTP server, as seen by an adapter that needs to mount a webhook. */
 export interface HttpRoutes {
   route(
     method: string,
     path: string,
     handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+    options?: RouteOptions,
   ): void;
 }
 

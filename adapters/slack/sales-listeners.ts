@@ -5,6 +5,7 @@
  * store the verdict (`store.verdicts`, when present) for `leadbot scoring report`.
  */
 import type { App } from '@slack/bolt';
+import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderAlertOutcome } from './alert-blocks.ts';
@@ -86,7 +87,8 @@ export function registerSalesListeners(w: SalesWiring): void {
   });
 
   app.view(NOT_A_FIT_VIEW, async ({ ack, body, view, client }) => {
-    const reason: string = String(view.state.values.reason?.reason?.value ?? '').trim();
+    // A rep's reason is shown to other reps: the same text hygiene as every inbound text.
+    const reason = cleanText(String(view.state.values.reason?.reason?.value ?? ''));
     if (reason === '') {
       await ack({ response_action: 'errors', errors: { reason: 'Please say why.' } });
       return;

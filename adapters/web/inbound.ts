@@ -12,6 +12,12 @@ import { badRequest } from './errors.ts';
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters among A-Z, a-z, 0-9, _ and -');
 const short = z.string().max(200);
+/** Typed text, counted in characters as the person sees them (an emoji is one, as in flows). */
+const MAX_TEXT = 2000;
+const typed = z
+  .string()
+  .max(2 * MAX_TEXT)
+  .refine((t) => [...t].length <= MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
 
 /** Where the visitor came from, as the page saw it. */
 export const sourceSchema = z
@@ -29,7 +35,7 @@ export const webRequestSchema = z.discriminatedUnion('kind', [
     visitorId: id,
     eventId: id,
     stepId: short.optional(),
-    text: z.string().max(2000),
+    text: typed,
     source: sourceSchema,
   }),
   z.object({

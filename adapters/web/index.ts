@@ -143,7 +143,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
         res.end(body);
       });
     }
-    http.route('POST', WEB_EVENTS_PATH, onEvent);
+    http.route('POST', WEB_EVENTS_PATH, onEvent, { maxBodyBytes: MAX_BODY });
     http.route('OPTIONS', WEB_EVENTS_PATH, (req, res) => {
       res.writeHead(204, { ...cors(req), ...securityHeaders() });
       res.end();

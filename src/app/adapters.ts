@@ -12,6 +12,7 @@ import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
+import { httpSection } from './ops/http-limits.ts';
 import { dashboardSection } from './web/config.ts';
 
 export interface AdapterEntry<C = unknown> {
@@ -77,7 +78,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
 ];
 
 /** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
-export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection];
+export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection];
 
 /** The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`. */
 export function adapterSections(registry: readonly AdapterEntry[] = ADAPTERS): ConfigSection[] {

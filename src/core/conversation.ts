@@ -14,6 +14,7 @@ import { changeStage } from './lead-lifecycle.ts';
 import { DEFAULT_MESSAGES, type MessageKey } from './messages.ts';
 import type { Conversation, JsonValue, Lead, LeadPatch, LeadRepo, Logger } from './ports.ts';
 import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
+import { truncateText } from './text-hygiene.ts';
 
 /** Raw text longer than this is stored truncated (the answer is rejected long before). */
 export const MAX_RAW_TEXT = 10_000;
@@ -191,7 +192,7 @@ export async function answerStep(
     conversationId: conv.id,
     stepId,
     value: parsed.ok ? parsed.value : null,
-    rawText: raw.slice(0, MAX_RAW_TEXT),
+    rawText: truncateText(raw, MAX_RAW_TEXT),
     attempt,
     accepted: parsed.ok,
     createdAt: t.now,

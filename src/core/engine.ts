@@ -26,6 +26,7 @@ import { type Flow, parseFlow } from './flow/validate.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, LeadStore, Logger } from './ports.ts';
+import { sanitizeEvent } from './text-hygiene.ts';
 
 export type { FlowCatalog } from './flow/catalog.ts';
 export { createFlowCatalog } from './flow/catalog.ts';
@@ -238,7 +239,9 @@ export function createEngine(deps: EngineDeps): Engine {
     return 'show' in first ? first.show : null;
   }
 
-  async function handle(e: InboundEvent): Promise<OutboundMessage[]> {
+  async function handle(inbound: InboundEvent): Promise<OutboundMessage[]> {
+    // The core's door: nothing a person typed goes further without text hygiene.
+    const e = sanitizeEvent(inbound);
     const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
     return mutex.run(key, async () => {
       if (e.leadOnAnswer) {

@@ -8,6 +8,7 @@ import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import { createPrismaSessionStore } from './prisma-sessions.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
+import { withStorableText } from './text-guard.ts';
 import { createTxGate } from './tx-gate.ts';
 import { createWriteBuffer, flushWrites } from './write-buffer.ts';
 
@@ -27,7 +28,9 @@ const TX_OPTIONS = {
  */
 const TX_IN_FLIGHT = { sqlite: 1, postgres: 10 };
 
-export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
+export function createPrismaStore(unguarded: Client, dialect: Dialect): LeadStore {
+  // Every query-API call's strings made storable (text-guard.ts); raw statements guard their own.
+  const client = withStorableText(unguarded);
   const repo = createPrismaLeadRepo(client, dialect);
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   const storedFlows = new Set<string>();

@@ -11,6 +11,7 @@
  */
 import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import type { Db, Dialect } from './prisma-types.ts';
+import { storableParam } from './text-guard.ts';
 
 type Table =
   | 'Lead'
@@ -60,7 +61,9 @@ const PG_TYPES: Record<Table, Record<string, string>> = {
 /** A parameter for `table.column`; `typed` casts text columns too (a VALUES list needs it). */
 function value(dialect: Dialect, table: Table, column: string, v: unknown, typed = false): Sql {
   const type = PG_TYPES[table][column];
-  const param = type === 'jsonb' && v !== null ? JSON.stringify(v) : v;
+  // No NUL and no lone surrogate reaches the database, in text or inside JSON (text-guard.ts).
+  const storable = storableParam(v);
+  const param = type === 'jsonb' && storable !== null ? JSON.stringify(storable) : storable;
   if (dialect !== 'postgres') return sql`${param}`;
   const cast = type ?? (typed ? 'text' : undefined);
   return cast ? sql`${param}::${raw(cast)}` : sql`${param}`;

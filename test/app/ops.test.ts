@@ -58,10 +58,8 @@ describe('/readyz', () => {
     await closed.close();
     const down = await fetch(`${await serve({ store: closed })}/readyz`);
     expect(down.status).toBe(503);
-    expect(((await down.json()) as Readiness).database).toEqual({
-      ok: false,
-      error: 'memory store is closed',
-    });
+    // Not ready, and why stays in the log: the answer is public.
+    expect(((await down.json()) as Readiness).database).toEqual({ ok: false });
 
     const missing = await serve({
       store: createMemoryStore(),
@@ -91,9 +89,9 @@ describe('/readyz', () => {
     await db.drop();
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(503);
-    const body = (await res.json()) as Readiness;
-    expect(body.database.ok).toBe(false);
-    expect(body.database.error).not.toContain(db.url);
+    const text = await res.text();
+    expect(JSON.parse(text).database).toEqual({ ok: false });
+    expect(text).not.toContain(db.name);
   });
 });
 

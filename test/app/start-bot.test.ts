@@ -119,7 +119,7 @@ describe('startBot', () => {
     db.close();
     expect(leads.n).toBe(1);
 
-    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true, adapters: ['console'] });
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true });
     await bot.stop();
     expect(fake.journal).toEqual(['create t0k3n', 'start', 'stop']);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();

@@ -53,7 +53,7 @@ describe('leadbot start', () => {
 
     const health = await fetch(`${ready.http}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, adapters: [] });
+    expect(await health.json()).toEqual({ ok: true });
 
     bot.child.kill('SIGINT');
     expect(await bot.exited).toEqual({ code: 0, signal: null });

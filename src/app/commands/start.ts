@@ -112,6 +112,7 @@ export async function startBot(
     const started: ChatAdapter[] = [];
     const http = createHttpServer({
       logger,
+      limits: config.adapters.http as Parameters<typeof createHttpServer>[0]['limits'],
       health: async () => {
         await store.ping();
         return { ok: true, adapters: started.map((a) => a.platform) };
@@ -121,6 +122,7 @@ export async function startBot(
     const expected = enabledAdapters(config, opts.registry).map((a) => a.entry.name);
     mountOps(http, {
       store,
+      logger,
       metrics,
       stopping: () => stopping,
       adapters: () => ({

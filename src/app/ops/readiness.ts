@@ -2,10 +2,12 @@
  * `/readyz` and `/metrics`. `/healthz` (in http-server.ts) says the process is up; `/readyz`
  * says it can do its job: the database answers `store.ping()` within a second and every
  * enabled adapter is connected. While shutting down it answers 503 so a load balancer drains
- * this instance first.
+ * this instance first. Like `/healthz`, it is public: the database's error text (which may
+ * name databases and hosts) goes to the log, once a minute, never into the answer.
  */
 import type { HttpRoutes } from '../../../adapters/shared/types.ts';
-import type { LeadStore } from '../../core/ports.ts';
+import type { LeadStore, Logger } from '../../core/ports.ts';
+import { createLogThrottle } from './log-throttle.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface ReadinessDeps {
@@ -15,6 +17,8 @@ export interface ReadinessDeps {
   stopping: () => boolean;
   metrics?: Metrics;
   pingTimeoutMs?: number;
+  /** Where the reason for not being ready goes (at most a line a minute). */
+  logger?: Logger;
 }
 
 export interface Readiness {
@@ -40,11 +44,10 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   try {
     await withTimeout(deps.store.ping(), deps.pingTimeoutMs ?? 1000);
   } catch (err) {
-    // The message names the failure, never the URL or its password.
-    database = {
-      ok: false,
-      error: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 200) : 'unreachable',
-    };
+    // For the log only (mountOps keeps it out of the answer). Prisma's message begins with a
+    // blank line and ends with the driver's reason: keep it all, on one line.
+    const text = err instanceof Error ? err.message.replace(/\s+/g, ' ').trim() : '';
+    database = { ok: false, error: text.slice(0, 500) || 'unreachable' };
   }
   const { expected, connected } = deps.adapters();
   const adaptersOk = expected.every((a) => connected.includes(a));
@@ -59,13 +62,23 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
 
 /** Mounts `/readyz` and, when metrics are given, `/metrics`. */
 export function mountOps(http: HttpRoutes, deps: ReadinessDeps): void {
+  const throttle = createLogThrottle();
   http.route('GET', '/readyz', async (_req, res) => {
     const r = await checkReadiness(deps);
+    if (!r.database.ok) {
+      const line = throttle.take('database');
+      if (line)
+        deps.logger?.warn(
+          { error: r.database.error, suppressed: line.suppressed },
+          'not ready: the database does not answer',
+        );
+    }
+    const shown: Readiness = { ...r, database: { ok: r.database.ok } };
     res.writeHead(r.ready ? 200 : 503, {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
     });
-    res.end(JSON.stringify(r));
+    res.end(JSON.stringify(shown));
   });
   const metrics = deps.metrics;
   if (metrics) {

@@ -4,6 +4,7 @@
  * unless the manager added `public`, and refusals and usage errors are always private.
  */
 import { isLeadbotError } from '../errors.ts';
+import { sanitizeText, storableText } from '../text-hygiene.ts';
 import { assign } from './assign.ts';
 import { exportCsv } from './export-csv.ts';
 import { forget } from './forget.ts';
@@ -15,7 +16,7 @@ import { type ParsedCommand, parseCommand, usage } from './parse.ts';
 import { qualify } from './qualify.ts';
 import { setStage } from './set-stage.ts';
 import { stats } from './stats.ts';
-import type { CommandContext, CommandDeps, CommandInput, CommandReply } from './types.ts';
+import type { CommandArg, CommandContext, CommandDeps, CommandInput, CommandReply } from './types.ts';
 
 export { usage } from './parse.ts';
 export type * from './types.ts';
@@ -25,6 +26,24 @@ export const NOT_A_MANAGER =
 
 export interface CommandLayer {
   run(input: CommandInput, ctx: CommandContext): Promise<CommandReply>;
+}
+
+/**
+ * What a manager typed, through the same text hygiene as every inbound event (notes and
+ * reasons are shown to reps); a word with nothing visible left is no word.
+ */
+export function sanitizeCommandInput(input: CommandInput): CommandInput {
+  const args: CommandArg[] = [];
+  for (const a of input.args) {
+    if (a.kind === 'member') {
+      const raw = a.raw === undefined ? undefined : sanitizeText(a.raw);
+      args.push({ kind: 'member', userId: storableText(a.userId), ...(raw ? { raw } : {}) });
+      continue;
+    }
+    const value = sanitizeText(a.value);
+    if (value !== '') args.push({ kind: 'text', value });
+  }
+  return { sub: sanitizeText(input.sub), args };
 }
 
 export function createCommandLayer(deps: CommandDeps): CommandLayer {
@@ -58,7 +77,7 @@ export function createCommandLayer(deps: CommandDeps): CommandLayer {
   return {
     async run(input, ctx) {
       if (!(await deps.permissions.isManager(ctx))) return { text: NOT_A_MANAGER, private: true };
-      const parsed = parseCommand(input, deps.clock.now());
+      const parsed = parseCommand(sanitizeCommandInput(input), deps.clock.now());
       if (!parsed.ok) return { text: `${parsed.error}\n${parsed.usage}`, private: true };
       try {
         const reply = await execute(parsed.command, ctx);

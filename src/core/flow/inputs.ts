@@ -3,6 +3,7 @@
  * string (empty, huge, emoji, control characters) gives a result, never an exception.
  */
 import type { JsonValue } from '../ports.ts';
+import { sanitizeText } from '../text-hygiene.ts';
 import type { FlowOption, FlowStep } from './schema.ts';
 
 export type ParseResult = { ok: true; value: JsonValue; display: string } | { ok: false; problem: string };
@@ -26,10 +27,12 @@ const YES = new Set([
 ]);
 const NO = new Set(['no', 'n', 'nope', 'nah', 'false', 'non', 'nein', '0', '👎']);
 
-/** Strips control characters (keeping newlines and tabs) and trims. */
+/**
+ * The text an answer is parsed from: {@link sanitizeText} (controls, bidi overrides, lone
+ * surrogates out; invisible-only text empty), trimmed.
+ */
 export function cleanText(raw: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  return raw.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  return sanitizeText(raw).trim();
 }
 
 function matchOption(options: FlowOption[], token: string): FlowOption | undefined {

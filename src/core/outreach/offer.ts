@@ -5,6 +5,7 @@
  * already are leads are left alone: they know where to find the bot.
  */
 import type { IdentityKey } from '../ports.ts';
+import { sanitizeText } from '../text-hygiene.ts';
 import type { OutreachGate } from './gate.ts';
 import { detectIntent } from './intent.ts';
 import type { Person } from './persons.ts';
@@ -25,7 +26,7 @@ export async function considerOffer(
   channelId: string,
   text: string,
 ): Promise<{ person: Person; text: string; signal: string } | null> {
-  const signal = detectIntent(text, gate.settings);
+  const signal = detectIntent(sanitizeText(text), gate.settings);
   if (!signal) return null;
   const decision = await gate.check(key, 'offer', channelId);
   if (!decision.ok || decision.person.lead) return null;

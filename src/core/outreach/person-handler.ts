@@ -12,6 +12,7 @@ import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../commands/lin
 import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
 import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
+import { sanitizeEvent } from '../text-hygiene.ts';
 import type { OutreachGate } from './gate.ts';
 
 export const PERSON_TEXT = {
@@ -38,7 +39,9 @@ export function withPersonCommands(
   handle: InboundHandler,
   deps: { store: LeadStore; outreach: OutreachStore; gate: OutreachGate; clock: Clock },
 ): InboundHandler {
-  return async (e) => {
+  return async (inbound) => {
+    // Words are matched on the hygienic text, and the handler behind gets that event too.
+    const e = sanitizeEvent(inbound);
     const w = words(e);
     const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
     if (!w || w.length === 0) return handle(e);

@@ -52,6 +52,15 @@ describe('manager commands', () => {
     expect(card.text).toContain('Accounts: slack:UJANE');
   });
 
+  it('cleans what a manager types like every inbound text: notes and reasons reach reps clean', async () => {
+    const t = setup();
+    const lead = await t.addLead('UJANE');
+    await t.run('note @UJANE \u202ecalled\u0000 \u200b\u200b back\ud800');
+    await t.run('stage\u0000 @UJANE MQL \u2066warm\u2069 lead');
+    expect((await t.store.listNotes(lead.id)).map((n) => n.text)).toEqual(['called back\ufffd']);
+    expect((await t.store.listStageChanges(lead.id)).map((c) => c.reason)).toEqual(['Manual: warm lead']);
+  });
+
   it('lists leads with filters and pages', async () => {
     const t = setup();
     for (let i = 0; i < 23; i++) await t.addLead(`U${i}`);
