@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { raceSignal } from '../core/abort.ts';
 import { LeadbotError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { ensurePostgresReachable, ensureSqliteWritable } from './availability.ts';
@@ -64,7 +65,7 @@ export async function migrateDatabase(
     ensureSqliteWritable(path);
     return applyPending(provider, path, forSchemaEngine(new PrismaBetterSqlite3({ url: path })), dir, opts);
   }
-  await ensurePostgresReachable(databaseUrl);
+  await raceSignal(ensurePostgresReachable(databaseUrl), opts.signal);
   // Instances starting together migrate one after the other; the later ones find nothing to do.
   const lock = await acquireMigrationLock(databaseUrl, opts);
   try {

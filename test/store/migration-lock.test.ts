@@ -2,13 +2,15 @@
  * PostgreSQL migrations take an advisory lock, so instances that start together migrate once.
  * Through the real entry point: two `leadbot migrate` at once on a fresh database both exit 0
  * and every migration is recorded once; while another session holds the lock, `migrate`
- * waits (and says so) and touches nothing until it is released.
+ * waits (and says so) and touches nothing until it is released, and a `start` waiting for it
+ * stops at once on SIGTERM.
  */
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATION_LOCK_KEY } from '../../src/store/migration-lock.ts';
 import { defaultMigrationsDir, listMigrationNames } from '../../src/store/migrations-dir.ts';
-import { runCli, startCli } from '../app/run-cli.ts';
+import { ROOT, runCli, startCli } from '../app/run-cli.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const shipped = listMigrationNames(defaultMigrationsDir('postgres'));
@@ -83,6 +85,35 @@ describe('leadbot migrate on PostgreSQL, several at once', () => {
       expect((await migrate.exited).code, migrate.stderr()).toBe(0);
       const rows = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM _prisma_migrations');
       expect(Number(rows[0]!.n)).toBe(shipped.length);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('SIGTERM to a start waiting for the lock ends it within 5 s', async () => {
+    const db = await freshDatabase();
+    if (!db) return;
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+      const bot = startCli(['start'], {
+        DATABASE_URL: db.url,
+        PORT: '0',
+        FLOWS_DIR: join(ROOT, 'flows'),
+        WEB_CHAT: 'off',
+      });
+      await bot.waitForLog('another instance is migrating the database; waiting for it to finish');
+      const began = performance.now();
+      bot.child.kill('SIGTERM');
+      const exit = await bot.exited;
+      const seconds = (performance.now() - began) / 1000;
+      console.log(
+        `SIGTERM while waiting for the migration lock: exit ${exit.code} after ${seconds.toFixed(2)} s`,
+      );
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(seconds).toBeLessThan(5);
+      expect(bot.logs.map((l) => l.msg)).toContain('start aborted; stopped cleanly');
     } finally {
       await holder.end();
     }
