@@ -9,12 +9,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, type TestContext } from 'vitest';
+import { startFakeTelegramApi } from '../fakes/telegram-api.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { ROOT, type RunningCli, runCli, startCli } from './run-cli.ts';
 
 const FLOWS_DIR = join(ROOT, 'flows');
 const TELEGRAM_TOKEN = '123456:test-token';
-/** Cleans up after the test that asked (the tests run concurrently, so no shared list). */
+/**
+ * Cleans up after the test that asked. The tests run one after the other: several starts at
+ * once on two cores would measure CPU contention rather than the deadlines.
+ */
 type Defer = TestContext['onTestFinished'];
 
 function tempDb(defer: Defer): { url: string; dir: string } {
@@ -67,7 +71,7 @@ function stderrLines(stderr: string): string[] {
 }
 
 describe('leadbot start against platforms that do not answer', () => {
-  it.concurrent('Telegram API on a port nobody listens on: one line naming TELEGRAM_API_ROOT, exit 2, < 30 s', async ({
+  it('Telegram API on a port nobody listens on: one line naming TELEGRAM_API_ROOT, exit 2, < 30 s', async ({
     onTestFinished,
   }) => {
     const root = `http://127.0.0.1:${await closedPort()}`;
@@ -88,9 +92,7 @@ describe('leadbot start against platforms that do not answer', () => {
     expect(seconds).toBeLessThan(30);
   });
 
-  it.concurrent('Telegram API that accepts and never answers: one line, exit 2, < 30 s', async ({
-    onTestFinished,
-  }) => {
+  it('Telegram API that accepts and never answers: one line, exit 2, < 30 s', async ({ onTestFinished }) => {
     const silent = await silentServer(onTestFinished);
     const { result, seconds } = await timed(() =>
       runCli(['start'], {
@@ -107,7 +109,7 @@ describe('leadbot start against platforms that do not answer', () => {
     expect(seconds).toBeLessThan(30);
   });
 
-  it.concurrent('SIGTERM while start waits for the platform: exits 0 within 5 s, store closed', async ({
+  it('SIGTERM while start waits for the platform: exits 0 within 5 s, store closed', async ({
     onTestFinished,
   }) => {
     const silent = await silentServer(onTestFinished);
@@ -136,7 +138,21 @@ describe('leadbot start against platforms that do not answer', () => {
     expect(readdirSync(db.dir).filter((f) => f.endsWith('-wal'))).toEqual([]);
   });
 
-  it.concurrent('Slack and Discord APIs refusing connections name SLACK_API_URL and DISCORD_API_URL', async ({
+  it('a token Telegram refuses is one line naming TELEGRAM_BOT_TOKEN, exit 2', async ({ onTestFinished }) => {
+    const api = await startFakeTelegramApi();
+    onTestFinished(() => api.close());
+    const result = await runCli(['start'], {
+      ...baseEnv(tempDb(onTestFinished)),
+      TELEGRAM_BOT_TOKEN: '999:wrong',
+      TELEGRAM_API_ROOT: api.apiRoot,
+    });
+    expect(result.code, result.stderr).toBe(2);
+    expect(stderrLines(result.stderr)).toEqual([
+      expect.stringMatching(/^leadbot: TELEGRAM_BOT_TOKEN is refused by Telegram \(401 .+\) — check it/),
+    ]);
+  });
+
+  it('Slack and Discord APIs refusing connections name SLACK_API_URL and DISCORD_API_URL', async ({
     onTestFinished,
   }) => {
     const port = await closedPort();
