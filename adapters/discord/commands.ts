@@ -85,19 +85,20 @@ export function commandsMatch(existing: Record<string, unknown>[], wanted: objec
 
 /**
  * Registers {@link COMMANDS} (`/qualify`, and `/leadbot` for managers) for the application, in one server when `guildId` is set (instant)
- * or globally. Returns whether anything was written.
+ * or globally. Returns whether anything was written. `signal` cancels the requests (start's deadline).
  */
 export async function registerCommands(
   rest: REST,
   applicationId: string,
   guildId?: string,
+  signal?: AbortSignal,
 ): Promise<{ changed: boolean; scope: string }> {
   const route = guildId
     ? Routes.applicationGuildCommands(applicationId, guildId)
     : Routes.applicationCommands(applicationId);
   const scope = guildId ? `guild ${guildId}` : 'global';
-  const existing = (await rest.get(route)) as Record<string, unknown>[];
+  const existing = (await rest.get(route, signal ? { signal } : {})) as Record<string, unknown>[];
   if (commandsMatch(existing, COMMANDS)) return { changed: false, scope };
-  await rest.put(route, { body: COMMANDS });
+  await rest.put(route, { body: COMMANDS, ...(signal ? { signal } : {}) });
   return { changed: true, scope };
 }

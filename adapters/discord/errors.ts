@@ -6,6 +6,7 @@
  */
 import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import type { PlatformEndpoint } from '../shared/startup.ts';
 
 /** Discord's code when a person does not accept DMs from the bot (server privacy settings). */
 export const DM_CLOSED = RESTJSONErrorCodes.CannotSendMessagesToThisUser;
@@ -58,4 +59,31 @@ export function toPlatformError(err: unknown, what: string): LeadbotError {
       : `Could not ${what} on Discord: ${message}`,
     cause: err,
   });
+}
+
+/** Discord's public REST API; DISCORD_API_URL replaces it (tests point it at a fake). */
+export function discordEndpoint(apiUrl: string | undefined): PlatformEndpoint {
+  return apiUrl
+    ? { platform: 'Discord', url: apiUrl, variable: 'DISCORD_API_URL' }
+    : { platform: 'Discord', url: 'https://discord.com/api', otherwise: 'check the network' };
+}
+
+/** Discord answered (an error code, an HTTP status): it is reachable. */
+export function isDiscordAnswer(err: unknown): boolean {
+  return err instanceof DiscordAPIError || err instanceof HTTPError || err instanceof RateLimitError;
+}
+
+/** A refusal at start: a token Discord does not accept names DISCORD_TOKEN. */
+export function startError(err: unknown, what: string): unknown {
+  const tokenRefused =
+    (err instanceof DiscordAPIError && err.status === 401) ||
+    (err as { code?: unknown } | null)?.code === 'TokenInvalid';
+  if (tokenRefused) {
+    return new LeadbotError('PLATFORM_ERROR', `Discord refused the token while trying to ${what}`, {
+      userMessage:
+        'DISCORD_TOKEN is refused by Discord (401 Unauthorized) — check it (Developer Portal → Bot → Reset Token)',
+      cause: err,
+    });
+  }
+  return toPlatformError(err, what);
 }

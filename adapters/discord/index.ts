@@ -18,12 +18,13 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
+import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { decodeCustomId } from './custom-ids.ts';
-import { toPlatformError } from './errors.ts';
+import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
 import { parseMessage } from './inbound.ts';
 import { handleInteraction, reportFailure } from './interactions.ts';
 import {
@@ -172,7 +173,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     client,
     alertSink,
 
-    async start(h: InboundHandler): Promise<void> {
+    async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       // stop / forget me / link <code> in DMs are answered before the engine sees them.
       handler = managers ? managers.kit.wrap(h) : h;
       if (!config.messageContent) {
@@ -184,22 +185,35 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
         );
       }
       client.rest.setToken(config.token);
+      // Command registration and the gateway login share one deadline; SIGTERM ends them at once.
+      const calls = (what: string, deadlineMs?: number) =>
+        startCalls(discordEndpoint(config.apiUrl), {
+          signal: opts.signal,
+          deadlineMs,
+          isUnreachable: (err) => !isDiscordAnswer(err) && hasNetworkCause(err),
+          retries: 2, // discord.js retries timeouts and 5xx, not a refused connection
+          translate: (err) => startError(err, what),
+        });
+      const { changed, scope } = await calls('register the /qualify command')((signal) =>
+        registerCommands(client.rest, config.applicationId, config.guildId, signal),
+      );
+      logger.info(
+        { scope, changed },
+        changed ? 'slash commands registered' : 'slash commands already up to date',
+      );
       try {
-        const { changed, scope } = await registerCommands(client.rest, config.applicationId, config.guildId);
-        logger.info(
-          { scope, changed },
-          changed ? 'slash commands registered' : 'slash commands already up to date',
-        );
+        // Ready waits for every server's GUILD_CREATE, up to discord.js's 15 s for unavailable ones.
+        await calls(
+          'connect to the gateway',
+          GATEWAY_DEADLINE_MS,
+        )(async (signal) => {
+          // Both awaited together: if login fails, the pending wait for Ready is still handled.
+          await Promise.all([once(client, Events.ClientReady, { signal }), client.login(config.token)]);
+        });
       } catch (err) {
-        throw toPlatformError(err, 'register the /qualify command');
-      }
-      const ready = once(client, Events.ClientReady);
-      try {
-        await client.login(config.token);
-        await ready;
-      } catch (err) {
+        // The gateway would otherwise keep reconnecting in the background.
         await client.destroy();
-        throw toPlatformError(err, 'connect to the gateway');
+        throw err;
       }
       logger.info({ botUserId: client.user?.id, guilds: client.guilds.cache.size }, 'Discord bot connected');
     },
@@ -224,3 +238,6 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     },
   };
 }
+
+/** How long the gateway login may take (discord.js waits up to 15 s for unavailable servers). */
+const GATEWAY_DEADLINE_MS = 20_000;

@@ -5,6 +5,7 @@
  */
 import { LeadbotError } from '../../src/core/errors.ts';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
+import type { PlatformEndpoint } from '../shared/startup.ts';
 
 /** Slack `error` codes that mean configuration is wrong: retrying will not help. */
 const PERMANENT = new Set([
@@ -71,4 +72,36 @@ export function toPlatformError(err: unknown, method: string): DeliveryError {
 /** True when `err` is a leadbot error that came from Slack. */
 export function isSlackPlatformError(err: unknown): err is LeadbotError {
   return err instanceof LeadbotError && err.code === 'PLATFORM_ERROR';
+}
+
+/** Slack's public Web API; SLACK_API_URL replaces it (tests point it at a fake). */
+const DEFAULT_API_URL = 'https://slack.com/api/';
+/** Socket Mode always opens its connection through the public API. */
+export const SOCKET_MODE_ENDPOINT: PlatformEndpoint = { platform: 'Slack', url: DEFAULT_API_URL };
+
+export function slackEndpoint(apiUrl: string | undefined): PlatformEndpoint {
+  return apiUrl && apiUrl !== DEFAULT_API_URL
+    ? { platform: 'Slack', url: apiUrl, variable: 'SLACK_API_URL' }
+    : { platform: 'Slack', url: DEFAULT_API_URL, otherwise: 'check the network, or set SLACK_API_URL' };
+}
+
+/** Slack answers that mean the token is wrong, not that Slack is having a bad moment. */
+const TOKEN_REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+/** A refusal at start: a token Slack does not accept names its variable. */
+export function startError(err: unknown, method: string, variable: string): unknown {
+  const code = (err as { data?: { error?: string } } | null)?.data?.error;
+  if (code && TOKEN_REFUSED.has(code)) {
+    return new LeadbotError('PLATFORM_ERROR', `Slack ${method}: ${code}`, {
+      userMessage: `${variable} is refused by Slack (${method}: ${code}) — check it`,
+      cause: err,
+    });
+  }
+  return toPlatformError(err, method);
 }

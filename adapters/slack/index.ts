@@ -11,11 +11,12 @@ import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
-import { toPlatformError } from './errors.ts';
+import { SOCKET_MODE_ENDPOINT, slackEndpoint, startError, toPlatformError } from './errors.ts';
 import { registerSlackManager, slackPermissions } from './manager-commands.ts';
 import { renderMessages } from './outbound.ts';
 import { registerProspectListeners } from './prospect-listeners.ts';
@@ -70,6 +71,12 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     botId: config.botId,
     botUserId: config.botUserId,
     clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 2 }, timeout: 10_000 },
+    // Otherwise the constructor fires auth.test and keeps the promise: a failure surfaces as an
+    // unhandled rejection, and every later event fails on the cached error. `start` runs
+    // `app.init()` instead, awaited, under its deadline. With both ids configured (tests) no
+    // auth.test is needed at all.
+    deferInitialization: true,
+    tokenVerificationEnabled: !(config.botId && config.botUserId),
   });
 
   let handler: InboundHandler | null = null;
@@ -163,14 +170,23 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     receiver,
     alertSink,
     idle,
-    async start(h) {
+    async start(h, opts = {}) {
       handler = kit ? kit.wrap(h) : h;
-      if (socket) {
-        try {
-          await app.start();
-        } catch (err) {
-          throw toPlatformError(err, 'apps.connections.open');
-        }
+      // auth.test and the Socket Mode connection share one deadline; SIGTERM ends them at once.
+      const endpoint = slackEndpoint(config.apiUrl);
+      const calls = (method: string, variable: string) =>
+        startCalls(method === 'auth.test' ? endpoint : SOCKET_MODE_ENDPOINT, {
+          signal: opts.signal,
+          isUnreachable: (err) => (err as { code?: string } | null)?.code === 'slack_webapi_request_error',
+          translate: (err) => startError(err, method, variable),
+        });
+      try {
+        await calls('auth.test', 'SLACK_BOT_TOKEN')(() => app.init());
+        if (socket) await calls('apps.connections.open', 'SLACK_APP_TOKEN')(() => app.start());
+      } catch (err) {
+        // Socket Mode would otherwise keep reconnecting in the background.
+        if (socket) await app.stop().catch(() => undefined);
+        throw err;
       }
       started = true;
       logger.info({ transport: socket ? 'socket' : 'http' }, 'slack adapter started');

@@ -63,7 +63,11 @@ export function createTelegramAlertSink(
   config: TelegramAlertSinkConfig,
   deps: { logger: Logger },
 ): AlertSink {
-  const api = new Api(config.token, config.apiRoot ? { apiRoot: config.apiRoot } : undefined);
+  // No answer within 30 s is a failed delivery the outbox retries (grammY would wait 500 s).
+  const api = new Api(config.token, {
+    timeoutSeconds: 30,
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+  });
   const posted = new Map<string, string>();
   const log = deps.logger.child({ sink: 'telegram' });
   const chatId = /^-?\d+$/.test(config.salesChatId) ? Number(config.salesChatId) : config.salesChatId;

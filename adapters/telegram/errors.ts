@@ -6,6 +6,8 @@
  */
 import { BotError, GrammyError, HttpError } from 'grammy';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import type { PlatformEndpoint } from '../shared/startup.ts';
+import type { TelegramAdapterConfig } from './config.ts';
 
 /** Translates anything thrown by grammY (or by our middleware inside grammY) once. */
 export function toPlatformError(err: unknown, action = 'Telegram call'): LeadbotError {
@@ -39,4 +41,26 @@ export function toPlatformError(err: unknown, action = 'Telegram call'): Leadbot
     userMessage: 'The Telegram adapter failed unexpectedly; see the log.',
     cause: inner,
   });
+}
+
+/** Where the Bot API is, for the line `start` prints when it does not answer. */
+export function telegramEndpoint(config: TelegramAdapterConfig): PlatformEndpoint {
+  return config.apiRoot
+    ? { platform: 'Telegram', url: config.apiRoot, variable: 'TELEGRAM_API_ROOT' }
+    : {
+        platform: 'Telegram',
+        url: 'https://api.telegram.org',
+        otherwise: 'check the network, or set TELEGRAM_API_ROOT',
+      };
+}
+
+/** A refusal at start: a token Telegram does not know names the token. */
+export function startError(err: unknown): LeadbotError {
+  if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+    return new LeadbotError('PLATFORM_ERROR', `Telegram ${err.method} failed with ${err.error_code}`, {
+      userMessage: `TELEGRAM_BOT_TOKEN is refused by Telegram (${err.error_code} ${err.description}) — check it (and TELEGRAM_API_ROOT if set)`,
+      cause: err,
+    });
+  }
+  return toPlatformError(err, err instanceof GrammyError ? err.method : 'start');
 }

@@ -9,8 +9,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, webhookCallback } from 'grammy';
+import { Bot, HttpError, webhookCallback } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import { sleep } from '../../src/core/abort.ts';
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
@@ -18,13 +19,15 @@ import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
+import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
 import { decodeCallbackData } from './callback-data.ts';
 import type { TelegramAdapterConfig } from './config.ts';
-import { toPlatformError } from './errors.ts';
+import { startError, telegramEndpoint, toPlatformError } from './errors.ts';
 import { toInboundEvent } from './inbound.ts';
 import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
+import { boundedNetworkRetry } from './network-retry.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
@@ -48,8 +51,28 @@ export interface TelegramAdapter extends ChatAdapter {
 /** Creates the adapter; nothing touches the network before `start`. */
 export function createTelegramAdapter(config: TelegramAdapterConfig, deps: AdapterDeps): TelegramAdapter {
   const log = deps.logger.child({ adapter: 'telegram' });
-  const bot = new Bot(config.token, config.apiRoot ? { client: { apiRoot: config.apiRoot } } : {});
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120 }));
+  const bot = new Bot(config.token, {
+    // A request without an answer gives up after this (grammY's default is 500 s); above the
+    // 30 s long poll of getUpdates.
+    client: { timeoutSeconds: 60, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
+  });
+  // Network errors: a few retries, then the error (auto-retry alone retried them forever).
+  let unreachable = false;
+  bot.api.config.use(
+    boundedNetworkRetry({
+      onGiveUp(method, err) {
+        if (!unreachable)
+          log.warn({ method, err: err.message }, 'telegram API unreachable; calls fail until it answers');
+        unreachable = true;
+      },
+      onAnswer() {
+        if (unreachable) log.info({}, 'telegram API reachable again');
+        unreachable = false;
+      },
+    }),
+  );
+  // 429 waits retry_after (up to 2 min) and 5xx backs off, a bounded number of times.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: true }));
   const seen = new RecentIds<number>(10_000);
   const perChat = new KeyedMutex(); // one update of a chat at a time (webhook calls may overlap)
   let handler: InboundHandler | undefined;
@@ -188,13 +211,15 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       return bot.isInited() ? bot.botInfo : undefined;
     },
 
-    async start(h: InboundHandler): Promise<void> {
+    async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       handler = kit ? kit.wrap(h) : h;
-      try {
-        await bot.init();
-      } catch (err) {
-        throw toPlatformError(err, 'getMe');
-      }
+      // getMe, setWebhook and polling's set-up share one deadline; SIGTERM ends them at once.
+      const call = startCalls(telegramEndpoint(config), {
+        signal: opts.signal,
+        isUnreachable: (err) => err instanceof HttpError,
+        translate: startError,
+      });
+      if (!bot.isInited()) bot.botInfo = await call((signal) => bot.api.getMe(grammySignal(signal)));
       if (config.mode === 'webhook') {
         if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
           throw new LeadbotError(
@@ -218,41 +243,76 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         }
         accepting = true;
         try {
-          await bot.api.setWebhook(config.webhookUrl, {
-            secret_token: config.webhookSecret,
-            allowed_updates: [...ALLOWED_UPDATES],
-          });
+          const url = config.webhookUrl;
+          const secret = config.webhookSecret;
+          await call((signal) =>
+            bot.api.setWebhook(
+              url,
+              { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] },
+              grammySignal(signal),
+            ),
+          );
         } catch (err) {
           accepting = false;
-          throw toPlatformError(err, 'setWebhook');
+          throw err;
         }
         log.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram adapter started');
         return;
       }
-      await new Promise<void>((resolve, reject) => {
-        polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() });
-        polling.catch((err) => {
-          const e = toPlatformError(err, 'polling');
-          log.error({ code: e.code, err: e.message }, 'telegram polling stopped');
-          reject(e);
-        });
-      });
+      try {
+        // grammY's own set-up retries (deleteWebhook) never end; the call's deadline does.
+        await call(
+          (signal) =>
+            new Promise<void>((resolve, reject) => {
+              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+              polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() });
+              polling.catch((err) => {
+                const e = toPlatformError(err, 'polling');
+                log.error({ code: e.code, err: e.message }, 'telegram polling stopped');
+                reject(err);
+              });
+            }),
+        );
+      } catch (err) {
+        await stopPolling();
+        throw err;
+      }
       log.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram adapter started');
     },
 
     async stop(): Promise<void> {
       accepting = false;
-      if (polling) {
-        await bot.stop();
-        await polling.catch(() => undefined);
-        polling = undefined;
-      }
+      await stopPolling();
       await perChat.idle();
     },
 
     async send(target, messages): Promise<void> {
-      if (!bot.isInited()) await bot.init();
+      // Not bot.init(): grammY retries its getMe without end while the API is unreachable.
+      if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
       await sendAll(target.channelId, messages);
     },
   };
+
+  /**
+   * Stops long polling, within {@link STOP_GRACE_MS}: grammY's stop confirms the last update
+   * with one more getUpdates, which an unreachable API would hold (an unconfirmed update is
+   * delivered again next time and de-duplicated).
+   */
+  async function stopPolling(): Promise<void> {
+    const running = polling;
+    if (!running) return;
+    polling = undefined;
+    const stopped = Promise.all([bot.stop(), running]).then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([stopped, sleep(STOP_GRACE_MS)]);
+  }
 }
+
+/** grammY types its signals with the `abort-controller` shim; Node's own are the same thing at run time. */
+type GrammySignal = Parameters<Bot['api']['getMe']>[0];
+const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
+
+/** How long stop() waits for grammY to end long polling. */
+const STOP_GRACE_MS = 3_000;

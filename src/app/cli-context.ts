@@ -41,11 +41,18 @@ export function createCliContext(env: Env = process.env): CliContext {
 /**
  * Opens the configured store for one CLI command and closes it afterwards. Store logs go to
  * stderr at warn level, so stdout stays the command's own output (tables, JSON, CSV).
+ * A command that reads creates nothing: a missing SQLite file or an unmigrated database is
+ * one line (`NOT_MIGRATED`, `STORE_UNAVAILABLE`) before any client opens it.
  */
 export async function withStore<T>(ctx: CliContext, fn: (store: LeadStore) => Promise<T>): Promise<T> {
   const logger = pino({ level: 'warn' }, pino.destination(2));
-  const { openStore } = await import('../store/open-store.ts');
-  const store = await openStore(ctx.config().databaseUrl, { logger });
+  const { databaseUrl } = ctx.config();
+  const [{ openStore }, { ensureMigrated }] = await Promise.all([
+    import('../store/open-store.ts'),
+    import('../store/migration-status.ts'),
+  ]);
+  await ensureMigrated(databaseUrl);
+  const store = await openStore(databaseUrl, { logger });
   try {
     return await fn(store);
   } finally {

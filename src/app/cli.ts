@@ -4,6 +4,7 @@
  * import and one line in {@link buildProgram}.
  */
 import { Command, CommanderError } from 'commander';
+import type pino from 'pino';
 import { type CliContext, createCliContext } from './cli-context.ts';
 import { register as registerChat } from './commands/chat.ts';
 import { register as registerFlows } from './commands/flows.ts';
@@ -13,6 +14,8 @@ import { register as registerScoring } from './commands/scoring.ts';
 import { register as registerStart } from './commands/start.ts';
 import { register as registerWebhooks } from './commands/webhooks.ts';
 import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
+import { createLogger } from './logger.ts';
+import { installProcessGuard } from './ops/process-guard.ts';
 
 /** Builds the program with every command registered. */
 export function buildProgram(ctx: CliContext): Command {
@@ -37,6 +40,15 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Runs the CLI and resolves with the exit code; never throws. */
 export async function main(argv: string[], ctx: CliContext = createCliContext()): Promise<number> {
+  // Before anything runs: a rejection nobody handled is logged and survived, an uncaught
+  // exception is logged and ends the process after the store closed (ops/process-guard.ts).
+  // Through the command's logger once it exists, else as JSON on stderr (stdout is output).
+  let fallback: pino.Logger | undefined;
+  const stderrLogger = () => {
+    fallback ??= createLogger({ level: 'info', destination: process.stderr });
+    return fallback;
+  };
+  installProcessGuard({ logger: () => ctx.loggerIfCreated ?? stderrLogger() });
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);

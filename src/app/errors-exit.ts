@@ -18,6 +18,7 @@ const GENERIC_FIX: Partial<Record<ErrorCode, string>> = {
   CONFIG_INVALID: 'check the variable against README.md#configuration',
   STORE_UNAVAILABLE: 'check DATABASE_URL and that the database is reachable and writable',
   MIGRATION_FAILED: 'fix the cause above, then run leadbot migrate again',
+  NOT_MIGRATED: 'run leadbot migrate',
   FLOW_INVALID: 'fix the flow file; leadbot flows validate <file> lists every problem',
   BAD_INPUT: 'see leadbot --help',
   NOT_FOUND: 'check the id (leadbot leads list shows them)',

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'DUPLICATE'
   | 'STORE_UNAVAILABLE'
   | 'MIGRATION_FAILED'
+  /** The database lacks migrations this version needs (`leadbot migrate` applies them). */
+  | 'NOT_MIGRATED'
   | 'PLATFORM_ERROR'
   | 'FORBIDDEN'
   | 'BAD_INPUT'

@@ -340,8 +340,13 @@ export type InboundHandler = (event: InboundEvent) => Promise<OutboundMessage[]>
 /** A chat platform connection. */
 export interface ChatAdapter {
   readonly platform: Platform;
-  /** Connects and starts delivering events to `handler`. Resolves once connected. */
-  start(handler: InboundHandler): Promise<void>;
+  /**
+   * Connects and starts delivering events to `handler`. Resolves once connected. Gives up
+   * on a platform that does not answer within a bounded time (`PLATFORM_ERROR` naming the
+   * variable to check), and rejects with `opts.signal.reason` as soon as that signal aborts
+   * (a SIGTERM while starting); the caller then calls `stop()`.
+   */
+  start(handler: InboundHandler, opts?: { signal?: AbortSignal }): Promise<void>;
   stop(): Promise<void>;
   /** Sends messages not triggered by an inbound event (reminders, consent prompts). */
   send?(target: { workspaceId: string; channelId: string }, messages: OutboundMessage[]): Promise<void>;

@@ -2,7 +2,7 @@
  * Checks that the database can be reached before anything else touches it, so a bad
  * DATABASE_URL fails with one line that says what to fix instead of a driver stack trace.
  */
-import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -33,6 +33,50 @@ function probeDirectory(dir: string): string | null {
 }
 
 /**
+ * `mkdir -p` that cannot spin. Node's own `mkdirSync(dir, { recursive: true })` loops forever
+ * (100 % CPU, signals never handled) when the kernel answers ENOENT for a child of a
+ * directory that exists, as under /proc. Here each missing component is created once, from
+ * the nearest existing ancestor down: at most one call per path component.
+ */
+export function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    const stat = statSync(at, { throwIfNoEntry: false });
+    if (stat) {
+      if (stat.isDirectory()) break;
+      throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+    }
+    missing.unshift(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const component of missing) {
+    try {
+      mkdirSync(component);
+    } catch (error) {
+      // Another process may have created it in between; anything else is the answer.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(component).isDirectory())
+        throw error;
+    }
+  }
+}
+
+/**
+ * Where the SQLite file of a command that only reads must already be: says so when it is not
+ * there, and creates nothing (a mistyped DATABASE_URL must not leave an empty database behind).
+ * @throws LeadbotError STORE_UNAVAILABLE naming the path.
+ */
+export function ensureSqliteExists(path: string): void {
+  if (existsSync(path)) return;
+  throw new LeadbotError(
+    'STORE_UNAVAILABLE',
+    `the SQLite database ${shownPath(path)} does not exist; check DATABASE_URL, or run leadbot migrate to create it`,
+  );
+}
+
+/**
  * Creates the parent directory if missing and opens (creating) the SQLite file once.
  * @throws LeadbotError STORE_UNAVAILABLE naming the path and the fix.
  */
@@ -40,7 +84,7 @@ export function ensureSqliteWritable(path: string): void {
   const fix = 'set DATABASE_URL to a writable path';
   const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     throw new LeadbotError(
       'STORE_UNAVAILABLE',

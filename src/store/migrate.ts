@@ -11,11 +11,13 @@
 import { readFileSync } from 'node:fs';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { raceSignal } from '../core/abort.ts';
 import { LeadbotError } from '../core/errors.ts';
 import type { Logger } from '../core/ports.ts';
 import { ensurePostgresReachable, ensureSqliteWritable } from './availability.ts';
 import { detectProvider, sqliteFilePath } from './database-url.ts';
 import { openMigrationHistory } from './migration-history.ts';
+import { acquireMigrationLock } from './migration-lock.ts';
 import {
   defaultMigrationsDir,
   listMigrationNames,
@@ -31,6 +33,8 @@ export interface MigrateOptions {
   logger?: Logger;
   /** Defaults to the shipped `prisma/<provider>/migrations`; tests point it at a copy. */
   migrationsDir?: string;
+  /** Ends a wait for another instance's migration lock (PostgreSQL) with `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 /** The database error inside an engine error ("Database error:\n<line>"), else its first line. */
@@ -56,17 +60,30 @@ export async function migrateDatabase(
 ): Promise<{ applied: string[] }> {
   const provider = detectProvider(databaseUrl);
   const dir = opts.migrationsDir ?? defaultMigrationsDir(provider);
-  let factory: SqlMigrationAwareDriverAdapterFactory;
-  let historyTarget: string;
   if (provider === 'sqlite') {
-    historyTarget = sqliteFilePath(databaseUrl);
-    ensureSqliteWritable(historyTarget);
-    factory = forSchemaEngine(new PrismaBetterSqlite3({ url: historyTarget }));
-  } else {
-    historyTarget = databaseUrl;
-    await ensurePostgresReachable(databaseUrl);
-    factory = pgFactoryWithShadow(databaseUrl);
+    const path = sqliteFilePath(databaseUrl);
+    ensureSqliteWritable(path);
+    return applyPending(provider, path, forSchemaEngine(new PrismaBetterSqlite3({ url: path })), dir, opts);
   }
+  await raceSignal(ensurePostgresReachable(databaseUrl), opts.signal);
+  // Instances starting together migrate one after the other; the later ones find nothing to do.
+  const lock = await acquireMigrationLock(databaseUrl, opts);
+  try {
+    opts.signal?.throwIfAborted();
+    return await applyPending(provider, databaseUrl, pgFactoryWithShadow(databaseUrl), dir, opts);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Applies what `dir` has and the database lacks; `historyTarget` is the SQLite path or the URL. */
+async function applyPending(
+  provider: Provider,
+  historyTarget: string,
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  dir: string,
+  opts: MigrateOptions,
+): Promise<{ applied: string[] }> {
   if (listMigrationNames(dir).length === 0) {
     throw new LeadbotError('MIGRATION_FAILED', `no migrations found in ${dir}`);
   }

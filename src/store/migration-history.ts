@@ -31,10 +31,17 @@ function isMissingTable(error: unknown): boolean {
   return e.code === '42P01' || /no such table/.test(e.message ?? '');
 }
 
-/** Opens the history of the database at `target` (SQLite file path or PostgreSQL URL). */
-export async function openMigrationHistory(provider: Provider, target: string): Promise<MigrationHistory> {
+/**
+ * Opens the history of the database at `target` (SQLite file path or PostgreSQL URL).
+ * `mustExist`: a missing SQLite file is an error instead of a new empty database.
+ */
+export async function openMigrationHistory(
+  provider: Provider,
+  target: string,
+  opts: { mustExist?: boolean } = {},
+): Promise<MigrationHistory> {
   if (provider === 'sqlite') {
-    const db = new Database(target);
+    const db = new Database(target, { fileMustExist: opts.mustExist === true });
     return {
       async rows() {
         try {
@@ -53,7 +60,7 @@ export async function openMigrationHistory(provider: Provider, target: string): 
       },
     };
   }
-  const client = new pg.Client({ connectionString: target });
+  const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: 5000 });
   client.on('error', () => {});
   await client.connect();
   return {

@@ -55,6 +55,9 @@ function relabelCharColumns(target: Queryable): void {
 /** A pool whose clients (pooled and transactional) report `"char"` columns as text. */
 function enginePool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
+  // An idle connection dropped by the server is an 'error' event; unheard, it kills the
+  // process. The engine's next query on it fails and reports the problem instead.
+  pool.on('error', () => {});
   relabelCharColumns(pool as unknown as Queryable);
   pool.on('connect', (client) => relabelCharColumns(client as unknown as Queryable));
   return pool;

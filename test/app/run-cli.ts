@@ -52,10 +52,20 @@ export interface RunningCli {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a long-running command (e.g. `start`) and follows its JSON log on stdout. */
-export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
-  const cwd = mkdtempSync(join(tmpdir(), 'leadbot-cli-'));
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(env) });
+/**
+ * Starts a long-running command (e.g. `start`) and follows its JSON log on stdout. `nodeArgs`
+ * go to Node before the entry point (`--import` of a test preload).
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { nodeArgs?: string[]; cwd?: string } = {},
+): RunningCli {
+  const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'leadbot-cli-'));
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    cwd,
+    env: childEnv(env),
+  });
   const logs: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (l: Record<string, unknown>) => void }[] = [];
   let stderr = '';

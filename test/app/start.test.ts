@@ -61,21 +61,6 @@ describe('leadbot start', () => {
     expect(bot.stderr()).toBe('');
   });
 
-  it('--no-migrate leaves a fresh database empty and still starts', async () => {
-    const db = tempDb();
-    const bot = startCli(['start', '--no-migrate'], {
-      DATABASE_URL: db.url,
-      PORT: '0',
-      FLOWS_DIR,
-      WEB_CHAT: 'off',
-    });
-    running.push(bot);
-    await bot.waitForLog('leadbot ready');
-    expect(tables(db.path)).not.toContain('_prisma_migrations');
-    bot.child.kill('SIGTERM');
-    expect((await bot.exited).code).toBe(0);
-  });
-
   it('migrate applies everything once, then reports the database up to date', async () => {
     const db = tempDb();
     const first = await runCli(['migrate'], { DATABASE_URL: db.url });

@@ -54,7 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--flow <file>', 'use this flow file instead of the configured flows folder')
     .option('--user <id>', 'the console user id (the same id resumes the same lead)', 'console-user')
     .option('--campaign <name>', 'campaign recorded as the lead source')
-    .option('--no-migrate', 'do not apply pending database migrations first')
+    .option('--no-migrate', 'do not migrate; refuse to start while migrations are pending')
     .action(async (opts: { flow?: string; user: string; campaign?: string; migrate: boolean }) => {
       const config = ctx.config();
       // The terminal is for the conversation: only warnings go to stderr.
@@ -65,6 +65,10 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.migrate) {
         const { migrateDatabase } = await import('../../store/migrate.ts');
         await migrateDatabase(config.databaseUrl, { logger });
+      } else {
+        // Without migrating, the database must already be complete (and is never created here).
+        const { ensureMigrated } = await import('../../store/migration-status.ts');
+        await ensureMigrated(config.databaseUrl);
       }
       const { openStore } = await import('../../store/open-store.ts');
       const store = await openStore(config.databaseUrl, { logger });

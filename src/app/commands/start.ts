@@ -1,12 +1,14 @@
 /**
- * `leadbot start`: the long-running bot. Migrates the database (unless `--no-migrate`), opens
- * the store, loads the flows, serves HTTP (webhooks + `/healthz`), starts every configured
- * chat adapter, then idles until SIGINT/SIGTERM and shuts down in reverse order.
+ * `leadbot start`: the long-running bot. Migrates the database (`--no-migrate`: refuses one
+ * with pending migrations), opens the store, loads the flows, serves HTTP (webhooks +
+ * `/healthz`), starts every configured chat adapter, then idles until SIGINT/SIGTERM and shuts
+ * down in reverse order. A signal while starting aborts the start and closes what was opened.
  */
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type pino from 'pino';
+import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
 import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
@@ -18,9 +20,11 @@ import { type AppConfig, ConfigError, maskUrlPassword, SALES_CHANNEL_VARIABLES }
 import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
+import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
 import { mountOps } from '../ops/readiness.ts';
 import { createRateLimits } from '../rate-limits.ts';
 import { createFollowUpWiring } from '../scheduler.ts';
+import { StartAborted, waitForSignal } from '../signals.ts';
 import { generateToken } from '../web/auth.ts';
 import type { DashboardConfig } from '../web/config.ts';
 import { mountDashboard } from '../web/dashboard.ts';
@@ -31,13 +35,27 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('start')
     .description('run the bot: migrate, serve webhooks and /healthz, connect the configured chat platforms')
-    .option('--no-migrate', 'do not apply pending database migrations first')
+    .option('--no-migrate', 'do not migrate; refuse to start while migrations are pending')
     .action(async (opts: { migrate: boolean }) => {
       const config = ctx.config();
+      const logger = ctx.logger();
       // Listen before starting: a signal that arrives while starting up (or right after the
-      // ready line) must mean "stop cleanly", never Node's default of dying on the spot.
-      const signalled = waitForSignal(ctx.logger());
-      const running = await startBot(config, ctx.logger(), { migrate: opts.migrate });
+      // ready line) must mean "stop cleanly", never Node's default of dying on the spot. While
+      // starting, it aborts whatever start is waiting for (a platform, the migration lock).
+      const starting = new AbortController();
+      const signalled = waitForSignal(logger, (signal) => starting.abort(new StartAborted(signal)));
+      let running: RunningBot;
+      try {
+        running = await startBot(config, logger, { migrate: opts.migrate, signal: starting.signal });
+      } catch (err) {
+        if (!starting.signal.aborted) throw err;
+        // Asked to stop: startBot closed what it had opened; that is a clean stop, exit 0.
+        logger.info(
+          { signal: (starting.signal.reason as StartAborted).signal },
+          'start aborted; stopped cleanly',
+        );
+        return;
+      }
       await signalled;
       await running.stop();
     });
@@ -58,8 +76,9 @@ export interface RunningBot {
 export async function startBot(
   config: AppConfig,
   logger: pino.Logger,
-  opts: { migrate: boolean; registry?: readonly AdapterEntry[] },
+  opts: { migrate: boolean; registry?: readonly AdapterEntry[]; signal?: AbortSignal },
 ): Promise<RunningBot> {
+  const signal = opts.signal;
   const cleanups: { what: string; run: () => Promise<void> }[] = [];
   const stop = async () => {
     for (const c of cleanups.reverse()) {
@@ -94,9 +113,17 @@ export async function startBot(
     const database = maskUrlPassword(config.databaseUrl);
     if (opts.migrate) {
       const { migrateDatabase } = await import('../../store/migrate.ts');
-      const { applied } = await migrateDatabase(config.databaseUrl, { logger });
+      const { applied } = await migrateDatabase(config.databaseUrl, {
+        logger,
+        ...(signal ? { signal } : {}),
+      });
       logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
+    } else {
+      // Refuse rather than report ready while every request would fail on a missing table.
+      const { ensureMigrated } = await import('../../store/migration-status.ts');
+      await raceSignal(ensureMigrated(config.databaseUrl), signal);
     }
+    signal?.throwIfAborted();
     const { openStore } = await import('../../store/open-store.ts');
     // Lead events become webhook outbox rows in the same transactions (none without WEBHOOK_URLS).
     const store: LeadStore = withLeadEvents(
@@ -105,9 +132,20 @@ export async function startBot(
       systemClock,
     );
     cleanups.push({ what: 'store', run: () => store.close() });
+    signal?.throwIfAborted();
     // Metrics wrap the store and the engine's handler, so the core stays free of prom-client.
     const metrics = createMetrics({ backlog: () => outboxBacklog(store) });
     const counted = instrumentStore(store, metrics);
+    // The safety net (installed by the CLI) counts what it catches here and closes the store.
+    const uncount = onUnhandledRejection(() => metrics.unhandledRejection());
+    const unclose = beforeFatalExit(() => store.close());
+    cleanups.push({
+      what: 'process guard hooks',
+      run: async () => {
+        uncount();
+        unclose();
+      },
+    });
 
     const started: ChatAdapter[] = [];
     const http = createHttpServer({
@@ -194,7 +232,8 @@ export async function startBot(
         limits: limits.chat,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
-      await adapter.start(handle);
+      signal?.throwIfAborted();
+      await adapter.start(handle, signal ? { signal } : {});
       started.push(adapter);
       const sink = (adapter as { alertSink?: AlertSink | null }).alertSink;
       if (sink) sinksByAdapter.set(entry.name, sink);
@@ -302,21 +341,4 @@ function listenError(err: unknown, config: AppConfig): unknown {
     );
   }
   return err;
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one during shutdown exits at once. */
-function waitForSignal(logger: pino.Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'shutting down');
-      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-      const force = () => {
-        logger.warn('second signal: exiting without a clean shutdown');
-        process.exit(130);
-      };
-      process.once('SIGINT', force).once('SIGTERM', force);
-      resolve();
-    };
-    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
-  });
 }

@@ -15,6 +15,8 @@ export interface Metrics {
   /** An alert reached its channel `seconds` after the change that queued it. */
   alertDelivered(seconds: number): void;
   alertFailed(): void;
+  /** A promise rejected with nobody to handle it (logged by ops/process-guard.ts). */
+  unhandledRejection(): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -61,6 +63,11 @@ export function createMetrics(opts: { backlog?: () => Promise<number>; defaults?
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600],
     registers: [registry],
   });
+  const rejections = new client.Counter({
+    name: 'leadbot_unhandled_rejections_total',
+    help: 'Promise rejections nobody handled (logged; the process kept running).',
+    registers: [registry],
+  });
   const alertsFailed = new client.Counter({
     name: 'leadbot_alerts_failed_total',
     help: 'Sales alerts given up on (marked failed).',
@@ -94,6 +101,7 @@ export function createMetrics(opts: { backlog?: () => Promise<number>; defaults?
       alertsFailed.inc();
       errors.inc({ where: 'alert_delivery' });
     },
+    unhandledRejection: () => rejections.inc(),
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };
