@@ -42,6 +42,13 @@ export interface Lead {
   /** The manager who invited this person with `qualify` (`<platform>:<userId>`); set when they accept. */
   invitedBy: string | null;
   source: LeadSource;
+  /**
+   * When the lead first reached MQL / SQL: the time of its first stage change to that stage,
+   * set by `changeStage` (src/core/lead-lifecycle.ts); null while it never has. Reporting
+   * counts a lead for every stage it ever reached from these and the current stage.
+   */
+  reachedMqlAt: Date | null;
+  reachedSqlAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

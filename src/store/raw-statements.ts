@@ -36,6 +36,8 @@ const PG_TYPES: Record<Table, Record<string, string>> = {
     score: 'integer',
     consent: 'boolean',
     consentAt: TIMESTAMP,
+    reachedMqlAt: TIMESTAMP,
+    reachedSqlAt: TIMESTAMP,
     createdAt: TIMESTAMP,
     updatedAt: TIMESTAMP,
   },
