@@ -7,6 +7,7 @@ import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
+import { createSqlReader } from './sql-reader.ts';
 import { createTxGate } from './tx-gate.ts';
 import { createWriteBuffer, flushWrites } from './write-buffer.ts';
 
@@ -26,8 +27,17 @@ const TX_OPTIONS = {
  */
 const TX_IN_FLIGHT = { sqlite: 1, postgres: 10 };
 
-export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
+/**
+ * The store over a connected client. `sqlitePath` (the database file) lets reporting read on a
+ * worker thread instead of the event loop (sql-reader.ts).
+ */
+export function createPrismaStore(
+  client: Client,
+  dialect: Dialect,
+  opts: { sqlitePath?: string } = {},
+): LeadStore {
   const repo = createPrismaLeadRepo(client, dialect);
+  const reader = createSqlReader(client, dialect, opts.sqlitePath);
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   const storedFlows = new Set<string>();
   const outboxListeners = new Set<() => void>();
@@ -77,7 +87,7 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
         return () => outboxListeners.delete(listener);
       },
     },
-    reporting: createPrismaReporting(client),
+    reporting: createPrismaReporting(client, dialect, reader),
     outreach: createPrismaOutreachStore(client),
     schedules: createPrismaScheduleStore(client, dialect),
     verdicts: createPrismaVerdictLog(client),
@@ -85,6 +95,7 @@ export function createPrismaStore(client: Client, dialect: Dialect): LeadStore {
       await client.$queryRaw`SELECT 1`;
     },
     async close() {
+      await reader.close();
       await client.$disconnect();
     },
   };

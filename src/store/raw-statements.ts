@@ -177,4 +177,4 @@ export function selectRows<Row>(db: Db, table: Table, where: Sql, orderBy: strin
   );
 }
 
-export { join, raw, sql };
+export { empty, join, raw, sql };

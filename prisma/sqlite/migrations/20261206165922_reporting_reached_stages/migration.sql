@@ -11,3 +11,6 @@ UPDATE "Lead" SET
 
 -- CreateIndex
 CREATE INDEX "Lead_reachedSqlAt_idx" ON "Lead"("reachedSqlAt");
+
+-- CreateIndex
+CREATE INDEX "Lead_reporting_idx" ON "Lead"("sourcePlatform", "sourceCampaign", "invitedBy", "stage", "ownerId", "reachedMqlAt", "reachedSqlAt", "createdAt");
