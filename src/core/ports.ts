@@ -303,8 +303,9 @@ export interface LeadStore extends LeadRepo {
   readonly writers: number;
   readonly outbox: OutboxQueue;
   /**
-   * Dashboard queries run by the database itself. Optional: without it the app reports through
-   * `createRepoReporting(store)` (src/core/memory/memory-reporting.ts), which reads every lead.
+   * Dashboard, `stats` and scoring-report queries run by the database itself (GROUP BY, LIMIT).
+   * Optional: without it the app reports through `createRepoReporting(store)`
+   * (src/core/memory/memory-reporting.ts), which reads every lead — fine for the memory store.
    */
   readonly reporting?: ReportingQueries;
   /** Scheduled follow-ups (src/core/nurture/). Optional: without it nothing is scheduled or shown. */

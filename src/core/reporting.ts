@@ -113,7 +113,7 @@ export interface Stats {
   perStage: Record<Stage, number>;
   /**
    * Per source (`platform/campaign`, `unknown` without a platform), most leads first; among
-   * equals, the one with the newest lead first.
+   * equals, the one with the newest lead first, then by name.
    */
   bySource: SourceStats[];
   /** Rows `invited by <manager>`, only for leads a manager invited; ordered like `bySource`. */

@@ -10,8 +10,13 @@ import type { JsonValue, Verdict } from '../core/ports.ts';
 import { storedDefinition } from '../core/scoring-data.ts';
 import { type ScoringTallies, talliedSteps } from '../core/scoring-report.ts';
 import type { Db } from './prisma-types.ts';
-import { join, sql } from './raw-statements.ts';
+import { join, raw, sql } from './raw-statements.ts';
 import type { SqlReader } from './sql-reader.ts';
+
+const NEWEST_VERDICT = raw(`(SELECT v."verdict" FROM "RepVerdict" v WHERE v."leadId" = l."id"
+      ORDER BY v."createdAt" DESC, v."id" DESC LIMIT 1)`);
+const LATEST_CONVERSATION = raw(`(SELECT c."id" FROM "Conversation" c WHERE c."leadId" = l."id"
+      ORDER BY c."startedAt" DESC, c."id" DESC LIMIT 1)`);
 
 /**
  * Leads that ever reached SQL, with their newest verdict and their latest conversation.
@@ -19,11 +24,12 @@ import type { SqlReader } from './sql-reader.ts';
  * joined row.
  */
 const SQL_LEADS = sql`WITH "sqlLeads" AS MATERIALIZED (
-  SELECT l."id", l."createdAt",
-    (SELECT v."verdict" FROM "RepVerdict" v WHERE v."leadId" = l."id"
-      ORDER BY v."createdAt" DESC, v."id" DESC LIMIT 1) AS "verdict",
-    (SELECT c."id" FROM "Conversation" c WHERE c."leadId" = l."id"
-      ORDER BY c."startedAt" DESC, c."id" DESC LIMIT 1) AS "conversationId"
+  SELECT l."id", l."createdAt", ${NEWEST_VERDICT} AS "verdict", ${LATEST_CONVERSATION} AS "conversationId"
+  FROM "Lead" l WHERE l."reachedSqlAt" IS NOT NULL)`;
+
+/** The same leads without their conversation, for the rules, which do not need it. */
+const SQL_LEADS_VERDICTS = sql`WITH "sqlLeads" AS MATERIALIZED (
+  SELECT l."id", l."createdAt", ${NEWEST_VERDICT} AS "verdict"
   FROM "Lead" l WHERE l."reachedSqlAt" IS NOT NULL)`;
 
 const num = (v: number | bigint) => Number(v);
@@ -82,7 +88,7 @@ function answersStatement(scope: Sql, defined: { flowId: string; flowVersion: st
  * Per rule and verdict, the leads it gave points to (once per lead), and on the row holding the
  * rule's newest lead, the reason of that lead's newest contribution of it.
  */
-const RULES = sql`${SQL_LEADS}, "perLead" AS (
+const RULES = sql`${SQL_LEADS_VERDICTS}, "perLead" AS (
     SELECT sc."ruleId", sc."reason", s."verdict", s."createdAt" AS "leadAt", s."id" AS "leadId",
       ROW_NUMBER() OVER (PARTITION BY sc."leadId", sc."ruleId" ORDER BY sc."createdAt" DESC, sc."id" DESC) AS "rn"
     FROM "sqlLeads" s JOIN "ScoreContribution" sc ON sc."leadId" = s."id"),

@@ -109,9 +109,15 @@ async function postgresDialect(url: string, n: number, base: Date): Promise<Dial
 
 /**
  * Inserts `n` leads created one minute apart before `base` (lead 0 newest), with what hangs
- * off them, into the migrated database at `url`.
+ * off them, into the migrated database at `url`. `campaignPerLead` gives every lead a campaign
+ * of its own (`utm-<i>`), as a flood through the web chat's UTM parameters would.
  */
-export async function insertBulkLeads(url: string, n: number, base: Date): Promise<void> {
+export async function insertBulkLeads(
+  url: string,
+  n: number,
+  base: Date,
+  opts: { campaignPerLead?: boolean } = {},
+): Promise<void> {
   const d = url.startsWith('postgres') ? await postgresDialect(url, n, base) : sqliteDialect(url, n, base);
   const { postgres, select } = d;
   const enumCast = (e: string, type: string) => (postgres ? `(${e})::"${type}"` : e);
@@ -133,7 +139,7 @@ export async function insertBulkLeads(url: string, n: number, base: Date): Promi
         postgres ? 'true' : '1',
         EXPR.inviter,
         EXPR.platform,
-        EXPR.campaign,
+        opts.campaignPerLead ? `'utm-' || i` : EXPR.campaign,
         `CASE WHEN ${EXPR.mql} THEN ${mqlAt} END`,
         `CASE WHEN ${EXPR.sql} THEN ${sqlAt} END`,
         created,
