@@ -110,7 +110,8 @@ export async function buildAlertPayload(
 }
 
 /**
- * Moves a lead to another stage: updates it, writes the StageChange audit row and, when
+ * Moves a lead to another stage: updates it (and, on its first arrival at MQL or SQL, its
+ * `reachedMqlAt`/`reachedSqlAt`), writes the StageChange audit row and, when
  * `to` is SQL, the `sales_alert` outbox row keyed `sales_alert:<stageChangeId>`.
  * @throws LeadbotError NOT_FOUND when the lead does not exist.
  */
@@ -118,7 +119,13 @@ export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promis
   const current = input.current?.id === input.leadId ? input.current : await tx.getLead(input.leadId);
   if (!current) throw new LeadbotError('NOT_FOUND', `lead ${input.leadId} not found`);
   if (current.stage === input.to) return { lead: current, change: null, alertQueued: false };
-  const lead = await tx.updateLead(input.leadId, { stage: input.to });
+  // The first arrival at MQL or SQL is kept on the lead, so reporting reads it from an index
+  // instead of the stage history.
+  const lead = await tx.updateLead(input.leadId, {
+    stage: input.to,
+    ...(input.to === 'MQL' && !current.reachedMqlAt ? { reachedMqlAt: input.now } : {}),
+    ...(input.to === 'SQL' && !current.reachedSqlAt ? { reachedSqlAt: input.now } : {}),
+  });
   const change = await tx.addStageChange({
     leadId: input.leadId,
     from: current.stage,

@@ -22,6 +22,8 @@ export function newLead(input: NewLead, id: string, now: Date): Lead {
     consent: false,
     consentAt: null,
     invitedBy: null,
+    reachedMqlAt: null,
+    reachedSqlAt: null,
     ...definedOnly(fields),
     source: {
       platform: null,

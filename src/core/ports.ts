@@ -42,6 +42,13 @@ export interface Lead {
   /** The manager who invited this person with `qualify` (`<platform>:<userId>`); set when they accept. */
   invitedBy: string | null;
   source: LeadSource;
+  /**
+   * When the lead first reached MQL / SQL: the time of its first stage change to that stage,
+   * set by `changeStage` (src/core/lead-lifecycle.ts); null while it never has. Reporting
+   * counts a lead for every stage it ever reached from these and the current stage.
+   */
+  reachedMqlAt: Date | null;
+  reachedSqlAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -296,8 +303,9 @@ export interface LeadStore extends LeadRepo {
   readonly writers: number;
   readonly outbox: OutboxQueue;
   /**
-   * Dashboard queries run by the database itself. Optional: without it the app reports through
-   * `createRepoReporting(store)` (src/core/memory/memory-reporting.ts), which reads every lead.
+   * Dashboard, `stats` and scoring-report queries run by the database itself (GROUP BY, LIMIT).
+   * Optional: without it the app reports through `createRepoReporting(store)`
+   * (src/core/memory/memory-reporting.ts), which reads every lead — fine for the memory store.
    */
   readonly reporting?: ReportingQueries;
   /** Scheduled follow-ups (src/core/nurture/). Optional: without it nothing is scheduled or shown. */

@@ -18,13 +18,17 @@ export interface LeadScoringData {
   verdict: Verdict | null;
 }
 
-async function definitionOf(store: LeadStore, conv: Conversation): Promise<FlowDefinition | null> {
+/** A stored flow version's definition; null when missing or no longer valid (its answers still count by step id). */
+export function storedDefinition(stored: JsonValue | null): FlowDefinition | null {
   try {
-    const stored = await store.getFlowVersion(conv.flowId, conv.flowVersion);
     return stored ? parseFlow(stored).definition : null;
   } catch {
-    return null; // An old version that no longer validates: its answers still count by step id.
+    return null;
   }
+}
+
+async function definitionOf(store: LeadStore, conv: Conversation): Promise<FlowDefinition | null> {
+  return storedDefinition(await store.getFlowVersion(conv.flowId, conv.flowVersion));
 }
 
 /** Reads every lead (page by page) with what scoring needs. */
@@ -50,7 +54,8 @@ export async function* readScoringData(store: LeadStore): AsyncGenerator<LeadSco
         definition: conversation ? await definitionOf(store, conversation) : null,
         answers,
         contributions: await store.listScoreContributions(lead.id),
-        reachedSql: (await store.listStageChanges(lead.id)).some((c) => c.to === 'SQL'),
+        // Its first stage change to SQL is kept on the lead (src/core/lead-lifecycle.ts).
+        reachedSql: lead.reachedSqlAt !== null,
         verdict: newest.get(lead.id) ?? null,
       };
     }

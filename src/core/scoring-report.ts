@@ -3,7 +3,9 @@
  * them, per question and answer and per scoring rule. Precision = claimed / (claimed + rejected):
  * an answer worth many points whose SQLs are mostly rejected is a rule to lower.
  */
+import type { FlowDefinition } from './flow/schema.ts';
 import { displayAnswer } from './lead-lifecycle.ts';
+import type { JsonValue, Verdict } from './ports.ts';
 import type { LeadScoringData } from './scoring-data.ts';
 
 export interface Tally {
@@ -37,13 +39,43 @@ export interface ScoringReport {
 /** Only steps with a fixed set of answers are tallied: free text would give one row per lead. */
 const TALLIED = new Set(['choice', 'multichoice', 'yesno']);
 
+/**
+ * The steps of a flow version whose answers are tallied, in the flow's order; null without a
+ * usable definition (a version missing or no longer valid), where only yes/no (boolean)
+ * answers are tallied, by step id.
+ */
+export function talliedSteps(def: FlowDefinition | null): string[] | null {
+  return def ? Object.keys(def.steps).filter((id) => TALLIED.has(def.steps[id]!.type)) : null;
+}
+
+/**
+ * What the report counts, grouped: leads that ever reached SQL by their newest verdict; the
+ * newest accepted answer to each tallied step of each such lead's latest conversation, per
+ * value and verdict; the scoring rules that gave them points (once per lead). Groups holding
+ * newer leads come first, so labels and reasons are those of the newest lead.
+ */
+export interface ScoringTallies {
+  leads: { verdict: Verdict | null; leads: number }[];
+  answers: {
+    flowId: string;
+    flowVersion: string;
+    stepId: string;
+    value: JsonValue;
+    verdict: Verdict | null;
+    leads: number;
+  }[];
+  rules: { ruleId: string; reason: string; verdict: Verdict | null; leads: number }[];
+  /** The definition of each flow version in `answers` (null: missing or no longer valid). */
+  definitions: { flowId: string; flowVersion: string; definition: FlowDefinition | null }[];
+}
+
 const emptyTally = (): Tally => ({ sqls: 0, claimed: 0, rejected: 0, open: 0, precision: null });
 
-function count(t: Tally, d: LeadScoringData): void {
-  t.sqls++;
-  if (d.verdict === 'claimed') t.claimed++;
-  else if (d.verdict === 'rejected') t.rejected++;
-  else t.open++;
+function count(t: Tally, verdict: Verdict | null, n: number): void {
+  t.sqls += n;
+  if (verdict === 'claimed') t.claimed += n;
+  else if (verdict === 'rejected') t.rejected += n;
+  else t.open += n;
 }
 
 const withPrecision = <T extends Tally>(t: T): T => ({
@@ -51,45 +83,89 @@ const withPrecision = <T extends Tally>(t: T): T => ({
   precision: t.claimed + t.rejected === 0 ? null : t.claimed / (t.claimed + t.rejected),
 });
 
-/** Builds the report from every lead's data (leads that never reached SQL are ignored). */
-export function buildScoringReport(data: Iterable<LeadScoringData>): ScoringReport {
-  const total = emptyTally();
-  const answers = new Map<string, AnswerRow & { order: number }>();
-  const rules = new Map<string, RuleRow>();
+const versionKey = (flowId: string, flowVersion: string) => `${flowId}\u0000${flowVersion}`;
+
+/** Groups every lead's data the way the database does (leads that never reached SQL are ignored). */
+export function talliesOf(data: Iterable<LeadScoringData>): ScoringTallies {
+  const leads = new Map<Verdict | null, number>();
+  const answers = new Map<string, ScoringTallies['answers'][number]>();
+  const rules = new Map<string, ScoringTallies['rules'][number]>();
+  const reasons = new Map<string, string>();
+  const definitions = new Map<string, ScoringTallies['definitions'][number]>();
   for (const d of data) {
     if (!d.reachedSql) continue;
-    count(total, d);
-    const stepIds = d.definition ? Object.keys(d.definition.steps) : [...d.answers.keys()];
-    for (const [order, stepId] of stepIds.entries()) {
-      const step = d.definition?.steps[stepId];
-      const value = d.answers.get(stepId);
-      if (value === undefined || (step && !TALLIED.has(step.type)) || (!step && typeof value !== 'boolean'))
-        continue;
-      for (const v of Array.isArray(value) ? value : [value]) {
-        const key = `${stepId}\u0000${String(v)}`;
-        let row = answers.get(key);
-        if (!row) {
-          row = {
-            ...emptyTally(),
-            stepId,
-            question: step?.ask ?? stepId,
-            value: String(v),
-            answer: displayAnswer(d.definition, stepId, v),
-            order,
-          };
-          answers.set(key, row);
+    leads.set(d.verdict, (leads.get(d.verdict) ?? 0) + 1);
+    const conv = d.conversation;
+    if (conv) {
+      const vkey = versionKey(conv.flowId, conv.flowVersion);
+      if (!definitions.has(vkey))
+        definitions.set(vkey, {
+          flowId: conv.flowId,
+          flowVersion: conv.flowVersion,
+          definition: d.definition,
+        });
+      const steps = talliedSteps(d.definition);
+      for (const [stepId, value] of d.answers) {
+        if (steps ? !steps.includes(stepId) : typeof value !== 'boolean') continue;
+        const key = `${vkey}\u0000${stepId}\u0000${JSON.stringify(value)}\u0000${d.verdict}`;
+        const row = answers.get(key);
+        if (row) row.leads++;
+        else {
+          const { flowId, flowVersion } = conv;
+          answers.set(key, { flowId, flowVersion, stepId, value, verdict: d.verdict, leads: 1 });
         }
-        count(row, d);
       }
     }
-    for (const c of new Map(d.contributions.map((c) => [c.ruleId, c])).values()) {
-      let row = rules.get(c.ruleId);
+    // A rule counts once per lead, with the reason of the lead's newest contribution of it.
+    for (const [ruleId, reason] of new Map(d.contributions.map((c) => [c.ruleId, c.reason]))) {
+      if (!reasons.has(ruleId)) reasons.set(ruleId, reason);
+      const key = `${ruleId}\u0000${d.verdict}`;
+      const row = rules.get(key);
+      if (row) row.leads++;
+      else rules.set(key, { ruleId, reason: '', verdict: d.verdict, leads: 1 });
+    }
+  }
+  return {
+    leads: [...leads].map(([verdict, n]) => ({ verdict, leads: n })),
+    answers: [...answers.values()],
+    rules: [...rules.values()].map((r) => ({ ...r, reason: reasons.get(r.ruleId) ?? '' })),
+    definitions: [...definitions.values()],
+  };
+}
+
+/** Builds the report from the grouped counts. */
+export function buildScoringReportFromTallies(t: ScoringTallies): ScoringReport {
+  const total = emptyTally();
+  for (const g of t.leads) count(total, g.verdict, g.leads);
+  const definitions = new Map(t.definitions.map((d) => [versionKey(d.flowId, d.flowVersion), d.definition]));
+  const answers = new Map<string, AnswerRow & { order: number }>();
+  for (const g of t.answers) {
+    const def = definitions.get(versionKey(g.flowId, g.flowVersion)) ?? null;
+    const step = def?.steps[g.stepId];
+    // Without a definition there is no flow order: such steps come after the others.
+    const order = def ? Object.keys(def.steps).indexOf(g.stepId) : Number.MAX_SAFE_INTEGER;
+    for (const v of Array.isArray(g.value) ? g.value : [g.value]) {
+      const key = `${g.stepId}\u0000${String(v)}`;
+      let row = answers.get(key);
       if (!row) {
-        row = { ...emptyTally(), ruleId: c.ruleId, reason: c.reason };
-        rules.set(c.ruleId, row);
+        row = {
+          ...emptyTally(),
+          stepId: g.stepId,
+          question: step?.ask ?? g.stepId,
+          value: String(v),
+          answer: displayAnswer(def, g.stepId, v),
+          order,
+        };
+        answers.set(key, row);
       }
-      count(row, d);
+      count(row, g.verdict, g.leads);
     }
+  }
+  const rules = new Map<string, RuleRow>();
+  for (const g of t.rules) {
+    const row = rules.get(g.ruleId) ?? { ...emptyTally(), ruleId: g.ruleId, reason: g.reason };
+    rules.set(g.ruleId, row);
+    count(row, g.verdict, g.leads);
   }
   return {
     total: withPrecision(total),
@@ -100,6 +176,11 @@ export function buildScoringReport(data: Iterable<LeadScoringData>): ScoringRepo
       .sort((a, b) => b.sqls - a.sqls || a.ruleId.localeCompare(b.ruleId))
       .map(withPrecision),
   };
+}
+
+/** Builds the report from every lead's data (leads that never reached SQL are ignored). */
+export function buildScoringReport(data: Iterable<LeadScoringData>): ScoringReport {
+  return buildScoringReportFromTallies(talliesOf(data));
 }
 
 const pct = (p: number | null) => (p === null ? '   -' : `${Math.round(p * 100)}%`.padStart(4));

@@ -58,6 +58,8 @@ export function toLead(r: Row<'Lead'>): Lead {
     consent: r.consent,
     consentAt: r.consentAt,
     invitedBy: r.invitedBy,
+    reachedMqlAt: r.reachedMqlAt,
+    reachedSqlAt: r.reachedSqlAt,
     source: {
       platform: r.sourcePlatform,
       workspaceId: r.sourceWorkspace,
@@ -82,6 +84,8 @@ export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCrea
     consent: p.consent,
     consentAt: p.consentAt,
     invitedBy: p.invitedBy,
+    reachedMqlAt: p.reachedMqlAt,
+    reachedSqlAt: p.reachedSqlAt,
     sourcePlatform: p.source?.platform,
     sourceWorkspace: p.source?.workspaceId,
     sourceChannel: p.source?.channelId,

@@ -20,8 +20,10 @@ const PG_POOL_SIZE = 10;
 export async function openStore(databaseUrl: string, opts: { logger?: Logger } = {}): Promise<LeadStore> {
   const provider = detectProvider(databaseUrl);
   let client: Client;
+  let sqlitePath: string | undefined;
   if (provider === 'sqlite') {
     const path = sqliteFilePath(databaseUrl);
+    sqlitePath = path;
     ensureSqliteWritable(path);
     const [{ PrismaBetterSqlite3 }, { PrismaClient }] = await Promise.all([
       import('@prisma/adapter-better-sqlite3'),
@@ -48,5 +50,5 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
     await client.$connect();
     opts.logger?.info({ provider, database: describePostgresUrl(databaseUrl) }, 'store opened');
   }
-  return createPrismaStore(client, provider);
+  return createPrismaStore(client, provider, sqlitePath ? { sqlitePath } : {});
 }

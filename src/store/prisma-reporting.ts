@@ -1,104 +1,175 @@
 /**
- * {@link ReportingQueries} in the database: leads are filtered there, stage history is read in
- * one query for all of them, and drop-off is a GROUP BY. Counting itself is done by the pure
- * helpers of `src/core/reporting.ts`, so the numbers mean exactly what they mean on the memory
- * store. Sorting by stage, by name or with a search is done on the filtered rows in process,
- * because SQLite and PostgreSQL order enums, case and collation differently.
+ * {@link ReportingQueries} in the database: every figure is a GROUP BY / COUNT and every list a
+ * LIMIT (statements in reporting-sql.ts and scoring-sql.ts), so the work per request does not
+ * grow with the number of leads in the process, only in the database. Statements run through
+ * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
-import type { Stage } from '../core/ports.ts';
+import type { Lead, Stage } from '../core/ports.ts';
 import {
-  buildFunnel,
   type DropOffRow,
-  type LeadFacts,
+  type FunnelCounts,
+  type FunnelGroup,
+  GROUP_LIMIT,
   type LeadQuery,
-  queryLeads,
   type ReportFilter,
   type ReportingQueries,
+  type SourceStats,
+  STATS_LIMIT,
 } from '../core/reporting.ts';
+import { pageOf, rollUpFunnel, rollUpStats, sortDropOff } from '../core/reporting-rules.ts';
 import { toLead } from './mappers.ts';
-import type { Db, Prisma } from './prisma-types.ts';
+import type { Db, Dialect } from './prisma-types.ts';
+import * as q from './reporting-sql.ts';
+import { scoringTallies } from './scoring-sql.ts';
+import type { SqlReader } from './sql-reader.ts';
 
-function whereLead(f: ReportFilter & { stage?: Stage }): Prisma.LeadWhereInput {
-  const and: Prisma.LeadWhereInput[] = [];
-  if (f.since) and.push({ createdAt: { gte: f.since } });
-  if (f.until) and.push({ createdAt: { lt: f.until } });
-  if (f.platform) and.push({ sourcePlatform: f.platform });
-  if (f.campaign) and.push({ sourceCampaign: f.campaign });
-  if (f.stage) and.push({ stage: f.stage });
-  return { AND: and };
+const num = (v: number | bigint | null | undefined) => Number(v ?? 0);
+
+function counts(r: Omit<q.FunnelRow, 'key' | 'groups'>): FunnelCounts {
+  return {
+    leads: num(r.leads),
+    mql: num(r.mql),
+    sql: num(r.sql),
+    claimed: num(r.claimed),
+    disqualified: num(r.disqualified),
+  };
 }
 
 /** Builds reporting queries over a Prisma client (SQLite or PostgreSQL). */
-export function createPrismaReporting(db: Db): ReportingQueries {
+export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReader): ReportingQueries {
+  /** The leads with these ids, in this order. */
+  const leadsById = async (ids: string[]): Promise<Lead[]> => {
+    if (ids.length === 0) return [];
+    const rows = await db.lead.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(rows.map((r) => [r.id, toLead(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+
+  const groups = async (filter: ReportFilter, by: 'platform' | 'campaign' | 'inviter') => {
+    const rows = await reader.all<q.FunnelRow>(q.funnelGroups(dialect, filter, by, GROUP_LIMIT));
+    const list: FunnelGroup[] = rows.map((r) => ({ key: r.key, ...counts(r) }));
+    return { list, more: Math.max(0, num(rows[0]?.groups) - rows.length) };
+  };
+
+  const distinct = async (filter: ReportFilter, column: 'sourcePlatform' | 'sourceCampaign') =>
+    (await reader.all<{ value: string }>(q.distinctValues(dialect, filter, column, GROUP_LIMIT))).map(
+      (r) => r.value,
+    );
+
+  const statsGroups = async (by: 'source' | 'inviter') => {
+    const rows = await reader.all<q.StatsRow>(q.statsGroups(dialect, by, STATS_LIMIT));
+    const list: SourceStats[] = rows.map((r) => ({
+      source: r.key,
+      leads: num(r.leads),
+      reachedMql: num(r.mql),
+      reachedSql: num(r.sql),
+    }));
+    return { list, more: Math.max(0, num(rows[0]?.groups) - rows.length) };
+  };
+
   return {
     async funnel(filter) {
-      const where = whereLead(filter);
-      const [rows, changes] = await Promise.all([
-        db.lead.findMany({ where }),
-        db.stageChange.findMany({
-          where: { lead: where, toStage: { in: ['MQL', 'SQL'] } },
-          select: { leadId: true, toStage: true },
-          distinct: ['leadId', 'toStage'],
-        }),
-      ]);
-      const reached = new Map<string, Set<Stage>>();
-      for (const c of changes) {
-        const set = reached.get(c.leadId) ?? new Set<Stage>();
-        set.add(c.toStage as Stage);
-        reached.set(c.leadId, set);
-      }
-      const facts: LeadFacts[] = rows.map((r) => {
-        const lead = toLead(r);
-        const set = reached.get(lead.id) ?? new Set<Stage>();
-        set.add(lead.stage);
-        return { lead, reached: set };
-      });
-      return buildFunnel(facts);
+      const cells = await reader.all<q.FunnelCellRow>(q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1));
+      if (cells.length <= q.ROLLUP_LIMIT)
+        return rollUpFunnel(
+          cells.map((c) => ({
+            platform: c.platform,
+            campaign: c.campaign,
+            inviter: c.inviter,
+            ...counts(c),
+          })),
+        );
+      // Too many cells: a statement per breakdown, each with its LIMIT.
+      const [overall] = await reader.all<q.FunnelRow>(q.funnelOverall(dialect, filter));
+      const platform = await groups(filter, 'platform');
+      const campaign = await groups(filter, 'campaign');
+      const inviter = await groups(filter, 'inviter');
+      return {
+        overall: counts(overall!),
+        byPlatform: platform.list,
+        byCampaign: campaign.list,
+        byInviter: inviter.list,
+        more: { byPlatform: platform.more, byCampaign: campaign.more, byInviter: inviter.more },
+      };
     },
 
     async dropOff(filter) {
-      const groups = await db.conversation.groupBy({
-        by: ['flowId', 'currentStep', 'status'],
-        where: {
-          status: { in: ['active', 'abandoned'] },
-          currentStep: { not: null },
-          lead: whereLead(filter),
-        },
-        _count: { _all: true },
-      });
-      const rows = new Map<string, DropOffRow>();
-      for (const g of groups) {
-        const stepId = g.currentStep ?? '';
-        const key = `${g.flowId}\u0000${stepId}`;
-        const row = rows.get(key) ?? { flowId: g.flowId, stepId, active: 0, abandoned: 0 };
-        if (g.status === 'abandoned') row.abandoned += g._count._all;
-        else row.active += g._count._all;
-        rows.set(key, row);
-      }
-      return [...rows.values()].sort(
-        (a, b) => b.abandoned + b.active - (a.abandoned + a.active) || a.stepId.localeCompare(b.stepId),
+      const rows = await reader.all<DropOffRow & { active: bigint | number; abandoned: bigint | number }>(
+        q.dropOff(dialect, filter),
+      );
+      return sortDropOff(
+        rows.map((r) => ({
+          flowId: r.flowId,
+          stepId: r.stepId,
+          active: num(r.active),
+          abandoned: num(r.abandoned),
+        })),
       );
     },
 
     async leads(query: LeadQuery) {
-      const where = whereLead(query);
-      const sort = query.sort ?? 'createdAt';
-      if (query.search || sort === 'stage' || sort === 'name') {
-        return queryLeads((await db.lead.findMany({ where })).map(toLead), query);
-      }
-      const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 500);
-      const page = Math.max(query.page ?? 1, 1);
-      const order = query.order ?? 'desc';
-      const [rows, total] = await Promise.all([
-        db.lead.findMany({
-          where,
-          orderBy: [{ [sort]: order }, { id: order }],
-          skip: (page - 1) * pageSize,
-          take: pageSize,
-        }),
-        db.lead.count({ where }),
+      const { page, pageSize } = pageOf(query);
+      const [[total], ids] = await Promise.all([
+        reader.all<{ n: number | bigint }>(q.tableCount(dialect, query)),
+        reader.all<{ id: string }>(q.tablePage(dialect, query, pageSize, page)),
       ]);
-      return { items: rows.map(toLead), total, page, pageSize };
+      return { items: await leadsById(ids.map((r) => r.id)), total: num(total?.n), page, pageSize };
     },
+
+    async *leadPages(query: LeadQuery, pageSize = 500) {
+      let after: { createdAt: Date; id: string } | null = null;
+      for (;;) {
+        const keys: { id: string; createdAt: Date | string }[] = await reader.all(
+          q.keysetPage(dialect, query, after, pageSize),
+        );
+        const page = await leadsById(keys.map((r) => r.id));
+        if (page.length > 0) yield page;
+        const last = keys.at(-1);
+        if (keys.length < pageSize || !last) return;
+        // SQLite hands the date back as its stored ISO text.
+        after = { createdAt: new Date(last.createdAt), id: last.id };
+      }
+    },
+
+    async filterOptions(filter) {
+      const range = {
+        ...(filter.since ? { since: filter.since } : {}),
+        ...(filter.until ? { until: filter.until } : {}),
+      };
+      return {
+        platforms: await distinct(range, 'sourcePlatform'),
+        campaigns: await distinct(range, 'sourceCampaign'),
+      };
+    },
+
+    async stats() {
+      const cells = await reader.all<q.StatsCellRow>(q.statsCells(q.ROLLUP_LIMIT + 1));
+      if (cells.length <= q.ROLLUP_LIMIT)
+        return rollUpStats(
+          cells.map((c) => ({
+            platform: c.platform,
+            campaign: c.campaign,
+            inviter: c.inviter,
+            stage: c.stage as Stage,
+            leads: num(c.leads),
+            mql: num(c.mql),
+            sql: num(c.sql),
+            newest: new Date(c.newest).getTime(), // SQLite hands dates back as their ISO text
+          })),
+        );
+      const perStage: Record<Stage, number> = { cold: 0, MQL: 0, SQL: 0, disqualified: 0 };
+      for (const r of await reader.all<{ stage: Stage; n: number | bigint }>(q.leadsPerStage()))
+        perStage[r.stage] = num(r.n);
+      const source = await statsGroups('source');
+      const inviter = await statsGroups('inviter');
+      return {
+        perStage,
+        bySource: source.list,
+        byInviter: inviter.list,
+        more: { bySource: source.more, byInviter: inviter.more },
+      };
+    },
+
+    scoringTallies: () => scoringTallies(db, reader),
   };
 }

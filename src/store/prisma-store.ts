@@ -8,6 +8,7 @@ import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore, createPrismaVerdictLog } from './prisma-schedules.ts';
 import { createPrismaSessionStore } from './prisma-sessions.ts';
 import type { Client, Dialect, Prisma } from './prisma-types.ts';
+import { createSqlReader } from './sql-reader.ts';
 import { withStorableText } from './text-guard.ts';
 import { createTxGate } from './tx-gate.ts';
 import { createWriteBuffer, flushWrites } from './write-buffer.ts';
@@ -28,10 +29,19 @@ const TX_OPTIONS = {
  */
 const TX_IN_FLIGHT = { sqlite: 1, postgres: 10 };
 
-export function createPrismaStore(unguarded: Client, dialect: Dialect): LeadStore {
+/**
+ * The store over a connected client. `sqlitePath` (the database file) lets reporting read on a
+ * worker thread instead of the event loop (sql-reader.ts).
+ */
+export function createPrismaStore(
+  unguarded: Client,
+  dialect: Dialect,
+  opts: { sqlitePath?: string } = {},
+): LeadStore {
   // Every query-API call's strings made storable (text-guard.ts); raw statements guard their own.
   const client = withStorableText(unguarded);
   const repo = createPrismaLeadRepo(client, dialect);
+  const reader = createSqlReader(client, dialect, opts.sqlitePath);
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   const storedFlows = new Set<string>();
   const outboxListeners = new Set<() => void>();
@@ -81,7 +91,7 @@ export function createPrismaStore(unguarded: Client, dialect: Dialect): LeadStor
         return () => outboxListeners.delete(listener);
       },
     },
-    reporting: createPrismaReporting(client),
+    reporting: createPrismaReporting(client, dialect, reader),
     outreach: createPrismaOutreachStore(client),
     schedules: createPrismaScheduleStore(client, dialect),
     verdicts: createPrismaVerdictLog(client),
@@ -90,6 +100,7 @@ export function createPrismaStore(unguarded: Client, dialect: Dialect): LeadStor
       await client.$queryRaw`SELECT 1`;
     },
     async close() {
+      await reader.close();
       await client.$disconnect();
     },
   };

@@ -37,6 +37,8 @@ const PG_TYPES: Record<Table, Record<string, string>> = {
     score: 'integer',
     consent: 'boolean',
     consentAt: TIMESTAMP,
+    reachedMqlAt: TIMESTAMP,
+    reachedSqlAt: TIMESTAMP,
     createdAt: TIMESTAMP,
     updatedAt: TIMESTAMP,
   },
@@ -178,4 +180,4 @@ export function selectRows<Row>(db: Db, table: Table, where: Sql, orderBy: strin
   );
 }
 
-export { join, raw, sql };
+export { empty, join, raw, sql };

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
-import type { IdentityKey, LeadStore } from '../../src/core/ports.ts';
+import { changeStage } from '../../src/core/lead-lifecycle.ts';
+import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports.ts';
 
 export type OpenStore = () => Promise<{ store: LeadStore; cleanup(): Promise<void> }>;
 
@@ -227,6 +228,48 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       await store.addNote({ leadId: lead.id, author: 'slack:U1', text: 'first' });
       await store.addNote({ leadId: lead.id, author: 'slack:U1', text: 'second' });
       expect((await store.listNotes(lead.id)).map((n) => n.text)).toEqual(['first', 'second']);
+    });
+
+    it('keeps when a lead first reached MQL and SQL, through changeStage, in and out of a transaction', async () => {
+      const key = ident();
+      const lead = await store.createLead({ name: 'Reacher' }, key);
+      expect(lead).toMatchObject({ reachedMqlAt: null, reachedSqlAt: null });
+      const t1 = new Date('2026-02-01T10:00:00.123Z');
+      const t2 = new Date('2026-02-02T10:00:00.456Z');
+      const t3 = new Date('2026-02-03T10:00:00.789Z');
+      const move = (to: Stage, now: Date) =>
+        changeStage(store, { leadId: lead.id, to, reason: 'test', actor: 'engine', now });
+      await move('MQL', t1);
+      // Inside a prefetching transaction the lead write is deferred to the commit (write buffer).
+      await store.transaction(async (tx) => {
+        await tx.prefetch({ identities: [key] });
+        const found = await tx.findLeadByIdentity(key);
+        const r = await changeStage(tx, {
+          leadId: lead.id,
+          to: 'SQL',
+          reason: 'test',
+          actor: 'engine',
+          now: t2,
+          current: found!,
+        });
+        expect(r.lead).toMatchObject({ stage: 'SQL', reachedSqlAt: t2 });
+      });
+      await move('disqualified', t3);
+      await move('MQL', t3);
+      await move('SQL', t3);
+      const stored = await store.getLead(lead.id);
+      expect(stored).toMatchObject({ stage: 'SQL' });
+      // First arrivals only: going back to MQL and SQL later changes neither.
+      expect(stored?.reachedMqlAt?.toISOString()).toBe(t1.toISOString());
+      expect(stored?.reachedSqlAt?.toISOString()).toBe(t2.toISOString());
+      const changes = await store.listStageChanges(lead.id);
+      expect(changes.find((c) => c.to === 'SQL')?.createdAt.toISOString()).toBe(t2.toISOString());
+      // A plain update carries them too (what a migration backfill or an import would write).
+      const other = await store.createLead({});
+      const updated = await store.updateLead(other.id, { reachedMqlAt: t1 });
+      expect(updated.reachedMqlAt?.toISOString()).toBe(t1.toISOString());
+      expect((await store.getLead(other.id))?.reachedMqlAt?.toISOString()).toBe(t1.toISOString());
+      expect((await store.getLead(other.id))?.reachedSqlAt).toBeNull();
     });
 
     it('de-duplicates platform events and outbox keys', async () => {

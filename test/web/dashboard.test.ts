@@ -160,7 +160,10 @@ describe('dashboard content', () => {
       'id,name,company,email,phone,stage,score,owner,platform,campaign,consent,created_at',
     );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(',Acme Corp,jane@acme.example,,SQL,120,,web,spring,true,');
-    expect(lines[2]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    // Streamed newest first (keyset on createdAt, id), whatever the table's sort.
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(lines[2]).toContain(',Acme Corp,jane@acme.example,,SQL,120,,web,spring,true,');
+    const filtered = await fetch(`${h.base}/dashboard/leads.csv?stage=SQL&q=ACME`, { headers: bearer });
+    expect((await filtered.text()).trim().split('\r\n')).toHaveLength(2);
   });
 });

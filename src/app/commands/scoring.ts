@@ -1,12 +1,14 @@
 /**
- * `leadbot scoring report [--json]`: claimed vs rejected SQLs per question, answer and rule.
+ * `leadbot scoring report [--json]`: claimed vs rejected SQLs per question, answer and rule,
+ * counted by the store's reporting queries (GROUP BY in the database).
  * `leadbot scoring backtest --flow <file> [--json]`: which leads a changed flow's scoring would
  * move to another stage, replayed from stored answers, before the change ships.
  */
 import type { Command } from 'commander';
 import { backtest, formatBacktest } from '../../core/backtest.ts';
+import { reportingOf } from '../../core/memory/memory-reporting.ts';
 import { type LeadScoringData, readScoringData } from '../../core/scoring-data.ts';
-import { buildScoringReport, formatScoringReport } from '../../core/scoring-report.ts';
+import { buildScoringReportFromTallies, formatScoringReport } from '../../core/scoring-report.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
 import { loadFlowFile } from '../flow-files.ts';
 
@@ -30,7 +32,8 @@ export function register(program: Command, ctx: CliContext): void {
     .description('per question and answer: how many SQLs reps claimed vs rejected (precision)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const report = buildScoringReport(await readAll(ctx));
+      const tallies = await withStore(ctx, (store) => reportingOf(store).scoringTallies());
+      const report = buildScoringReportFromTallies(tallies);
       process.stdout.write(opts.json ? json(report) : `${formatScoringReport(report)}\n`);
     });
   scoring

@@ -11,16 +11,21 @@ import { html, securityHeaders, sendHtml } from '../../../adapters/web/html.ts';
 import { readBody } from '../../../adapters/web/index.ts';
 import { isLeadbotError, RateLimitedError } from '../../core/errors.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
-import { createRepoReporting } from '../../core/memory/memory-reporting.ts';
+import { reportingOf } from '../../core/memory/memory-reporting.ts';
 import { createMemorySessionStore } from '../../core/memory/memory-sessions.ts';
-import type { Clock, Lead, LeadStore, Logger, SessionStore } from '../../core/ports.ts';
-import type { ReportingQueries } from '../../core/reporting.ts';
+import type { Clock, LeadStore, Logger, SessionStore } from '../../core/ports.ts';
+import {
+  type FilterOptions,
+  type FunnelReport,
+  NONE_KEY,
+  type ReportingQueries,
+} from '../../core/reporting.ts';
 import type { LoginLimits } from '../rate-limits.ts';
 import { createDashboardAuth } from './auth.ts';
 import { DEFAULT_SESSION_HOURS } from './config.ts';
 import { layout } from './layout.ts';
 import { leadPage } from './lead-page.ts';
-import { leadsCsv, leadsPage } from './leads-page.ts';
+import { LEADS_CSV_HEADER, leadsCsvLines, leadsPage } from './leads-page.ts';
 import { overviewPage } from './overview-page.ts';
 import { type DashboardQuery, parseQuery, toFilter, toLeadQuery } from './query.ts';
 
@@ -69,6 +74,19 @@ function tooMany(res: ServerResponse, err: RateLimitedError, type: 'text/html' |
   res.end(err.userMessage);
 }
 
+/** Resolves when the response can take more, or when the client went away. */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Mounts the dashboard routes. */
 export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
   const clock = deps.clock ?? { now: () => new Date() };
@@ -78,7 +96,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     clock,
     sessionMs: (deps.sessionHours ?? DEFAULT_SESSION_HOURS) * 3_600_000,
   });
-  const reporting = deps.reporting ?? deps.store.reporting ?? createRepoReporting(deps.store);
+  const reporting = deps.reporting ?? reportingOf(deps.store);
   const now = () => clock.now();
   const limits = deps.limits;
   const log = deps.logger.child({ component: 'dashboard' });
@@ -110,12 +128,27 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
       res.end('dashboard token required (Authorization: Bearer <DASHBOARD_TOKEN>)');
     };
 
-  /** The platforms and campaigns present in the chosen time range, for the filter menus. */
-  async function options(query: DashboardQuery) {
-    const all = await reporting.funnel(
-      toFilter({ range: query.range, sort: query.sort, order: query.order, page: 1 }, now()),
-    );
-    return { platforms: all.byPlatform.map((g) => g.key), campaigns: all.byCampaign.map((g) => g.key) };
+  /**
+   * The platforms and campaigns present in the chosen time range, for the filter menus (the
+   * chosen ones always among them). Without a platform or campaign filter the funnel's own
+   * breakdowns already are that list, so no query is spent on it.
+   */
+  async function options(query: DashboardQuery, report?: FunnelReport): Promise<FilterOptions> {
+    const found =
+      report && !query.platform && !query.campaign
+        ? {
+            platforms: report.byPlatform.map((g) => g.key).filter((k) => k !== NONE_KEY),
+            campaigns: report.byCampaign.map((g) => g.key).filter((k) => k !== NONE_KEY),
+          }
+        : await reporting.filterOptions(
+            toFilter({ ...query, platform: undefined, campaign: undefined }, now()),
+          );
+    const withChosen = (list: string[], chosen: string | undefined) =>
+      chosen && !list.includes(chosen) ? [...list, chosen] : list;
+    return {
+      platforms: withChosen(found.platforms, query.platform),
+      campaigns: withChosen(found.campaigns, query.campaign),
+    };
   }
 
   http.route('GET', '/dashboard/dashboard.css', (_req, res) => {
@@ -157,11 +190,8 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     guarded(async (req, res) => {
       const query = parseQuery(req.url ?? '');
       const filter = toFilter(query, now());
-      const [report, dropOff, opts] = await Promise.all([
-        reporting.funnel(filter),
-        reporting.dropOff(filter),
-        options(query),
-      ]);
+      const [report, dropOff] = await Promise.all([reporting.funnel(filter), reporting.dropOff(filter)]);
+      const opts = await options(query, report);
       sendHtml(
         res,
         200,
@@ -184,20 +214,21 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     'GET',
     '/dashboard/leads.csv',
     guarded(async (req, res) => {
+      // Streamed a page at a time (keyset on createdAt, id), newest first: the next page is read
+      // only once the client has taken the last one, so no export holds every lead.
       const query = parseQuery(req.url ?? '');
-      const leads: Lead[] = [];
-      for (let page = 1; ; page++) {
-        const t = await reporting.leads({ ...toLeadQuery(query, now(), 500), page });
-        leads.push(...t.items);
-        if (page * t.pageSize >= t.total) break;
-      }
       res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="leads-${now().toISOString().slice(0, 10)}.csv"`,
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
       });
-      res.end(leadsCsv(leads));
+      res.write(LEADS_CSV_HEADER);
+      for await (const page of reporting.leadPages(toLeadQuery(query, now()), 500)) {
+        if (res.destroyed) break;
+        if (!res.write(leadsCsvLines(page))) await drainedOrClosed(res);
+      }
+      res.end();
     }),
   );
 

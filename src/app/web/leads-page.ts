@@ -24,7 +24,7 @@ export function leadsPage(input: {
   return layout(
     'Leads',
     html`${filterForm('/dashboard/leads', q, { ...input.options, leads: true })}
-<p>${table.total} leads · <a href="/dashboard/leads.csv${queryString(q, { page: '' })}" download>Download CSV</a></p>
+<p>${table.total} leads · <a href="/dashboard/leads.csv${queryString(q, { page: '' })}" download>Download CSV</a> (newest first)</p>
 <table class="leads">
 <thead><tr><th>${sortLink(q, 'name', 'Name')}</th><th>Company</th><th>${sortLink(q, 'stage', 'Stage')}</th><th>${sortLink(q, 'score', 'Score')}</th><th>Owner</th><th>Platform</th><th>Campaign</th><th>${sortLink(q, 'createdAt', 'Created (UTC)')}</th></tr></thead>
 <tbody>${table.items.map(row)}</tbody>
@@ -41,24 +41,29 @@ export function leadsPage(input: {
   );
 }
 
-/** Every matching lead as CSV (contact fields included: the file is for the sales team). */
-export function leadsCsv(leads: readonly Lead[]): string {
-  return toCsv([
-    [
-      'id',
-      'name',
-      'company',
-      'email',
-      'phone',
-      'stage',
-      'score',
-      'owner',
-      'platform',
-      'campaign',
-      'consent',
-      'created_at',
-    ],
-    ...leads.map((l) => [
+const CSV_COLUMNS = [
+  'id',
+  'name',
+  'company',
+  'email',
+  'phone',
+  'stage',
+  'score',
+  'owner',
+  'platform',
+  'campaign',
+  'consent',
+  'created_at',
+];
+
+/** The CSV's header line (contact fields included: the file is for the sales team). */
+export const LEADS_CSV_HEADER = toCsv([CSV_COLUMNS]);
+
+/** CSV lines of some leads, each ending with a line break (the export streams them page by page). */
+export function leadsCsvLines(leads: readonly Lead[]): string {
+  if (leads.length === 0) return '';
+  return toCsv(
+    leads.map((l) => [
       l.id,
       l.name,
       l.company,
@@ -72,5 +77,5 @@ export function leadsCsv(leads: readonly Lead[]): string {
       l.consent,
       l.createdAt.toISOString(),
     ]),
-  ]);
+  );
 }

@@ -11,7 +11,8 @@ import { funnelChart, percent } from './funnel-chart.ts';
 import { filterForm, layout } from './layout.ts';
 import type { DashboardQuery } from './query.ts';
 
-function groupTable(caption: string, rows: FunnelGroup[]): SafeHtml {
+/** One breakdown; `more` groups past the largest ones are only counted (GROUP_LIMIT). */
+function groupTable(caption: string, rows: FunnelGroup[], more: number): SafeHtml {
   if (rows.length === 0) return html``;
   return html`<table class="groups">
 <caption>${caption}</caption>
@@ -20,7 +21,7 @@ function groupTable(caption: string, rows: FunnelGroup[]): SafeHtml {
     const rate = conversionRates(r);
     return html`<tr><td>${r.key}</td><td>${r.leads}</td><td>${r.mql}</td><td>${r.sql}</td><td>${r.claimed}</td><td>${percent(rate.mql)}</td><td>${percent(rate.sql)}</td><td>${percent(rate.overall)}</td></tr>`;
   })}</tbody>
-</table>`;
+</table>${more > 0 ? html`<p class="more">… and ${more} smaller groups not shown.</p>` : ''}`;
 }
 
 function dropOffTable(rows: DropOffRow[], flows: FlowCatalog | undefined): SafeHtml {
@@ -55,9 +56,9 @@ export function overviewPage(input: {
 <div><span class="big">${report.overall.disqualified}</span> disqualified</div>
 </section>
 ${funnelChart(report.overall)}
-${groupTable('By platform', report.byPlatform)}
-${groupTable('By campaign', report.byCampaign)}
-${groupTable('By inviting manager', report.byInviter)}
+${groupTable('By platform', report.byPlatform, report.more.byPlatform)}
+${groupTable('By campaign', report.byCampaign, report.more.byCampaign)}
+${groupTable('By inviting manager', report.byInviter, report.more.byInviter)}
 <h2>Drop-off per flow step</h2>
 ${dropOffTable(input.dropOff, input.flows)}`,
   );

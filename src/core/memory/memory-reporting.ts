@@ -1,26 +1,28 @@
 /**
- * {@link ReportingQueries} over any {@link LeadRepo}: reads leads page by page, then their
- * stage history and conversations, and lets the pure helpers of `reporting.ts` count. It is
- * the reference implementation (used with the memory store) and the fallback for a store
- * without its own reporting queries; it reads every lead, so it suits small data sets.
+ * {@link ReportingQueries} over any {@link LeadStore}: reads leads page by page and counts with
+ * the rules of `reporting-rules.ts`. It is the reference the SQL of the Prisma store is held to
+ * (test/web/reporting.test.ts) and what the memory store reports with; it reads every lead, so
+ * it suits the small data sets of tests and the terminal chat.
  */
-import type { Conversation, Lead, LeadRepo, Stage } from '../ports.ts';
+import type { Conversation, Lead, LeadStore } from '../ports.ts';
+import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries } from '../reporting.ts';
 import {
   buildDropOff,
   buildFunnel,
-  type LeadFacts,
-  type LeadQuery,
+  buildStats,
+  compareText,
   matchesFilter,
+  matchesQuery,
   queryLeads,
-  type ReportFilter,
-  type ReportingQueries,
-} from '../reporting.ts';
+} from '../reporting-rules.ts';
+import { readScoringData } from '../scoring-data.ts';
+import { talliesOf } from '../scoring-report.ts';
 
-async function allLeads(repo: LeadRepo, filter: ReportFilter): Promise<Lead[]> {
+async function allLeads(store: LeadStore, filter: ReportFilter): Promise<Lead[]> {
   const out: Lead[] = [];
   let cursor: string | undefined;
   do {
-    const page = await repo.listLeads({
+    const page = await store.listLeads({
       limit: 500,
       ...(filter.since ? { since: filter.since } : {}),
       ...(cursor ? { cursor } : {}),
@@ -31,27 +33,68 @@ async function allLeads(repo: LeadRepo, filter: ReportFilter): Promise<Lead[]> {
   return out;
 }
 
-/** Builds reporting queries that only use the {@link LeadRepo} port. */
-export function createRepoReporting(repo: LeadRepo): ReportingQueries {
+/** The distinct non-empty values of `keyOf`, most leads first (then by code point). */
+function distinct(leads: Lead[], keyOf: (l: Lead) => string | null): string[] {
+  const counts = new Map<string, number>();
+  for (const l of leads) {
+    const key = keyOf(l);
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))
+    .slice(0, GROUP_LIMIT)
+    .map(([key]) => key);
+}
+
+/** Builds reporting queries that only use the {@link LeadStore} port. */
+export function createRepoReporting(store: LeadStore): ReportingQueries {
   return {
     async funnel(filter) {
-      const facts: LeadFacts[] = [];
-      for (const lead of await allLeads(repo, filter)) {
-        const reached = new Set<Stage>([lead.stage]);
-        for (const change of await repo.listStageChanges(lead.id)) reached.add(change.to);
-        facts.push({ lead, reached });
-      }
-      return buildFunnel(facts);
+      return buildFunnel(await allLeads(store, filter));
     },
     async dropOff(filter) {
       const conversations: Conversation[] = [];
-      for (const lead of await allLeads(repo, filter)) {
-        conversations.push(...(await repo.listConversations(lead.id)));
+      for (const lead of await allLeads(store, filter)) {
+        conversations.push(...(await store.listConversations(lead.id)));
       }
       return buildDropOff(conversations);
     },
     async leads(query: LeadQuery) {
-      return queryLeads(await allLeads(repo, query), query);
+      return queryLeads(await allLeads(store, query), query);
+    },
+    async *leadPages(query: LeadQuery, pageSize = 500) {
+      // listLeads is newest first already; each page is read when the previous one is consumed.
+      let cursor: string | undefined;
+      do {
+        const page = await store.listLeads({
+          limit: pageSize,
+          ...(query.since ? { since: query.since } : {}),
+          ...(cursor ? { cursor } : {}),
+        });
+        const items = page.items.filter((l) => matchesQuery(l, query));
+        if (items.length > 0) yield items;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    },
+    async filterOptions(filter) {
+      const leads = await allLeads(store, { ...filter, platform: undefined, campaign: undefined });
+      return {
+        platforms: distinct(leads, (l) => l.source.platform),
+        campaigns: distinct(leads, (l) => l.source.campaign),
+      };
+    },
+    async stats() {
+      return buildStats(await allLeads(store, {}));
+    },
+    async scoringTallies() {
+      const data = [];
+      for await (const d of readScoringData(store)) if (d.reachedSql) data.push(d);
+      return talliesOf(data);
     },
   };
+}
+
+/** The store's own reporting queries, or the port-generic ones for a store without them. */
+export function reportingOf(store: LeadStore): ReportingQueries {
+  return store.reporting ?? createRepoReporting(store);
 }

@@ -4,7 +4,7 @@
  * `stats` show it with the lead's follow-ups and rep verdicts.
  */
 import { describe, expect, it } from 'vitest';
-import { buildFunnel } from '../../../src/core/reporting.ts';
+import { buildFunnel } from '../../../src/core/reporting-rules.ts';
 import { setup } from './helpers.ts';
 
 const key = (userId: string) => ({ platform: 'slack' as const, workspaceId: 'T1', userId });
@@ -100,7 +100,7 @@ describe('breakdown by inviting manager', () => {
     expect(text).toContain('  slack/spring: 3 leads');
 
     const leads = (await t.store.listLeads({})).items;
-    const funnel = buildFunnel(leads.map((lead) => ({ lead, reached: new Set([lead.stage]) })));
+    const funnel = buildFunnel(leads);
     expect(funnel.byInviter).toEqual([
       { key: 'invited by slack:UMGR', leads: 2, mql: 1, sql: 0, claimed: 0, disqualified: 0 },
     ]);

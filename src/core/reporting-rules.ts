@@ -1,0 +1,338 @@
+/**
+ * What every reporting number means, as pure functions. The port-generic reporting
+ * (memory/memory-reporting.ts) counts with them; the SQL of src/store/reporting-sql.ts says the
+ * same in GROUP BY form, and the reporting contract test holds the two to the same results.
+ */
+import type { Conversation, Lead, Stage } from './ports.ts';
+import type {
+  DropOffRow,
+  FunnelCounts,
+  FunnelGroup,
+  FunnelReport,
+  LeadQuery,
+  LeadTable,
+  ReportFilter,
+  SourceStats,
+  Stats,
+} from './reporting.ts';
+import { GROUP_LIMIT, STATS_LIMIT } from './reporting.ts';
+
+export const NONE_KEY = '(none)';
+
+/**
+ * The one case rule of search and name sorting: A–Z become a–z, nothing else changes. SQLite's
+ * `lower()` does exactly this, and so does PostgreSQL's `lower(x COLLATE "C")`, so every store
+ * finds and orders the same leads whatever the database's locale.
+ */
+export function foldCase(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** Orders strings by code point, as SQLite's BINARY and PostgreSQL's "C" collations do. */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+/** Ever reached MQL: its first arrival at MQL or SQL is recorded, or it is there now. */
+export function reachedMql(l: Lead): boolean {
+  return l.reachedMqlAt !== null || reachedSql(l) || l.stage === 'MQL';
+}
+
+/** Ever reached SQL. */
+export function reachedSql(l: Lead): boolean {
+  return l.reachedSqlAt !== null || l.stage === 'SQL';
+}
+
+/** The breakdown key of a lead a manager invited; null when nobody did. */
+export function inviterKey(lead: Pick<Lead, 'invitedBy'>): string | null {
+  return lead.invitedBy ? `invited by ${lead.invitedBy}` : null;
+}
+
+/** True when the lead falls inside the filter. */
+export function matchesFilter(lead: Lead, f: ReportFilter): boolean {
+  if (f.since && lead.createdAt < f.since) return false;
+  if (f.until && lead.createdAt >= f.until) return false;
+  if (f.platform && lead.source.platform !== f.platform) return false;
+  if (f.campaign && lead.source.campaign !== f.campaign) return false;
+  return true;
+}
+
+/** The search as matched: trimmed and folded; empty means no search. */
+export function searchTerm(q: Pick<LeadQuery, 'search'>): string {
+  return foldCase(q.search?.trim() ?? '');
+}
+
+/** True when the lead matches the table's filters, stage and search. */
+export function matchesQuery(lead: Lead, q: LeadQuery): boolean {
+  const search = searchTerm(q);
+  return (
+    matchesFilter(lead, q) &&
+    (!q.stage || lead.stage === q.stage) &&
+    (!search || [lead.name, lead.company, lead.email].some((v) => v && foldCase(v).includes(search)))
+  );
+}
+
+/** Counts one set of leads into the funnel. */
+export function countFunnel(leads: Iterable<Lead>): FunnelCounts {
+  const c = emptyCounts();
+  for (const lead of leads) addCounts(c, funnelCell(lead));
+  return c;
+}
+
+const emptyCounts = (): FunnelCounts => ({ leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 });
+
+function addCounts(to: FunnelCounts, c: FunnelCounts): void {
+  to.leads += c.leads;
+  to.mql += c.mql;
+  to.sql += c.sql;
+  to.claimed += c.claimed;
+  to.disqualified += c.disqualified;
+}
+
+/**
+ * The funnel counts of the leads that share a platform, campaign and inviter: what the
+ * database's GROUP BY returns, and what one lead is on its own ({@link funnelCell}).
+ */
+export interface FunnelCell extends FunnelCounts {
+  platform: string | null;
+  campaign: string | null;
+  inviter: string | null;
+}
+
+/** One lead as a cell of one. */
+export function funnelCell(l: Lead): FunnelCell {
+  const sql = reachedSql(l);
+  return {
+    platform: l.source.platform,
+    campaign: l.source.campaign,
+    inviter: l.invitedBy,
+    leads: 1,
+    mql: reachedMql(l) ? 1 : 0,
+    sql: sql ? 1 : 0,
+    claimed: sql && l.ownerId ? 1 : 0,
+    disqualified: l.stage === 'disqualified' ? 1 : 0,
+  };
+}
+
+/** Groups sorted by size, then key; the first {@link GROUP_LIMIT} and how many were left out. */
+export function topGroups(groups: FunnelGroup[]): { rows: FunnelGroup[]; more: number } {
+  const sorted = groups.sort((a, b) => b.leads - a.leads || compareText(a.key, b.key));
+  return { rows: sorted.slice(0, GROUP_LIMIT), more: Math.max(0, sorted.length - GROUP_LIMIT) };
+}
+
+/** The funnel overall and per platform, campaign and inviting manager, from cells. */
+export function rollUpFunnel(cells: Iterable<FunnelCell>): FunnelReport {
+  const overall = emptyCounts();
+  const maps = { platform: new Map<string, FunnelGroup>(), campaign: new Map(), inviter: new Map() };
+  const add = (map: Map<string, FunnelGroup>, key: string, c: FunnelCell) => {
+    const g = map.get(key) ?? { key, ...emptyCounts() };
+    map.set(key, g);
+    addCounts(g, c);
+  };
+  for (const c of cells) {
+    addCounts(overall, c);
+    add(maps.platform, c.platform || NONE_KEY, c);
+    add(maps.campaign, c.campaign || NONE_KEY, c);
+    const inviter = inviterKey({ invitedBy: c.inviter });
+    if (inviter) add(maps.inviter, inviter, c);
+  }
+  const platform = topGroups([...maps.platform.values()]);
+  const campaign = topGroups([...maps.campaign.values()]);
+  const inviter = topGroups([...maps.inviter.values()]);
+  return {
+    overall,
+    byPlatform: platform.rows,
+    byCampaign: campaign.rows,
+    byInviter: inviter.rows,
+    more: { byPlatform: platform.more, byCampaign: campaign.more, byInviter: inviter.more },
+  };
+}
+
+/** The funnel overall and per platform, campaign and inviting manager. */
+export function buildFunnel(leads: readonly Lead[]): FunnelReport {
+  return rollUpFunnel(leads.map(funnelCell));
+}
+
+/** Conversion from one funnel step to the next, as a fraction (0 when nothing entered). */
+export function conversionRates(c: FunnelCounts): {
+  mql: number;
+  sql: number;
+  claimed: number;
+  overall: number;
+} {
+  const rate = (n: number, d: number) => (d > 0 ? n / d : 0);
+  return {
+    mql: rate(c.mql, c.leads),
+    sql: rate(c.sql, c.mql),
+    claimed: rate(c.claimed, c.sql),
+    overall: rate(c.sql, c.leads),
+  };
+}
+
+/** Drop-off rows, most waiting first, then by step id. */
+export function sortDropOff(rows: DropOffRow[]): DropOffRow[] {
+  return rows.sort(
+    (a, b) =>
+      b.abandoned + b.active - (a.abandoned + a.active) ||
+      compareText(a.stepId, b.stepId) ||
+      compareText(a.flowId, b.flowId),
+  );
+}
+
+/** Groups open (active) and abandoned conversations by the step they stopped at. */
+export function buildDropOff(conversations: Iterable<Conversation>): DropOffRow[] {
+  const rows = new Map<string, DropOffRow>();
+  for (const c of conversations) {
+    if (c.currentStep === null || c.status === 'completed') continue;
+    const key = `${c.flowId}\u0000${c.currentStep}`;
+    const row = rows.get(key) ?? { flowId: c.flowId, stepId: c.currentStep, active: 0, abandoned: 0 };
+    if (c.status === 'abandoned') row.abandoned++;
+    else row.active++;
+    rows.set(key, row);
+  }
+  return sortDropOff([...rows.values()]);
+}
+
+/** The order of stages when the table is sorted by stage (ascending). */
+export const STAGE_RANK: Record<Stage, number> = { disqualified: 0, cold: 1, MQL: 2, SQL: 3 };
+
+/** The table's page and page size, clamped: pages from 1, 1 to 500 rows. */
+export function pageOf(q: Pick<LeadQuery, 'page' | 'pageSize'>): { page: number; pageSize: number } {
+  return { page: Math.max(q.page ?? 1, 1), pageSize: Math.min(Math.max(q.pageSize ?? 25, 1), 500) };
+}
+
+/** The table's order: the sort key, then the id, both in the chosen direction. */
+export function compareLeads(q: Pick<LeadQuery, 'sort' | 'order'>): (a: Lead, b: Lead) => number {
+  const sort = q.sort ?? 'createdAt';
+  const dir = (q.order ?? 'desc') === 'asc' ? 1 : -1;
+  const key = (l: Lead): number | string =>
+    sort === 'score'
+      ? l.score
+      : sort === 'stage'
+        ? STAGE_RANK[l.stage]
+        : sort === 'name'
+          ? foldCase(l.name ?? '')
+          : l.createdAt.getTime();
+  return (a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    const byKey = typeof ka === 'string' ? compareText(ka, kb as string) : ka - (kb as number);
+    return dir * (byKey || compareText(a.id, b.id));
+  };
+}
+
+/** Filters, sorts and pages leads for the table. */
+export function queryLeads(leads: readonly Lead[], q: LeadQuery): LeadTable {
+  const rows = leads.filter((l) => matchesQuery(l, q)).sort(compareLeads(q));
+  const { page, pageSize } = pageOf(q);
+  return { items: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, page, pageSize };
+}
+
+/** The source a lead is counted under by `stats`: `platform/campaign`. */
+export function sourceKey(source: { platform: string | null; campaign: string | null }): string {
+  return `${source.platform ?? 'unknown'}${source.campaign ? `/${source.campaign}` : ''}`;
+}
+
+/** `stats` counts of the leads sharing a platform, campaign, inviter and stage (one lead: {@link statsCell}). */
+export interface StatsCell {
+  platform: string | null;
+  campaign: string | null;
+  inviter: string | null;
+  stage: Stage;
+  leads: number;
+  mql: number;
+  sql: number;
+  /** When the newest of them was created (ms). */
+  newest: number;
+}
+
+export function statsCell(l: Lead): StatsCell {
+  return {
+    platform: l.source.platform,
+    campaign: l.source.campaign,
+    inviter: l.invitedBy,
+    stage: l.stage,
+    leads: 1,
+    mql: reachedMql(l) ? 1 : 0,
+    sql: reachedSql(l) ? 1 : 0,
+    newest: l.createdAt.getTime(),
+  };
+}
+
+/** Rows most leads first; among equals the one with the newest lead, then by name. */
+export function topSources(rows: (SourceStats & { newest: number })[]): {
+  rows: SourceStats[];
+  more: number;
+} {
+  const sorted = rows.sort(
+    (a, b) => b.leads - a.leads || b.newest - a.newest || compareText(a.source, b.source),
+  );
+  return {
+    rows: sorted.slice(0, STATS_LIMIT).map(({ newest: _n, ...s }) => s),
+    more: Math.max(0, sorted.length - STATS_LIMIT),
+  };
+}
+
+/** The `stats` figures, from cells. */
+export function rollUpStats(cells: Iterable<StatsCell>): Stats {
+  const perStage: Record<Stage, number> = { cold: 0, MQL: 0, SQL: 0, disqualified: 0 };
+  type Row = SourceStats & { newest: number };
+  const by = new Map<string, Row>();
+  const invited = new Map<string, Row>();
+  const add = (map: Map<string, Row>, key: string, c: StatsCell) => {
+    const s = map.get(key) ?? { source: key, leads: 0, reachedMql: 0, reachedSql: 0, newest: 0 };
+    map.set(key, s);
+    s.leads += c.leads;
+    s.reachedMql += c.mql;
+    s.reachedSql += c.sql;
+    s.newest = Math.max(s.newest, c.newest);
+  };
+  for (const c of cells) {
+    perStage[c.stage] += c.leads;
+    add(by, sourceKey(c), c);
+    const inviter = inviterKey({ invitedBy: c.inviter });
+    if (inviter) add(invited, inviter, c);
+  }
+  const source = topSources([...by.values()]);
+  const inviter = topSources([...invited.values()]);
+  return {
+    perStage,
+    bySource: source.rows,
+    byInviter: inviter.rows,
+    more: { bySource: source.more, byInviter: inviter.more },
+  };
+}
+
+/** The `stats` figures of a set of leads. */
+export function buildStats(leads: Iterable<Lead>): Stats {
+  return rollUpStats([...leads].map(statsCell));
+}
+
+/**
+ * One CSV line per row (RFC 4180 quoting). Cells starting with `= + - @` get a leading `'`
+ * so a spreadsheet never runs a formula someone typed into the chat.
+ */
+export function toCsv(rows: readonly (readonly (string | number | boolean | null)[])[]): string {
+  return `${rows.map(csvLine).join('\r\n')}\r\n`;
+}
+
+/** One CSV line without its line break; the quoting of {@link toCsv}. */
+export function csvLine(row: readonly (string | number | boolean | null)[]): string {
+  return row.map(csvCell).join(',');
+}
+
+/** Numbers are data (a score of -5 stays -5); only typed text can smuggle a formula. */
+function csvCell(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
