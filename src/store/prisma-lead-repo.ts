@@ -2,6 +2,7 @@
  * `LeadRepo` over Prisma. Works on the client or on an interactive-transaction client, so the
  * same code serves `store.x()` and `store.transaction(tx => tx.x())`.
  */
+
 import { ConflictError, LeadbotError } from '../core/errors.ts';
 import { definedOnly, newIdentity, newLead, patchLead } from '../core/lead-rows.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
@@ -15,6 +16,7 @@ import type {
   LeadRepo,
   ScoreContribution,
 } from '../core/ports.ts';
+import { decodeFlowSnapshot, encodeFlowSnapshot } from './flow-snapshot.ts';
 import { newId } from './ids.ts';
 import {
   decodeCursor,
@@ -228,15 +230,21 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect, state?: WriteBuff
       const key = `${flowId}@${version}`;
       if (state?.storedFlows.has(key)) return;
       const now = new Date();
-      await insertRows(db, dialect, 'FlowVersion', [{ flowId, version, definition, createdAt: now }], {
-        ignoreDuplicates: true,
-      });
+      await insertRows(
+        db,
+        dialect,
+        'FlowVersion',
+        [{ flowId, version, definition: encodeFlowSnapshot(definition), createdAt: now }],
+        {
+          ignoreDuplicates: true,
+        },
+      );
       state?.savedFlows.push(key);
     },
 
     async getFlowVersion(flowId, version) {
       const row = await db.flowVersion.findUnique({ where: { flowId_version: { flowId, version } } });
-      return row ? (row.definition as JsonValue) : null;
+      return row ? decodeFlowSnapshot(row.definition as JsonValue) : null;
     },
 
     async findOpenConversation(leadId) {

@@ -5,10 +5,12 @@
  * Which steps are tallied depends on each flow version's step types, so the few versions
  * involved are read (and parsed by the core) before the answers are grouped.
  */
+
 import type { Sql } from '@prisma/client/runtime/client';
 import type { JsonValue, Verdict } from '../core/ports.ts';
 import { storedDefinition } from '../core/scoring-data.ts';
 import { type ScoringTallies, talliedSteps } from '../core/scoring-report.ts';
+import { decodeFlowSnapshot } from './flow-snapshot.ts';
 import type { Db } from './prisma-types.ts';
 import { join, raw, sql } from './raw-statements.ts';
 import type { SqlReader } from './sql-reader.ts';
@@ -128,8 +130,10 @@ export async function scoringTallies(db: Db, reader: SqlReader): Promise<Scoring
   const definitions = [...versions.values()].map((v) => ({
     ...v,
     definition: storedDefinition(
-      (stored.find((s) => s.flowId === v.flowId && s.version === v.flowVersion)?.definition ??
-        null) as JsonValue | null,
+      decodeFlowSnapshot(
+        (stored.find((s) => s.flowId === v.flowId && s.version === v.flowVersion)?.definition ??
+          null) as JsonValue | null,
+      ),
     ),
   }));
   const scope = answerScope(definitions.map((d) => ({ ...d, steps: talliedSteps(d.definition) })));

@@ -115,6 +115,21 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect(await store.getFlowVersion(flowId, '2')).toBeNull();
     });
 
+    it('keeps the key order of a stored flow (the first step is the first key)', async () => {
+      // PostgreSQL's jsonb orders object keys by length, then bytes: a flow whose steps are
+      // `welcome, qualification, budget` would come back as `budget, welcome, qualification`.
+      const flowId = `flow-${Math.random()}`;
+      const definition = {
+        id: flowId,
+        steps: { welcome: { a: 1 }, qualification: { b: 2 }, budget: { c: 3 } },
+      };
+      await store.saveFlowVersion(flowId, '1', definition);
+      const back = (await store.getFlowVersion(flowId, '1')) as typeof definition;
+      expect(back).toEqual(definition);
+      expect(Object.keys(back.steps)).toEqual(['welcome', 'qualification', 'budget']);
+      expect(Object.keys(back)).toEqual(['id', 'steps']);
+    });
+
     it('updates conversations with an optimistic version check', async () => {
       const { lead, conv } = await conversationFor(store);
       expect(conv).toMatchObject({
