@@ -5,12 +5,14 @@
  * contributions and verdicts take seconds. Row `i` is shaped by `i` alone; `expectedFigures`
  * computes from the same rules what the reports must say.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { sqliteFilePath } from '../../src/store/database-url.ts';
+import { encodeFlowSnapshot } from '../../src/store/flow-snapshot.ts';
 import { FLOWS_DIR } from './engine.ts';
 
 export const PLATFORMS = ['web', 'slack', 'discord', 'telegram'] as const;
@@ -232,10 +234,9 @@ export async function insertBulkLeads(
         ],
         `WHERE ${EXPR.sql} AND (i % 3 = 0 OR i % 7 = 0)`,
       )}`);
-    const flow = JSON.stringify(parse(readFileSync(join(FLOWS_DIR, 'default.yaml'), 'utf8'))).replaceAll(
-      "'",
-      "''",
-    );
+    const flow = JSON.stringify(
+      encodeFlowSnapshot(parse(readFileSync(join(FLOWS_DIR, 'default.yaml'), 'utf8'))),
+    ).replaceAll("'", "''");
     await d.run(`INSERT INTO "FlowVersion" ("flowId", "version", "definition", "createdAt")
       VALUES ('default', '${BULK_FLOW_VERSION}', ${json(`'${flow}'`)}, ${d.at('0')})`);
     await d.run('ANALYZE');
