@@ -7,9 +7,8 @@
  * failure is retried with backoff; the engine committed the answer before, so a lost send never
  * loses conversation state.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, webhookCallback } from 'grammy';
+import { Bot } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
@@ -17,6 +16,7 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { inboxOf } from '../shared/inbox.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
@@ -26,6 +26,7 @@ import { toPlatformError } from './errors.ts';
 import { toInboundEvent } from './inbound.ts';
 import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
+import { createTelegramWebhook } from './webhook.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -43,6 +44,8 @@ export interface TelegramAdapter extends ChatAdapter {
    * after a crash between posting and marking (see alert-sink.ts).
    */
   readonly alertSink: AlertSink | null;
+  /** Resolves once every update received so far is fully handled (graceful stop, tests). */
+  idle(): Promise<void>;
 }
 
 /** Creates the adapter; nothing touches the network before `start`. */
@@ -56,6 +59,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
+  const inbox = inboxOf(deps);
 
   // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
   const kit = deps.store
@@ -155,21 +159,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     log.warn({ err: toPlatformError(err, action).message }, 'telegram call failed; continuing');
   }
 
-  async function onWebhook(req: IncomingMessage, res: ServerResponse) {
-    if (!accepting) {
-      res.writeHead(503).end();
-      return;
-    }
-    try {
-      await callback(req, res);
-    } catch (err) {
-      const status = err instanceof SyntaxError ? 400 : 500;
-      log.error({ err: toPlatformError(err, 'webhook').message }, 'webhook update failed');
-      if (!res.headersSent) res.writeHead(status).end();
-    }
-  }
-  let callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
   const alertSink = config.salesChatId
     ? createTelegramAlertSink(
         {
@@ -187,6 +176,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     get me() {
       return bot.isInited() ? bot.botInfo : undefined;
     },
+    async idle() {
+      await inbox.idle();
+      await perChat.idle();
+    },
 
     async start(h: InboundHandler): Promise<void> {
       handler = kit ? kit.wrap(h) : h;
@@ -195,6 +188,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       } catch (err) {
         throw toPlatformError(err, 'getMe');
       }
+      // Webhook updates stored by an instance that died before processing them come back here.
+      inbox.handle('telegram', async (payload) => void (await bot.handleUpdate(JSON.parse(payload))));
       if (config.mode === 'webhook') {
         if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
           throw new LeadbotError(
@@ -207,13 +202,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
           );
         }
         if (!webhookMounted) {
-          callback = webhookCallback(bot, 'http', {
-            secretToken: config.webhookSecret,
-            // Answer Telegram in time; processing goes on and a redelivery is de-duplicated.
-            onTimeout: 'return',
-            timeoutMilliseconds: 8_000,
+          const webhook = createTelegramWebhook({
+            secret: config.webhookSecret,
+            inbox,
+            logger: log,
+            accepting: () => accepting,
+            process: (update) => bot.handleUpdate(update),
           });
-          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, onWebhook);
+          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, webhook);
           webhookMounted = true;
         }
         accepting = true;
@@ -247,6 +243,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         await polling.catch(() => undefined);
         polling = undefined;
       }
+      await inbox.idle();
       await perChat.idle();
     },
 
