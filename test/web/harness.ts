@@ -7,6 +7,7 @@ import { createWebAdapter, type WebAdapter } from '../../adapters/web/index.ts';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
+import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 
@@ -24,7 +25,7 @@ export interface WebHarness {
 export const newId = () => randomUUID().replaceAll('-', '');
 
 export async function startWebHarness(
-  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string } = {},
+  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string; inbox?: Inbox } = {},
 ): Promise<WebHarness> {
   const { engine, store, flows, clock } = await createTestEngine(opts.store ? { store: opts.store } : {});
   const http = createHttpServer({ logger: silentLogger });
@@ -33,7 +34,7 @@ export async function startWebHarness(
   }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
-    { logger: silentLogger, http },
+    { logger: silentLogger, http, ...(opts.inbox ? { inbox: opts.inbox } : {}) },
   );
   await adapter.start(engine.handle);
   const { port } = await http.listen(0, '127.0.0.1');
