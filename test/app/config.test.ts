@@ -31,7 +31,19 @@ describe('loadConfig', () => {
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
       salesAlerts: null,
+      inbox: { retentionDays: 7, leaseSeconds: 30, testDelayMs: 0 },
     });
+  });
+
+  it('reads the inbox settings and refuses a retention under a day', () => {
+    expect(
+      load({ EVENT_RETENTION_DAYS: '30', INBOX_LEASE_SECONDS: '5', INBOX_TEST_DELAY_MS: '100' }).inbox,
+    ).toEqual({
+      retentionDays: 30,
+      leaseSeconds: 5,
+      testDelayMs: 100,
+    });
+    expect(() => load({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS="0" is invalid/);
   });
 
   it('reads and coerces every variable, treating blank as unset', () => {
