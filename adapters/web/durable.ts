@@ -45,7 +45,8 @@ export function createWebInbox(inbox: Inbox, handler: () => InboundHandler | und
       const found = entry ? ({ kind: 'claimed', entry } as const) : await inbox.retake('web', key);
       switch (found.kind) {
         case 'claimed':
-          return ((await inbox.run(found.entry)) ?? []) as unknown as WebMessage[];
+          // Undefined: the lease ran out before the work began and another instance has it.
+          return ((await inbox.run(found.entry)) ?? null) as unknown as WebMessage[] | null;
         case 'processed':
           return (found.result ?? []) as unknown as WebMessage[];
         case 'busy':

@@ -136,6 +136,21 @@ describe('inbox', () => {
     expect((await t.store.get('slack', 'r1'))?.result).toBeNull();
   });
 
+  it('leaves a row whose lease ran out before the work began to the instance that took it', async () => {
+    const t = setup();
+    const other = setup(t.store, t.clock, 'w2');
+    const stalled = await receive(t.inbox, 's1');
+    t.clock.advance(31 * SECOND);
+    expect(await other.inbox.runOnce()).toMatchObject({ processed: 1 }); // the poll loop took it
+    expect(await t.inbox.run(stalled)).toEqual({ echoed: { id: 's1' } }); // what the replay kept
+    expect([t.seen.length, other.seen.length]).toEqual([0, 1]);
+    // Nobody took this one: the late receiver takes it back and processes it.
+    const late = await receive(t.inbox, 's2');
+    t.clock.advance(31 * SECOND);
+    expect(await t.inbox.run(late)).toEqual({ echoed: { id: 's2' } });
+    expect(await t.store.get('slack', 's2')).toMatchObject({ status: 'processed', attempts: 2 });
+  });
+
   it('waits INBOX_TEST_DELAY_MS before processing a received event (the crash tests’ window)', async () => {
     const store = new MemoryInbox();
     const inbox = createInbox({

@@ -63,6 +63,8 @@ export interface Inbox {
   /**
    * Processes a row this instance holds — with `work`, or the platform's processor — and marks
    * it processed, or failed for a retry (then rethrows). `keepResult` stores what it returned.
+   * When the lease ran out before the work began and another instance took the row, nothing is
+   * done: resolves to the result that instance kept (if it finished), else undefined.
    */
   run(
     entry: InboxEntry,
@@ -214,7 +216,22 @@ export function createInbox(opts: InboxOptions): Inbox {
       return track(
         (async () => {
           if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-          return process(entry, o.work, o.keepResult ?? false);
+          let held = entry;
+          if (clock.now() >= entry.nextAttemptAt) {
+            // The lease ran out before the work began (a stalled process, the test delay): the
+            // poll loop of any instance may have taken the row. Take it back, or leave it.
+            const again = await store.retake({
+              platform: entry.platform,
+              eventId: entry.eventId,
+              workerId,
+              now: clock.now(),
+              leaseMs,
+            });
+            if (!again?.claimed)
+              return again?.entry.status === 'processed' ? (again.entry.result ?? undefined) : undefined;
+            held = again.entry;
+          }
+          return process(held, o.work, o.keepResult ?? false);
         })(),
       );
     },
