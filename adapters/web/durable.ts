@@ -1,9 +1,11 @@
 /**
  * The web chat through the durable inbox. The widget's request is stored before the engine
- * handles it, and its answer is the response. If the process dies in between, the widget
- * resends the same event id: the retry takes the stored event over and answers its replies —
- * or, when the inbox's poll loop replayed it first, the replies that replay kept. A retry that
- * arrives while another request still holds the event is told to come back (`null`).
+ * handles it, and its answer is the response. The widget resends a request only when it got no
+ * answer (network error, 5xx), so a resend takes the stored event over at once, even from
+ * another instance that may still be running it (the engine's de-duplication makes one of them
+ * a no-op), and answers its replies — or, when the inbox's poll loop replayed it first, the
+ * replies that replay kept. While this instance is processing it, `null` asks the widget to
+ * come back in a second (503 with Retry-After).
  */
 import { createHash } from 'node:crypto';
 import { LeadbotError } from '../../src/core/errors.ts';
@@ -42,7 +44,9 @@ export function createWebInbox(inbox: Inbox, handler: () => InboundHandler | und
     async answer(event, raw) {
       const key = webInboxKey(event);
       const entry = await inbox.receive('web', key, raw);
-      const found = entry ? ({ kind: 'claimed', entry } as const) : await inbox.retake('web', key);
+      const found = entry
+        ? ({ kind: 'claimed', entry } as const)
+        : await inbox.retake('web', key, { force: true });
       switch (found.kind) {
         case 'claimed':
           // Undefined: the lease ran out before the work began and another instance has it.

@@ -538,11 +538,12 @@ export interface InboxStore {
   claim(opts: InboxLease & { limit: number; platforms: readonly string[] }): Promise<InboxEntry[]>;
   /**
    * Leases one pending row that nobody holds (never leased, lease expired, or waiting for a
-   * retry), for a client that resends it. Otherwise returns the row as it is (`claimed: false`),
-   * or null when it does not exist.
+   * retry) — or, with `force`, that another worker holds — for a client that resends it. A row
+   * `workerId` itself holds is being processed right here: never taken. Otherwise returns the
+   * row as it is (`claimed: false`), or null when it does not exist.
    */
   retake(
-    opts: InboxLease & { platform: string; eventId: string },
+    opts: InboxLease & { platform: string; eventId: string; force?: boolean },
   ): Promise<{ claimed: boolean; entry: InboxEntry } | null>;
   /** Marks a pending row processed (whoever holds it: the work is done) and drops its payload. */
   markProcessed(id: string, now: Date, result?: JsonValue): Promise<void>;

@@ -95,13 +95,14 @@ export function createPrismaInbox(client: Client, dialect: Dialect): InboxStore 
       return rows.map(toEntry).sort(byReceipt);
     },
 
-    async retake({ platform, eventId, workerId, now, leaseMs }) {
+    async retake({ platform, eventId, workerId, now, leaseMs, force }) {
       const until = new Date(now.getTime() + leaseMs);
+      const other = force ? sql`OR "lockedBy" <> ${workerId}` : empty;
+      const free = sql`AND ("lockedBy" IS NULL OR "nextAttemptAt" <= ${now} ${other})`;
       const rows = await client.$queryRaw<Row[]>(
         sql`UPDATE "InboxEvent"
             SET "lockedBy" = ${workerId}, "nextAttemptAt" = ${until}, "attempts" = "attempts" + 1
-            WHERE "platform" = ${platform} AND "eventId" = ${eventId} AND "status" = 'pending'
-              AND ("lockedBy" IS NULL OR "nextAttemptAt" <= ${now})
+            WHERE "platform" = ${platform} AND "eventId" = ${eventId} AND "status" = 'pending' ${free}
             RETURNING *`,
       );
       if (rows[0]) return { claimed: true, entry: toEntry(rows[0]) };

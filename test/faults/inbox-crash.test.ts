@@ -187,7 +187,7 @@ describe('kill -9 between the 2xx and the commit', () => {
     // Each answer was taken over after the restart (a second attempt), by the replay or the resend.
     const replayed = query<{ eventId: string; attempts: number }>(
       `SELECT "eventId", "attempts" FROM "InboxEvent" WHERE "status" = 'processed'`,
-    ).filter((r) => answerKeys.includes(r.eventId) && r.attempts === 2);
+    ).filter((r) => answerKeys.includes(r.eventId) && r.attempts >= 2);
     console.log(
       `[inbox-crash] killed ${killedAfterMs} ms after sending ${3 * PEOPLE} answers ` +
         `(stored before the kill: ${JSON.stringify(stored)}, answers in the database: ${beforeRestart}); ` +

@@ -119,13 +119,35 @@ for (const backend of storeBackends()) {
       });
       const replies = [{ kind: 'info', text: 'done \u0000 \ud800' }];
       await b.markProcessed(row!.id, at(20 * MINUTE + 4000), replies);
-      const done = await a.retake({ ...lease('w3', 20 * MINUTE + 5000), platform: 'web', eventId: 'r1' });
+      const done = await a.retake({
+        ...lease('w3', 20 * MINUTE + 5000),
+        platform: 'web',
+        eventId: 'r1',
+        force: true,
+      });
       expect(done).toMatchObject({
         claimed: false,
         entry: { status: 'processed', payload: null, result: replies },
       });
       expect(done?.entry.processedAt?.getTime()).toBe(at(20 * MINUTE + 4000).getTime());
       expect(await a.retake({ ...lease('w3', 0), platform: 'web', eventId: 'never' })).toBeNull();
+      // `force` takes a row from a holder whose lease still runs (a resend: that request may be dead).
+      await a.receive({ ...lease('w1', 21 * MINUTE), platform: 'web', eventId: 'r2', payload: '{}' });
+      const forced = await b.retake({
+        ...lease('w2', 21 * MINUTE + 1000),
+        platform: 'web',
+        eventId: 'r2',
+        force: true,
+      });
+      expect(forced).toMatchObject({ claimed: true, entry: { lockedBy: 'w2', attempts: 2 } });
+      // ...but never from its own worker: that work is in flight right here.
+      const own = await b.retake({
+        ...lease('w2', 21 * MINUTE + 2000),
+        platform: 'web',
+        eventId: 'r2',
+        force: true,
+      });
+      expect(own).toMatchObject({ claimed: false, entry: { lockedBy: 'w2', attempts: 2 } });
     });
 
     it('ignores a failure reported by a worker whose lease was taken over, and fails a row for good', async (ctx) => {

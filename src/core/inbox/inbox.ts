@@ -70,8 +70,12 @@ export interface Inbox {
     entry: InboxEntry,
     opts?: { work?: () => Promise<JsonValue | undefined>; keepResult?: boolean },
   ): Promise<JsonValue | undefined>;
-  /** For a client that resends an event it got no answer for: take the row over if nobody holds it. */
-  retake(platform: string, eventId: string): Promise<Retake>;
+  /**
+   * For a client that resends an event it got no answer for: take the row over if nobody holds
+   * it — or, with `force`, if another instance does, whose request may be dead (processing is
+   * idempotent). Work in flight on this instance is waited for (`busy`).
+   */
+  retake(platform: string, eventId: string, opts?: { force?: boolean }): Promise<Retake>;
   /** One round of the loop: claim and process due rows, prune when due. */
   runOnce(): Promise<InboxRound>;
   /** Processes due rows at once (the start-up replay), then polls until {@link Inbox.stop}. */
@@ -235,8 +239,16 @@ export function createInbox(opts: InboxOptions): Inbox {
         })(),
       );
     },
-    async retake(platform, eventId) {
-      const found = await store.retake({ platform, eventId, workerId, now: clock.now(), leaseMs });
+    async retake(platform, eventId, o = {}) {
+      const now = clock.now();
+      const found = await store.retake({
+        platform,
+        eventId,
+        workerId,
+        now,
+        leaseMs,
+        force: o.force ?? false,
+      });
       if (!found) return { kind: 'missing' };
       if (found.claimed) return { kind: 'claimed', entry: found.entry };
       if (found.entry.status === 'processed') return { kind: 'processed', result: found.entry.result };

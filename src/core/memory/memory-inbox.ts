@@ -53,7 +53,11 @@ export class MemoryInbox implements InboxStore {
   async retake(opts: Parameters<InboxStore['retake']>[0]) {
     const row = this.find(opts.platform, opts.eventId);
     if (!row) return null;
-    const free = row.status === 'pending' && (row.lockedBy === null || row.nextAttemptAt <= opts.now);
+    const free =
+      row.status === 'pending' &&
+      (row.lockedBy === null ||
+        row.nextAttemptAt <= opts.now ||
+        (opts.force === true && row.lockedBy !== opts.workerId));
     if (free) this.lease(row, opts);
     return { claimed: free, entry: copy(row) };
   }
