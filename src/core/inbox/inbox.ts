@@ -116,7 +116,7 @@ export function createInbox(opts: InboxOptions): Inbox {
     return p;
   }
 
-  async function recordFailure(entry: InboxEntry, err: unknown): Promise<'retried' | 'failed'> {
+  async function recordFailure(entry: InboxEntry, err: unknown): Promise<void> {
     const now = clock.now();
     const final = entry.attempts >= maxAttempts;
     const retryAt = final
@@ -136,10 +136,9 @@ export function createInbox(opts: InboxOptions): Inbox {
       // The row stays leased; it comes back when the lease runs out.
       log.error({ eventId: entry.eventId, error: errorText(markErr) }, 'could not record the failure');
     }
-    return final ? 'failed' : 'retried';
   }
 
-  async function process(
+  async function processEntry(
     entry: InboxEntry,
     work: (() => Promise<JsonValue | undefined>) | undefined,
     keepResult: boolean,
@@ -186,7 +185,7 @@ export function createInbox(opts: InboxOptions): Inbox {
         'processing a stored inbound event',
       );
       try {
-        await track(process(row, undefined, true));
+        await track(processEntry(row, undefined, true));
         round.processed += 1;
       } catch {
         if (row.attempts >= maxAttempts) round.failed += 1;
@@ -235,7 +234,7 @@ export function createInbox(opts: InboxOptions): Inbox {
               return again?.entry.status === 'processed' ? (again.entry.result ?? undefined) : undefined;
             held = again.entry;
           }
-          return process(held, o.work, o.keepResult ?? false);
+          return processEntry(held, o.work, o.keepResult ?? false);
         })(),
       );
     },
