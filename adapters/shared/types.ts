@@ -3,6 +3,7 @@
  * Shared by all platforms; keep additions optional so no adapter breaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { Clock, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
 
 /** What a route declares besides its handler. */
@@ -48,4 +49,9 @@ export interface AdapterDeps {
   outreach?: OutreachStore;
   /** Rate limits for public routes; none when absent (tests, the terminal chat). */
   limits?: ClientLimits;
+  /**
+   * The durable inbox: webhook routes store each event here before answering the platform.
+   * Adapters fall back to a process-local memory one (no crash survives it) when absent.
+   */
+  inbox?: Inbox;
 }

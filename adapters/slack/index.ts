@@ -1,22 +1,24 @@
 /**
  * The Slack adapter: a bolt `App` on one of two transports — HTTP (Events API, interactivity
  * and slash commands at `POST /slack/events`, mounted on the app's HTTP server through
- * {@link HttpRoutes}, signatures verified by bolt's HTTPReceiver) or Socket Mode when
- * `SLACK_APP_TOKEN` is set. It also builds the sales {@link AlertSink} and handles the
- * alert buttons.
+ * {@link HttpRoutes}; each request is verified, stored in the durable inbox, answered, then
+ * processed: http-route.ts) or Socket Mode when `SLACK_APP_TOKEN` is set. It also builds the
+ * sales {@link AlertSink} and handles the alert buttons.
  */
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { inboxOf } from '../shared/inbox.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
 import { SOCKET_MODE_ENDPOINT, slackEndpoint, startError, toPlatformError } from './errors.ts';
+import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManager, slackPermissions } from './manager-commands.ts';
 import { renderMessages } from './outbound.ts';
 import { registerProspectListeners } from './prospect-listeners.ts';
@@ -55,15 +57,9 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
       userMessage: 'Set SLACK_APP_TOKEN for Socket Mode, or run Slack through `leadbot start` (HTTP server).',
     });
   }
-  const receiver: HTTPReceiver | SocketModeReceiver = socket
+  const receiver: Receiver = socket
     ? new SocketModeReceiver({ appToken: config.appToken!, logger: boltLogger })
-    : new HTTPReceiver({
-        signingSecret: config.signingSecret,
-        endpoints: SLACK_EVENTS_PATH,
-        logger: boltLogger,
-        // Ack first, then work: Slack wants an answer within 3 s and retries otherwise.
-        processBeforeResponse: false,
-      });
+    : routeReceiver();
   const app = new App({
     token: config.botToken,
     receiver,
@@ -81,9 +77,10 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
+  const inbox = inboxOf(deps);
 
-  // Bolt acknowledges before the listeners run; tracking processEvent (which awaits them) lets
-  // stop() finish the work already accepted instead of dropping it.
+  // Events are acknowledged before the listeners run; tracking processEvent (which awaits them)
+  // lets stop() finish the work already accepted instead of dropping it.
   const inflight = new Set<Promise<void>>();
   const processEvent = app.processEvent.bind(app);
   app.processEvent = (event) => {
@@ -97,6 +94,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     return p;
   };
   async function idle(): Promise<void> {
+    await inbox.idle(); // a stored event waiting for its processing (e.g. the test delay)
     while (inflight.size > 0) await Promise.all(inflight);
   }
 
@@ -131,17 +129,17 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
   if (kit) registerSlackManager({ app, kit, handler: () => handler, botUserId: config.botUserId, logger });
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
+    // processEvent rejects: the inbox keeps the event and retries it (HTTP), Socket Mode leaves
+    // it unacknowledged for Slack to resend.
+    throw err;
   });
 
   if (!socket && deps.http) {
-    const http = receiver as HTTPReceiver;
-    deps.http.route('POST', SLACK_EVENTS_PATH, (req, res) => {
-      if (!started) {
-        res.writeHead(503).end();
-        return;
-      }
-      http.requestListener(req, res);
-    });
+    deps.http.route(
+      'POST',
+      SLACK_EVENTS_PATH,
+      createSlackRoute({ app, signingSecret: config.signingSecret, inbox, logger, accepting: () => started }),
+    );
   }
 
   // Alerts go through their own client: no built-in retries and 429 surfaced at once, so the
@@ -172,6 +170,11 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     idle,
     async start(h, opts = {}) {
       handler = kit ? kit.wrap(h) : h;
+      // Events stored by an instance that died before processing them come back through here.
+      inbox.handle('slack', async (payload) => {
+        await app.processEvent({ body: JSON.parse(payload), ack: async () => {} });
+        return undefined;
+      });
       // auth.test and the Socket Mode connection share one deadline; SIGTERM ends them at once.
       const endpoint = slackEndpoint(config.apiUrl);
       const calls = (method: string, variable: string) =>

@@ -29,14 +29,15 @@ export function registerProspectListeners(w: ProspectWiring): void {
   async function handle(event: InboundEvent | null, replyChannel?: string): Promise<void> {
     const handler = w.handler();
     if (!event || !handler) return;
+    // A failure of the core (the database away) propagates: the inbox keeps the event and
+    // retries it. Its effects are committed once; a failed reply is not retried with it.
+    const out = await handler(event);
     try {
-      const out = await handler(event);
       await w.reply(replyChannel ?? event.channelId, event.isDirect, out);
     } catch (err) {
-      // Already acknowledged to Slack; the person sees nothing, the operator sees this.
       logger.error(
         { eventId: event.eventId, kind: event.kind, error: err instanceof Error ? err.message : String(err) },
-        'slack event handling failed',
+        'slack reply failed',
       );
     }
   }

@@ -5,10 +5,12 @@
  * store the verdict (`store.verdicts`, when present) for `leadbot scoring report`.
  */
 import type { App } from '@slack/bolt';
+import { isLeadbotError } from '../../src/core/errors.ts';
 import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderAlertOutcome } from './alert-blocks.ts';
+import { actionEventId } from './inbound.ts';
 import type { SlackBlock } from './outbound.ts';
 
 export interface SalesWiring {
@@ -22,6 +24,15 @@ export interface SalesWiring {
 type Body = any;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * A failed verdict: a refusal of the core (the lead was erased meanwhile) is logged and
+ * dropped; anything else (the database away) propagates, so the inbox retries the click.
+ */
+function settle(log: Logger, leadId: string, what: string, err: unknown): void {
+  log.error({ leadId, error: message(err) }, `${what} failed`);
+  if (!isLeadbotError(err) || err.code === 'CONFLICT') throw err;
+}
 
 /** Registers Claim / Not a fit handling on `w.app`. */
 export function registerSalesListeners(w: SalesWiring): void {
@@ -60,14 +71,22 @@ export function registerSalesListeners(w: SalesWiring): void {
     const ts: string | undefined = b.message?.ts;
     if (!leadId || !user || !channel || !ts) return;
     const actor = `slack:${user}`;
+    const eventId = `claim:${actionEventId(b, String(b.actions?.[0]?.action_ts ?? ts))}`;
+    let first: boolean;
     try {
-      await store.transaction((tx) => assignOwner(tx, leadId, actor, actor, clock.now()));
+      // Recorded with the claim: a replay of the click (after a crash) claims nothing twice.
+      first = await store.transaction(async (tx) => {
+        if (!(await tx.markEventProcessed('slack', eventId))) return false;
+        await assignOwner(tx, leadId, actor, actor, clock.now());
+        return true;
+      });
     } catch (err) {
-      log.error({ leadId, error: message(err) }, 'claim failed');
-      return;
+      return settle(log, leadId, 'claim', err);
     }
-    log.info({ leadId, owner: actor }, 'lead claimed');
-    await recordVerdict(leadId, 'claimed', actor, null);
+    if (first) {
+      log.info({ leadId, owner: actor }, 'lead claimed');
+      await recordVerdict(leadId, 'claimed', actor, null);
+    }
     const blocks = renderAlertOutcome(b.message.blocks ?? [], { userId: user, claimed: true });
     await updateAlert(client, channel, ts, blocks, b.message.text ?? '');
   });
@@ -104,8 +123,11 @@ export function registerSalesListeners(w: SalesWiring): void {
     const actor = `slack:${user}`;
     const { leadId, channel, ts } = meta;
     if (!leadId) return;
+    const eventId = `nofit:${view.id}:${(body as Body).trigger_id ?? ''}`;
+    let first: boolean;
     try {
-      await store.transaction(async (tx) => {
+      first = await store.transaction(async (tx) => {
+        if (!(await tx.markEventProcessed('slack', eventId))) return false;
         await changeStage(tx, {
           leadId,
           to: 'disqualified',
@@ -114,13 +136,15 @@ export function registerSalesListeners(w: SalesWiring): void {
           now: clock.now(),
         });
         await tx.addNote({ leadId, author: actor, text: `Not a fit: ${reason}` });
+        return true;
       });
     } catch (err) {
-      log.error({ leadId, error: message(err) }, 'not-a-fit failed');
-      return;
+      return settle(log, leadId, 'not-a-fit', err);
     }
-    log.info({ leadId, actor }, 'lead marked not a fit');
-    await recordVerdict(leadId, 'rejected', actor, reason);
+    if (first) {
+      log.info({ leadId, actor }, 'lead marked not a fit');
+      await recordVerdict(leadId, 'rejected', actor, reason);
+    }
     if (!channel || !ts) return;
     // The modal does not carry the alert, so read its current blocks back from the channel.
     let blocks: SlackBlock[] = [];

@@ -7,9 +7,8 @@
  * failure is retried with backoff; the engine committed the answer before, so a lost send never
  * loses conversation state.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, HttpError, webhookCallback } from 'grammy';
+import { Bot, HttpError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { sleep } from '../../src/core/abort.ts';
 import { createManagerKit } from '../../src/core/commands/kit.ts';
@@ -18,6 +17,7 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { inboxOf } from '../shared/inbox.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -29,6 +29,7 @@ import { toInboundEvent } from './inbound.ts';
 import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
+import { createTelegramWebhook } from './webhook.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -46,6 +47,8 @@ export interface TelegramAdapter extends ChatAdapter {
    * after a crash between posting and marking (see alert-sink.ts).
    */
   readonly alertSink: AlertSink | null;
+  /** Resolves once every update received so far is fully handled (graceful stop, tests). */
+  idle(): Promise<void>;
 }
 
 /** Creates the adapter; nothing touches the network before `start`. */
@@ -79,6 +82,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
+  const inbox = inboxOf(deps);
 
   // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
   const kit = deps.store
@@ -178,21 +182,6 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     log.warn({ err: toPlatformError(err, action).message }, 'telegram call failed; continuing');
   }
 
-  async function onWebhook(req: IncomingMessage, res: ServerResponse) {
-    if (!accepting) {
-      res.writeHead(503).end();
-      return;
-    }
-    try {
-      await callback(req, res);
-    } catch (err) {
-      const status = err instanceof SyntaxError ? 400 : 500;
-      log.error({ err: toPlatformError(err, 'webhook').message }, 'webhook update failed');
-      if (!res.headersSent) res.writeHead(status).end();
-    }
-  }
-  let callback: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
   const alertSink = config.salesChatId
     ? createTelegramAlertSink(
         {
@@ -210,6 +199,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     get me() {
       return bot.isInited() ? bot.botInfo : undefined;
     },
+    async idle() {
+      await inbox.idle();
+      await perChat.idle();
+    },
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       handler = kit ? kit.wrap(h) : h;
@@ -220,6 +213,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         translate: startError,
       });
       if (!bot.isInited()) bot.botInfo = await call((signal) => bot.api.getMe(grammySignal(signal)));
+      // Webhook updates stored by an instance that died before processing them come back here.
+      inbox.handle('telegram', async (payload) => void (await bot.handleUpdate(JSON.parse(payload))));
       if (config.mode === 'webhook') {
         if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
           throw new LeadbotError(
@@ -232,13 +227,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
           );
         }
         if (!webhookMounted) {
-          callback = webhookCallback(bot, 'http', {
-            secretToken: config.webhookSecret,
-            // Answer Telegram in time; processing goes on and a redelivery is de-duplicated.
-            onTimeout: 'return',
-            timeoutMilliseconds: 8_000,
+          const webhook = createTelegramWebhook({
+            secret: config.webhookSecret,
+            inbox,
+            logger: log,
+            accepting: () => accepting,
+            process: (update) => bot.handleUpdate(update),
           });
-          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, onWebhook);
+          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, webhook);
           webhookMounted = true;
         }
         accepting = true;
@@ -283,6 +279,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     async stop(): Promise<void> {
       accepting = false;
       await stopPolling();
+      await inbox.idle();
       await perChat.idle();
     },
 

@@ -1,23 +1,24 @@
 /**
  * Web chat adapter: the fourth channel, served by the app's own HTTP server.
  *
- * Per request: read the JSON the widget posts → map it (inbound.ts, pure) → let the engine
- * handle it (it commits state and de-duplicates on the client-generated event id) → render
- * the replies (outbound.ts, pure) → answer them in the HTTP response. A retried request gets
- * an empty answer: its replies were in the response that got lost, and the widget shows the
- * next question from the following turn (or the person types "restart").
+ * Per request: read the JSON the widget posts → map it (inbound.ts, pure) → store it in the
+ * durable inbox → let the engine handle it (it commits state and de-duplicates on the
+ * client-generated event id) → render the replies (outbound.ts, pure) → answer them in the HTTP
+ * response. A retried request for an event still pending (the process died) handles it and
+ * answers its replies (durable.ts); one whose answer was already sent gets an empty answer.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
 import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
+import { inboxOf } from '../shared/inbox.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
 import type { WebAdapterConfig } from './config.ts';
+import { createWebInbox } from './durable.ts';
 import { badRequest, statusOf, toPlatformError } from './errors.ts';
 import { securityHeaders, sendHtml } from './html.ts';
 import { toInboundEvent } from './inbound.ts';
-import { renderMessages } from './outbound.ts';
 import { embedPage, landingPage } from './pages.ts';
 
 export type { WebAdapterConfig } from './config.ts';
@@ -26,6 +27,8 @@ export { parseWebConfig, WEB_VARIABLES, webConfigSchema } from './config.ts';
 /** Where the widget posts its events. */
 export const WEB_EVENTS_PATH = '/api/chat/events';
 const MAX_BODY = 16 * 1024;
+/** A resent event another request is still handling: the widget retries after Retry-After. */
+const STILL_WORKING = 'Still working on your last message; one moment.';
 
 export interface WebAdapter extends ChatAdapter {
   readonly platform: 'web';
@@ -64,6 +67,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
   const inFlight = new Set<Promise<unknown>>();
   let handler: InboundHandler | undefined;
   let accepting = false;
+  const durable = createWebInbox(inboxOf(deps), () => handler);
 
   /** CORS for sites allowed to embed the widget; the same origin needs none. */
   function cors(req: IncomingMessage): Record<string, string> {
@@ -102,8 +106,9 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
         if (!event) return json(res, 200, { messages: [] }, headers);
         await deps.limits?.visitor(event.userId, req);
         log.debug({ eventId: event.eventId, kind: event.kind }, 'inbound');
-        const replies = await handler!(event);
-        json(res, 200, { messages: renderMessages(replies) }, headers);
+        const messages = await durable.answer(event, text);
+        if (!messages) return json(res, 503, { error: STILL_WORKING }, { ...headers, 'retry-after': '1' });
+        json(res, 200, { messages }, headers);
       } catch (err) {
         const e = toPlatformError(err);
         if (e instanceof RateLimitedError) {
@@ -155,6 +160,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
     platform: 'web',
     async start(h) {
       handler = h;
+      durable.register();
       if (!deps.http) throw badRequest('the web chat needs the app HTTP server (deps.http)');
       if (!mounted) mount(deps.http);
       mounted = true;

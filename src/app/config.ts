@@ -185,6 +185,27 @@ export const VARIABLES = {
       'Where sales alerts go: `slack`, `discord` or `telegram`. Empty: the first of slack, discord, telegram whose sales channel variable is set.',
     fix: 'use slack, discord or telegram (and set that platform’s sales channel variable), or leave it empty',
   },
+  EVENT_RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(3650),
+    default: '7',
+    description:
+      'Days processed inbound events (inbox rows) and their de-duplication records are kept before they are pruned; keep it longer than any platform redelivers (Slack retries for minutes, Telegram keeps an undelivered update for 24 hours).',
+    fix: 'use a whole number of days, at least 1',
+  },
+  INBOX_LEASE_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600),
+    default: '30',
+    description:
+      'Seconds an instance holds an inbound event it received or claimed; an event left by an instance that died is processed by another one (or by the restarted one) after this ([docs/scaling.md](docs/scaling.md)).',
+    fix: 'use a whole number of seconds from 1 to 3600',
+  },
+  INBOX_TEST_DELAY_MS: {
+    schema: z.coerce.number().int().min(0).max(600_000),
+    default: '0',
+    description:
+      'Test hook: milliseconds between storing an inbound event (and answering the platform) and processing it, so fault tests can kill the process in between. Keep 0.',
+    fix: 'leave it unset outside tests (0)',
+  },
 } as const satisfies Record<string, Variable>;
 
 /** The platforms that can receive sales alerts, in the order `SALES_ALERTS` picks by default. */
@@ -218,6 +239,8 @@ export interface AppConfig {
   trustProxy: number;
   /** Request budgets of anonymous clients (src/app/rate-limits.ts); null is off. */
   rateLimits: { chatIp: RateLimit; chatVisitor: RateLimit; login: RateLimit };
+  /** The durable inbox of inbound events (src/core/inbox/). */
+  inbox: { retentionDays: number; leaseSeconds: number; testDelayMs: number };
 }
 
 export interface LoadConfigOptions {
@@ -284,6 +307,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       chatIp: values.RATE_LIMIT_CHAT_IP as RateLimit,
       chatVisitor: values.RATE_LIMIT_CHAT_VISITOR as RateLimit,
       login: values.RATE_LIMIT_LOGIN as RateLimit,
+    },
+    inbox: {
+      retentionDays: values.EVENT_RETENTION_DAYS as number,
+      leaseSeconds: values.INBOX_LEASE_SECONDS as number,
+      testDelayMs: values.INBOX_TEST_DELAY_MS as number,
     },
   };
 }

@@ -1,6 +1,7 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import { ConflictError } from '../core/errors.ts';
 import type { LeadRepo, LeadStore } from '../core/ports.ts';
+import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
@@ -91,6 +92,7 @@ export function createPrismaStore(
         return () => outboxListeners.delete(listener);
       },
     },
+    inbox: createPrismaInbox(client, dialect),
     reporting: createPrismaReporting(client, dialect, reader),
     outreach: createPrismaOutreachStore(client),
     schedules: createPrismaScheduleStore(client, dialect),

@@ -22,7 +22,8 @@ type Table =
   | 'StageChange'
   | 'ProcessedEvent'
   | 'FlowVersion'
-  | 'OutboxMessage';
+  | 'OutboxMessage'
+  | 'InboxEvent';
 
 const TIMESTAMP = 'timestamp(3)';
 /**
@@ -58,6 +59,12 @@ const PG_TYPES: Record<Table, Record<string, string>> = {
   ProcessedEvent: { createdAt: TIMESTAMP },
   FlowVersion: { definition: 'jsonb', createdAt: TIMESTAMP },
   OutboxMessage: { payload: 'jsonb', nextAttemptAt: TIMESTAMP, createdAt: TIMESTAMP },
+  InboxEvent: {
+    attempts: 'integer',
+    receivedAt: TIMESTAMP,
+    nextAttemptAt: TIMESTAMP,
+    processedAt: TIMESTAMP,
+  },
 };
 
 /** A parameter for `table.column`; `typed` casts text columns too (a VALUES list needs it). */

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
         chatVisitor: { points: 30, seconds: 60 },
         login: { points: 10, seconds: 900 },
       },
+      inbox: { retentionDays: 7, leaseSeconds: 30, testDelayMs: 0 },
     });
   });
 
@@ -57,6 +58,17 @@ describe('loadConfig', () => {
       expect(failure(() => load({ RATE_LIMIT_CHAT_IP: bad })).userMessage).toContain('count/duration');
     expect(failure(() => load({ RATE_LIMIT_LOGIN: '1/48h' })).userMessage).toContain('longer than a day');
     expect(failure(() => load({ TRUST_PROXY: 'yes' })).variable).toBe('TRUST_PROXY');
+  });
+
+  it('reads the inbox settings and refuses a retention under a day', () => {
+    expect(
+      load({ EVENT_RETENTION_DAYS: '30', INBOX_LEASE_SECONDS: '5', INBOX_TEST_DELAY_MS: '100' }).inbox,
+    ).toEqual({
+      retentionDays: 30,
+      leaseSeconds: 5,
+      testDelayMs: 100,
+    });
+    expect(() => load({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS="0" is invalid/);
   });
 
   it('reads and coerces every variable, treating blank as unset', () => {

@@ -8,6 +8,7 @@ import { createWebAdapter, type WebAdapter } from '../../adapters/web/index.ts';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
+import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 
@@ -28,7 +29,13 @@ export interface WebHarness {
 export const newId = () => randomUUID().replaceAll('-', '');
 
 export async function startWebHarness(
-  opts: { store?: LeadStore; allowedOrigins?: string[]; dashboardToken?: string; limits?: ClientLimits } = {},
+  opts: {
+    store?: LeadStore;
+    allowedOrigins?: string[];
+    dashboardToken?: string;
+    limits?: ClientLimits;
+    inbox?: Inbox;
+  } = {},
 ): Promise<WebHarness> {
   const { engine, store, flows, clock } = await createTestEngine(opts.store ? { store: opts.store } : {});
   const http = createHttpServer({ logger: silentLogger });
@@ -37,7 +44,12 @@ export async function startWebHarness(
   }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
-    { logger: silentLogger, http, ...(opts.limits ? { limits: opts.limits } : {}) },
+    {
+      logger: silentLogger,
+      http,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.inbox ? { inbox: opts.inbox } : {}),
+    },
   );
   await adapter.start(engine.handle);
   const { port } = await http.listen(0, '127.0.0.1');

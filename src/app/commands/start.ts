@@ -10,6 +10,8 @@ import type { Command } from 'commander';
 import type pino from 'pino';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
+import { createInbox } from '../../core/inbox/inbox.ts';
+import { createMemoryInboxStore } from '../../core/memory/memory-inbox.ts';
 import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
@@ -220,6 +222,23 @@ export async function startBot(
     const outreach = store.outreach ?? createMemoryOutreachStore();
     const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
+    // Webhook routes and the web chat store each inbound event here before answering it; the
+    // poll loop processes what an instance left unprocessed and prunes old rows (docs/scaling.md).
+    const inbox = createInbox({
+      store: store.inbox ?? createMemoryInboxStore(),
+      clock: systemClock,
+      logger,
+      workerId: `${hostname()}:${process.pid}`,
+      leaseMs: config.inbox.leaseSeconds * 1000,
+      retentionMs: config.inbox.retentionDays * 24 * 60 * 60_000,
+      delayMs: config.inbox.testDelayMs,
+    });
+    if (config.inbox.testDelayMs > 0) {
+      logger.warn(
+        { delayMs: config.inbox.testDelayMs },
+        'INBOX_TEST_DELAY_MS is set: processing is delayed (a test hook)',
+      );
+    }
     /** Sales alert sinks of the started adapters, by registry name. */
     const sinksByAdapter = new Map<string, AlertSink>();
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
@@ -230,6 +249,7 @@ export async function startBot(
         clock: systemClock,
         outreach,
         limits: limits.chat,
+        inbox,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       signal?.throwIfAborted();
@@ -238,6 +258,10 @@ export async function startBot(
       const sink = (adapter as { alertSink?: AlertSink | null }).alertSink;
       if (sink) sinksByAdapter.set(entry.name, sink);
     }
+
+    // Every adapter registered how its stored events are processed: replay what is due now, then poll.
+    inbox.start();
+    cleanups.push({ what: 'inbox', run: () => inbox.stop() });
 
     // Reminders, nurture and re-engagement go out through the adapters' `send`; webhooks via the outbox.
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });

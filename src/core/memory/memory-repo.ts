@@ -292,7 +292,7 @@ export class MemoryRepo implements LeadRepo {
     const key = `${platform}\u0000${eventId}`;
     if (this.tables().events.has(key)) return false;
     const events = this.tables().events;
-    events.add(key);
+    events.set(key, new Date());
     this.journal.record(() => events.delete(key));
     return true;
   }

@@ -29,7 +29,8 @@ export interface MemoryTables {
   stageChanges: StageChange[];
   notes: Note[];
   outbox: Map<string, OutboxRow>;
-  events: Set<string>;
+  /** De-duplication rows (`platform\u0000eventId`) and when they were recorded. */
+  events: Map<string, Date>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -43,7 +44,7 @@ export function emptyTables(): MemoryTables {
     stageChanges: [],
     notes: [],
     outbox: new Map(),
-    events: new Set(),
+    events: new Map(),
   };
 }
 

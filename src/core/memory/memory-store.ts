@@ -5,6 +5,7 @@
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
 import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
+import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { MemoryRepo } from './memory-repo.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
@@ -70,6 +71,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     transaction,
     writers: 1,
     outbox,
+    inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock),
     sessions: createMemorySessionStore(),

@@ -10,7 +10,8 @@ import {
   type SlackAdapterConfig,
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
-import type { LeadStore, OutreachStore } from '../../../src/core/ports.ts';
+import type { Inbox } from '../../../src/core/inbox/inbox.ts';
+import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
 
@@ -50,6 +51,9 @@ export async function startHarness(
     salesReps?: string[];
     config?: Partial<SlackAdapterConfig>;
     outreach?: OutreachStore;
+    inbox?: Inbox;
+    /** Wraps the engine's handler (to inject failures). */
+    wrap?: (handle: InboundHandler) => InboundHandler;
   } = {},
 ): Promise<Harness> {
   const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
@@ -74,10 +78,11 @@ export async function startHarness(
       store,
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
+      ...(opts.inbox ? { inbox: opts.inbox } : {}),
     },
   );
   const { port } = await server.listen(0, '127.0.0.1');
-  await adapter.start(engine.handle);
+  await adapter.start(opts.wrap ? opts.wrap(engine.handle) : engine.handle);
   const url = `http://127.0.0.1:${port}/slack/events`;
 
   async function post(body: string, contentType: string, o: SignOpts = {}): Promise<number> {

@@ -20,7 +20,7 @@ export interface Harness {
   api: FakeTelegramApi;
   adapter: TelegramAdapter;
   mode: 'polling' | 'webhook';
-  /** Delivers an update the way the mode does; resolves once processed (webhook: HTTP status). */
+  /** Delivers an update the way the mode does; resolves once processed (returns the HTTP status). */
   deliver(update: Update): Promise<number>;
   /** Delivers an update a second time (polling: resent although confirmed); resolves once processed. */
   redeliver(update: Update): Promise<number>;
@@ -59,6 +59,11 @@ export async function startHarness(
   }
 
   let adapter = await boot();
+  // The webhook answers once the update is stored; processing follows the 200.
+  const settled = async (status: number) => {
+    await adapter.idle();
+    return status;
+  };
   let updateId = 1;
   return {
     api,
@@ -73,13 +78,13 @@ export async function startHarness(
     },
     nextUpdateId: () => updateId++,
     async deliver(update) {
-      if (mode === 'webhook') return api.deliver(update);
+      if (mode === 'webhook') return settled(await api.deliver(update));
       api.push(update);
       await api.processed(update.update_id);
       return 200;
     },
     async redeliver(update) {
-      if (mode === 'webhook') return api.deliver(update);
+      if (mode === 'webhook') return settled(await api.deliver(update));
       await api.redeliver(update);
       return 200;
     },
