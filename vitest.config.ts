@@ -12,6 +12,7 @@ const TIMED = [
   'test/app/start-fail-fast.test.ts',
   'test/app/http-hardening.test.ts',
   'test/faults/crash.test.ts',
+  'test/faults/inbox-crash.test.ts',
   'test/scale/two-processes.test.ts',
 ];
 

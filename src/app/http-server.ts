@@ -52,6 +52,8 @@ export interface HttpServerOptions {
 const HSTS = 'max-age=31536000';
 /** Methods whose routes take no body unless they declare a cap. */
 const BODYLESS = new Set(['GET', 'HEAD']);
+/** How long a refused body is still read and dropped after the 413 before the connection closes. */
+const LINGER_MS = 2_000;
 
 interface Route {
   handler: RouteHandler;
@@ -96,17 +98,23 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     sendJson(res, ok ? 200 : 503, { ok }, { 'cache-control': 'no-store' });
   });
 
-  /** Answers 413 (unless a response began) and closes the connection once it is out. */
-  function refuseBody(req: CappedRequest, res: ServerResponse, max: number, handlerRunning: boolean): void {
+  /**
+   * Answers 413 (unless a response began), then closes the connection after a short linger:
+   * a client still sending its body (every HTTP client writes the whole body before it reads)
+   * would otherwise meet a reset instead of the answer. Meanwhile what it sends is read and
+   * dropped (body-cap.ts), as nginx's lingering close does. A handler still waiting for the
+   * body fails its read when the connection closes.
+   */
+  function refuseBody(req: CappedRequest, res: ServerResponse, max: number): void {
     const error = tooLarge(max);
-    if (!res.headersSent) {
-      sendJson(res, 413, { error: error.userMessage }, { connection: 'close' });
-    }
-    // A handler still waiting for the body must not wait forever: its read fails once the
-    // answer is out (destroying the request closes the connection).
-    if (!handlerRunning) return;
-    if (res.writableFinished || res.headersSent) req.destroy(error);
-    else res.once('finish', () => req.destroy(error));
+    if (!res.headersSent) sendJson(res, 413, { error: error.userMessage });
+    const close = () => {
+      const timer = setTimeout(() => req.destroy(error), LINGER_MS);
+      timer.unref();
+      req.socket.once('close', () => clearTimeout(timer));
+    };
+    if (res.writableFinished) close();
+    else res.once('finish', close);
   }
 
   function dispatch(req: CappedRequest, res: ServerResponse): void {
@@ -115,12 +123,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     const path = routePath(req.url);
     const entry = path === null ? undefined : routes.get(path)?.get(method);
     const max = entry?.maxBodyBytes ?? (BODYLESS.has(method) ? 0 : limits.maxBodyBytes);
-    let running = false;
-    req.capBody({ max, onOver: () => refuseBody(req, res, max, running) });
+    req.capBody({ max, onOver: () => refuseBody(req, res, max) });
     const declared = Number(req.headers['content-length']);
     if (declared > max) {
       req.refuse();
-      refuseBody(req, res, max, false);
+      refuseBody(req, res, max);
       return;
     }
     if (path === null) {
@@ -137,7 +144,6 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       sendJson(res, 405, { error: 'method not allowed' });
       return;
     }
-    running = true;
     Promise.resolve()
       .then(() => entry.handler(req, res))
       .catch((err: unknown) => {

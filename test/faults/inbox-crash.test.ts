@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webInboxKey } from '../../adapters/web/durable.ts';
-import type { InboundEvent } from '../../src/core/events.ts';
+import { toInboundEvent } from '../../adapters/web/inbound.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { type FakeTelegramApi, startFakeTelegramApi } from '../fakes/telegram-api.ts';
@@ -130,7 +130,9 @@ describe('kill -9 between the 2xx and the commit', () => {
     const answerKeys = [
       ...slackUsers.map((_, i) => `event:EvAnswer${i}`),
       ...telegramIds.map(String),
-      ...visitors.map((v, i) => webInboxKey({ userId: v, eventId: webEventIds[i] } as InboundEvent)),
+      ...visitors.map((v, i) =>
+        webInboxKey(toInboundEvent({ kind: 'message', text: '1', visitorId: v, eventId: webEventIds[i] })!),
+      ),
     ];
     // The widget's requests wait for their replies: stored, unanswered when the kill comes.
     const unanswered = visitors.map((v, i) =>
