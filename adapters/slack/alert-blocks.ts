@@ -3,8 +3,9 @@
  * Not a fit. Everything that came from a lead (name, company, answers, campaign) is escaped:
  * a prospect who types `<!channel>` as their company must not ping the sales team.
  */
-import { alertContent, clip } from '../../src/core/alert-content.ts';
+import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports.ts';
+import { clip } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
 

@@ -13,9 +13,10 @@
  * exactly-once across crashes should set `SALES_ALERTS` to slack or discord.
  */
 import { Api, GrammyError } from 'grammy';
-import { alertContent, clip } from '../../src/core/alert-content.ts';
+import { alertContent } from '../../src/core/alert-content.ts';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
 import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports.ts';
+import { clip } from '../../src/core/text-fit.ts';
 import { toPlatformError } from './errors.ts';
 import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
 

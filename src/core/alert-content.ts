@@ -5,6 +5,7 @@
  * prospect who types `<!channel>` or `@everyone` as their company pings nobody.
  */
 import type { AlertPayload } from './ports.ts';
+import { clip } from './text-fit.ts';
 
 export interface AlertContent {
   /** `New SQL lead`. */
@@ -22,9 +23,6 @@ export interface AlertContent {
   /** One line for notifications and plain-text fallbacks. */
   summary: string;
 }
-
-/** Cuts `s` to `n` characters with an ellipsis. */
-export const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** Builds the content of an alert; `inert` makes lead-provided text inert for the platform. */
 export function alertContent(alert: AlertPayload, inert: (s: string) => string): AlertContent {

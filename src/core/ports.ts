@@ -254,6 +254,12 @@ export interface LeadRepo {
   markEventProcessed(platform: string, eventId: string): Promise<boolean>;
 
   /**
+   * Rep verdicts on SQL alerts; inside a transaction they are written in it, with the change
+   * they judge. Optional: without it Claim / Not a fit are not recorded as verdicts.
+   */
+  readonly verdicts?: VerdictLog;
+
+  /**
    * Inside a transaction: loads at once what the listed events will read (their de-duplication
    * rows, the leads behind the accounts, those leads' contributions), so that the calls that
    * follow are answered without a statement each. Only a hint: without it, or for anything it
@@ -310,8 +316,6 @@ export interface LeadStore extends LeadRepo {
   readonly reporting?: ReportingQueries;
   /** Scheduled follow-ups (src/core/nurture/). Optional: without it nothing is scheduled or shown. */
   readonly schedules?: ScheduleStore;
-  /** Rep verdicts on SQL alerts. Optional: without it Claim / Not a fit are not recorded as verdicts. */
-  readonly verdicts?: VerdictLog;
   /**
    * Contact log, opt-outs and link codes on the same database, shared by every adapter so
    * contact limits hold across platforms and restarts. Optional: without it the app uses a
@@ -406,13 +410,21 @@ export type { ChoiceOption };
  */
 export interface OutreachStore {
   /** Notes one bot-initiated message (consent prompt, offer, DM) to `person`. */
-  recordContact(input: {
-    persons: string[];
-    kind: string;
-    platform: Platform;
-    channelId: string;
-    at: Date;
-  }): Promise<void>;
+  recordContact(input: NewContact): Promise<void>;
+  /**
+   * Decides and records one bot-initiated message as a single step, so that two instances
+   * cannot both approach someone the rules allow to be approached once (check, then act).
+   * `refuse` reads the log once no other caller can record a contact for any of
+   * `contact.persons` or in `contact.channelId` — callers take turns: an advisory lock per key
+   * on PostgreSQL, the one writer on SQLite, a queue in memory — and returns why not, or null;
+   * on null the contact is recorded before the turn ends. `contact.id` names the approach: when
+   * a contact with that id is recorded already (the same signal seen twice), nothing is
+   * recorded and the answer is `'recorded'`.
+   */
+  recordContactUnless<R extends string>(
+    contact: NewContact & { id: string },
+    refuse: (log: ContactLog) => Promise<R | null>,
+  ): Promise<R | 'recorded' | null>;
   /** Bot-initiated messages to any of `persons` since `since`. */
   countContacts(persons: string[], since: Date): Promise<number>;
   /** When the bot last approached anyone in `channelId` with a message of `kind`, if ever. */
@@ -429,6 +441,21 @@ export interface OutreachStore {
   /** Erases every row about these persons and this lead (forget). */
   erase(persons: string[], leadId: string | null): Promise<void>;
 }
+
+/** One bot-initiated message as the contact log keeps it, under every key naming the person. */
+export interface NewContact {
+  persons: string[];
+  kind: string;
+  platform: Platform;
+  channelId: string;
+  at: Date;
+}
+
+/** The reads of the contact log that a decision to approach someone needs. */
+export type ContactLog = Pick<
+  OutreachStore,
+  'isOptedOut' | 'countContacts' | 'lastContactOf' | 'lastContactInChannel'
+>;
 
 export type ScheduleKind = 'reminder' | 'nurture' | 'reengage';
 export type ScheduleStatus = 'pending' | 'sending' | 'sent' | 'cancelled' | 'skipped';

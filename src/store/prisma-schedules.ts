@@ -16,7 +16,7 @@ import type {
 } from '../core/ports.ts';
 import type * as Rows from './generated/sqlite/client.ts';
 import { newId } from './ids.ts';
-import type { Client, Dialect } from './prisma-types.ts';
+import type { Client, Db, Dialect } from './prisma-types.ts';
 
 function toScheduled(r: Rows.ScheduledMessage): ScheduledMessage {
   return {
@@ -119,7 +119,7 @@ export function createPrismaScheduleStore(client: Client, dialect: Dialect): Sch
   };
 }
 
-export function createPrismaVerdictLog(client: Client): VerdictLog {
+export function createPrismaVerdictLog(client: Db): VerdictLog {
   const toVerdict = (r: Rows.RepVerdict): RepVerdict => ({ ...r, verdict: r.verdict as Verdict });
   return {
     async record(input) {

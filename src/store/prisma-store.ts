@@ -56,7 +56,12 @@ export function createPrismaStore(
           async (tx: Prisma.TransactionClient) => {
             // Deferred writes go out together just before the commit (write-buffer.ts).
             const buffer = createWriteBuffer(storedFlows);
-            const out = await fn(createPrismaLeadRepo(tx, dialect, buffer));
+            // Verdicts are written in the transaction of the change they judge.
+            const repo = {
+              ...createPrismaLeadRepo(tx, dialect, buffer),
+              verdicts: createPrismaVerdictLog(tx),
+            };
+            const out = await fn(repo);
             await flushWrites(tx, dialect, buffer);
             return { out, savedFlows: buffer.savedFlows, enqueued: buffer.enqueued };
           },
@@ -94,7 +99,7 @@ export function createPrismaStore(
     },
     inbox: createPrismaInbox(client, dialect),
     reporting: createPrismaReporting(client, dialect, reader),
-    outreach: createPrismaOutreachStore(client),
+    outreach: createPrismaOutreachStore(client, dialect),
     schedules: createPrismaScheduleStore(client, dialect),
     verdicts: createPrismaVerdictLog(client),
     sessions: createPrismaSessionStore(client),

@@ -147,6 +147,76 @@ for (const backend of storeBackends()) {
       expect(await outreach.takeLinkCode('EEEE6666', at(1))).toBeNull();
     });
 
+    it('recordContactUnless decides and records in one turn; a named contact is recorded once', async () => {
+      if (skip()) return;
+      const contact = (id: string, persons: string[], channelId = 'CU') => ({
+        id,
+        persons,
+        kind: 'offer',
+        platform: 'slack' as const,
+        channelId,
+        at: at(0),
+      });
+      // `refuse` reads the log through what it is given, and its answer is passed back.
+      const seen: number[] = [];
+      const first = await outreach.recordContactUnless(
+        contact('offer:slack:E1', ['slack:T1:UU1']),
+        async (log) => {
+          seen.push(await log.countContacts(['slack:T1:UU1'], at(-1)));
+          return null;
+        },
+      );
+      expect(first).toBeNull();
+      expect(
+        await outreach.recordContactUnless(contact('offer:slack:E2', ['slack:T1:UU1']), async (log) => {
+          seen.push(await log.countContacts(['slack:T1:UU1'], at(-1)));
+          return (await log.lastContactOf(['slack:T1:UU1'], 'offer')) ? 'cooldown' : null;
+        }),
+      ).toBe('cooldown');
+      expect(seen).toEqual([0, 1]);
+      // The same signal again: refused before `refuse` runs, nothing recorded.
+      expect(
+        await outreach.recordContactUnless(contact('offer:slack:E1', ['slack:T1:UU9']), async () => null),
+      ).toBe('recorded');
+      expect(await outreach.countContacts(['slack:T1:UU1'], at(-1))).toBe(1);
+      expect(await outreach.countContacts(['slack:T1:UU9'], at(-1))).toBe(0);
+    });
+
+    it('recordContactUnless: concurrent deciders on one channel take turns, so one contact is recorded', async () => {
+      if (skip()) return;
+      // On PostgreSQL a second store on the same database plays another instance; SQLite serves
+      // one instance (a second client in this process would block it), memory has one.
+      const other =
+        backend.name === 'postgres' && opened?.url ? await openStore(opened.url, { logger }) : null;
+      try {
+        const logs = [outreach, other?.outreach ?? outreach];
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            logs[i % 2]!.recordContactUnless(
+              {
+                id: `offer:race:${i}`,
+                persons: [`slack:T1:RACE${i}`],
+                kind: 'offer',
+                platform: 'slack',
+                channelId: 'CRACE',
+                at: at(0),
+              },
+              // Slow on purpose: without turns every decider would read an empty channel.
+              async (log) => {
+                const last = await log.lastContactInChannel('CRACE', 'offer');
+                await new Promise((r) => setTimeout(r, 20));
+                return last ? 'cooldown' : null;
+              },
+            ),
+          ),
+        );
+        expect(results.filter((r) => r === null)).toHaveLength(1);
+        expect(results.filter((r) => r === 'cooldown')).toHaveLength(7);
+      } finally {
+        await other?.close();
+      }
+    });
+
     it('limits survive a restart: a second store on the same database sees them (Prisma only)', async () => {
       if (skip() || !opened?.url) return;
       await outreach.recordContact({

@@ -4,8 +4,11 @@
  */
 import type { Platform } from '../events.ts';
 import type { OutreachStore } from '../ports.ts';
+import { SerialQueue } from './serial.ts';
 
 interface ContactRow {
+  /** Set when the contact was recorded under a name (`recordContactUnless`). */
+  id?: string;
   persons: string[];
   kind: string;
   platform: Platform;
@@ -25,10 +28,21 @@ export function createMemoryOutreachStore(): MemoryOutreachStore {
   const hits = (row: ContactRow, persons: string[]) => row.persons.some((p) => persons.includes(p));
   const newest = (rows: ContactRow[]) =>
     rows.reduce<Date | null>((a, r) => (a === null || r.at > a ? r.at : a), null);
+  // Decisions take turns, like the database's lock: one reads only what the previous recorded.
+  const turns = new SerialQueue();
 
-  return {
+  const store: MemoryOutreachStore = {
     async recordContact(input) {
       contacts.push({ ...input, persons: [...input.persons], at: new Date(input.at) });
+    },
+    recordContactUnless(contact, refuse) {
+      return turns.run(async () => {
+        if (contacts.some((r) => r.id === contact.id)) return 'recorded' as const;
+        const why = await refuse(store);
+        if (why !== null) return why;
+        contacts.push({ ...contact, persons: [...contact.persons], at: new Date(contact.at) });
+        return null;
+      });
     },
     async countContacts(persons, since) {
       return contacts.filter((r) => r.at >= since && hits(r, persons)).length;
@@ -71,4 +85,5 @@ export function createMemoryOutreachStore(): MemoryOutreachStore {
       };
     },
   };
+  return store;
 }

@@ -4,7 +4,7 @@
  * and the terminal chat.
  */
 import type { RepVerdict, ScheduledMessage, ScheduleStore, VerdictLog } from '../ports.ts';
-import { copy, newId } from './memory-state.ts';
+import { copy, type Journal, newId } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
 interface Row extends ScheduledMessage {
@@ -90,12 +90,23 @@ export function createMemoryScheduleStore(clock: { now(): Date } = { now: () => 
   };
 }
 
-export function createMemoryVerdictLog(clock: { now(): Date } = { now: () => new Date() }): VerdictLog {
-  const rows: RepVerdict[] = [];
+/**
+ * A verdict log over `rows`. With a `journal` (the memory store's transaction), a recorded
+ * verdict is taken back when the transaction rolls back, like the rest of its writes.
+ */
+export function createMemoryVerdictLog(
+  clock: { now(): Date } = { now: () => new Date() },
+  journal?: Journal,
+  rows: RepVerdict[] = [],
+): VerdictLog {
   return {
     async record(input) {
       const row: RepVerdict = { ...input, id: newId(), createdAt: input.createdAt ?? clock.now() };
       rows.push(row);
+      journal?.record(() => {
+        const at = rows.indexOf(row);
+        if (at >= 0) rows.splice(at, 1);
+      });
       return copy(row);
     },
     async list() {

@@ -4,9 +4,10 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
+import type { Clock, LeadRepo, LeadStore, RepVerdict } from '../ports.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
+import { createMemoryOutreachStore } from './memory-outreach.ts';
 import { MemoryRepo } from './memory-repo.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { createMemorySessionStore } from './memory-sessions.ts';
@@ -44,7 +45,7 @@ const REPO_METHODS = {
   enqueueOutbox: true,
   markEventProcessed: true,
   prefetch: true,
-} satisfies Record<keyof LeadRepo, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts'>, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -52,12 +53,19 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const serial = new SerialQueue();
   const repo = new MemoryRepo(() => tables, journal);
   const outbox = new MemoryOutbox(() => tables, serial);
+  const verdictRows: RepVerdict[] = [];
+  // Inside a transaction: the repo's methods, and verdicts that a rollback takes back.
+  const txView = {} as Record<string, unknown>;
+  for (const name of Object.keys(REPO_METHODS) as (keyof typeof REPO_METHODS)[])
+    txView[name] = (repo[name] as (...args: unknown[]) => unknown).bind(repo);
+  txView.verdicts = createMemoryVerdictLog(opts.clock, journal, verdictRows);
+  const tx = txView as unknown as LeadRepo;
   let closed = false;
 
   const transaction = <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> =>
     serial.run(async () => {
       try {
-        const result = await fn(repo);
+        const result = await fn(tx);
         journal.commit();
         return result;
       } catch (err) {
@@ -73,7 +81,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     outbox,
     inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),
-    verdicts: createMemoryVerdictLog(opts.clock),
+    verdicts: createMemoryVerdictLog(opts.clock, undefined, verdictRows),
+    outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     async ping() {
       if (closed) throw new Error('memory store is closed');
@@ -82,7 +91,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
       closed = true;
     },
   } as Record<string, unknown>;
-  for (const name of Object.keys(REPO_METHODS) as (keyof LeadRepo)[]) {
+  for (const name of Object.keys(REPO_METHODS) as (keyof typeof REPO_METHODS)[]) {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
