@@ -1,13 +1,26 @@
 /**
- * Pure rendering of a sales alert for a Discord channel (REST message JSON), and of its state
- * after Claim or Not a fit. Same content as the Slack alert (src/core/alert-content.ts), with
- * lead-provided text escaped for Discord and `allowed_mentions: { parse: [] }` so nothing in
- * it pings. The idempotency key rides in the embed footer, where the sink finds it again.
+ * Pure rendering of a sales alert for a Discord channel (REST message JSON, built with
+ * discord.js's builders), and of its state after Claim or Not a fit. Same content as the Slack
+ * alert (src/core/alert-content.ts), with lead-provided text escaped for Discord and
+ * `allowed_mentions: { parse: [] }` so nothing in it pings. The idempotency key rides in the
+ * embed footer, where the sink finds it again.
  */
-import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
+import {
+  ActionRowBuilder,
+  type APIEmbed,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  LabelBuilder,
+  ModalBuilder,
+  type RESTPostAPIChannelMessageJSONBody,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
 import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports.ts';
-import { escapeText, truncate } from './outbound.ts';
+import { clip } from '../../src/core/text-fit.ts';
+import { escapeText } from './outbound.ts';
 
 /** custom_id prefixes of the alert's buttons and modal (`lb:` like every leadbot id; ≤ 100 chars with a lead id). */
 export const ALERT_IDS = {
@@ -28,32 +41,31 @@ export function renderDiscordAlert(
   idempotencyKey: string,
 ): RESTPostAPIChannelMessageJSONBody {
   const c = alertContent(alert, escapeText);
-  const fields = c.fields.map((f) => ({ name: f.label, value: truncate(f.value, 1024), inline: true }));
+  const embed = new EmbedBuilder()
+    .setTitle(clip(c.title, 256))
+    .setDescription(clip(`**${c.why.label}**\n${c.why.text}`, 4096))
+    .addFields(c.fields.map((f) => ({ name: f.label, value: clip(f.value, 1024), inline: true })))
+    .setFooter({ text: alertFooter(idempotencyKey) });
   const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`).join('\n');
-  if (answers) fields.push({ name: 'Answers', value: truncate(answers, 1024), inline: false });
+  if (answers) embed.addFields({ name: 'Answers', value: clip(answers, 1024), inline: false });
   const breakdown = c.breakdown.map((line) => `• ${line}`).join('\n');
-  if (breakdown) fields.push({ name: 'Score breakdown', value: truncate(breakdown, 1024), inline: false });
+  if (breakdown) embed.addFields({ name: 'Score breakdown', value: clip(breakdown, 1024), inline: false });
   const ref = `Lead \`${alert.leadId}\`${alert.conversationId ? ` · conversation \`${alert.conversationId}\`` : ''}`;
-  fields.push({ name: 'Reference', value: truncate(ref, 1024), inline: false });
+  embed.addFields({ name: 'Reference', value: clip(ref, 1024), inline: false });
+  const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setStyle(ButtonStyle.Success)
+      .setLabel('Claim')
+      .setCustomId(`${ALERT_IDS.claim}${alert.leadId}`),
+    new ButtonBuilder()
+      .setStyle(ButtonStyle.Danger)
+      .setLabel('Not a fit')
+      .setCustomId(`${ALERT_IDS.notAFit}${alert.leadId}`),
+  );
   return {
-    content: truncate(c.summary, 2000),
-    embeds: [
-      {
-        title: truncate(c.title, 256),
-        description: truncate(`**${c.why.label}**\n${c.why.text}`, 4096),
-        fields,
-        footer: { text: alertFooter(idempotencyKey) },
-      },
-    ],
-    components: [
-      {
-        type: 1,
-        components: [
-          { type: 2, style: 3, label: 'Claim', custom_id: `${ALERT_IDS.claim}${alert.leadId}` },
-          { type: 2, style: 4, label: 'Not a fit', custom_id: `${ALERT_IDS.notAFit}${alert.leadId}` },
-        ],
-      },
-    ],
+    content: clip(c.summary, 2000),
+    embeds: [embed.toJSON()],
+    components: [buttons.toJSON()],
     allowed_mentions: { parse: [] },
   };
 }
@@ -67,7 +79,7 @@ export function hasAlertKey(
 }
 
 /** The alert's embeds after a click: an Outcome field saying who did what (`note` is escaped). */
-export function renderDiscordOutcome(
+export function renderDiscordAlertOutcome(
   embeds: APIEmbed[],
   outcome: { userId: string; claimed: boolean; note?: string },
 ): APIEmbed[] {
@@ -75,31 +87,23 @@ export function renderDiscordOutcome(
     ? `Claimed by <@${outcome.userId}>`
     : `Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeText(outcome.note)}` : ''}`;
   const [first, ...rest] = embeds;
-  const base: APIEmbed = first ?? { title: 'Sales alert' };
-  const fields = (base.fields ?? []).filter((f) => f.name !== 'Outcome');
-  fields.push({ name: 'Outcome', value: truncate(text, 1024), inline: false });
-  return [{ ...base, fields }, ...rest];
+  const embed = new EmbedBuilder(first ?? { title: 'Sales alert' });
+  const fields = (embed.data.fields ?? []).filter((f) => f.name !== 'Outcome');
+  embed.setFields(...fields, { name: 'Outcome', value: clip(text, 1024), inline: false });
+  return [embed.toJSON(), ...rest];
 }
 
 /** The modal asking why a lead is not a fit. */
-export function notAFitModal(leadId: string) {
-  return {
-    custom_id: `${ALERT_IDS.modal}${leadId}`,
-    title: 'Not a fit',
-    components: [
-      {
-        type: 1,
-        components: [
-          {
-            type: 4,
-            custom_id: ALERT_IDS.reasonInput,
-            style: 2,
-            label: 'Why is this lead not a fit?',
-            required: true,
-            max_length: 500,
-          },
-        ],
-      },
-    ],
-  };
+export function notAFitModal(leadId: string): ModalBuilder {
+  const reason = new TextInputBuilder()
+    .setCustomId(ALERT_IDS.reasonInput)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(500);
+  return new ModalBuilder()
+    .setCustomId(`${ALERT_IDS.modal}${leadId}`)
+    .setTitle('Not a fit')
+    .addLabelComponents(
+      new LabelBuilder().setLabel('Why is this lead not a fit?').setTextInputComponent(reason),
+    );
 }

@@ -1,40 +1,38 @@
 /**
- * The slash commands leadbot registers, and their idempotent registration: the current
- * commands are read first and the bulk-overwrite PUT happens only when they differ, so a
- * restart does not rewrite (and re-propagate) commands that are already right.
+ * The slash commands leadbot registers (built with discord.js's `SlashCommandBuilder`), and
+ * their idempotent registration: the current commands are read first and the bulk-overwrite
+ * PUT happens only when they differ, so a restart does not rewrite (and re-propagate)
+ * commands that are already right.
  */
 import {
-  ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
+  SlashCommandBuilder,
 } from 'discord.js';
 import { LEADBOT_COMMAND } from './manager-input.ts';
 
 /** `/qualify [action]`: the prospect's own entry point. */
-export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = {
-  type: ApplicationCommandType.ChatInput,
-  name: 'qualify',
-  description: 'Tell us what you need and get in touch with our team (continues privately)',
-  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
-  options: [
-    {
-      type: ApplicationCommandOptionType.String,
-      name: 'action',
-      description: 'What to do (default: start, or resume where you left off)',
-      required: false,
-      choices: [
+export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = new SlashCommandBuilder()
+  .setName('qualify')
+  .setDescription('Tell us what you need and get in touch with our team (continues privately)')
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .addStringOption((o) =>
+    o
+      .setName('action')
+      .setDescription('What to do (default: start, or resume where you left off)')
+      .setRequired(false)
+      .addChoices(
         { name: 'start or resume', value: 'start' },
         { name: 'restart from the beginning', value: 'restart' },
         { name: 'stop', value: 'stop' },
-      ],
-    },
-  ],
-};
+      ),
+  )
+  .toJSON();
 
 export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [QUALIFY_COMMAND, LEADBOT_COMMAND];
 

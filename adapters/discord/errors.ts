@@ -4,9 +4,11 @@
  * `RateLimitError` (only when told to reject instead of waiting; by default discord.js waits
  * out 429s itself) and gateway errors at login.
  */
-import { DiscordAPIError, HTTPError, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
+import { DiscordAPIError, HTTPError, type Interaction, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import type { Logger } from '../../src/core/ports.ts';
 import type { PlatformEndpoint } from '../shared/startup.ts';
+import { renderNotice } from './outbound.ts';
 
 /** Discord's code when a person does not accept DMs from the bot (server privacy settings). */
 export const DM_CLOSED = RESTJSONErrorCodes.CannotSendMessagesToThisUser;
@@ -86,4 +88,22 @@ export function startError(err: unknown, what: string): unknown {
     });
   }
   return toPlatformError(err, what);
+}
+
+/**
+ * Tells the person something went wrong, without details (those go to the log). Best effort:
+ * the interaction may already be answered or expired.
+ */
+export async function reportFailure(i: Interaction, logger: Logger): Promise<void> {
+  if (!i.isRepliable()) return;
+  const payload = renderNotice(
+    'Sorry, something went wrong on our side. Please try again in a moment.',
+    i.guildId === null ? 'dm' : 'ephemeral',
+  );
+  try {
+    if (i.deferred || i.replied) await i.followUp(payload);
+    else await i.reply(payload);
+  } catch (err) {
+    logger.debug({ err: toPlatformError(err, 'report a failure').message }, 'could not report the failure');
+  }
 }

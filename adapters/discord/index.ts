@@ -1,42 +1,29 @@
 /**
  * The Discord adapter: a discord.js Client on the gateway. `/qualify` (registered on start)
  * and DMs drive the qualification; in servers the bot answers only when mentioned and moves
- * the conversation to a private place. See interactions.ts for the interaction flows.
+ * the conversation to a private place. One listener per job, each taking only its own events
+ * (listen.ts): prospects.ts, managers.ts (`/leadbot`), outreach.ts (consent buttons, intent
+ * offers) and sales.ts (Claim / Not a fit on alerts).
  */
 import { once } from 'node:events';
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  type Interaction,
-  type Message,
-  MessageFlags,
-  Partials,
-} from 'discord.js';
-import { createManagerKit } from '../../src/core/commands/kit.ts';
+import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { createCommunityServices } from '../../src/core/community-services.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
-import { RecentIds } from '../shared/recent-ids.ts';
+import { outreachOf } from '../shared/outreach.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
-import { decodeCustomId } from './custom-ids.ts';
 import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
-import { parseMessage } from './inbound.ts';
-import { handleInteraction, reportFailure } from './interactions.ts';
-import {
-  considerIntent,
-  type DiscordManagerWiring,
-  discordPermissions,
-  handleConsentClick,
-  handleManagerCommand,
-} from './manager-commands.ts';
-import { LEADBOT_COMMAND } from './manager-input.ts';
+import { createDiscordListeners } from './listen.ts';
+import { discordPermissions, registerDiscordManagers } from './managers.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
-import { handleAlertInteraction, isAlertInteraction } from './sales-interactions.ts';
+import { registerDiscordOutreach } from './outreach.ts';
+import { registerDiscordProspects } from './prospects.ts';
+import { registerDiscordSales } from './sales.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
 export { DISCORD_VARIABLES, discordConfigSchema, parseDiscordConfig } from './config.ts';
@@ -48,9 +35,6 @@ export interface DiscordAdapter extends ChatAdapter {
   /** Posts sales alerts to `DISCORD_SALES_CHANNEL_ID`; null when it is not set. */
   readonly alertSink: AlertSink | null;
 }
-
-/** How many recent event ids are remembered to skip a replay before touching Discord. */
-const RECENT_EVENTS = 2000;
 
 /**
  * The gateway intents leadbot needs. Message Content is privileged and optional: without it
@@ -78,83 +62,34 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     // Default for every message, in case a payload forgets; payloads also set it themselves.
     allowedMentions: NO_MENTIONS,
   });
-  const recent = new RecentIds<string>(RECENT_EVENTS);
   let handler: InboundHandler | null = null;
-  // Manager commands, consent prompts and intent offers need the store.
   const clock = deps.clock ?? { now: () => new Date() };
-  const managers: DiscordManagerWiring | null = deps.store
-    ? {
-        kit: createManagerKit({
-          store: deps.store,
-          clock,
-          settings: config.outreach ?? defaultOutreachSettings(),
-          permissions: discordPermissions,
-          ...(deps.outreach ? { outreach: deps.outreach } : {}),
-        }),
-        handler: () => handler,
-        ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
-        logger,
-      }
+  const listen = createDiscordListeners(client, { started: () => handler !== null, logger });
+  const botUserId = () => client.user?.id ?? '';
+  // Manager commands, consent prompts and intent offers need the store and the outreach store.
+  const services = deps.store
+    ? createCommunityServices({
+        store: deps.store,
+        outreach: outreachOf(deps, 'Discord'),
+        clock,
+        settings: config.outreach ?? defaultOutreachSettings(),
+        permissions: discordPermissions,
+      })
     : null;
-
-  /** First sighting of an event id in this process (a gateway replay after resume is not). */
-  const firstSeen = (id: string): boolean => recent.add(id);
-
-  async function onMessage(message: Message): Promise<void> {
-    const event = parseMessage(message, { botUserId: client.user!.id });
-    if (!event && managers && config.messageContent && handler) return considerIntent(message, managers);
-    if (!event || !handler) return;
-    const replies = await handler(event);
-    const surface = message.guildId === null ? 'dm' : 'channel';
-    for (const [n, reply] of replies.entries()) {
-      const payload = renderMessage(reply, surface);
-      // In a server the first answer replies to the mention (without pinging its author).
-      if (n === 0 && surface === 'channel') await message.reply(payload);
-      else if (message.channel.isSendable()) await message.channel.send(payload);
-    }
-  }
-
-  client.on(Events.MessageCreate, (message) => {
-    if (!firstSeen(message.id)) return;
-    onMessage(message).catch((err) => {
-      logger.error({ err: toPlatformError(err, 'answer a message'), eventId: message.id }, 'message failed');
-    });
+  // Claim / Not a fit change the lead, so they need the store.
+  if (deps.store) registerDiscordSales(listen, { store: deps.store, clock, logger });
+  registerDiscordManagers(listen, {
+    services,
+    ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
   });
-
-  client.on(Events.InteractionCreate, (interaction) => {
-    if (!firstSeen(interaction.id) || !handler) return;
-    routeInteraction(interaction, handler).catch(async (err) => {
-      logger.error(
-        { err: toPlatformError(err, 'answer an interaction'), eventId: interaction.id },
-        'interaction failed',
-      );
-      await reportFailure(interaction, logger);
-    });
+  registerDiscordOutreach(listen, {
+    services,
+    handler: () => handler,
+    messageContent: config.messageContent,
+    botUserId,
+    logger,
   });
-
-  /** `/leadbot` and consent buttons go to the manager wiring; the rest is the prospect's. */
-  async function routeInteraction(interaction: Interaction, h: InboundHandler): Promise<void> {
-    // Claim / Not a fit on a sales alert (they change the lead, so they need the store).
-    if (deps.store && isAlertInteraction(interaction)) {
-      return handleAlertInteraction(interaction, { store: deps.store, clock, logger });
-    }
-    if (interaction.isChatInputCommand() && interaction.commandName === LEADBOT_COMMAND.name) {
-      if (managers) return handleManagerCommand(interaction, managers);
-      await interaction.reply({
-        content: 'Manager commands need a database.',
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
-    if (interaction.isButton()) {
-      const id = decodeCustomId(interaction.customId);
-      if (id?.kind === 'consent') {
-        if (managers) return handleConsentClick(interaction, id, managers);
-        return void (await interaction.deferUpdate());
-      }
-    }
-    return handleInteraction(interaction, { handler: h, logger });
-  }
+  registerDiscordProspects(listen, { handler: () => handler, botUserId, logger });
 
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
   client.on(Events.Warn, (message) => logger.warn({}, message));
@@ -175,7 +110,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       // stop / forget me / link <code> in DMs are answered before the engine sees them.
-      handler = managers ? managers.kit.wrap(h) : h;
+      handler = services ? services.withPersonCommands(h) : h;
       if (!config.messageContent) {
         logger.info(
           {},

@@ -1,108 +1,107 @@
 /**
- * The `/leadbot` manager command (pure): its definition — one subcommand per use case of the
- * platform-free command layer, with typed options (a member picker instead of a typed
- * mention, stage choices) — and the mapping of a received command to a {@link CommandInput}.
+ * The `/leadbot` manager command (pure): its definition, built with discord.js's
+ * `SlashCommandBuilder` — one subcommand per manager command of the core, with typed options
+ * (a member picker instead of a typed mention, stage choices) — and the mapping of a received command to a {@link CommandInput}.
  * Discord checks the option types before the bot sees them; the command layer still validates
  * the combination (a lead needs a member or an id) and answers with the usage.
  */
 import {
-  type APIApplicationCommandBasicOption,
-  type APIApplicationCommandSubcommandOption,
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
   ApplicationIntegrationType,
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import type { CommandArg, CommandInput } from '../../src/core/commands/types.ts';
 import { STAGES } from '../../src/core/ports.ts';
 
-const T = ApplicationCommandOptionType;
+type Sub = SlashCommandSubcommandBuilder;
 
-const member = (required: boolean, description = 'The member'): APIApplicationCommandBasicOption => ({
-  type: T.User,
-  name: 'member',
-  description,
-  required,
-});
-const leadId: APIApplicationCommandBasicOption = {
-  type: T.String,
-  name: 'id',
-  description: 'A lead id (instead of a member)',
-  required: false,
-};
-const text = (name: string, description: string, required: boolean): APIApplicationCommandBasicOption => ({
-  type: T.String,
-  name,
-  description,
-  required,
-});
-const stageChoice = (required: boolean): APIApplicationCommandBasicOption => ({
-  type: T.String,
-  name: 'stage',
-  description: required ? 'The new stage' : 'Only leads at this stage',
-  required,
-  choices: STAGES.map((s) => ({ name: s, value: s })),
-});
-const publicFlag: APIApplicationCommandBasicOption = {
-  type: T.Boolean,
-  name: 'public',
-  description: 'Show the answer to the channel (default: only you)',
-  required: false,
-};
+const member =
+  (required: boolean, description = 'The member') =>
+  (s: Sub) =>
+    s.addUserOption((o) => o.setName('member').setDescription(description).setRequired(required));
+const leadId = (s: Sub) =>
+  s.addStringOption((o) =>
+    o.setName('id').setDescription('A lead id (instead of a member)').setRequired(false),
+  );
+const text = (name: string, description: string, required: boolean) => (s: Sub) =>
+  s.addStringOption((o) => o.setName(name).setDescription(description).setRequired(required));
+const stageChoice = (required: boolean) => (s: Sub) =>
+  s.addStringOption((o) =>
+    o
+      .setName('stage')
+      .setDescription(required ? 'The new stage' : 'Only leads at this stage')
+      .setRequired(required)
+      .addChoices(...STAGES.map((stage) => ({ name: stage, value: stage }))),
+  );
+const publicFlag = (s: Sub) =>
+  s.addBooleanOption((o) =>
+    o
+      .setName('public')
+      .setDescription('Show the answer to the channel (default: only you)')
+      .setRequired(false),
+  );
 const filters = [
   stageChoice(false),
-  { type: T.User, name: 'owner', description: 'Only leads owned by this rep', required: false },
+  (s: Sub) =>
+    s.addUserOption((o) =>
+      o.setName('owner').setDescription('Only leads owned by this rep').setRequired(false),
+    ),
   text('source', 'Only leads from this platform or campaign', false),
   text('since', 'Created since YYYY-MM-DD or 7d', false),
-] as APIApplicationCommandBasicOption[];
+];
 
-// Discord wants required options before optional ones.
-const sub = (
-  name: string,
-  description: string,
-  options: APIApplicationCommandBasicOption[] = [],
-): APIApplicationCommandSubcommandOption => ({ type: T.Subcommand, name, description, options });
+/** A subcommand with its options, in order: Discord wants required options before optional ones. */
+const sub =
+  (name: string, description: string, options: ((s: Sub) => Sub)[] = []) =>
+  (s: Sub) =>
+    options.reduce((acc, add) => add(acc), s.setName(name).setDescription(description));
+
+const SUBCOMMANDS = [
+  sub('qualify', 'Invite a member to qualify (they must accept before any DM)', [
+    member(true, 'The member to invite'),
+  ]),
+  sub('lead', 'Show the lead card', [member(false), leadId, publicFlag]),
+  sub('leads', 'List leads, 20 per page', [
+    ...filters,
+    text('page', 'Page cursor from the previous answer', false),
+    publicFlag,
+  ]),
+  sub('stage', 'Change the stage (audited; SQL alerts sales)', [
+    stageChoice(true),
+    text('reason', 'Why', true),
+    member(false),
+    leadId,
+  ]),
+  sub('assign', 'Set the owner of a lead', [
+    (s: Sub) => s.addUserOption((o) => o.setName('rep').setDescription('The sales rep').setRequired(true)),
+    member(false),
+    leadId,
+  ]),
+  sub('note', 'Add a note to a lead', [text('text', 'The note', true), member(false), leadId]),
+  sub('export', 'CSV file of the leads', [...filters, publicFlag]),
+  sub('forget', 'Erase a person everywhere', [member(false), leadId]),
+  sub('stats', 'Counts per stage and conversion by source', [publicFlag]),
+  sub('unlink', 'Detach this account from its lead', [member(true, 'The member to unlink')]),
+  sub('link', 'Link your accounts: get a code here, or enter one from another platform', [
+    text('code', 'A code from the bot on your other platform', false),
+  ]),
+  sub('help', 'What each subcommand does'),
+];
+
+function leadbotCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const command = new SlashCommandBuilder()
+    .setName('leadbot')
+    .setDescription('Community manager commands (leads, stages, export) and account linking')
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
+  for (const add of SUBCOMMANDS) command.addSubcommand(add);
+  return command.toJSON();
+}
 
 /** `/leadbot <subcommand>`: community managers' commands, plus `link` for anyone. */
-export const LEADBOT_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = {
-  type: ApplicationCommandType.ChatInput,
-  name: 'leadbot',
-  description: 'Community manager commands (leads, stages, export) and account linking',
-  contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-  integration_types: [ApplicationIntegrationType.GuildInstall],
-  options: [
-    sub('qualify', 'Invite a member to qualify (they must accept before any DM)', [
-      member(true, 'The member to invite'),
-    ]),
-    sub('lead', 'Show the lead card', [member(false), leadId, publicFlag]),
-    sub('leads', 'List leads, 20 per page', [
-      ...filters,
-      text('page', 'Page cursor from the previous answer', false),
-      publicFlag,
-    ]),
-    sub('stage', 'Change the stage (audited; SQL alerts sales)', [
-      stageChoice(true),
-      text('reason', 'Why', true),
-      member(false),
-      leadId,
-    ]),
-    sub('assign', 'Set the owner of a lead', [
-      { type: T.User, name: 'rep', description: 'The sales rep', required: true },
-      member(false),
-      leadId,
-    ]),
-    sub('note', 'Add a note to a lead', [text('text', 'The note', true), member(false), leadId]),
-    sub('export', 'CSV file of the leads', [...filters, publicFlag]),
-    sub('forget', 'Erase a person everywhere', [member(false), leadId]),
-    sub('stats', 'Counts per stage and conversion by source', [publicFlag]),
-    sub('unlink', 'Detach this account from its lead', [member(true, 'The member to unlink')]),
-    sub('link', 'Link your accounts: get a code here, or enter one from another platform', [
-      text('code', 'A code from the bot on your other platform', false),
-    ]),
-    sub('help', 'What each subcommand does'),
-  ],
-};
+export const LEADBOT_COMMAND = leadbotCommand();
 
 /** What the mapping reads from a discord.js chat input interaction. */
 export interface ManagerCommandView {

@@ -1,20 +1,23 @@
 /**
- * Core messages → Discord message payloads (pure). Every text leadbot shows is escaped here:
- * the core's texts interpolate what people typed, so nothing may become markdown, a link
- * preview or a mention, and every payload carries `allowedMentions: { parse: [] }` so that
- * even a mention that slipped through could not ping anyone.
+ * Core messages → Discord message payloads (pure), built with discord.js's builders and sent
+ * as their JSON. Every text leadbot shows is escaped here: the core's texts interpolate what
+ * people typed, so nothing may become markdown, a link preview or a mention, and every payload
+ * carries `allowedMentions: { parse: [] }` so that even a mention that slipped through could not
+ * ping anyone.
  */
 import {
+  ActionRowBuilder,
   type APIActionRowComponent,
-  type APIButtonComponent,
   type APIComponentInMessageActionRow,
-  type APIStringSelectComponent,
+  ButtonBuilder,
   ButtonStyle,
-  ComponentType,
   escapeMarkdown,
   MessageFlags,
+  StringSelectMenuBuilder,
 } from 'discord.js';
+import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { ChoiceOption, OutboundMessage } from '../../src/core/events.ts';
+import { clip } from '../../src/core/text-fit.ts';
 import { CUSTOM_ID_MAX, encodeCustomId } from './custom-ids.ts';
 
 /** Discord's limits (https://discord.com/developers/docs/components/reference). */
@@ -69,53 +72,42 @@ export function escapeText(text: string): string {
     .replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
-/** Cuts to Discord's limit; an escape cut in half is harmless (no mention can form). */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+/** A manager reply: message content is at most 2,000 characters after escaping. */
+export const DISCORD_REPLY_LIMITS: ReplyLimits = { maxLength: LIMITS.content, escape: escapeText };
 
 function flagsFor(surface: Surface): number {
   return MessageFlags.SuppressEmbeds | (surface === 'ephemeral' ? MessageFlags.Ephemeral : 0);
 }
 
-function row(
-  components: APIComponentInMessageActionRow[],
-): APIActionRowComponent<APIComponentInMessageActionRow> {
-  return { type: ComponentType.ActionRow, components };
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+function row(components: (ButtonBuilder | StringSelectMenuBuilder)[]): Row {
+  return new ActionRowBuilder<ButtonBuilder | StringSelectMenuBuilder>().addComponents(components).toJSON();
 }
 
 function button(
   customId: string,
   label: string,
   style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Secondary,
-): APIButtonComponent {
-  return {
-    type: ComponentType.Button,
-    custom_id: customId,
-    label: truncate(label, LIMITS.buttonLabel),
-    style,
-  };
+): ButtonBuilder {
+  return new ButtonBuilder().setCustomId(customId).setLabel(clip(label, LIMITS.buttonLabel)).setStyle(style);
 }
 
-function choiceButtons(stepId: string, choices: ChoiceOption[]): APIButtonComponent[] | null {
+function choiceButtons(stepId: string, choices: ChoiceOption[]): ButtonBuilder[] | null {
   const ids = choices.map((c) => encodeCustomId({ kind: 'choice', stepId, value: c.value }));
   if (ids.some((id) => id.length > CUSTOM_ID_MAX)) return null;
   return choices.map((c, i) => button(ids[i]!, c.label || c.value));
 }
 
-function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean): APIStringSelectComponent {
-  return {
-    type: ComponentType.StringSelect,
-    custom_id: encodeCustomId({ kind: 'select', stepId }),
-    placeholder: multiple ? UI_TEXT.chooseSeveral : UI_TEXT.chooseOne,
-    min_values: 1,
-    max_values: multiple ? choices.length : 1,
-    options: choices.map((c) => ({
-      label: truncate(c.label || c.value, LIMITS.selectLabel),
-      value: c.value,
-    })),
-  };
+function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean): StringSelectMenuBuilder {
+  return new StringSelectMenuBuilder()
+    .setCustomId(encodeCustomId({ kind: 'select', stepId }))
+    .setPlaceholder(multiple ? UI_TEXT.chooseSeveral : UI_TEXT.chooseOne)
+    .setMinValues(1)
+    .setMaxValues(multiple ? choices.length : 1)
+    .addOptions(
+      choices.map((c) => ({ label: clip(c.label || c.value, LIMITS.selectLabel), value: c.value })),
+    );
 }
 
 /**
@@ -124,9 +116,7 @@ function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean
  * when Discord cannot carry them (over 25 options, over-long values): the person then answers
  * by text or number, which the engine accepts.
  */
-function choiceComponents(
-  msg: OutboundMessage,
-): APIActionRowComponent<APIComponentInMessageActionRow>[] | null {
+function choiceComponents(msg: OutboundMessage): Row[] | null {
   const choices = msg.choices ?? [];
   const stepId = msg.stepId ?? '';
   if (choices.length === 0) return [];
@@ -144,7 +134,7 @@ function choiceComponents(
 /** Renders one core message for the given surface. */
 export function renderMessage(msg: OutboundMessage, surface: Surface): DiscordPayload {
   let content = escapeText(msg.text);
-  const components: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  const components: Row[] = [];
   const choiceRows = choiceComponents(msg);
   if (choiceRows === null) {
     // Fallback: numbered options, answered by text (in a DM) or through the answer modal.
@@ -164,7 +154,7 @@ export function renderMessage(msg: OutboundMessage, surface: Surface): DiscordPa
     );
   }
   return {
-    content: truncate(content, LIMITS.content),
+    content: clip(content, LIMITS.content),
     components,
     allowedMentions: NO_MENTIONS,
     flags: flagsFor(surface),
@@ -186,11 +176,36 @@ export function renderNotice(text: string, surface: Surface): DiscordPayload {
  * answered twice). `original` is the message's current content, already escaped when sent.
  */
 export function renderAnswered(original: string, answerLabels: string[]): Omit<DiscordPayload, 'flags'> {
-  const answer = truncate(`→ ${escapeText(answerLabels.join(', '))}`, LIMITS.content / 2);
-  const room = LIMITS.content - Array.from(answer).length - 2;
+  const answer = clip(`→ ${escapeText(answerLabels.join(', '))}`, LIMITS.content / 2);
+  const room = LIMITS.content - answer.length - 2;
   return {
-    content: `${truncate(original, Math.max(room, 1))}\n\n${answer}`,
+    content: `${clip(original, Math.max(room, 1))}\n\n${answer}`,
     components: [],
     allowedMentions: NO_MENTIONS,
   };
+}
+
+/**
+ * The consent prompt: the invited member is named (and pinged, deliberately), nobody else.
+ * `invitedBy` (the inviting manager's Discord user id) rides in the buttons' custom ids.
+ */
+export function renderConsentPrompt(userId: string, text: string, invitedBy?: string) {
+  const id = (accept: boolean) =>
+    encodeCustomId({ kind: 'consent', accept, userId, ...(invitedBy ? { invitedBy } : {}) });
+  const buttons = [
+    new ButtonBuilder().setCustomId(id(true)).setLabel('Yes, message me').setStyle(ButtonStyle.Primary),
+    new ButtonBuilder().setCustomId(id(false)).setLabel('No thanks').setStyle(ButtonStyle.Secondary),
+  ];
+  return {
+    content: `<@${userId}> ${escapeText(text)}`,
+    components: [new ActionRowBuilder<ButtonBuilder>().addComponents(buttons).toJSON()],
+    allowedMentions: { parse: [] as [], users: [userId], repliedUser: false },
+    flags: MessageFlags.SuppressEmbeds as const,
+  };
+}
+
+/** The Discord user id inside a `discord:<id>` inviter; other platforms' inviters are not carried. */
+export function discordInviter(invitedBy: string | undefined): string | undefined {
+  const m = /^discord:(\d{1,21})$/.exec(invitedBy ?? '');
+  return m ? m[1] : undefined;
 }

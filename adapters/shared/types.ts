@@ -44,7 +44,8 @@ export interface AdapterDeps {
   clock?: Clock;
   /**
    * Contact log, opt-outs and link codes, shared by every adapter so contact limits hold
-   * across platforms. Adapters fall back to a process-local memory one when absent.
+   * across platforms. Absent: the store's own (`store.outreach`); an adapter given a store
+   * with neither refuses to be created (adapters/shared/outreach.ts).
    */
   outreach?: OutreachStore;
   /** Rate limits for public routes; none when absent (tests, the terminal chat). */

@@ -7,7 +7,7 @@
 import type { WebClient } from '@slack/web-api';
 import { assignOwner } from '../../src/core/lead-lifecycle.ts';
 import type { AlertPayload, AlertSink, Clock, LeadStore, Logger } from '../../src/core/ports.ts';
-import { ALERT_EVENT_TYPE, alertMetadata, renderAlert } from './alert-blocks.ts';
+import { ALERT_EVENT_TYPE, alertMetadata, renderSlackAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 
 export interface SlackAlertSinkOptions {
@@ -87,7 +87,7 @@ export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
         }
         const owner = await roundRobin(alert);
         method = 'chat.postMessage';
-        const { text, blocks } = renderAlert(alert, owner);
+        const { text, blocks } = renderSlackAlert(alert, owner);
         const res = await opts.client.chat.postMessage({
           channel: opts.channel,
           text,

@@ -5,6 +5,7 @@
  * with look-alike characters that never act as delimiters, so a person's text cannot turn
  * the rest of a message bold or into code.
  */
+import { clip } from '../../src/core/text-fit.ts';
 
 const LOOKALIKE: Record<string, string> = {
   '*': '\u2217', // ∗ ASTERISK OPERATOR
@@ -28,8 +29,7 @@ export function escapeMrkdwn(text: string): string {
  * what a person typed. `max` keeps within Slack's limits (75 for buttons, 24 for modal titles).
  */
 export function plainText(text: string, max = 75): { type: 'plain_text'; text: string; emoji: boolean } {
-  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return { type: 'plain_text', text: cut, emoji: true };
+  return { type: 'plain_text', text: clip(text, max), emoji: true };
 }
 
 /** Reverses Slack's entity encoding of inbound text (what a person typed, as plain text). */

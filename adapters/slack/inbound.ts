@@ -6,7 +6,7 @@
  */
 import type { ChoiceEvent, CommandEvent, InboundEvent, MessageEvent } from '../../src/core/events.ts';
 import { decodeSlackText } from './escape.ts';
-import { ACTION, QUESTION_BLOCK_PREFIX } from './outbound.ts';
+import { ACTION, QUESTION_BLOCK_PREFIX, type SlackBlock } from './outbound.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw Slack JSON, validated field by field below.
 type Json = any;
@@ -16,6 +16,36 @@ const isDmChannel = (id: string | undefined) => id?.startsWith('D') ?? false;
 
 /** Commands a person may type or pass to the slash command; everything else is a message. */
 export const COMMANDS = ['start', 'restart', 'stop'] as const;
+
+/** The slash command: `/leadbot start|restart|stop` for prospects, `/leadbot <sub>` for managers. */
+export const LEADBOT_COMMAND = '/leadbot';
+
+/** The message a click happened on: where it is and what it shows (to update it in place). */
+export interface ClickedMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** The message of a `block_actions` payload; null when the click was not on a message. */
+export function clickedMessage(body: Json): ClickedMessage | null {
+  const channel = str(body?.channel?.id) ?? str(body?.container?.channel_id);
+  const ts = str(body?.message?.ts);
+  if (!channel || !ts) return null;
+  const blocks = Array.isArray(body.message.blocks) ? (body.message.blocks as SlackBlock[]) : [];
+  return { channel, ts, text: typeof body.message.text === 'string' ? body.message.text : '', blocks };
+}
+
+/** Reads a consent button's value (outbound.ts `consentValue`) back; null for an empty or foreign value. */
+export function parseConsentValue(value: unknown): { userId: string; invitedBy?: string } | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const bar = value.indexOf('|');
+  if (bar < 0) return { userId: value };
+  const userId = value.slice(0, bar);
+  const invitedBy = value.slice(bar + 1);
+  return userId ? { userId, ...(invitedBy ? { invitedBy } : {}) } : null;
+}
 
 /**
  * An Events API envelope (`{ type: 'event_callback', team_id, event_id, event }`).

@@ -6,12 +6,13 @@
  * sales {@link AlertSink} and handles the alert buttons.
  */
 import { App, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
-import { createManagerKit } from '../../src/core/commands/kit.ts';
+import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { inboxOf } from '../shared/inbox.ts';
+import { outreachOf } from '../shared/outreach.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
@@ -19,10 +20,11 @@ import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
 import { SOCKET_MODE_ENDPOINT, slackEndpoint, startError, toPlatformError } from './errors.ts';
 import { createSlackRoute, routeReceiver } from './http-route.ts';
-import { registerSlackManager, slackPermissions } from './manager-commands.ts';
+import { registerSlackManagers, slackPermissions } from './managers.ts';
 import { renderMessages } from './outbound.ts';
-import { registerProspectListeners } from './prospect-listeners.ts';
-import { registerSalesListeners } from './sales-listeners.ts';
+import { registerSlackOutreach } from './outreach.ts';
+import { registerSlackProspects } from './prospects.ts';
+import { registerSlackSales } from './sales.ts';
 
 export type { SlackAdapterConfig } from './config.ts';
 export { parseSlackConfig, SLACK_VARIABLES, slackConfigSchema } from './config.ts';
@@ -108,25 +110,28 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     }
   }
 
-  registerProspectListeners({
+  registerSlackProspects({
     app,
     handler: () => handler,
     reply: post,
     botUserId: config.botUserId,
     logger,
   });
-  if (deps.store) registerSalesListeners({ app, store: deps.store, clock, logger });
-  // Manager commands, consent prompts and intent offers (need the store).
-  const kit = deps.store
-    ? createManagerKit({
+  if (deps.store) registerSlackSales({ app, store: deps.store, clock, logger });
+  // Manager commands, consent prompts and intent offers (need the store and the outreach store).
+  const services = deps.store
+    ? createCommunityServices({
         store: deps.store,
+        outreach: outreachOf(deps, 'Slack'),
         clock,
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
-        ...(deps.outreach ? { outreach: deps.outreach } : {}),
       })
     : null;
-  if (kit) registerSlackManager({ app, kit, handler: () => handler, botUserId: config.botUserId, logger });
+  if (services) {
+    registerSlackManagers({ app, services, logger });
+    registerSlackOutreach({ app, services, handler: () => handler, botUserId: config.botUserId, logger });
+  }
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
     // processEvent rejects: the inbox keeps the event and retries it (HTTP), Socket Mode leaves
@@ -169,7 +174,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     alertSink,
     idle,
     async start(h, opts = {}) {
-      handler = kit ? kit.wrap(h) : h;
+      handler = services ? services.withPersonCommands(h) : h;
       // Events stored by an instance that died before processing them come back through here.
       inbox.handle('slack', async (payload) => {
         await app.processEvent({ body: JSON.parse(payload), ack: async () => {} });

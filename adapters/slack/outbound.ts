@@ -1,9 +1,13 @@
 /**
  * Pure rendering of core {@link OutboundMessage}s into Slack `chat.postMessage` payloads
- * (Block Kit). Every text that may carry something a person typed goes through
+ * (Block Kit, typed with `@slack/types` through bolt), of consent prompts, and the limits of a
+ * manager reply. Every text that may carry something a person typed goes through
  * {@link escapeMrkdwn}; button labels come from flow files and use plain_text.
  */
+import type { types } from '@slack/bolt';
+import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { clipEscaped } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 
 /** Action and block ids the adapter listens for; kept in one place so inbound.ts matches them. */
@@ -16,8 +20,11 @@ export const ACTION = {
 /** `block_id` of a question's actions block: `lb_q:<stepId>` (the step travels back with a click). */
 export const QUESTION_BLOCK_PREFIX = 'lb_q:';
 
-// biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON sent as is.
-export type SlackBlock = { type: string; [key: string]: any };
+/** Action ids of the consent prompt's buttons. */
+export const CONSENT_ACTION = { accept: 'lb_consent_accept', decline: 'lb_consent_decline' } as const;
+
+/** A Block Kit block as leadbot sends it, or as a message read back from Slack carries it. */
+export type SlackBlock = types.KnownBlock;
 
 export interface SlackMessagePayload {
   /** Notification / fallback text (escaped, like the blocks). */
@@ -25,11 +32,25 @@ export interface SlackMessagePayload {
   blocks: SlackBlock[];
 }
 
+/** Slack's limit of a section block's text (https://docs.slack.dev/reference/block-kit/blocks/section-block). */
+export const SECTION_TEXT_MAX = 3000;
+
+/** A manager reply: one section block per message, so the section's limit is the message's. */
+export const SLACK_REPLY_LIMITS: ReplyLimits = { maxLength: SECTION_TEXT_MAX, escape: escapeMrkdwn };
+
 const MAX_BUTTONS = 25; // Slack's limit of elements in one actions block
 
-function section(text: string): SlackBlock {
-  // Section text is limited to 3000 characters by Slack.
-  return { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text).slice(0, 3000) } };
+/** A mrkdwn section of `text` escaped, clipped to the section's limit without cutting an entity. */
+export function section(text: string): types.SectionBlock {
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: clipEscaped(text, SECTION_TEXT_MAX, escapeMrkdwn) },
+  };
+}
+
+/** A section whose text is escaped already (a piece of a manager reply). */
+export function escapedSection(text: string): types.SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
 }
 
 function blockId(stepId: string | undefined): string {
@@ -100,28 +121,66 @@ export function renderMessages(msgs: OutboundMessage[], isDirect: boolean): Slac
 }
 
 /**
+ * A message's blocks with its buttons replaced by a context line (`note`, already mrkdwn), so
+ * the buttons cannot be used twice and the channel sees what happened.
+ */
+export function withoutButtons(blocks: SlackBlock[], note: string): SlackBlock[] {
+  const kept = blocks.filter((b) => b.type !== 'actions');
+  kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+  return kept;
+}
+
+/**
  * The clicked question message after the answer: same text, buttons replaced by the answer
  * so the question cannot be answered twice and the channel shows what was picked.
  */
 export function renderAnswered(blocks: SlackBlock[], answerLabels: string[]): SlackBlock[] {
-  const kept = blocks.filter((b) => b.type !== 'actions');
-  kept.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `:white_check_mark: ${escapeMrkdwn(answerLabels.join(', '))}` }],
-  });
-  return kept;
+  return withoutButtons(blocks, `:white_check_mark: ${escapeMrkdwn(answerLabels.join(', '))}`);
 }
 
 /** Finds the labels of the clicked values among the message's own buttons/checkboxes. */
 export function labelsFor(blocks: SlackBlock[], values: string[]): string[] {
   const labels = new Map<string, string>();
   for (const b of blocks) {
-    if (b.type !== 'actions' || !Array.isArray(b.elements)) continue;
+    if (b.type !== 'actions') continue;
     for (const el of b.elements) {
-      if (el.type === 'button' && typeof el.value === 'string')
-        labels.set(el.value, el.text?.text ?? el.value);
-      for (const o of el.options ?? []) labels.set(o.value, o.text?.text ?? o.value);
+      if (el.type === 'button' && typeof el.value === 'string') labels.set(el.value, el.text.text);
+      if (el.type === 'checkboxes')
+        for (const o of el.options) if (o.value !== undefined) labels.set(o.value, o.text.text);
     }
   }
   return values.map((v) => labels.get(v) ?? v);
+}
+
+/**
+ * A consent button's value: the invited member, then — for a manager's `qualify` — the inviting
+ * manager after a `|`, so the click itself says whom to credit (Slack ids never hold a `|`).
+ */
+export function consentValue(userId: string, invitedBy?: string): string {
+  return invitedBy ? `${userId}|${invitedBy}` : userId;
+}
+
+/** The consent prompt posted in public: a deliberate mention of the member, escaped text, two buttons. */
+export function renderConsentPrompt(userId: string, text: string, invitedBy?: string): SlackMessagePayload {
+  const value = consentValue(userId, invitedBy);
+  return {
+    text: escapeMrkdwn(text),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `<@${userId}> ${escapeMrkdwn(text)}` } },
+      {
+        type: 'actions',
+        block_id: 'lb_consent',
+        elements: [
+          {
+            type: 'button',
+            action_id: CONSENT_ACTION.accept,
+            text: plainText('Yes, message me'),
+            style: 'primary',
+            value,
+          },
+          { type: 'button', action_id: CONSENT_ACTION.decline, text: plainText('No thanks'), value },
+        ],
+      },
+    ],
+  };
 }

@@ -13,34 +13,15 @@
  * exactly-once across crashes should set `SALES_ALERTS` to slack or discord.
  */
 import { Api, GrammyError } from 'grammy';
-import { alertContent } from '../../src/core/alert-content.ts';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
-import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports.ts';
-import { clip } from '../../src/core/text-fit.ts';
+import type { AlertSink, Logger } from '../../src/core/ports.ts';
+import { renderTelegramAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
-import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
 
 export interface TelegramAlertSinkConfig {
   token: string;
   apiRoot?: string;
   salesChatId: string;
-}
-
-/** Renders an alert as the plain text posted to the sales chat (the content Slack and Discord show). */
-export function renderAlert(alert: AlertPayload): string {
-  const c = alertContent(alert, neutralizeText);
-  const lines = [
-    `🔥 ${c.title}: ${c.who}`,
-    ...c.fields.map((f) => `${f.label}: ${f.value}`),
-    `${c.why.label}: ${c.why.text}`,
-    '',
-    ...c.answers.map((a) => `• ${a.question} — ${a.answer}`),
-    '',
-    ...c.breakdown,
-    '',
-    `Lead ${alert.leadId}`,
-  ];
-  return clip(lines.join('\n'), TELEGRAM_TEXT_LIMIT);
 }
 
 /**
@@ -79,7 +60,7 @@ export function createTelegramAlertSink(
       const known = posted.get(idempotencyKey);
       if (known) return { externalRef: known };
       try {
-        const message = await api.sendMessage(chatId, renderAlert(alert), {
+        const message = await api.sendMessage(chatId, renderTelegramAlert(alert), {
           link_preview_options: { is_disabled: true },
         });
         const externalRef = `${message.chat.id}:${message.message_id}`;

@@ -143,3 +143,10 @@ export function checkedValues(q: CallbackQuery, stepId: string): string[] {
   }
   return values;
 }
+
+/** Reads a private `/start consent[_<managerId>]` back; null for any other text. */
+export function parseConsentStart(text: string | undefined): { invitedBy?: string } | null {
+  const m = /^\/start(?:@\w+)?\s+consent(?:_(\d{1,20}))?$/.exec(text ?? '');
+  if (!m) return null;
+  return m[1] ? { invitedBy: `telegram:${m[1]}` } : {};
+}

@@ -1,35 +1,33 @@
 /**
- * Telegram adapter: grammY's Bot wired to the core's InboundHandler.
- *
- * Per update: map it (inbound.ts, pure) → let the engine handle it (it commits state and
- * de-duplicates on `update_id`) → render the replies (outbound.ts, pure) → send them. Sends go
- * through grammY's auto-retry transformer, so a 429 waits `retry_after` and a 5xx or network
- * failure is retried with backoff; the engine committed the answer before, so a lost send never
- * loses conversation state.
+ * Telegram adapter: grammY's Bot wired to the core, as composers in order — manager commands
+ * (managers.ts), invitations and intent offers (outreach.ts), then the prospect's updates
+ * (prospects.ts: map with inbound.ts, hand to the engine, send what outbound.ts renders).
+ * Sends go through grammY's auto-retry transformer, so a 429 waits `retry_after` and a 5xx or
+ * network failure is retried with backoff; the engine committed the answer before, so a lost
+ * send never loses conversation state.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, HttpError } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { UserFromGetMe } from 'grammy/types';
 import { sleep } from '../../src/core/abort.ts';
-import { createManagerKit } from '../../src/core/commands/kit.ts';
+import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
-import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { inboxOf } from '../shared/inbox.ts';
+import { outreachOf } from '../shared/outreach.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
-import { decodeCallbackData } from './callback-data.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { startError, telegramEndpoint, toPlatformError } from './errors.ts';
-import { toInboundEvent } from './inbound.ts';
-import { telegramManagerMiddleware, telegramPermissions } from './manager-commands.ts';
+import { createTelegramRoute } from './http-route.ts';
+import { telegramManagers, telegramPermissions } from './managers.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
-import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';
-import { createTelegramWebhook } from './webhook.ts';
+import { telegramOutreach } from './outreach.ts';
+import { sendReplies, telegramProspects } from './prospects.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -84,103 +82,43 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let accepting = false;
   const inbox = inboxOf(deps);
 
-  // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
-  const kit = deps.store
-    ? createManagerKit({
-        store: deps.store,
-        clock: deps.clock ?? { now: () => new Date() },
-        settings: config.outreach ?? defaultOutreachSettings(),
-        permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),
-        ...(deps.outreach ? { outreach: deps.outreach } : {}),
-      })
-    : null;
-
-  // First for every update, manager commands included: drop a redelivered update_id (the
-  // engine's (platform, eventId) check is the durable one) and handle one chat at a time.
+  // First for every update, manager commands included: drop an update_id this process has
+  // just handled (the engine's (platform, eventId) check is the durable one) and handle one
+  // chat at a time.
   bot.use(async (ctx, next) => {
     const update = ctx.update;
     if (!seen.add(update.update_id)) {
-      log.debug({ updateId: update.update_id }, 'redelivered update ignored');
+      log.debug({ updateId: update.update_id }, 'update seen before; ignored');
       return;
     }
     const chatKey = String(ctx.chat?.id ?? ctx.from?.id ?? 'none');
     try {
       await perChat.run(chatKey, () => next());
     } catch (err) {
-      seen.delete(update.update_id); // let a redelivery try again
+      // The inbox retries a failed webhook update under the same update_id: let it through then.
+      seen.delete(update.update_id);
       throw err;
     }
   });
-  if (kit) bot.use(telegramManagerMiddleware({ kit, api: bot.api, logger: log }));
-  bot.use((ctx) => processUpdate(ctx.update));
+  // Manager commands, consent prompts and intent offers need the store and the outreach store.
+  const services = deps.store
+    ? createCommunityServices({
+        store: deps.store,
+        outreach: outreachOf(deps, 'Telegram'),
+        clock: deps.clock ?? { now: () => new Date() },
+        settings: config.outreach ?? defaultOutreachSettings(),
+        permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),
+      })
+    : null;
+  if (services) {
+    bot.use(telegramManagers({ services, logger: log }));
+    bot.use(telegramOutreach({ services, handler: () => handler, logger: log }));
+  }
+  bot.use(telegramProspects({ handler: () => handler, logger: log }));
   bot.catch((err) => {
     const e = toPlatformError(err, 'handling update');
     log.error({ updateId: err.ctx.update.update_id, code: e.code, err: e.message }, 'update failed');
   });
-
-  async function processUpdate(update: Update): Promise<void> {
-    if (!handler) return;
-    const me = { id: bot.botInfo.id, username: bot.botInfo.username };
-    const q = update.callback_query;
-    if (q) {
-      const data = decodeCallbackData(q.data);
-      const message = q.message && 'text' in q.message ? q.message : undefined;
-      await bot.api.answerCallbackQuery(q.id).catch((err) => warn(err, 'answerCallbackQuery'));
-      if (data?.kind === 'toggle' && message?.reply_markup) {
-        await bot.api
-          .editMessageReplyMarkup(message.chat.id, message.message_id, {
-            reply_markup: toggleKeyboard(message.reply_markup, q.data ?? ''),
-          })
-          .catch((err) => warn(err, 'editMessageReplyMarkup'));
-        return;
-      }
-    }
-    const event = toInboundEvent(update, me);
-    if (!event) return;
-    log.debug({ updateId: update.update_id, kind: event.kind, chatId: event.channelId }, 'inbound');
-    const replies = await handler(event);
-    if (q?.message && 'text' in q.message && q.message.text !== undefined) {
-      // The press is committed: retire the keyboard, keeping what was picked visible.
-      const text = answeredText(q.message.text, q.message.reply_markup, q.data ?? '');
-      await bot.api
-        .editMessageText(q.message.chat.id, q.message.message_id, text, {
-          link_preview_options: { is_disabled: true },
-        })
-        .catch((err) => warn(err, 'editMessageText'));
-    }
-    const replyTo = !event.isDirect && update.message ? update.message.message_id : undefined;
-    await sendAll(event.channelId, replies, replyTo, event.isDirect ? undefined : `group_${event.channelId}`);
-  }
-
-  async function sendAll(
-    chatId: string,
-    messages: OutboundMessage[],
-    replyTo?: number,
-    deepLinkPayload?: string,
-  ) {
-    const target = /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
-    for (const message of messages) {
-      const ctx = deepLinkPayload
-        ? { botUsername: bot.botInfo.username, deepLinkPayload }
-        : { botUsername: bot.botInfo.username };
-      for (const { text, ...other } of renderMessage(message, ctx)) {
-        try {
-          await bot.api.sendMessage(target, text, {
-            ...other,
-            ...(replyTo
-              ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }
-              : {}),
-          });
-        } catch (err) {
-          throw toPlatformError(err, 'sendMessage');
-        }
-      }
-    }
-  }
-
-  function warn(err: unknown, action: string) {
-    log.warn({ err: toPlatformError(err, action).message }, 'telegram call failed; continuing');
-  }
 
   const alertSink = config.salesChatId
     ? createTelegramAlertSink(
@@ -205,7 +143,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     },
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
-      handler = kit ? kit.wrap(h) : h;
+      handler = services ? services.withPersonCommands(h) : h;
       // getMe, setWebhook and polling's set-up share one deadline; SIGTERM ends them at once.
       const call = startCalls(telegramEndpoint(config), {
         signal: opts.signal,
@@ -227,14 +165,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
           );
         }
         if (!webhookMounted) {
-          const webhook = createTelegramWebhook({
+          const route = createTelegramRoute({
             secret: config.webhookSecret,
             inbox,
             logger: log,
             accepting: () => accepting,
             process: (update) => bot.handleUpdate(update),
           });
-          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, webhook);
+          deps.http.route('POST', TELEGRAM_WEBHOOK_PATH, route);
           webhookMounted = true;
         }
         accepting = true;
@@ -286,7 +224,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
     async send(target, messages): Promise<void> {
       // Not bot.init(): grammY retries its getMe without end while the API is unreachable.
       if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
-      await sendAll(target.channelId, messages);
+      await sendReplies(bot.api, bot.botInfo.username, target.channelId, messages);
     },
   };
 

@@ -6,10 +6,18 @@
  * text are neutralised here: `@username` mentions (a word joiner after `@` stops the ping)
  * and link previews (disabled). A visible URL stays visible as exactly what it points to.
  */
-import type { InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions } from 'grammy/types';
+import type {
+  InlineKeyboardButton,
+  InlineKeyboardMarkup,
+  LinkPreviewOptions,
+  MessageEntity,
+} from 'grammy/types';
+import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
+import { clip, splitToFit } from '../../src/core/text-fit.ts';
 import { decodeCallbackData, encodeCallbackData } from './callback-data.ts';
 
+/** The Bot API's limit of a message's text (https://core.telegram.org/bots/api#sendmessage). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
 const WORD_JOINER = '\u2060';
 const CHECK = '✓ ';
@@ -33,12 +41,15 @@ export function neutralizeText(text: string): string {
   return text.replace(/@/g, `@${WORD_JOINER}`);
 }
 
+/** A manager reply: plain text (no parse mode), mentions neutralised, 4,096 characters a message. */
+export const TELEGRAM_REPLY_LIMITS: ReplyLimits = { maxLength: TELEGRAM_TEXT_LIMIT, escape: neutralizeText };
+
 /**
- * Renders one message. Long texts are split at the 4096-character limit; the keyboard rides
- * on the last part so buttons stay under the question they answer.
+ * Renders one message. Long texts are split at the 4096-character limit, at line breaks where
+ * possible; the keyboard rides on the last part so buttons stay under the question they answer.
  */
 export function renderMessage(message: OutboundMessage, ctx: RenderContext): SendPayload[] {
-  const parts = splitText(neutralizeText(message.text || ' '));
+  const parts = splitToFit(message.text || ' ', TELEGRAM_TEXT_LIMIT, neutralizeText);
   const payloads: SendPayload[] = parts.map((text) => ({
     text,
     link_preview_options: { is_disabled: true },
@@ -74,13 +85,6 @@ export function deepLink(ctx: Pick<RenderContext, 'botUsername' | 'deepLinkPaylo
   const payload = (ctx.deepLinkPayload ?? '').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
   const base = `https://t.me/${encodeURIComponent(ctx.botUsername)}`;
   return payload ? `${base}?start=${payload}` : `${base}?start`;
-}
-
-function splitText(text: string): string[] {
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i += TELEGRAM_TEXT_LIMIT)
-    parts.push(text.slice(i, i + TELEGRAM_TEXT_LIMIT));
-  return parts;
 }
 
 /** Flips the ✓ of the pressed option in a multiple-choice keyboard; other buttons untouched. */
@@ -123,5 +127,55 @@ export function answeredText(
           .map((b) => (b.text.startsWith(CHECK) ? b.text.slice(CHECK.length) : b.text))
       : buttons.filter((b) => 'callback_data' in b && b.callback_data === pressed).map((b) => b.text);
   const summary = picked.length > 0 ? picked.join(', ') : '—';
-  return `${questionText}\n\n${CHECK}${neutralizeText(summary)}`.slice(0, TELEGRAM_TEXT_LIMIT);
+  return clip(`${questionText}\n\n${CHECK}${neutralizeText(summary)}`, TELEGRAM_TEXT_LIMIT);
+}
+
+/** The deep-link payload that accepts an invitation (`/start consent`). */
+export const CONSENT_PAYLOAD = 'consent';
+/** callback_data of "No thanks" under a prompt: the prefix, then the invited member's id. */
+export const DECLINE_PREFIX = 'lbc:d:';
+
+/**
+ * The deep-link payload of an Accept button: `consent`, or `consent_<managerId>` after a
+ * manager's `qualify` so the start itself says whom to credit (payloads allow [A-Za-z0-9_-]).
+ */
+export function consentStartPayload(invitedBy?: string): string {
+  const m = /^telegram:(\d{1,20})$/.exec(invitedBy ?? '');
+  return m ? `${CONSENT_PAYLOAD}_${m[1]}` : CONSENT_PAYLOAD;
+}
+
+/**
+ * The consent prompt posted in a group. Bots cannot open a DM on Telegram, so Accept is a deep
+ * link: the member starts the private chat themselves. The member is named by a text mention
+ * built from the id the manager chose (or the writer of the signal); the text itself is plain.
+ */
+export function renderConsentPrompt(
+  userId: string,
+  text: string,
+  botUsername: string,
+  invitedBy?: string,
+): { text: string; entities: MessageEntity[]; reply_markup: InlineKeyboardMarkup } {
+  const label = '@member';
+  return {
+    text: `${label} ${text}`,
+    entities: [
+      {
+        type: 'text_mention',
+        offset: 0,
+        length: label.length,
+        user: { id: Number(userId), is_bot: false, first_name: 'member' },
+      },
+    ],
+    reply_markup: {
+      inline_keyboard: [
+        [
+          {
+            text: 'Yes, message me',
+            url: `https://t.me/${botUsername}?start=${consentStartPayload(invitedBy)}`,
+          },
+        ],
+        [{ text: 'No thanks', callback_data: `${DECLINE_PREFIX}${userId}` }],
+      ],
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { changeStage } from './lead-lifecycle.ts';
 import { DEFAULT_MESSAGES, type MessageKey } from './messages.ts';
 import type { Conversation, JsonValue, Lead, LeadPatch, LeadRepo, Logger } from './ports.ts';
 import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
-import { truncateText } from './text-hygiene.ts';
+import { truncateText } from './text-fit.ts';
 
 /** Raw text longer than this is stored truncated (the answer is rejected long before). */
 export const MAX_RAW_TEXT = 10_000;

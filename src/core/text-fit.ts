@@ -18,9 +18,13 @@ const plain: Escape = (text) => text;
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-/** The first `units` code units of `text`, one fewer when that would split a surrogate pair. */
-function headOf(text: string, units: number): string {
-  const end = units > 0 && isHighSurrogate(text.charCodeAt(units - 1)) ? units - 1 : units;
+/**
+ * At most `max` UTF-16 units of `text`, never ending in half of a surrogate pair, without an
+ * ellipsis (what is stored, not what is shown).
+ */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = max > 0 && isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
   return text.slice(0, Math.max(0, end));
 }
 
@@ -31,7 +35,7 @@ function headOf(text: string, units: number): string {
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 1) return '';
-  return `${headOf(text, max - ELLIPSIS.length)}${ELLIPSIS}`;
+  return `${truncateText(text, max - ELLIPSIS.length)}${ELLIPSIS}`;
 }
 
 /**

@@ -87,13 +87,6 @@ export function storableValue<T>(value: T): T {
   return (out ?? value) as T;
 }
 
-/** At most `max` UTF-16 units of `text`, never ending in half of a surrogate pair. */
-export function truncateText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
-}
-
 /** `text` sanitized, or undefined when nothing visible is left. */
 function optional(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;

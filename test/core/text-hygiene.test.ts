@@ -7,13 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { cleanText, parseAnswer } from '../../src/core/flow/inputs.ts';
-import {
-  sanitizeEvent,
-  sanitizeText,
-  storableText,
-  storableValue,
-  truncateText,
-} from '../../src/core/text-hygiene.ts';
+import { truncateText } from '../../src/core/text-fit.ts';
+import { sanitizeEvent, sanitizeText, storableText, storableValue } from '../../src/core/text-hygiene.ts';
 
 /** What sanitizeText removes wherever it appears. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for them is the point

@@ -11,9 +11,9 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
-import { createCommandLayer } from '../../src/core/commands/index.ts';
+import { createManagerCommands } from '../../src/core/commands/index.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
-import { createOutreachGate } from '../../src/core/outreach/gate.ts';
+import { createContactPolicy } from '../../src/core/outreach/contact-policy.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { compareText, foldCase } from '../../src/core/reporting-rules.ts';
@@ -83,15 +83,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
 function managerCommand(store: LeadStore, sub: string) {
   const clock = createTestClock();
   const outreach = createMemoryOutreachStore();
-  const gate = createOutreachGate({ store, outreach, clock, settings: defaultOutreachSettings() });
-  const layer = createCommandLayer({
+  const contactPolicy = createContactPolicy({ store, outreach, clock, settings: defaultOutreachSettings() });
+  const commands = createManagerCommands({
     store,
     outreach,
-    gate,
+    contactPolicy,
     clock,
     permissions: { isManager: async () => true },
   });
-  return layer.run(
+  return commands.run(
     { sub, args: [] },
     {
       platform: 'slack',

@@ -1,7 +1,8 @@
 /**
- * The manager command layer: permission check, validation, then one use case per
- * subcommand. Adapters call {@link CommandLayer.run} and render the reply; replies are private
- * unless the manager added `public`, and refusals and usage errors are always private.
+ * The manager commands: permission check, validation, then one use case per subcommand.
+ * Adapters call {@link ManagerCommands.run} and deliver the reply with `replyToManager`
+ * (reply-to-manager.ts); replies are private unless the manager added `public`, and refusals and
+ * usage errors are always private.
  */
 import { isLeadbotError } from '../errors.ts';
 import { sanitizeText, storableText } from '../text-hygiene.ts';
@@ -24,7 +25,8 @@ export type * from './types.ts';
 export const NOT_A_MANAGER =
   'Sorry, these commands are for the community managers. If you are interested in our product, just send me a message!';
 
-export interface CommandLayer {
+export interface ManagerCommands {
+  /** Runs one command for the caller in `ctx`; refusals and usage errors come back as replies. */
   run(input: CommandInput, ctx: CommandContext): Promise<CommandReply>;
 }
 
@@ -46,7 +48,8 @@ export function sanitizeCommandInput(input: CommandInput): CommandInput {
   return { sub: sanitizeText(input.sub), args };
 }
 
-export function createCommandLayer(deps: CommandDeps): CommandLayer {
+/** The commands over the stores and the contact policy in `deps`. */
+export function createManagerCommands(deps: CommandDeps): ManagerCommands {
   async function execute(cmd: ParsedCommand, ctx: CommandContext): Promise<Omit<CommandReply, 'private'>> {
     switch (cmd.sub) {
       case 'help':

@@ -2,7 +2,7 @@
  * `qualify @member`: posts a consent prompt in the channel, addressed to the member. Nothing
  * is sent privately until they accept; opt-outs, quiet hours and contact limits apply.
  */
-import type { Refusal } from '../outreach/gate.ts';
+import type { Refusal } from '../outreach/contact-policy.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
 
 export const REFUSAL_TEXT: Record<Refusal, string> = {
@@ -11,6 +11,8 @@ export const REFUSAL_TEXT: Record<Refusal, string> = {
   limit: 'This member has been contacted enough recently (contact limit); try again later.',
   cooldown: 'This member or channel was approached very recently.',
   no_consent: 'This member has not accepted to be contacted.',
+  already_lead: 'This member already talks with us.',
+  recorded: 'This member was just invited.',
 };
 
 export const CONSENT_PROMPT =
@@ -28,9 +30,14 @@ export async function qualify(
 ): Promise<Omit<CommandReply, 'private'>> {
   if (ctx.isDirect)
     return { text: 'Run qualify in the channel where the member is, so they can accept there.' };
-  const decision = await deps.gate.check(ctx.memberKey(member), 'invite', ctx.channelId);
+  // Decided and counted at once: the prompt the adapter posts next is already in the log.
+  const decision = await deps.contactPolicy.approach(
+    ctx.memberKey(member),
+    'invite',
+    ctx.platform,
+    ctx.channelId,
+  );
   if (!decision.ok) return { text: `Not invited: ${REFUSAL_TEXT[decision.reason]}` };
-  await deps.gate.record(decision.person, 'invite', ctx.platform, ctx.channelId);
   return {
     text: 'Invitation posted. They will get a private message only if they accept.',
     prompt: { userId: member, text: CONSENT_PROMPT, invitedBy: inviterOf(ctx) },

@@ -4,7 +4,7 @@
  * and render the {@link CommandReply} back; everything in between is platform-free.
  */
 import type { Platform } from '../events.ts';
-import type { OutreachGate } from '../outreach/gate.ts';
+import type { ContactPolicy } from '../outreach/contact-policy.ts';
 import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
 
 /** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
@@ -27,6 +27,12 @@ export interface CommandContext {
   isDirect: boolean;
   /** The identity key of a member of this community (`workspaceId` rules differ per platform). */
   memberKey(userId: string): IdentityKey;
+  /**
+   * What the platform itself says about the caller's rights, where it says it with the command
+   * (Discord sends the member's roles and permissions with each interaction). Read by the
+   * platform's {@link ManagerPermissions}; absent where those look the caller up.
+   */
+  manager?: boolean;
 }
 
 /** Decides who is a community manager; each platform answers from its own configuration. */
@@ -61,7 +67,7 @@ export interface CommandReply {
 export interface CommandDeps {
   store: LeadStore;
   outreach: OutreachStore;
-  gate: OutreachGate;
+  contactPolicy: ContactPolicy;
   permissions: ManagerPermissions;
   clock: Clock;
 }

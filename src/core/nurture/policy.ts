@@ -5,7 +5,7 @@
  * re-engagement are bot-initiated marketing and need the lead's consent.
  */
 import type { Platform } from '../events.ts';
-import { contactRefusal, localMinutes } from '../outreach/gate.ts';
+import { contactRefusal, localMinutes } from '../outreach/contact-policy.ts';
 import { findPerson } from '../outreach/persons.ts';
 import type { OutreachSettings } from '../outreach/settings.ts';
 import type { IdentityKey, LeadRepo, OutreachStore, ScheduleKind } from '../ports.ts';

@@ -13,7 +13,7 @@ import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
 import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
 import { sanitizeEvent } from '../text-hygiene.ts';
-import type { OutreachGate } from './gate.ts';
+import type { ContactPolicy } from './contact-policy.ts';
 
 export const PERSON_TEXT = {
   forgotten: 'Done: everything we stored about you has been erased. Goodbye!',
@@ -35,9 +35,10 @@ function words(e: InboundEvent): string[] | null {
   return null;
 }
 
+/** `handle` with the person's own commands about contact answered in front of it. */
 export function withPersonCommands(
   handle: InboundHandler,
-  deps: { store: LeadStore; outreach: OutreachStore; gate: OutreachGate; clock: Clock },
+  deps: { store: LeadStore; outreach: OutreachStore; contactPolicy: ContactPolicy; clock: Clock },
 ): InboundHandler {
   return async (inbound) => {
     // Words are matched on the hygienic text, and the handler behind gets that event too.
@@ -67,8 +68,8 @@ export function withPersonCommands(
       }[result];
       return [info(text)];
     }
-    if (w.length === 1 && (w[0] === 'stop' || w[0] === '/stop')) await deps.gate.optOut(key);
-    if (e.kind === 'command' && w[0] === 'start') await deps.gate.optIn(key);
+    if (w.length === 1 && (w[0] === 'stop' || w[0] === '/stop')) await deps.contactPolicy.optOut(key);
+    if (e.kind === 'command' && w[0] === 'start') await deps.contactPolicy.optIn(key);
     return handle(e);
   };
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { decodeCustomId, encodeCustomId } from '../../../adapters/discord/custom-ids.ts';
 import { UI_TEXT } from '../../../adapters/discord/outbound.ts';
 import type { InboundEvent, OutboundMessage } from '../../../src/core/events.ts';
-import { IDS, startFakeDiscord } from '../../fakes/discord-api.ts';
+import { IDS, modalInputIds, startFakeDiscord } from '../../fakes/discord-api.ts';
 import { type Running, startDiscord } from './harness.ts';
 
 const INJECTION =
@@ -184,13 +184,7 @@ describe('closed DMs', () => {
     );
     expect(callback.body?.type).toBe(9);
     const modalId = callback.body?.data.custom_id as string;
-    r.fake.submitModal(
-      u,
-      question!.id,
-      modalId,
-      callback.body?.data.components[0].components[0].custom_id,
-      '@everyone Acme',
-    );
+    r.fake.submitModal(u, question!.id, modalId, modalInputIds(callback.body?.data)[0]!, '@everyone Acme');
     await r.fake.waitFor('the thanks', () => visible().length >= 3);
     expect(seen.at(-1)).toMatchObject({
       kind: 'message',

@@ -1,7 +1,7 @@
 /** The inviting manager in Discord consent buttons: custom id round trip, limits, rejection of garbage. */
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_ID_MAX, decodeCustomId, encodeCustomId } from '../../../adapters/discord/custom-ids.ts';
-import { consentPayload, discordInviter } from '../../../adapters/discord/manager-commands.ts';
+import { discordInviter, renderConsentPrompt } from '../../../adapters/discord/outbound.ts';
 
 const JANE = '1320000000000000001';
 const MGR = '1320000000000000005';
@@ -26,11 +26,11 @@ describe('Discord consent custom ids with the inviting manager', () => {
     expect(discordInviter(`discord:${MGR}`)).toBe(MGR);
     expect(discordInviter('slack:U0MGR')).toBeUndefined();
     expect(discordInviter(undefined)).toBeUndefined();
-    const ids = consentPayload(
+    const ids = renderConsentPrompt(
       JANE,
       'Hi <@everyone>',
       discordInviter(`discord:${MGR}`),
-    ).components[0]!.components.map((c) => decodeCustomId(c.custom_id));
+    ).components[0]!.components.map((c) => decodeCustomId((c as { custom_id: string }).custom_id));
     expect(ids).toEqual([
       { kind: 'consent', accept: true, userId: JANE, invitedBy: MGR },
       { kind: 'consent', accept: false, userId: JANE, invitedBy: MGR },

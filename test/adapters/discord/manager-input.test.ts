@@ -1,8 +1,10 @@
-/** Pure parts of the Discord manager commands: option mapping, permission rule, chunking. */
+/** Pure parts of the Discord manager commands: option mapping, permission rule, reply splitting. */
 import { PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { chunkText, isDiscordManager } from '../../../adapters/discord/manager-commands.ts';
 import { LEADBOT_COMMAND, toManagerInput } from '../../../adapters/discord/manager-input.ts';
+import { isDiscordManager } from '../../../adapters/discord/managers.ts';
+import { DISCORD_REPLY_LIMITS } from '../../../adapters/discord/outbound.ts';
+import { replyToManager } from '../../../src/core/commands/reply-to-manager.ts';
 
 function view(sub: string, opts: Record<string, string | boolean | { id: string }>) {
   const get = <T>(name: string, ok: (v: unknown) => boolean) => (ok(opts[name]) ? (opts[name] as T) : null);
@@ -69,11 +71,10 @@ describe('isDiscordManager', () => {
   });
 });
 
-describe('chunkText', () => {
+describe('manager replies on Discord', () => {
   it('splits long answers at line breaks within 2000 characters, escaped', () => {
-    const parts = chunkText(
-      Array.from({ length: 100 }, (_, i) => `line ${i} *${'x'.repeat(40)}*`).join('\n'),
-    );
+    const text = Array.from({ length: 100 }, (_, i) => `line ${i} *${'x'.repeat(40)}*`).join('\n');
+    const parts = replyToManager({ text, private: true }, DISCORD_REPLY_LIMITS).texts;
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(Array.from(p).length).toBeLessThanOrEqual(2000);
     expect(parts[0]).toContain('\\*');

@@ -4,7 +4,8 @@
  * (real bolt App, real engine, memory and SQLite stores), and the lead card and `stats` show it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { consentValue, parseConsentValue } from '../../../adapters/slack/manager-commands.ts';
+import { parseConsentValue } from '../../../adapters/slack/inbound.ts';
+import { consentValue } from '../../../adapters/slack/outbound.ts';
 import type { LeadStore } from '../../../src/core/ports.ts';
 import { storeBackends } from '../../helpers/stores.ts';
 import { clickPayload, type Harness, startHarness, TEAM } from './harness.ts';

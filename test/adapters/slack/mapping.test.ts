@@ -1,5 +1,6 @@
 /** Pure mapping: recorded Slack payloads → core events, core messages → Block Kit. */
 import { readFileSync } from 'node:fs';
+import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { decodeSlackText, escapeMrkdwn } from '../../../adapters/slack/escape.ts';
 import { fromBlockAction, fromEventEnvelope, fromSlashCommand } from '../../../adapters/slack/inbound.ts';
@@ -130,7 +131,9 @@ describe('outbound', () => {
       },
       false,
     );
-    expect(p.blocks[1]?.elements).toEqual([expect.objectContaining({ action_id: 'lb_open_dm' })]);
+    expect((p.blocks[1] as types.ActionsBlock | undefined)?.elements).toEqual([
+      expect.objectContaining({ action_id: 'lb_open_dm' }),
+    ]);
     expect(renderMessage({ kind: 'info', text: 'x', offerPrivate: true }, true).blocks).toHaveLength(1);
   });
 
@@ -145,7 +148,7 @@ describe('outbound', () => {
       },
       true,
     );
-    expect(p.blocks[1]?.elements.map((e: { action_id: string }) => e.action_id)).toEqual([
+    expect((p.blocks[1] as types.ActionsBlock | undefined)?.elements.map((e) => e.action_id)).toEqual([
       'lb_multi',
       'lb_multi_done',
     ]);

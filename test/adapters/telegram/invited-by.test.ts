@@ -2,8 +2,8 @@
 
 import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
-import { toInboundEvent } from '../../../adapters/telegram/inbound.ts';
-import { consentStartPayload, parseConsentStart } from '../../../adapters/telegram/manager-commands.ts';
+import { parseConsentStart, toInboundEvent } from '../../../adapters/telegram/inbound.ts';
+import { consentStartPayload } from '../../../adapters/telegram/outbound.ts';
 import { BOT, fixture } from './fixtures.ts';
 
 describe('Telegram consent deep-link payload', () => {

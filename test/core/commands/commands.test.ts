@@ -115,12 +115,16 @@ describe('manager commands', () => {
     const other = await t.addLead('UOTHER');
     await t.run('stage @UJANE SQL go');
     await t.run('note @UJANE hello');
-    await t.gate.record(
-      (await t.gate.check({ platform: 'slack', workspaceId: 'T1', userId: 'UJANE' }, 'invite', 'C1')).person,
-      'invite',
-      'slack',
-      'C1',
-    );
+    expect(
+      (
+        await t.contactPolicy.approach(
+          { platform: 'slack', workspaceId: 'T1', userId: 'UJANE' },
+          'invite',
+          'slack',
+          'C1',
+        )
+      ).ok,
+    ).toBe(true);
     expect((await t.run('forget @UJANE')).text).toBe('The member was erased.');
     expect(await t.store.getLead(jane.id)).toBeNull();
     expect(await t.store.listIdentities(jane.id)).toEqual([]);

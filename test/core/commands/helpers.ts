@@ -1,9 +1,9 @@
-/** A command layer over a fresh memory store, with a controllable clock and manager list. */
-import { createCommandLayer } from '../../../src/core/commands/index.ts';
+/** The manager commands over a fresh memory store, with a controllable clock and manager list. */
+import { createManagerCommands } from '../../../src/core/commands/index.ts';
 import type { CommandArg, CommandContext } from '../../../src/core/commands/types.ts';
 import { createMemoryOutreachStore } from '../../../src/core/memory/memory-outreach.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
-import { createOutreachGate } from '../../../src/core/outreach/gate.ts';
+import { createContactPolicy } from '../../../src/core/outreach/contact-policy.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../../../src/core/outreach/settings.ts';
 import { createTestClock } from '../../helpers/engine.ts';
 
@@ -12,12 +12,12 @@ export function setup(opts: { managers?: string[]; settings?: Partial<OutreachSe
   const outreach = createMemoryOutreachStore();
   const clock = createTestClock(new Date('2026-03-02T12:00:00.000Z'));
   const settings = { ...defaultOutreachSettings(), ...opts.settings };
-  const gate = createOutreachGate({ store, outreach, clock, settings });
+  const contactPolicy = createContactPolicy({ store, outreach, clock, settings });
   const managers = new Set(opts.managers ?? ['UMGR']);
-  const layer = createCommandLayer({
+  const commands = createManagerCommands({
     store,
     outreach,
-    gate,
+    contactPolicy,
     clock,
     permissions: { isManager: async (ctx) => managers.has(ctx.userId) },
   });
@@ -36,12 +36,12 @@ export function setup(opts: { managers?: string[]; settings?: Partial<OutreachSe
     const args: CommandArg[] = words.map((w) =>
       w.startsWith('@') ? { kind: 'member', userId: w.slice(1) } : { kind: 'text', value: w },
     );
-    return layer.run({ sub, args }, ctx(who, over));
+    return commands.run({ sub, args }, ctx(who, over));
   };
   const addLead = (userId: string, fields: Parameters<typeof store.createLead>[0] = {}) =>
     store.createLead(
       { name: userId, source: { platform: 'slack', campaign: 'spring' }, ...fields },
       { platform: 'slack', workspaceId: 'T1', userId },
     );
-  return { store, outreach, clock, gate, layer, run, addLead, settings };
+  return { store, outreach, clock, contactPolicy, commands, run, addLead, settings };
 }

@@ -1,9 +1,10 @@
 /**
  * The core side of attribution and the lead card extras: `qualify` puts the inviting manager
- * on the prompt, the gate records it on acceptance (first invitation wins), and the card and
+ * on the prompt, acceptance records it (first invitation wins), and the card and
  * `stats` show it with the lead's follow-ups and rep verdicts.
  */
 import { describe, expect, it } from 'vitest';
+import { recordConsent } from '../../../src/core/outreach/accept-invitation.ts';
 import { buildFunnel } from '../../../src/core/reporting-rules.ts';
 import { setup } from './helpers.ts';
 
@@ -15,16 +16,16 @@ describe('qualify and consent record the inviting manager', () => {
     const reply = await t.run('qualify @UJANE');
     expect(reply.prompt).toEqual(expect.objectContaining({ userId: 'UJANE', invitedBy: 'slack:UMGR' }));
     const lead = await t.addLead('UJANE');
-    await t.gate.consent(key('UJANE'), 'slack:UMGR');
+    await recordConsent(t.store, key('UJANE'), 'slack:UMGR', t.clock.now());
     expect(await t.store.getLead(lead.id)).toMatchObject({ consent: true, invitedBy: 'slack:UMGR' });
-    await t.gate.consent(key('UJANE'), 'slack:UMGR2');
+    await recordConsent(t.store, key('UJANE'), 'slack:UMGR2', t.clock.now());
     expect((await t.store.getLead(lead.id))?.invitedBy).toBe('slack:UMGR');
   });
 
   it('consent without an inviter (an intent offer) credits nobody', async () => {
     const t = setup();
     const lead = await t.addLead('UANN');
-    await t.gate.consent(key('UANN'));
+    await recordConsent(t.store, key('UANN'), undefined, t.clock.now());
     expect(await t.store.getLead(lead.id)).toMatchObject({ consent: true, invitedBy: null });
   });
 });

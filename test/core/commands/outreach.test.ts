@@ -1,8 +1,9 @@
-/** Consent gate, contact limits, quiet hours, cooldowns, intent signals, settings and linking. */
+/** Contact policy: contact limits, quiet hours, cooldowns, intent signals, settings and linking. */
 import { describe, expect, it } from 'vitest';
 import { issueLinkCode, redeemLinkCode } from '../../../src/core/commands/link.ts';
 import { isLeadbotError } from '../../../src/core/errors.ts';
-import { inQuietHours } from '../../../src/core/outreach/gate.ts';
+import { recordConsent } from '../../../src/core/outreach/accept-invitation.ts';
+import { inQuietHours } from '../../../src/core/outreach/contact-policy.ts';
 import { detectIntent } from '../../../src/core/outreach/intent.ts';
 import { parseOutreachSettings } from '../../../src/core/outreach/settings.ts';
 import { setup } from './helpers.ts';
@@ -52,51 +53,61 @@ describe('outreach settings', () => {
   });
 });
 
-describe('outreach gate', () => {
+describe('contact policy', () => {
   it('enforces the contact limit across linked platforms, then lets time pass', async () => {
     const t = setup({ settings: { contactLimit: { max: 2, periodMs: 86_400_000 } } });
     const lead = await t.addLead('UJANE');
     await t.store.addIdentity(lead.id, { platform: 'telegram', workspaceId: '', userId: '42' });
     const tg = { platform: 'telegram' as const, workspaceId: '', userId: '42' };
     for (const k of [key('UJANE'), tg]) {
-      const d = await t.gate.check(k, 'invite', 'C1');
-      expect(d.ok).toBe(true);
-      await t.gate.record(d.person, 'invite', k.platform, 'C1');
+      expect((await t.contactPolicy.check(k, 'invite', 'C1')).ok).toBe(true);
+      expect((await t.contactPolicy.approach(k, 'invite', k.platform, 'C1')).ok).toBe(true);
     }
-    expect(await t.gate.check(key('UJANE'), 'invite', 'C1')).toMatchObject({ ok: false, reason: 'limit' });
-    expect(await t.gate.check(tg, 'invite', 'C9')).toMatchObject({ ok: false, reason: 'limit' });
+    expect(await t.contactPolicy.check(key('UJANE'), 'invite', 'C1')).toMatchObject({
+      ok: false,
+      reason: 'limit',
+    });
+    expect(await t.contactPolicy.check(tg, 'invite', 'C9')).toMatchObject({ ok: false, reason: 'limit' });
     t.clock.advance(86_400_001);
-    expect((await t.gate.check(tg, 'invite', 'C9')).ok).toBe(true);
+    expect((await t.contactPolicy.check(tg, 'invite', 'C9')).ok).toBe(true);
   });
 
   it('offers respect person and channel cooldowns; stop opts out until the person returns', async () => {
     const t = setup();
-    const d = await t.gate.check(key('UA'), 'offer', 'C1');
-    expect(d.ok).toBe(true);
-    await t.gate.record(d.person, 'offer', 'slack', 'C1');
-    expect(await t.gate.check(key('UB'), 'offer', 'C1')).toMatchObject({ ok: false, reason: 'cooldown' });
-    expect((await t.gate.check(key('UB'), 'offer', 'C2')).ok).toBe(true);
+    expect((await t.contactPolicy.check(key('UA'), 'offer', 'C1')).ok).toBe(true);
+    expect((await t.contactPolicy.approach(key('UA'), 'offer', 'slack', 'C1')).ok).toBe(true);
+    expect(await t.contactPolicy.check(key('UB'), 'offer', 'C1')).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+    });
+    expect((await t.contactPolicy.check(key('UB'), 'offer', 'C2')).ok).toBe(true);
     t.clock.advance(11 * 60_000);
-    expect((await t.gate.check(key('UB'), 'offer', 'C1')).ok).toBe(true);
-    expect(await t.gate.check(key('UA'), 'offer', 'C2')).toMatchObject({ ok: false, reason: 'cooldown' });
-    await t.gate.optOut(key('UB'));
-    expect(await t.gate.check(key('UB'), 'invite', 'C2')).toMatchObject({ ok: false, reason: 'opted_out' });
-    await t.gate.optIn(key('UB'));
-    expect((await t.gate.check(key('UB'), 'invite', 'C2')).ok).toBe(true);
+    expect((await t.contactPolicy.check(key('UB'), 'offer', 'C1')).ok).toBe(true);
+    expect(await t.contactPolicy.check(key('UA'), 'offer', 'C2')).toMatchObject({
+      ok: false,
+      reason: 'cooldown',
+    });
+    await t.contactPolicy.optOut(key('UB'));
+    expect(await t.contactPolicy.check(key('UB'), 'invite', 'C2')).toMatchObject({
+      ok: false,
+      reason: 'opted_out',
+    });
+    await t.contactPolicy.optIn(key('UB'));
+    expect((await t.contactPolicy.check(key('UB'), 'invite', 'C2')).ok).toBe(true);
   });
 
   it('never allows a bot-initiated DM without consent; qualify is refused in quiet hours', async () => {
     const t = setup({ settings: { quietHours: { start: 0, end: 23 * 60 + 59 }, timeZone: 'UTC' } });
     await t.addLead('UJANE');
-    expect(await t.gate.check(key('UJANE'), 'dm', 'DUJANE')).toMatchObject({
+    expect(await t.contactPolicy.check(key('UJANE'), 'dm', 'DUJANE')).toMatchObject({
       ok: false,
       reason: 'no_consent',
     });
     const r = await t.run('qualify @UJANE');
     expect(r.prompt).toBeUndefined();
     expect(r.text).toContain('quiet hours');
-    await t.gate.consent(key('UJANE'));
-    expect(await t.gate.check(key('UJANE'), 'dm', 'DUJANE')).toMatchObject({
+    await recordConsent(t.store, key('UJANE'), undefined, t.clock.now());
+    expect(await t.contactPolicy.check(key('UJANE'), 'dm', 'DUJANE')).toMatchObject({
       ok: false,
       reason: 'quiet_hours',
     });

@@ -1,9 +1,8 @@
 /**
- * Claim / Not a fit on a Discord sales alert, mirroring the Slack listeners
- * (adapters/slack/sales-listeners.ts): Claim assigns the lead to the member who clicked; Not
- * a fit asks for a reason in a modal, then disqualifies the lead (audited stage change) and
- * keeps the reason as a note. Both edit the alert so the channel sees the outcome, and store
- * the verdict (`store.verdicts`, when present) for `leadbot scoring report`.
+ * Claim / Not a fit on a Discord sales alert: each click or modal submission becomes the input
+ * of a core use case (src/core/sales/claim-lead.ts, reject-lead.ts), recorded with the
+ * interaction id so a replay changes nothing twice, and its result becomes the alert's new
+ * look, so the channel sees the outcome. Not a fit asks for the reason in a modal first.
  */
 import {
   type ButtonInteraction,
@@ -11,10 +10,11 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { cleanText } from '../../src/core/flow/inputs.ts';
-import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
-import { ALERT_IDS, notAFitModal, renderDiscordOutcome } from './alert-render.ts';
+import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import { claimLead } from '../../src/core/sales/claim-lead.ts';
+import { rejectLead } from '../../src/core/sales/reject-lead.ts';
+import { ALERT_IDS, notAFitModal, renderDiscordAlertOutcome } from './alert-render.ts';
+import type { DiscordListeners } from './listen.ts';
 import { NO_MENTIONS } from './outbound.ts';
 
 export interface DiscordSalesWiring {
@@ -32,35 +32,30 @@ export function isAlertInteraction(i: Interaction): i is ButtonInteraction | Mod
 }
 
 /** Handles a click on an alert button or the submitted Not a fit modal. */
-export async function handleAlertInteraction(
+async function handleAlertInteraction(
   i: ButtonInteraction | ModalSubmitInteraction,
   w: DiscordSalesWiring,
 ): Promise<void> {
   const log = w.logger.child({ component: 'discord-sales' });
-  const actor = `discord:${i.user.id}`;
-
-  async function recordVerdict(leadId: string, verdict: Verdict, reason: string | null) {
-    try {
-      await w.store.verdicts?.record({ leadId, verdict, actor, reason, createdAt: w.clock.now() });
-    } catch (err) {
-      log.warn({ leadId, error: message(err) }, 'could not record the verdict');
-    }
-  }
-
+  const rep = `discord:${i.user.id}`;
+  const deps = { store: w.store, clock: w.clock };
+  const event = { platform: 'discord', eventId: `alert:${i.id}` };
   const sorry = (text: string) =>
     i.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
 
   if (i.isButton() && i.customId.startsWith(ALERT_IDS.claim)) {
     const leadId = i.customId.slice(ALERT_IDS.claim.length);
+    let result: Awaited<ReturnType<typeof claimLead>>;
     try {
-      await w.store.transaction((tx) => assignOwner(tx, leadId, actor, actor, w.clock.now()));
+      result = await claimLead(deps, { leadId, rep, event });
     } catch (err) {
       log.error({ leadId, error: message(err) }, 'claim failed');
       return void (await sorry('Could not claim this lead; see the bot log.'));
     }
-    log.info({ leadId, owner: actor }, 'lead claimed');
-    await recordVerdict(leadId, 'claimed', null);
-    const embeds = renderDiscordOutcome(
+    if (result.outcome === 'not_found')
+      return void (await sorry('Could not claim this lead; see the bot log.'));
+    if (result.outcome === 'claimed') log.info({ leadId, owner: rep }, 'lead claimed');
+    const embeds = renderDiscordAlertOutcome(
       i.message.embeds.map((e) => e.toJSON()),
       { userId: i.user.id, claimed: true },
     );
@@ -75,34 +70,32 @@ export async function handleAlertInteraction(
 
   if (i.isModalSubmit() && i.customId.startsWith(ALERT_IDS.modal)) {
     const leadId = i.customId.slice(ALERT_IDS.modal.length);
-    // A rep's reason is shown to other reps: the same text hygiene as every inbound text.
-    const reason = cleanText(i.fields.getTextInputValue(ALERT_IDS.reasonInput));
-    if (reason === '') return void (await sorry('Please say why this lead is not a fit.'));
+    const reason = i.fields.getTextInputValue(ALERT_IDS.reasonInput);
+    let result: Awaited<ReturnType<typeof rejectLead>>;
     try {
-      await w.store.transaction(async (tx) => {
-        await changeStage(tx, {
-          leadId,
-          to: 'disqualified',
-          reason: `Not a fit: ${reason}`,
-          actor,
-          now: w.clock.now(),
-        });
-        await tx.addNote({ leadId, author: actor, text: `Not a fit: ${reason}` });
-      });
+      result = await rejectLead(deps, { leadId, rep, reason, event });
     } catch (err) {
       log.error({ leadId, error: message(err) }, 'not-a-fit failed');
       return void (await sorry('Could not mark this lead as not a fit; see the bot log.'));
     }
-    log.info({ leadId, actor }, 'lead marked not a fit');
-    await recordVerdict(leadId, 'rejected', reason);
+    if (result.outcome === 'reason_required')
+      return void (await sorry('Please say why this lead is not a fit.'));
+    if (result.outcome === 'not_found')
+      return void (await sorry('Could not mark this lead as not a fit; see the bot log.'));
+    if (result.outcome === 'rejected') log.info({ leadId, actor: rep }, 'lead marked not a fit');
     if (i.isFromMessage()) {
-      const embeds = renderDiscordOutcome(
+      const embeds = renderDiscordAlertOutcome(
         i.message.embeds.map((e) => e.toJSON()),
-        { userId: i.user.id, claimed: false, note: reason },
+        { userId: i.user.id, claimed: false, note: result.reason },
       );
       await i.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
     } else {
       await sorry('Marked as not a fit.');
     }
   }
+}
+
+/** Registers Claim / Not a fit on the alert's buttons and modal. */
+export function registerDiscordSales(listen: DiscordListeners, w: DiscordSalesWiring): void {
+  listen.interaction(isAlertInteraction, (i) => handleAlertInteraction(i, w));
 }

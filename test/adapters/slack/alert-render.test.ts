@@ -1,27 +1,30 @@
+import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { alertMetadata, renderAlert, renderAlertOutcome } from '../../../adapters/slack/alert-blocks.ts';
+import {
+  alertMetadata,
+  renderSlackAlert,
+  renderSlackAlertOutcome,
+} from '../../../adapters/slack/alert-render.ts';
 import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
 
-describe('renderAlert', () => {
+describe('renderSlackAlert', () => {
   it('shows who, where, answers, breakdown and the two buttons, with no live mention or markup', () => {
-    const { text, blocks } = renderAlert(hostileAlert);
+    const { text, blocks } = renderSlackAlert(hostileAlert);
     const json = JSON.stringify({ text, blocks });
     expect(json).not.toMatch(/<!(channel|here|everyone)>|<@U0BOSS>|<https?:/);
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).toContain('+15 Actively evaluating');
     expect(json).toContain('-5 Late');
     expect(json).toContain('conv-1');
-    const actions = blocks.find((b) => b.type === 'actions');
-    expect(
-      actions?.elements.map((e: { action_id: string; value: string }) => [e.action_id, e.value]),
-    ).toEqual([
+    const actions = blocks.find((b): b is types.ActionsBlock => b.type === 'actions');
+    expect(actions?.elements.map((e) => [e.action_id, 'value' in e ? e.value : undefined])).toEqual([
       ['lb_alert_claim', 'lead-1'],
       ['lb_alert_nofit', 'lead-1'],
     ]);
   });
 
   it('mentions only the round-robin owner taken from config', () => {
-    expect(JSON.stringify(renderAlert(hostileAlert, 'U0ANN').blocks)).toContain('Assigned to <@U0ANN>');
+    expect(JSON.stringify(renderSlackAlert(hostileAlert, 'U0ANN').blocks)).toContain('Assigned to <@U0ANN>');
   });
 
   it('carries the idempotency key as leadbot_alert metadata', () => {
@@ -32,8 +35,12 @@ describe('renderAlert', () => {
   });
 
   it('replaces buttons and the assignment line by the outcome, escaping the reason', () => {
-    const blocks = renderAlert(hostileAlert, 'U0ANN').blocks;
-    const after = renderAlertOutcome(blocks, { userId: 'U0REP', claimed: false, note: '<!channel> spam' });
+    const blocks = renderSlackAlert(hostileAlert, 'U0ANN').blocks;
+    const after = renderSlackAlertOutcome(blocks, {
+      userId: 'U0REP',
+      claimed: false,
+      note: '<!channel> spam',
+    });
     const json = JSON.stringify(after);
     expect(after.some((b) => b.type === 'actions')).toBe(false);
     expect(json).not.toContain('Assigned to');

@@ -27,7 +27,7 @@ function secretMatcher(secret: string): (given: unknown) => boolean {
   return (given) => typeof given === 'string' && timingSafeEqual(digest(given), expected);
 }
 
-export interface TelegramWebhookOptions {
+export interface TelegramRouteOptions {
   secret: string;
   inbox: Inbox;
   logger: Logger;
@@ -38,9 +38,9 @@ export interface TelegramWebhookOptions {
 }
 
 /** The route handler; every promise in it is awaited and every failure answered. */
-export function createTelegramWebhook(o: TelegramWebhookOptions) {
+export function createTelegramRoute(o: TelegramRouteOptions) {
   const matches = secretMatcher(o.secret);
-  return async function telegramWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  return async function telegramRoute(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!o.accepting() || !matches(req.headers['x-telegram-bot-api-secret-token'])) {
       req.resume();
       res.writeHead(o.accepting() ? 401 : 503).end();

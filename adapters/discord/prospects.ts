@@ -1,45 +1,45 @@
 /**
- * What the adapter does with each interaction: `/qualify` and "Continue privately" open the
- * private conversation (a DM, or ephemeral replies when the person's DMs are closed), choice
- * buttons and menus answer the current question (the clicked message is updated to show the
- * answer), the "Answer" button opens a modal for a free answer where typing is impossible.
- * Every interaction is acknowledged before the engine runs, well within Discord's 3 seconds.
+ * The prospect's side of Discord: DMs and messages that mention the bot go to the engine and
+ * its replies back (in a server, the first one replies to the mention); `/qualify` and
+ * "Continue privately" open the private conversation (a DM, or ephemeral replies when the
+ * person's DMs are closed), choice buttons and menus answer the current question (the clicked
+ * message is updated to show the answer), the "Answer" button opens a modal for a free answer
+ * where typing is impossible. Every interaction is acknowledged before the engine runs, well
+ * within Discord's 3 seconds.
  */
 import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
-  ComponentType,
   type DMChannel,
   type Interaction,
+  LabelBuilder,
+  type Message,
   MessageFlags,
+  ModalBuilder,
   type ModalSubmitInteraction,
   type RepliableInteraction,
   type StringSelectMenuInteraction,
+  TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
 import type { InboundEvent, OutboundMessage } from '../../src/core/events.ts';
 import type { InboundHandler, Logger } from '../../src/core/ports.ts';
 import { QUALIFY_COMMAND } from './commands.ts';
 import { ANSWER_INPUT_ID, decodeCustomId, encodeCustomId } from './custom-ids.ts';
-import { isDmClosed, toPlatformError } from './errors.ts';
+import { isDmClosed } from './errors.ts';
 import {
   type PrivateTarget,
   parseCommand,
   parseComponent,
   parseContinuePrivately,
+  parseMessage,
   parseModal,
   surfaceOf,
 } from './inbound.ts';
-import {
-  type DiscordPayload,
-  renderAnswered,
-  renderMessage,
-  renderNotice,
-  type Surface,
-  UI_TEXT,
-} from './outbound.ts';
+import type { DiscordListeners } from './listen.ts';
+import { renderAnswered, renderMessage, renderNotice, type Surface, UI_TEXT } from './outbound.ts';
 
-export interface InteractionContext {
+interface InteractionContext {
   handler: InboundHandler;
   logger: Logger;
 }
@@ -113,25 +113,17 @@ async function answerChoice(
 }
 
 async function openAnswerModal(i: ButtonInteraction, stepId: string): Promise<void> {
-  await i.showModal({
-    custom_id: encodeCustomId({ kind: 'modal', stepId }),
-    title: UI_TEXT.answerModalTitle,
-    components: [
-      {
-        type: ComponentType.ActionRow,
-        components: [
-          {
-            type: ComponentType.TextInput,
-            custom_id: ANSWER_INPUT_ID,
-            label: UI_TEXT.answer,
-            style: TextInputStyle.Paragraph,
-            required: true,
-            max_length: 4000,
-          },
-        ],
-      },
-    ],
-  });
+  const answer = new TextInputBuilder()
+    .setCustomId(ANSWER_INPUT_ID)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(4000);
+  await i.showModal(
+    new ModalBuilder()
+      .setCustomId(encodeCustomId({ kind: 'modal', stepId }))
+      .setTitle(UI_TEXT.answerModalTitle)
+      .addLabelComponents(new LabelBuilder().setLabel(UI_TEXT.answer).setTextInputComponent(answer)),
+  );
 }
 
 async function answerModal(i: ModalSubmitInteraction, ctx: InteractionContext): Promise<void> {
@@ -142,37 +134,63 @@ async function answerModal(i: ModalSubmitInteraction, ctx: InteractionContext): 
   await followUps(i, await ctx.handler(event), surfaceOf(i));
 }
 
-/** Routes one interaction; interactions that are not leadbot's are ignored. */
-export async function handleInteraction(i: Interaction, ctx: InteractionContext): Promise<void> {
-  if (i.isChatInputCommand()) {
-    if (i.commandName !== QUALIFY_COMMAND.name) return;
-    return startPrivately(i, (target) => parseCommand(i, target), ctx);
-  }
+/** Interactions of the prospect's flow: `/qualify` and leadbot's question components. */
+const PROSPECT_IDS = new Set(['choice', 'select', 'private', 'answer', 'modal']);
+function isProspectInteraction(
+  i: Interaction,
+): i is
+  | ChatInputCommandInteraction
+  | ButtonInteraction
+  | StringSelectMenuInteraction
+  | ModalSubmitInteraction {
+  if (i.isChatInputCommand()) return i.commandName === QUALIFY_COMMAND.name;
+  if (!i.isButton() && !i.isStringSelectMenu() && !i.isModalSubmit()) return false;
+  return PROSPECT_IDS.has(decodeCustomId(i.customId)?.kind ?? '');
+}
+
+/** Routes one prospect interaction. */
+async function handleInteraction(
+  i: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction,
+  ctx: InteractionContext,
+): Promise<void> {
+  if (i.isChatInputCommand()) return startPrivately(i, (target) => parseCommand(i, target), ctx);
   if (i.isModalSubmit()) return answerModal(i, ctx);
-  if (!i.isButton() && !i.isStringSelectMenu()) return;
   const id = decodeCustomId(i.customId);
-  if (id === null) return;
-  if (id.kind === 'private' && i.isButton()) {
+  if (id?.kind === 'private' && i.isButton()) {
     return startPrivately(i, (target) => parseContinuePrivately(i, target), ctx);
   }
-  if (id.kind === 'answer' && i.isButton()) return openAnswerModal(i, id.stepId);
+  if (id?.kind === 'answer' && i.isButton()) return openAnswerModal(i, id.stepId);
   return answerChoice(i, ctx);
 }
 
-/**
- * Tells the person something went wrong, without details (those go to the log). Best effort:
- * the interaction may already be answered or expired.
- */
-export async function reportFailure(i: Interaction, logger: Logger): Promise<void> {
-  if (!i.isRepliable()) return;
-  const payload: DiscordPayload = renderNotice(
-    'Sorry, something went wrong on our side. Please try again in a moment.',
-    i.guildId === null ? 'dm' : 'ephemeral',
+export interface DiscordProspectWiring {
+  /** The core's handler, set by `adapter.start`. */
+  handler: () => InboundHandler | null;
+  /** The bot's own user id (known once connected). */
+  botUserId: () => string;
+  logger: Logger;
+}
+
+/** Registers the prospect's messages and interactions. */
+export function registerDiscordProspects(listen: DiscordListeners, w: DiscordProspectWiring): void {
+  listen.message(
+    (m) => parseMessage(m, { botUserId: w.botUserId() }) !== null,
+    async (message: Message) => {
+      const event = parseMessage(message, { botUserId: w.botUserId() });
+      const handler = w.handler();
+      if (!event || !handler) return;
+      const replies = await handler(event);
+      const surface = message.guildId === null ? 'dm' : 'channel';
+      for (const [n, reply] of replies.entries()) {
+        const payload = renderMessage(reply, surface);
+        // In a server the first answer replies to the mention (without pinging its author).
+        if (n === 0 && surface === 'channel') await message.reply(payload);
+        else if (message.channel.isSendable()) await message.channel.send(payload);
+      }
+    },
   );
-  try {
-    if (i.deferred || i.replied) await i.followUp(payload);
-    else await i.reply(payload);
-  } catch (err) {
-    logger.debug({ err: toPlatformError(err, 'report a failure').message }, 'could not report the failure');
-  }
+  listen.interaction(isProspectInteraction, async (i) => {
+    const handler = w.handler();
+    if (handler) await handleInteraction(i, { handler, logger: w.logger });
+  });
 }

@@ -3,11 +3,12 @@
  * Not a fit. Everything that came from a lead (name, company, answers, campaign) is escaped:
  * a prospect who types `<!channel>` as their company must not ping the sales team.
  */
+import type { types } from '@slack/bolt';
 import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
-import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
+import { type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';
 
 export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
 export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
@@ -26,7 +27,7 @@ export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
  * reference and the Claim / Not a fit buttons. `ownerUserId` is a Slack user id from config
  * (round-robin), so it is the only mention in the message.
  */
-export function renderAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
+export function renderSlackAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
   const c = alertContent(alert, escapeMrkdwn);
   const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`).join('\n');
   const breakdown = c.breakdown.map((line) => `• ${line}`).join('\n');
@@ -72,22 +73,23 @@ export function renderAlert(alert: AlertPayload, ownerUserId?: string | null): S
 }
 
 /** The alert after a click: buttons replaced by who did what (`note` is escaped). */
-export function renderAlertOutcome(
+export function renderSlackAlertOutcome(
   blocks: SlackBlock[],
   outcome: { userId: string; claimed: boolean; note?: string },
-) {
+): SlackBlock[] {
   const isAssignedLine = (b: SlackBlock) =>
-    b.type === 'context' && String(b.elements?.[0]?.text ?? '').startsWith('Assigned to');
-  const kept = blocks.filter((b) => b.type !== 'actions' && !isAssignedLine(b));
+    b.type === 'context' && b.elements.some((e) => 'text' in e && e.text.startsWith('Assigned to'));
   const text = outcome.claimed
     ? `:raising_hand: Claimed by <@${outcome.userId}>`
     : `:no_entry_sign: Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeMrkdwn(clip(outcome.note, 500))}` : ''}`;
-  kept.push({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
-  return kept;
+  return withoutButtons(
+    blocks.filter((b) => !isAssignedLine(b)),
+    text,
+  );
 }
 
 /** The modal asking why a lead is not a fit; the alert's location rides in private_metadata. */
-export function notAFitModal(leadId: string, channel: string, ts: string): SlackBlock {
+export function notAFitModal(leadId: string, channel: string, ts: string): types.ModalView {
   return {
     type: 'modal',
     callback_id: NOT_A_FIT_VIEW,

@@ -1,13 +1,21 @@
 /**
  * Bolt listeners for prospects: DMs, mentions, question buttons, the "continue privately"
- * button and the slash command. Each one maps the payload with inbound.ts, hands it to the
- * core, and posts the answer rendered by outbound.ts.
+ * button and `/leadbot start|restart|stop`. Each one maps the payload with inbound.ts, hands it
+ * to the core, and posts the answer rendered by outbound.ts.
  */
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { InboundEvent } from '../../src/core/events.ts';
 import type { InboundHandler, Logger } from '../../src/core/ports.ts';
-import { actionEventId, fromBlockAction, fromEventEnvelope, fromSlashCommand } from './inbound.ts';
-import { ACTION, labelsFor, renderAnswered, type SlackBlock } from './outbound.ts';
+import {
+  actionEventId,
+  clickedMessage,
+  fromBlockAction,
+  fromEventEnvelope,
+  fromSlashCommand,
+  LEADBOT_COMMAND,
+} from './inbound.ts';
+import { toManagerInput } from './manager-input.ts';
+import { ACTION, labelsFor, renderAnswered } from './outbound.ts';
 
 export interface ProspectWiring {
   app: App;
@@ -19,11 +27,13 @@ export interface ProspectWiring {
   logger: Logger;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: raw Slack bodies; inbound.ts validates them.
-type Body = any;
+/** Lets through `/leadbot` with a prospect's word (start, restart, stop, or none); managers.ts takes the rest. */
+const prospectCommand: Middleware<SlackCommandMiddlewareArgs> = async ({ command, next }) => {
+  if (!toManagerInput(command.text)) await next();
+};
 
 /** Registers every prospect-facing listener on `w.app`. */
-export function registerProspectListeners(w: ProspectWiring): void {
+export function registerSlackProspects(w: ProspectWiring): void {
   const { app, logger } = w;
 
   async function handle(event: InboundEvent | null, replyChannel?: string): Promise<void> {
@@ -62,16 +72,15 @@ export function registerProspectListeners(w: ProspectWiring): void {
       await ack();
       const event = fromBlockAction(body);
       if (!event) return;
-      const b = body as Body;
-      const blocks: SlackBlock[] | undefined = b.message?.blocks;
-      if (blocks && b.message?.ts) {
+      const message = clickedMessage(body);
+      if (message && message.blocks.length > 0) {
         // Show the answer in place of the buttons, so the question cannot be answered twice.
         try {
           await client.chat.update({
             channel: event.channelId,
-            ts: b.message.ts,
-            text: b.message.text ?? '',
-            blocks: renderAnswered(blocks, labelsFor(blocks, event.values)),
+            ts: message.ts,
+            text: message.text,
+            blocks: renderAnswered(message.blocks, labelsFor(message.blocks, event.values)),
           });
         } catch (err) {
           logger.warn(
@@ -85,11 +94,10 @@ export function registerProspectListeners(w: ProspectWiring): void {
   );
 
   // "Continue in a private message": open a DM and start the flow there.
-  app.action(ACTION.openDm, async ({ ack, body, client }) => {
+  app.action<BlockAction<ButtonAction>>(ACTION.openDm, async ({ ack, body, client }) => {
     await ack();
-    const b = body as Body;
-    const user: string | undefined = b.user?.id;
-    const actionTs: string | undefined = b.actions?.[0]?.action_ts;
+    const user = body.user.id;
+    const actionTs = body.actions[0]?.action_ts;
     if (!user || !actionTs) return;
     let dm: string | undefined;
     try {
@@ -103,17 +111,17 @@ export function registerProspectListeners(w: ProspectWiring): void {
       name: 'start',
       args: [],
       platform: 'slack',
-      workspaceId: b.team?.id ?? b.user?.team_id ?? '',
+      workspaceId: body.team?.id ?? body.user.team_id ?? '',
       channelId: dm,
       userId: user,
-      username: b.user?.username,
+      ...(body.user.username ? { username: body.user.username } : {}),
       isDirect: true,
-      eventId: actionEventId(b, actionTs),
+      eventId: actionEventId(body, actionTs),
       raw: body,
     });
   });
 
-  app.command(/.*/, async ({ ack, body }) => {
+  app.command(LEADBOT_COMMAND, prospectCommand, async ({ ack, body }) => {
     await ack();
     await handle(fromSlashCommand(body));
   });

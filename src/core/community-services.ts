@@ -1,0 +1,50 @@
+/**
+ * What an adapter needs to serve a community beyond the qualification engine, built once per
+ * adapter: the manager commands, the contact policy, the person's own commands (`stop`,
+ * `forget me`, `link`) in front of the engine, and the stores and clock the use cases run on
+ * (src/core/sales/, src/core/outreach/accept-invitation.ts, offer-on-intent.ts). Every store is
+ * passed in: there is no fallback, so a composition root that forgets one fails at start.
+ */
+import { createManagerCommands, type ManagerCommands } from './commands/index.ts';
+import type { ManagerPermissions } from './commands/types.ts';
+import { type ContactPolicy, createContactPolicy } from './outreach/contact-policy.ts';
+import { withPersonCommands } from './outreach/person-handler.ts';
+import type { OutreachSettings } from './outreach/settings.ts';
+import type { Clock, InboundHandler, LeadStore, OutreachStore } from './ports.ts';
+
+export interface CommunityServices {
+  readonly store: LeadStore;
+  /** Contact log, opt-outs and link codes, shared by every adapter (limits hold across platforms). */
+  readonly outreach: OutreachStore;
+  readonly clock: Clock;
+  readonly contactPolicy: ContactPolicy;
+  readonly managerCommands: ManagerCommands;
+  /** The engine's handler with `stop`, `forget me` and `link` answered in front of it. */
+  withPersonCommands(handler: InboundHandler): InboundHandler;
+}
+
+/** Builds the services of one community (one adapter's settings and manager rules). */
+export function createCommunityServices(deps: {
+  store: LeadStore;
+  outreach: OutreachStore;
+  clock: Clock;
+  settings: OutreachSettings;
+  permissions: ManagerPermissions;
+}): CommunityServices {
+  const { store, outreach, clock } = deps;
+  const contactPolicy = createContactPolicy({ store, outreach, clock, settings: deps.settings });
+  return {
+    store,
+    outreach,
+    clock,
+    contactPolicy,
+    managerCommands: createManagerCommands({
+      store,
+      outreach,
+      contactPolicy,
+      clock,
+      permissions: deps.permissions,
+    }),
+    withPersonCommands: (handler) => withPersonCommands(handler, { store, outreach, contactPolicy, clock }),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The fake Discord's REST API (`/api/v10/...`): the gateway URL, command registration,
+ * interaction callbacks and webhooks (follow-ups, the original response), DM channels and
+ * channel messages. It behaves like Discord where leadbot depends on it: 50007 for closed DMs,
+ * 40060 for a second acknowledgement of one interaction, history newest first; and it echoes the
+ * bot's own messages on the gateway, as Discord does.
+ */
+import type { Dispatch } from './interactions.ts';
+import { EPHEMERAL, type FakeState, IDS, type Json } from './state.ts';
+
+export type RestAnswer = [number, unknown] | null;
+
+function commands(state: FakeState, method: string, path: string, body: Json | null): RestAnswer {
+  const m = path.match(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
+  if (!m) return null;
+  const scope = m[2] ?? 'global';
+  if (method === 'GET') return [200, state.commands.get(scope) ?? []];
+  if (method !== 'PUT') return null;
+  const saved = (body as unknown as Json[]).map((c) => ({
+    ...c,
+    id: state.id(),
+    application_id: m[1],
+    version: state.id(),
+  }));
+  state.commands.set(scope, saved);
+  return [200, saved];
+}
+
+/** `POST /interactions/:id/:token/callback`: the one acknowledgement an interaction gets. */
+function callback(state: FakeState, path: string, body: Json | null): RestAnswer {
+  const m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
+  if (!m) return null;
+  const it = state.interactions.get(m[2]!);
+  if (!it || it.id !== m[1]) return [404, { code: 10062, message: 'Unknown interaction' }];
+  if (it.acked) return [400, { code: 40060, message: 'Interaction has already been acknowledged.' }];
+  it.acked = true;
+  const data = (body?.data ?? {}) as Json;
+  if (body?.type === 4 || body?.type === 5) {
+    const ephemeral = ((data.flags ?? 0) & EPHEMERAL) !== 0;
+    it.original = state.createMessage(it.channelId, data, ephemeral ? it.userId : undefined).id;
+  }
+  if (body?.type === 7 && it.messageId) {
+    const target = state.messages.get(it.messageId)!;
+    if (data.content !== undefined) target.content = data.content;
+    if (data.components !== undefined) target.components = data.components;
+    if (data.embeds !== undefined) target.embeds = data.embeds;
+  }
+  return [204, undefined];
+}
+
+/** `/webhooks/:app/:token[/messages/@original]`: follow-ups and the original response. */
+function webhook(state: FakeState, method: string, path: string, body: Json | null): RestAnswer {
+  const m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/@original)?$/);
+  if (!m) return null;
+  const it = state.interactions.get(m[2]!);
+  if (!it?.acked) return [404, { code: 10015, message: 'Unknown Webhook' }];
+  if (method === 'POST' && !path.endsWith('@original')) {
+    const ephemeral = ((body?.flags ?? 0) & EPHEMERAL) !== 0;
+    return [
+      200,
+      state.messageJson(state.createMessage(it.channelId, body ?? {}, ephemeral ? it.userId : undefined)),
+    ];
+  }
+  const original = it.original ? state.messages.get(it.original) : undefined;
+  if (!original) return [404, { code: 10008, message: 'Unknown Message' }];
+  if (method === 'PATCH') {
+    if (body?.content !== undefined) original.content = body.content;
+    if (body?.components !== undefined) original.components = body.components;
+    if (body?.__files?.length) original.attachments = body.__files;
+    return [200, state.messageJson(original)];
+  }
+  if (method === 'DELETE') {
+    original.deleted = true;
+    return [204, undefined];
+  }
+  return null;
+}
+
+function openDm(state: FakeState, body: Json | null): RestAnswer {
+  const user = state.users.get(String(body?.recipient_id));
+  const recipient = user ? state.asUser(user) : { id: String(body?.recipient_id), username: 'someone' };
+  return [
+    200,
+    {
+      id: state.dmChannelOf(String(body?.recipient_id)),
+      type: 1,
+      last_message_id: null,
+      flags: 0,
+      recipients: [recipient],
+    },
+  ];
+}
+
+function channels(
+  state: FakeState,
+  dispatch: Dispatch,
+  req: { method: string; path: string; body: Json | null; query: URLSearchParams },
+): RestAnswer {
+  const m = req.path.match(/^\/channels\/(\d+)(\/messages)?$/);
+  if (!m) return null;
+  const channelId = m[1]!;
+  const dmUser = state.dmUserOf(channelId);
+  if (req.method === 'GET' && !m[2]) {
+    if (channelId === IDS.channel)
+      return [200, { id: channelId, type: 0, guild_id: IDS.guild, name: 'general' }];
+    if (!dmUser) return [404, { code: 10003, message: 'Unknown Channel' }];
+    const user = state.users.get(dmUser) ?? { id: dmUser, username: 'x', global_name: null };
+    return [200, { id: channelId, type: 1, recipients: [state.asUser(user)] }];
+  }
+  if (req.method === 'GET' && m[2]) {
+    // Channel history as Discord returns it: newest first, at most `limit` (1-100, default 50).
+    const limit = Math.min(100, Math.max(1, Number(req.query.get('limit') ?? 50)));
+    const list = [...state.messages.values()]
+      .filter((x) => x.channel_id === channelId && !x.deleted && !x.visibleTo)
+      .reverse()
+      .slice(0, limit);
+    return [200, list.map((x) => state.messageJson(x))];
+  }
+  if (req.method === 'POST' && m[2]) {
+    if (dmUser && state.dmsClosed.has(dmUser))
+      return [403, { code: 50007, message: 'Cannot send messages to this user' }];
+    const json = state.messageJson(state.createMessage(channelId, req.body ?? {}));
+    if (req.body?.message_reference)
+      Object.assign(json, { type: 19, message_reference: req.body.message_reference });
+    // Discord echoes the bot's own messages on the gateway; the adapter must ignore them.
+    dispatch('MESSAGE_CREATE', { ...json, ...(dmUser ? { channel_type: 1 } : { guild_id: IDS.guild }) });
+    return [200, json];
+  }
+  return null;
+}
+
+/** Answers one REST request; null when the fake has no such route (404). */
+export function routeRest(
+  state: FakeState,
+  dispatch: Dispatch,
+  port: number,
+  req: { method: string; path: string; body: Json | null; query: URLSearchParams },
+): RestAnswer {
+  const { method, path, body } = req;
+  if (method === 'GET' && path === '/gateway/bot') {
+    const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
+    return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: limit }];
+  }
+  if (method === 'POST' && path === '/users/@me/channels') return openDm(state, body);
+  return (
+    commands(state, method, path, body) ??
+    (method === 'POST' ? callback(state, path, body) : null) ??
+    webhook(state, method, path, body) ??
+    channels(state, dispatch, req)
+  );
+}
+
+/**
+ * A multipart body as discord.js sends files: `payload_json` plus `files[n]` parts. The JSON
+ * comes back with the files (as text) under `__files`.
+ */
+export async function parseMultipart(raw: Buffer, contentType: string): Promise<Json> {
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  const body = JSON.parse(String(form.get('payload_json') ?? '{}')) as Json;
+  const files: { filename: string; contentType: string; text: string }[] = [];
+  for (const [name, value] of form.entries()) {
+    if (name.startsWith('files[') && typeof value !== 'string')
+      files.push({ filename: value.name, contentType: value.type, text: await value.text() });
+  }
+  body.__files = files;
+  return body;
+}

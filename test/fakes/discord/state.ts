@@ -1,0 +1,146 @@
+/**
+ * What the fake Discord knows, shared by its gateway, its REST routes and the people who use
+ * it: ids, users and their DM channels, messages (ephemeral ones marked with who sees them) and
+ * pending interactions with their tokens.
+ */
+import { readFileSync } from 'node:fs';
+
+// biome-ignore lint/suspicious/noExplicitAny: Discord payloads are loose JSON; the fake reads what it needs.
+export type Json = Record<string, any>;
+
+/** Payloads recorded from Discord (test/fixtures/discord/), the base of what the fake sends. */
+export const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../../fixtures/discord/${name}.json`, import.meta.url), 'utf8'));
+
+export const IDS = {
+  application: '1300000000000000001',
+  bot: '1300000000000000002',
+  guild: '1300000000000000010',
+  channel: '1300000000000000011',
+  /** A role of the fake server (use it as DISCORD_MANAGER_ROLE_ID). */
+  managerRole: '1300000000000000020',
+} as const;
+
+/** Permission bits a member may have in interactions. */
+export const PERMS = { none: '0', manageGuild: String(1n << 5n) } as const;
+
+export const BOT_USER = {
+  id: IDS.bot,
+  username: 'leadbot',
+  global_name: null,
+  discriminator: '0',
+  avatar: null,
+  bot: true,
+};
+
+/** Discord's ephemeral message flag. */
+export const EPHEMERAL = 64;
+
+export interface FakeUser {
+  id: string;
+  username: string;
+  global_name: string | null;
+}
+
+export interface FakeMessage {
+  id: string;
+  channel_id: string;
+  content: string;
+  components: Json[];
+  flags: number;
+  author: Json;
+  /** Set for ephemeral messages: the only person who sees it. */
+  visibleTo?: string;
+  /** Files uploaded with the message (multipart), as text. */
+  attachments?: { filename: string; contentType: string; text: string }[];
+  /** The `allowed_mentions` the message was sent with. */
+  allowedMentions?: Json;
+  /** Embeds as sent (sales alerts carry their idempotency key in the footer). */
+  embeds?: Json[];
+  deleted?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: Json | null;
+  status: number;
+}
+
+/** An interaction the bot may still answer, by token. */
+export interface PendingInteraction {
+  id: string;
+  channelId: string;
+  userId: string;
+  acked: boolean;
+  original?: string;
+  messageId?: string;
+}
+
+export class FakeState {
+  readonly requests: RecordedRequest[] = [];
+  readonly messages = new Map<string, FakeMessage>();
+  /** Registered commands per scope (`global` or the guild id). */
+  readonly commands = new Map<string, Json[]>();
+  readonly dmsClosed = new Set<string>();
+  readonly interactions = new Map<string, PendingInteraction>();
+  readonly users = new Map<string, FakeUser>();
+  private readonly dmChannels = new Map<string, string>();
+  private nextId = 1320000000000000000n;
+
+  id(): string {
+    this.nextId += 1n;
+    return this.nextId.toString();
+  }
+
+  user(username: string, globalName: string | null = null): FakeUser {
+    const u = { id: this.id(), username, global_name: globalName };
+    this.users.set(u.id, u);
+    return u;
+  }
+
+  dmChannelOf(userId: string): string {
+    let id = this.dmChannels.get(userId);
+    if (!id) {
+      id = this.id();
+      this.dmChannels.set(userId, id);
+    }
+    return id;
+  }
+
+  /** The user whose DM channel `channelId` is, if it is one. */
+  dmUserOf(channelId: string): string | undefined {
+    return [...this.dmChannels].find(([, c]) => c === channelId)?.[0];
+  }
+
+  asUser(u: FakeUser): Json {
+    return {
+      ...fixture('message-create-dm').author,
+      id: u.id,
+      username: u.username,
+      global_name: u.global_name,
+    };
+  }
+
+  createMessage(channelId: string, body: Json, visibleTo?: string): FakeMessage {
+    const m: FakeMessage = {
+      id: this.id(),
+      channel_id: channelId,
+      content: body.content ?? '',
+      components: body.components ?? [],
+      flags: body.flags ?? 0,
+      author: BOT_USER,
+    };
+    if (visibleTo) m.visibleTo = visibleTo;
+    if (body.allowed_mentions) m.allowedMentions = body.allowed_mentions;
+    if (body.embeds) m.embeds = body.embeds;
+    if (body.__files?.length) m.attachments = body.__files;
+    this.messages.set(m.id, m);
+    return m;
+  }
+
+  messageJson(m: FakeMessage): Json {
+    const { visibleTo: _v, deleted: _d, attachments: _a, allowedMentions: _m, ...rest } = m;
+    return { ...fixture('interaction-button-dm').message, ...rest };
+  }
+}
