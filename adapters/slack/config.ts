@@ -17,10 +17,12 @@ const slackId = (what: string) =>
     .regex(/^[A-Z0-9]{2,}$/, `must be a Slack ${what} id such as C0123ABCD`);
 
 export const slackConfigSchema = z.object({
+  // A bot token: events, Block Kit posts and the sales channel act as the app's bot user. A user
+  // token (xoxp-) would post as a person and is refused.
   botToken: z
     .string()
     .trim()
-    .regex(/^xox[bp]-/, 'must be a bot token starting with xoxb-'),
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
   signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information'),
   /** Socket Mode when set (app-level token, `xapp-`). */
   appToken: z

@@ -17,9 +17,6 @@ const isDmChannel = (id: string | undefined) => id?.startsWith('D') ?? false;
 /** Commands a person may type or pass to the slash command; everything else is a message. */
 export const COMMANDS = ['start', 'restart', 'stop'] as const;
 
-/** The slash command: `/leadbot start|restart|stop` for prospects, `/leadbot <sub>` for managers. */
-export const LEADBOT_COMMAND = '/leadbot';
-
 /** The message a click happened on: where it is and what it shows (to update it in place). */
 export interface ClickedMessage {
   channel: string;

@@ -7,7 +7,10 @@ import { USAGE } from '../../src/core/commands/parse.ts';
 import type { CommandArg, CommandInput } from '../../src/core/commands/types.ts';
 import { decodeSlackText } from './escape.ts';
 
-/** Subcommands handled by the manager layer; other words (start, restart, stop) stay prospect commands. */
+/** The slash command: `/leadbot start|restart|stop` for prospects, `/leadbot <sub>` for managers. */
+export const LEADBOT_COMMAND = '/leadbot';
+
+/** Subcommands handled by the manager commands; other words (start, restart, stop) stay prospect commands. */
 export const MANAGER_SUBCOMMANDS = new Set(Object.keys(USAGE));
 
 /** The manager command in a slash command's text, or null when it is a prospect command. */

@@ -16,8 +16,7 @@ import {
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { Logger } from '../../src/core/ports.ts';
-import { LEADBOT_COMMAND } from './inbound.ts';
-import { toManagerInput } from './manager-input.ts';
+import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { escapedSection, renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));

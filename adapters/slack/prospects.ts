@@ -12,9 +12,8 @@ import {
   fromBlockAction,
   fromEventEnvelope,
   fromSlashCommand,
-  LEADBOT_COMMAND,
 } from './inbound.ts';
-import { toManagerInput } from './manager-input.ts';
+import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { ACTION, labelsFor, renderAnswered } from './outbound.ts';
 
 export interface ProspectWiring {

@@ -24,10 +24,10 @@ import { createTelegramAlertSink } from './alert-sink.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { startError, telegramEndpoint, toPlatformError } from './errors.ts';
 import { createTelegramRoute } from './http-route.ts';
-import { telegramManagers, telegramPermissions } from './managers.ts';
+import { registerTelegramManagers, telegramPermissions } from './managers.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
-import { telegramOutreach } from './outreach.ts';
-import { sendReplies, telegramProspects } from './prospects.ts';
+import { registerTelegramOutreach } from './outreach.ts';
+import { registerTelegramProspects, sendReplies } from './prospects.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -111,10 +111,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       })
     : null;
   if (services) {
-    bot.use(telegramManagers({ services, logger: log }));
-    bot.use(telegramOutreach({ services, handler: () => handler, logger: log }));
+    registerTelegramManagers(bot, { services, logger: log });
+    registerTelegramOutreach(bot, { services, handler: () => handler, logger: log });
   }
-  bot.use(telegramProspects({ handler: () => handler, logger: log }));
+  registerTelegramProspects(bot, { handler: () => handler, logger: log });
   bot.catch((err) => {
     const e = toPlatformError(err, 'handling update');
     log.error({ updateId: err.ctx.update.update_id, code: e.code, err: e.message }, 'update failed');

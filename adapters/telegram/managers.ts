@@ -52,8 +52,8 @@ export interface TelegramManagerWiring {
   logger: Logger;
 }
 
-/** The manager command, as one composer. */
-export function telegramManagers(w: TelegramManagerWiring): Composer<Context> {
+/** Installs the manager command on `bot`, as a composer of its own (before the prospect's). */
+export function registerTelegramManagers(bot: Composer<Context>, w: TelegramManagerWiring): void {
   const log = w.logger.child({ component: 'telegram-managers' });
   const managers = new Composer<Context>();
 
@@ -103,5 +103,5 @@ export function telegramManagers(w: TelegramManagerWiring): Composer<Context> {
     }
   });
 
-  return managers;
+  bot.use(managers);
 }

@@ -27,8 +27,8 @@ export interface TelegramOutreachWiring {
   logger: Logger;
 }
 
-/** Consent answers and intent offers, as one composer. */
-export function telegramOutreach(w: TelegramOutreachWiring): Composer<Context> {
+/** Installs consent answers and intent offers on `bot`, as a composer of its own. */
+export function registerTelegramOutreach(bot: Composer<Context>, w: TelegramOutreachWiring): void {
   const { services } = w;
   const log = w.logger.child({ component: 'telegram-outreach' });
   const outreach = new Composer<Context>();
@@ -85,5 +85,5 @@ export function telegramOutreach(w: TelegramOutreachWiring): Composer<Context> {
     await next();
   });
 
-  return outreach;
+  bot.use(outreach);
 }

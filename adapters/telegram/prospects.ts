@@ -49,8 +49,8 @@ export interface TelegramProspectWiring {
   logger: Logger;
 }
 
-/** The prospect's updates, as one composer. */
-export function telegramProspects(w: TelegramProspectWiring): Composer<Context> {
+/** Installs the prospect's updates on `bot`, as a composer of its own (the last one). */
+export function registerTelegramProspects(bot: Composer<Context>, w: TelegramProspectWiring): void {
   const prospects = new Composer<Context>();
   const warn = (err: unknown, action: string) =>
     w.logger.warn({ err: toPlatformError(err, action).message }, 'telegram call failed; continuing');
@@ -95,5 +95,5 @@ export function telegramProspects(w: TelegramProspectWiring): Composer<Context> 
     });
   }
 
-  return prospects;
+  bot.use(prospects);
 }

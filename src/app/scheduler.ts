@@ -6,7 +6,6 @@
 import { hostname } from 'node:os';
 import type { Platform } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
-import { createMemoryOutreachStore } from '../core/memory/memory-outreach.ts';
 import { withFollowUps } from '../core/nurture/planner.ts';
 import { createOutreachPolicy } from '../core/nurture/policy.ts';
 import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
@@ -30,14 +29,14 @@ export function createFollowUpWiring(deps: {
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
-  /** Contacts and opt-outs shared with the outreach gate; in memory when none is given. */
-  outreach?: OutreachStore;
+  /** Contacts and opt-outs, shared with the adapters' contact policy (limits hold across both). */
+  outreach: OutreachStore;
   pollMs?: number;
 }): FollowUpWiring {
   const { store, flows, clock, logger, config } = deps;
   const workerId = `${hostname()}:${process.pid}`;
   const schedules = store.schedules;
-  const outreach = deps.outreach ?? createMemoryOutreachStore();
+  const { outreach } = deps;
   // Each community's own quiet hours and contact limits (SLACK_QUIET_HOURS, …).
   const settingsFor = (p: Platform): OutreachSettings =>
     (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??

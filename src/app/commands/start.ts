@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import type pino from 'pino';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
+import { LeadbotError } from '../../core/errors.ts';
 import { createInbox } from '../../core/inbox/inbox.ts';
 import { createMemoryInboxStore } from '../../core/memory/memory-inbox.ts';
-import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
 import { withLeadEvents } from '../../core/webhooks/emit.ts';
@@ -219,7 +219,8 @@ export async function startBot(
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
     // One outreach store for every adapter and the follow-ups, on the database: contact limits,
     // opt-outs and link codes hold across platforms and restarts.
-    const outreach = store.outreach ?? createMemoryOutreachStore();
+    const outreach = store.outreach;
+    if (!outreach) throw new LeadbotError('CONFIG_INVALID', 'the lead store has no outreach store');
     const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     // Webhook routes and the web chat store each inbound event here before answering it; the

@@ -4,7 +4,8 @@ import type { Condition } from './schema.ts';
 
 export type Variables = Record<string, JsonValue>;
 
-function same(a: JsonValue | undefined, b: string | number | boolean): boolean {
+/** A variable's value against a condition's operand: strings case-insensitively, others strictly. */
+function matchesOperand(a: JsonValue | undefined, b: string | number | boolean): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return a === b;
 }
@@ -24,12 +25,12 @@ export function evaluate(cond: Condition, vars: Variables): boolean {
   const v = vars[cond.var];
   const members = Array.isArray(v) ? v : [v];
   if ('exists' in cond) return present(v) === cond.exists;
-  if ('equals' in cond) return members.some((m) => same(m, cond.equals));
-  if ('notEquals' in cond) return !members.some((m) => same(m, cond.notEquals));
-  if ('in' in cond) return members.some((m) => cond.in.some((x) => same(m, x)));
+  if ('equals' in cond) return members.some((m) => matchesOperand(m, cond.equals));
+  if ('notEquals' in cond) return !members.some((m) => matchesOperand(m, cond.notEquals));
+  if ('in' in cond) return members.some((m) => cond.in.some((x) => matchesOperand(m, x)));
   if ('contains' in cond) {
     if (typeof v === 'string') return v.toLowerCase().includes(String(cond.contains).toLowerCase());
-    return Array.isArray(v) && v.some((m) => same(m, cond.contains));
+    return Array.isArray(v) && v.some((m) => matchesOperand(m, cond.contains));
   }
   if (typeof v !== 'number') return false;
   if ('gt' in cond) return v > cond.gt;

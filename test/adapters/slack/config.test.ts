@@ -30,6 +30,7 @@ describe('parseSlackConfig', () => {
   it.each([
     [{ SLACK_SIGNING_SECRET: '' }, 'SLACK_SIGNING_SECRET'],
     [{ SLACK_BOT_TOKEN: 'not-a-token' }, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxp-a-user-token' }, 'SLACK_BOT_TOKEN'],
     [{ SLACK_APP_TOKEN: 'xoxb-wrong-kind' }, 'SLACK_APP_TOKEN'],
     [{ SLACK_SALES_CHANNEL: '#sales' }, 'SLACK_SALES_CHANNEL'],
     [{ SLACK_SALES_REPS: 'U1,@bob' }, 'SLACK_SALES_REPS'],
