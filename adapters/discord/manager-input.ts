@@ -1,9 +1,10 @@
 /**
  * The `/leadbot` manager command (pure): its definition, built with discord.js's
  * `SlashCommandBuilder` — one subcommand per manager command of the core, with typed options
- * (a member picker instead of a typed mention, stage choices) — and the mapping of a received command to a {@link CommandInput}.
- * Discord checks the option types before the bot sees them; the command layer still validates
- * the combination (a lead needs a member or an id) and answers with the usage.
+ * (a member picker instead of a typed mention, stage choices) — and the mapping of a received
+ * command to a {@link CommandInput}. Discord checks the option types before the bot sees them;
+ * the core still validates the combination (a lead needs a member or an id) and answers with
+ * the usage.
  */
 import {
   ApplicationIntegrationType,
@@ -113,7 +114,7 @@ export interface ManagerCommandView {
   };
 }
 
-/** The subcommand and its options as the platform-free command layer wants them. */
+/** The subcommand and its options as the core's manager commands want them. */
 export function toManagerInput(i: ManagerCommandView): CommandInput {
   const o = i.options;
   const sub = o.getSubcommand(false) ?? '';

@@ -1,7 +1,8 @@
 /**
- * Shapes of the manager command layer. Adapters turn a slash command (or a Telegram bot
+ * Shapes of the manager commands. Adapters turn a slash command (or a Telegram bot
  * command) into a {@link CommandInput} — words, with member mentions already recognised —
- * and render the {@link CommandReply} back; everything in between is platform-free.
+ * and deliver the {@link CommandReply} as reply-to-manager.ts lays it out; everything in
+ * between is platform-free.
  */
 import type { Platform } from '../events.ts';
 import type { ContactPolicy } from '../outreach/contact-policy.ts';

@@ -52,8 +52,8 @@ export function inQuietHours(at: Date, settings: Pick<OutreachSettings, 'quietHo
 
 /**
  * The rules every bot-initiated message obeys, in order: opt-out, consent (where needed),
- * quiet hours, contact limit. Null when the message may go out. Shared by the contact policy (offers,
- * invitations, DMs) and the follow-up policy (reminders, nurture, re-engagement).
+ * quiet hours, contact limit. Null when the message may go out. Shared by the contact policy
+ * (offers, invitations, DMs) and the follow-up policy (reminders, nurture, re-engagement).
  */
 export async function contactRefusal(input: {
   person: Person;

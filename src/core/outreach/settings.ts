@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LeadbotError } from '../errors.ts';
+import { parseDuration } from '../nurture/durations.ts';
 
 export interface OutreachSettings {
   /** A public message matching one of these is an intent signal. */
@@ -32,13 +33,12 @@ export const OUTREACH_SUFFIXES = [
   'CHANNEL_COOLDOWN',
 ] as const;
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-
+// The one duration syntax of leadbot (flow follow-ups use it too): the regex says what to fix.
 const duration = z
   .string()
   .trim()
   .regex(/^\d+[mhd]$/, 'expected a duration such as 30m, 12h or 7d')
-  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1)]!);
+  .transform(parseDuration);
 
 const clock = (s: string) => {
   const [h, m] = s.split(':').map(Number);
@@ -89,8 +89,8 @@ const schema = z.object({
     .optional()
     .refine((tz) => tz === undefined || isTimeZone(tz), 'expected an IANA time zone such as Europe/Paris')
     .transform((tz) => tz ?? 'UTC'),
-  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? 7 * UNIT_MS.d!),
-  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? 10 * UNIT_MS.m!),
+  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? parseDuration('7d')),
+  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? parseDuration('10m')),
 });
 
 function isTimeZone(tz: string): boolean {
