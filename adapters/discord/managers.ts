@@ -13,11 +13,11 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import { collect } from '../../src/core/commands/export-csv.ts';
-import { issueLinkCode, redeemLinkCode } from '../../src/core/commands/link.ts';
+import { answerLink } from '../../src/core/commands/link.ts';
 import { type ManagerReply, replyToManager } from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
-import { PERSON_TEXT } from '../../src/core/outreach/person-handler.ts';
+import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
 import type { IdentityKey } from '../../src/core/ports.ts';
 import type { DiscordListeners } from './listen.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
@@ -89,23 +89,6 @@ async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Pro
   }
 }
 
-/** `/leadbot link [code]`: anyone, any place; the answer is private. */
-async function link(i: ChatInputCommandInteraction, services: CommunityServices): Promise<string> {
-  const key = discordMemberKey(i.user.id);
-  const code = i.options.getString('code');
-  if (!code) {
-    const issued = await issueLinkCode(services, key);
-    return issued ? PERSON_TEXT.linkCode(issued) : PERSON_TEXT.linkNoLead;
-  }
-  const result = await redeemLinkCode(services, key, code, { username: i.user.username });
-  return {
-    linked: PERSON_TEXT.linked,
-    already: PERSON_TEXT.linkAlready,
-    invalid: PERSON_TEXT.linkInvalid,
-    conflict: PERSON_TEXT.linkConflict,
-  }[result];
-}
-
 const isLeadbotCommand = (i: Interaction): i is ChatInputCommandInteraction =>
   i.isChatInputCommand() && i.commandName === LEADBOT_COMMAND.name;
 
@@ -124,7 +107,12 @@ export function registerDiscordManagers(
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const input = toManagerInput(i);
     if (input.sub === 'link') {
-      await i.editReply({ content: escapeText(await link(i, services)), allowedMentions: NO_MENTIONS });
+      // `/leadbot link [code]`: anyone, any place; the answer is private.
+      const key = discordMemberKey(i.user.id);
+      const text = await answerLink(services, key, i.options.getString('code'), LINK_TEXTS, {
+        username: i.user.username,
+      });
+      await i.editReply({ content: escapeText(text), allowedMentions: NO_MENTIONS });
       return;
     }
     const ctx: CommandContext = {

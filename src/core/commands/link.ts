@@ -63,6 +63,34 @@ export async function redeemLinkCode(
   });
 }
 
+/** What the person is told for each outcome of a `link` (texts of person-handler.ts). */
+export type LinkTexts = {
+  code: (code: string) => string;
+  noLead: string;
+  linked: string;
+  already: string;
+  invalid: string;
+  conflict: string;
+};
+
+/**
+ * A person's `link` (no code: issue one) or `link <code>` (redeem it), answered with the text
+ * to show them.
+ */
+export async function answerLink(
+  deps: LinkDeps,
+  key: IdentityKey,
+  code: string | null,
+  texts: LinkTexts,
+  extra: { username?: string; chatId?: string } = {},
+): Promise<string> {
+  if (!code) {
+    const issued = await issueLinkCode(deps, key);
+    return issued ? texts.code(issued) : texts.noLead;
+  }
+  return texts[await redeemLinkCode(deps, key, code, extra)];
+}
+
 export async function unlink(
   deps: CommandDeps,
   ctx: CommandContext,

@@ -8,7 +8,7 @@
  */
 
 import { forgetPerson } from '../commands/forget.ts';
-import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../commands/link.ts';
+import { answerLink, LINK_CODE_TTL_MS, type LinkTexts } from '../commands/link.ts';
 import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
 import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
@@ -26,6 +26,16 @@ export const PERSON_TEXT = {
   linkConflict:
     'This account already has its own conversation with us, so it cannot be linked automatically. A community manager can help.',
 } as const;
+
+/** The link answers, for `answerLink` (src/core/commands/link.ts). */
+export const LINK_TEXTS: LinkTexts = {
+  code: PERSON_TEXT.linkCode,
+  noLead: PERSON_TEXT.linkNoLead,
+  linked: PERSON_TEXT.linked,
+  already: PERSON_TEXT.linkAlready,
+  invalid: PERSON_TEXT.linkInvalid,
+  conflict: PERSON_TEXT.linkConflict,
+};
 
 const info = (text: string): OutboundMessage => ({ kind: 'info', text });
 
@@ -54,19 +64,8 @@ export function withPersonCommands(
       // Answered here, not by the engine: de-duplicate like it does, or a redelivered
       // `link <code>` would find its code used and answer "invalid code".
       if (!(await deps.store.markEventProcessed(e.platform, e.eventId))) return [];
-      if (w.length === 1) {
-        const code = await issueLinkCode(deps, key);
-        return [info(code ? PERSON_TEXT.linkCode(code) : PERSON_TEXT.linkNoLead)];
-      }
       const extra = { chatId: e.channelId, ...(e.username ? { username: e.username } : {}) };
-      const result = await redeemLinkCode(deps, key, w[1]!, extra);
-      const text = {
-        linked: PERSON_TEXT.linked,
-        already: PERSON_TEXT.linkAlready,
-        invalid: PERSON_TEXT.linkInvalid,
-        conflict: PERSON_TEXT.linkConflict,
-      }[result];
-      return [info(text)];
+      return [info(await answerLink(deps, key, w[1] ?? null, LINK_TEXTS, extra))];
     }
     if (w.length === 1 && (w[0] === 'stop' || w[0] === '/stop')) await deps.contactPolicy.optOut(key);
     if (e.kind === 'command' && w[0] === 'start') await deps.contactPolicy.optIn(key);
