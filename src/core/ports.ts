@@ -318,8 +318,9 @@ export interface LeadStore extends LeadRepo {
   readonly schedules?: ScheduleStore;
   /**
    * Contact log, opt-outs and link codes on the same database, shared by every adapter so
-   * contact limits hold across platforms and restarts. Optional: without it the app uses a
-   * process-local memory one (src/core/memory/memory-outreach.ts).
+   * contact limits hold across platforms and restarts (the memory store has its own). Optional
+   * in the type, but nothing falls back to one kept in process memory: `leadbot start` and the
+   * adapters refuse a store without it.
    */
   readonly outreach?: OutreachStore;
   /**
