@@ -2,8 +2,10 @@
  * The Slack adapter: a bolt `App` on one of two transports — HTTP (Events API, interactivity
  * and slash commands at `POST /slack/events`, mounted on the app's HTTP server through
  * {@link HttpRoutes}; each request is verified, stored in the durable inbox, answered, then
- * processed: http-route.ts) or Socket Mode when `SLACK_APP_TOKEN` is set. It also builds the
- * sales {@link AlertSink} and handles the alert buttons.
+ * processed: http-route.ts) or Socket Mode when `SLACK_APP_TOKEN` is set. Its listeners are
+ * registered per job: prospects.ts, managers.ts (`/leadbot <sub>`), outreach.ts (consent
+ * buttons, intent offers) and sales.ts (Claim / Not a fit); it also builds the sales
+ * {@link AlertSink}.
  */
 import { App, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import { createCommunityServices } from '../../src/core/community-services.ts';
