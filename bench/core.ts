@@ -15,6 +15,7 @@ import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
 import { createTxGate } from '../src/store/tx-gate.ts';
 import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
+import { statementCounter } from './statements.ts';
 import { drive, type LoadResult, loadResult } from './stats.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -67,14 +68,24 @@ async function withEngine<T>(
   }
 }
 
-/** Engine throughput: `concurrency` people at once, each running conversations back to back. */
-export function engineLoad(provider: Provider, concurrency: number, budget: number): Promise<LoadResult> {
-  return withEngine(provider, (engine, script, run) =>
-    drive(concurrency, budget, async (w, seq) => {
+/**
+ * Engine throughput: `concurrency` people at once, each running conversations back to back;
+ * with the SQL statements the store sent per message (statements.ts).
+ */
+export function engineLoad(
+  provider: Provider,
+  concurrency: number,
+  budget: number,
+): Promise<LoadResult & { statementsPerMessage: number }> {
+  const statements = statementCounter();
+  return withEngine(provider, async (engine, script, run) => {
+    statements.mark();
+    const result = await drive(concurrency, budget, async (w, seq) => {
       const conversation = Math.floor(seq / script.length);
       await engine.handle(eventFor(script[seq % script.length]!, `${run}-${w}-${conversation}`));
-    }),
-  );
+    });
+    return { ...result, statementsPerMessage: statements.since() / result.messages };
+  });
 }
 
 /** The floor: the same messages as bare Prisma transactions. */
