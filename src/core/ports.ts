@@ -214,9 +214,11 @@ export interface LeadRepo {
   createConversation(input: NewConversation): Promise<Conversation>;
   /**
    * Applies the patch to `conversation` only if the stored version still equals
-   * `conversation.version`, and bumps it; returns the conversation as it now is. Inside a
-   * transaction a store may defer the write to the commit (the check happens then).
-   * @throws ConflictError when another writer got there first.
+   * `conversation.version`, and bumps it; returns the conversation as it now is.
+   * @throws ConflictError when another writer got there first. Outside a transaction, at once.
+   * Inside one, a store may defer the write and its check to the commit: the conflict then
+   * rejects the enclosing {@link LeadStore.transaction} or {@link LeadStore.unitOfWork}, never
+   * a later call. Callers handle it there (see those methods).
    */
   updateConversation(conversation: Conversation, patch: ConversationPatch): Promise<Conversation>;
   /** Marks active conversations idle since before `before` as abandoned; returns how many. */
@@ -252,19 +254,6 @@ export interface LeadRepo {
 
   /** Records a platform event id. Returns false if it was recorded before (a redelivery). */
   markEventProcessed(platform: string, eventId: string): Promise<boolean>;
-
-  /**
-   * Inside a transaction: loads at once what the listed events will read (their de-duplication
-   * rows, the leads behind the accounts, those leads' contributions), so that the calls that
-   * follow are answered without a statement each. Only a hint: without it, or for anything it
-   * did not load, every call reads the database as usual.
-   */
-  prefetch(request: PrefetchRequest): Promise<void>;
-}
-
-export interface PrefetchRequest {
-  events?: { platform: string; eventId: string }[];
-  identities?: IdentityKey[];
 }
 
 /** Outbox delivery side: safe with several dispatchers on one database. */
@@ -293,14 +282,41 @@ export interface OutboxQueue {
   subscribe?(listener: () => void): () => void;
 }
 
+/**
+ * What a unit of work is about, in the domain's words. A store may use the hints of units that
+ * arrive together to load their rows at once; they never change what a unit reads or writes.
+ */
+export interface WorkHints {
+  /** The inbound event the unit handles (the unit records it with `markEventProcessed`). */
+  event?: { platform: Platform; eventId: string };
+  /** The person whose lead, open conversation and answers the unit reads. */
+  person?: IdentityKey;
+}
+
 export interface LeadStore extends LeadRepo {
-  /** Runs `fn` in one database transaction; all or nothing. */
+  /**
+   * Runs `fn` in one database transaction: everything it writes commits together or not at
+   * all, and the promise settles after the commit.
+   *
+   * Conflicts: a lost race — a conversation version check that fails (now, or at the commit
+   * when the store deferred the write), another instance's write conflict, an identity another
+   * transaction took (`DUPLICATE`) — rejects this promise with `ConflictError` (or the
+   * `DUPLICATE` LeadbotError) after the whole transaction rolled back. The caller handles it
+   * here; running `fn` again reads fresh rows.
+   */
   transaction<T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
   /**
-   * How many write transactions usefully run at once (SQLite: its one writer; PostgreSQL: the
-   * pool's connections). The engine groups events into that many concurrent transactions.
+   * Runs `fn` as one unit of work about `hints` (the engine's unit: one inbound event of one
+   * person). Like {@link LeadStore.transaction}: all or nothing, settled after the commit,
+   * conflicts reject it after a rollback and are handled by the caller here.
+   *
+   * How units reach the database is the store's business: it may run several units that
+   * arrive together in one transaction, load their rows at once from their hints and write at
+   * the commit. So `fn` must act only through `tx` (nothing outside the store) and be safe to
+   * run again: when a shared transaction fails, each of its units runs again alone, and each
+   * caller gets the outcome of its own unit only.
    */
-  readonly writers: number;
+  unitOfWork<T>(hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
   readonly outbox: OutboxQueue;
   /**
    * Dashboard, `stats` and scoring-report queries run by the database itself (GROUP BY, LIMIT).

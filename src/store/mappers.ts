@@ -1,5 +1,6 @@
-/** Database rows → port types. One place, so both providers and every query agree. */
+/** Database rows ↔ port types (and a lead listing's filter). One place, so both providers and every query agree. */
 
+import { LeadbotError } from '../core/errors.ts';
 import type { Platform } from '../core/events.ts';
 import type {
   Answer,
@@ -8,6 +9,7 @@ import type {
   Identity,
   JsonValue,
   Lead,
+  LeadFilter,
   LeadPatch,
   Note,
   OutboxItem,
@@ -185,6 +187,25 @@ export function toOutboxItem(r: Row<'OutboxMessage'>): OutboxItem {
     lastError: r.lastError,
     createdAt: r.createdAt,
   };
+}
+
+/**
+ * The `where` of a lead listing: its filters, and after a cursor the rows strictly "older"
+ * than the last one shown (newest first).
+ * @throws LeadbotError BAD_INPUT for a cursor that is not one of ours.
+ */
+export function leadFilterWhere(filter: LeadFilter): Prisma.LeadWhereInput {
+  const and: Prisma.LeadWhereInput[] = [];
+  if (filter.stage) and.push({ stage: filter.stage });
+  if (filter.ownerId) and.push({ ownerId: filter.ownerId });
+  if (filter.source) and.push({ OR: [{ sourcePlatform: filter.source }, { sourceCampaign: filter.source }] });
+  if (filter.since) and.push({ createdAt: { gte: filter.since } });
+  if (filter.cursor) {
+    const c = decodeCursor(filter.cursor);
+    if (!c) throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
+    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+  }
+  return { AND: and };
 }
 
 /** Opaque keyset cursor over (createdAt, id). */

@@ -297,9 +297,6 @@ export class MemoryRepo implements LeadRepo {
     return true;
   }
 
-  /** Everything is in memory already. */
-  async prefetch(): Promise<void> {}
-
   /** Map write with its inverse in the journal. */
   private put<K, V>(map: Map<K, V>, key: K, value: V): void {
     const had = map.has(key);

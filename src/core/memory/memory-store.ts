@@ -4,7 +4,7 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore } from '../ports.ts';
+import type { Clock, LeadRepo, LeadStore, WorkHints } from '../ports.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { MemoryRepo } from './memory-repo.ts';
@@ -43,7 +43,6 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-  prefetch: true,
 } satisfies Record<keyof LeadRepo, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
@@ -69,7 +68,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   // Outside a transaction each call is its own one-statement transaction.
   const store = {
     transaction,
-    writers: 1,
+    // One writer, nothing to batch: a unit of work is a transaction; the hints are not needed.
+    unitOfWork: <T>(_hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>) => transaction(fn),
     outbox,
     inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),

@@ -110,6 +110,7 @@ export function withLeadEvents(store: LeadStore, endpoints: WebhookEndpoints, cl
       store.transaction((tx) => pick(wrapRepo(tx))(...args));
   return override<LeadStore>(store, {
     transaction: (fn) => store.transaction((tx) => fn(wrapRepo(tx))),
+    unitOfWork: (hints, fn) => store.unitOfWork(hints, (tx) => fn(wrapRepo(tx))),
     createLead: inTx((r) => r.createLead),
     updateLead: inTx((r) => r.updateLead),
     addStageChange: inTx((r) => r.addStageChange),
