@@ -11,6 +11,7 @@ import { loadTranscript } from '../src/app/transcripts.ts';
 import { createEngine, type Engine } from '../src/core/engine.ts';
 import type { InboundEvent } from '../src/core/events.ts';
 import type { Clock, Logger } from '../src/core/ports.ts';
+import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
 import { createTxGate } from '../src/store/tx-gate.ts';
@@ -60,7 +61,13 @@ async function withEngine<T>(
   const store = await openBenchStore(db.url);
   try {
     const flows = await loadFlowCatalog(join(ROOT, 'flows'));
-    const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+    const engine = createEngine({
+      leadEvents: NO_LEAD_EVENTS,
+      store,
+      flows,
+      clock: systemClock,
+      logger: silent,
+    });
     return await fn(engine, await strongProspect(), `r${benchId()}`);
   } finally {
     await store.close();

@@ -17,6 +17,7 @@ import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import { requireDep } from '../shared/deps.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -86,6 +87,12 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     ? {
         kit: createManagerKit({
           store: deps.store,
+          leadEvents: requireDep(
+            deps,
+            'leadEvents',
+            'discord',
+            'claims, stage changes and erasures made here are announced to it',
+          ),
           clock,
           settings: config.outreach ?? defaultOutreachSettings(),
           permissions: discordPermissions,
@@ -136,7 +143,12 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   async function routeInteraction(interaction: Interaction, h: InboundHandler): Promise<void> {
     // Claim / Not a fit on a sales alert (they change the lead, so they need the store).
     if (deps.store && isAlertInteraction(interaction)) {
-      return handleAlertInteraction(interaction, { store: deps.store, clock, logger });
+      return handleAlertInteraction(interaction, {
+        store: deps.store,
+        leadEvents: managers!.kit.leadEvents,
+        clock,
+        logger,
+      });
     }
     if (interaction.isChatInputCommand() && interaction.commandName === LEADBOT_COMMAND.name) {
       if (managers) return handleManagerCommand(interaction, managers);

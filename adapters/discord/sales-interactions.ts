@@ -13,12 +13,13 @@ import {
 } from 'discord.js';
 import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_IDS, notAFitModal, renderDiscordOutcome } from './alert-render.ts';
 import { NO_MENTIONS } from './outbound.ts';
 
 export interface DiscordSalesWiring {
   store: LeadStore;
+  leadEvents: LeadEvents;
   clock: Clock;
   logger: Logger;
 }
@@ -53,7 +54,7 @@ export async function handleAlertInteraction(
   if (i.isButton() && i.customId.startsWith(ALERT_IDS.claim)) {
     const leadId = i.customId.slice(ALERT_IDS.claim.length);
     try {
-      await w.store.transaction((tx) => assignOwner(tx, leadId, actor, actor, w.clock.now()));
+      await w.store.transaction((tx) => assignOwner(tx, w.leadEvents, leadId, actor, actor, w.clock.now()));
     } catch (err) {
       log.error({ leadId, error: message(err) }, 'claim failed');
       return void (await sorry('Could not claim this lead; see the bot log.'));
@@ -80,7 +81,7 @@ export async function handleAlertInteraction(
     if (reason === '') return void (await sorry('Please say why this lead is not a fit.'));
     try {
       await w.store.transaction(async (tx) => {
-        await changeStage(tx, {
+        await changeStage(tx, w.leadEvents, {
           leadId,
           to: 'disqualified',
           reason: `Not a fit: ${reason}`,

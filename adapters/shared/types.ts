@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Clock, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
 
 /** What a route declares besides its handler. */
 export interface RouteOptions {
@@ -41,6 +41,11 @@ export interface AdapterDeps {
   logger: Logger;
   http?: HttpRoutes;
   store?: LeadStore;
+  /**
+   * Where claims, stage changes and erasures made from the platform are announced (webhooks).
+   * Required with `store`: an adapter given a store without it refuses to start.
+   */
+  leadEvents?: LeadEvents;
   clock?: Clock;
   /**
    * Contact log, opt-outs and link codes, shared by every adapter so contact limits hold

@@ -11,6 +11,7 @@ import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { requireDep } from '../shared/deps.ts';
 import { inboxOf } from '../shared/inbox.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -115,17 +116,27 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     botUserId: config.botUserId,
     logger,
   });
-  if (deps.store) registerSalesListeners({ app, store: deps.store, clock, logger });
-  // Manager commands, consent prompts and intent offers (need the store).
-  const kit = deps.store
-    ? createManagerKit({
-        store: deps.store,
-        clock,
-        settings: config.outreach ?? defaultOutreachSettings(),
-        permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
-        ...(deps.outreach ? { outreach: deps.outreach } : {}),
-      })
+  const leadEvents = deps.store
+    ? requireDep(
+        deps,
+        'leadEvents',
+        'slack',
+        'claims, stage changes and erasures made here are announced to it',
+      )
     : null;
+  if (deps.store && leadEvents) registerSalesListeners({ app, store: deps.store, leadEvents, clock, logger });
+  // Manager commands, consent prompts and intent offers (need the store).
+  const kit =
+    deps.store && leadEvents
+      ? createManagerKit({
+          store: deps.store,
+          leadEvents,
+          clock,
+          settings: config.outreach ?? defaultOutreachSettings(),
+          permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
+          ...(deps.outreach ? { outreach: deps.outreach } : {}),
+        })
+      : null;
   if (kit) registerSlackManager({ app, kit, handler: () => handler, botUserId: config.botUserId, logger });
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
@@ -157,6 +168,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
         logger,
         salesReps: config.salesReps,
         store: deps.store,
+        ...(leadEvents ? { leadEvents } : {}),
         clock,
       })
     : null;

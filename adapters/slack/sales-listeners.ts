@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import { isLeadbotError } from '../../src/core/errors.ts';
 import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderAlertOutcome } from './alert-blocks.ts';
 import { actionEventId } from './inbound.ts';
 import type { SlackBlock } from './outbound.ts';
@@ -16,6 +16,7 @@ import type { SlackBlock } from './outbound.ts';
 export interface SalesWiring {
   app: App;
   store: LeadStore;
+  leadEvents: LeadEvents;
   clock: Clock;
   logger: Logger;
 }
@@ -36,7 +37,7 @@ function settle(log: Logger, leadId: string, what: string, err: unknown): void {
 
 /** Registers Claim / Not a fit handling on `w.app`. */
 export function registerSalesListeners(w: SalesWiring): void {
-  const { app, store, clock } = w;
+  const { app, store, clock, leadEvents } = w;
   const log = w.logger.child({ component: 'slack-sales' });
 
   /** Keeps the rep's verdict for `leadbot scoring report`; a failure only costs that figure. */
@@ -77,7 +78,7 @@ export function registerSalesListeners(w: SalesWiring): void {
       // Recorded with the claim: a replay of the click (after a crash) claims nothing twice.
       first = await store.transaction(async (tx) => {
         if (!(await tx.markEventProcessed('slack', eventId))) return false;
-        await assignOwner(tx, leadId, actor, actor, clock.now());
+        await assignOwner(tx, leadEvents, leadId, actor, actor, clock.now());
         return true;
       });
     } catch (err) {
@@ -128,7 +129,7 @@ export function registerSalesListeners(w: SalesWiring): void {
     try {
       first = await store.transaction(async (tx) => {
         if (!(await tx.markEventProcessed('slack', eventId))) return false;
-        await changeStage(tx, {
+        await changeStage(tx, leadEvents, {
           leadId,
           to: 'disqualified',
           reason: `Not a fit: ${reason}`,

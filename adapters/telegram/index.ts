@@ -17,6 +17,7 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import { requireDep } from '../shared/deps.ts';
 import { inboxOf } from '../shared/inbox.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
@@ -88,6 +89,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   const kit = deps.store
     ? createManagerKit({
         store: deps.store,
+        leadEvents: requireDep(
+          deps,
+          'leadEvents',
+          'telegram',
+          'claims, stage changes and erasures made here are announced to it',
+        ),
         clock: deps.clock ?? { now: () => new Date() },
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),

@@ -13,7 +13,7 @@ import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../core/outreach/settings.ts';
 import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger, OutreachStore } from '../core/ports.ts';
-import { WEBHOOK_KIND } from '../core/webhooks/emit.ts';
+import { WEBHOOK_KIND } from '../core/webhooks/lead-events.ts';
 import { createWebhookSink } from '../core/webhooks/sink.ts';
 import type { AppConfig } from './config.ts';
 

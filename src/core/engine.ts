@@ -25,11 +25,13 @@ import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
+import { createLead } from './lead-lifecycle.ts';
 import type {
   Clock,
   Conversation,
   InboundHandler,
   Lead,
+  LeadEvents,
   LeadRepo,
   LeadStore,
   Logger,
@@ -52,6 +54,8 @@ export interface EngineOptions {
 
 export interface EngineDeps {
   store: LeadStore;
+  /** Where new leads and their stage changes are announced (webhooks), in the event's unit of work. */
+  leadEvents: LeadEvents;
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
@@ -128,7 +132,9 @@ export function createEngine(deps: EngineDeps): Engine {
         return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
       return { lead, created: false };
     }
-    const created = await tx.createLead(
+    const created = await createLead(
+      tx,
+      deps.leadEvents,
       {
         name: e.displayName ?? null,
         source: { platform: e.platform, workspaceId: e.workspaceId, channelId: e.channelId, campaign },
@@ -173,11 +179,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
       const { lead } = await findOrCreateLead(tx, e);
-      const t: Turn = { tx, now, lead, logger };
+      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer);
     }
     const { lead, created } = await findOrCreateLead(tx, e);
-    const t: Turn = { tx, now, lead, logger };
+    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;

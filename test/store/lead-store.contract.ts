@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { unitOfWorkContract } from './unit-of-work.contract.ts';
 
 export type OpenStore = () => Promise<{ store: LeadStore; cleanup(): Promise<void> }>;
@@ -256,12 +257,12 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       const t2 = new Date('2026-02-02T10:00:00.456Z');
       const t3 = new Date('2026-02-03T10:00:00.789Z');
       const move = (to: Stage, now: Date) =>
-        changeStage(store, { leadId: lead.id, to, reason: 'test', actor: 'engine', now });
+        changeStage(store, NO_LEAD_EVENTS, { leadId: lead.id, to, reason: 'test', actor: 'engine', now });
       await move('MQL', t1);
       // Inside a unit of work a store may defer the lead write to the commit (Prisma's write buffer).
       await store.unitOfWork({ person: key }, async (tx) => {
         const found = await tx.findLeadByIdentity(key);
-        const r = await changeStage(tx, {
+        const r = await changeStage(tx, NO_LEAD_EVENTS, {
           leadId: lead.id,
           to: 'SQL',
           reason: 'test',

@@ -17,6 +17,7 @@ import { createOutreachGate } from '../../src/core/outreach/gate.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { LeadStore } from '../../src/core/ports.ts';
 import { compareText, foldCase } from '../../src/core/reporting-rules.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { expectedFigures, insertBulkLeads, pathOf, platformOf } from '../helpers/bulk-leads.ts';
@@ -86,6 +87,7 @@ function managerCommand(store: LeadStore, sub: string) {
   const gate = createOutreachGate({ store, outreach, clock, settings: defaultOutreachSettings() });
   const layer = createCommandLayer({
     store,
+    leadEvents: NO_LEAD_EVENTS,
     outreach,
     gate,
     clock,

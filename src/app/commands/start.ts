@@ -15,7 +15,7 @@ import { createMemoryInboxStore } from '../../core/memory/memory-inbox.ts';
 import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
-import { withLeadEvents } from '../../core/webhooks/emit.ts';
+import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword, SALES_CHANNEL_VARIABLES } from '../config.ts';
@@ -127,12 +127,10 @@ export async function startBot(
     }
     signal?.throwIfAborted();
     const { openStore } = await import('../../store/open-store.ts');
-    // Lead events become webhook outbox rows in the same transactions (none without WEBHOOK_URLS).
-    const store: LeadStore = withLeadEvents(
-      await openStore(config.databaseUrl, { logger }),
-      config.webhooks,
-      systemClock,
-    );
+    const store: LeadStore = await openStore(config.databaseUrl, { logger });
+    // The lead lifecycle announces its changes as webhook outbox rows, in the transactions that
+    // make them (none without WEBHOOK_URLS).
+    const leadEvents = createWebhookLeadEvents(config.webhooks, systemClock);
     cleanups.push({ what: 'store', run: () => store.close() });
     signal?.throwIfAborted();
     // Metrics wrap the store and the engine's handler, so the core stays free of prom-client.
@@ -198,6 +196,7 @@ export async function startBot(
 
     const engine = createEngine({
       store: counted,
+      leadEvents,
       flows,
       clock: systemClock,
       logger,
@@ -246,6 +245,7 @@ export async function startBot(
         logger, // each adapter binds its own name (adapter: 'telegram', …)
         http,
         store,
+        leadEvents,
         clock: systemClock,
         outreach,
         limits: limits.chat,

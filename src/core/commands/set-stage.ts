@@ -14,7 +14,7 @@ export async function setStage(
 ): Promise<Omit<CommandReply, 'private'>> {
   return deps.store.transaction(async (tx) => {
     const lead = await resolveLead(tx, ctx, target);
-    const r = await changeStage(tx, {
+    const r = await changeStage(tx, deps.leadEvents, {
       leadId: lead.id,
       to,
       reason: `Manual: ${reason}`,

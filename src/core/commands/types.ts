@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../events.ts';
 import type { OutreachGate } from '../outreach/gate.ts';
-import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports.ts';
 
 /** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
 export type CommandArg =
@@ -60,6 +60,8 @@ export interface CommandReply {
 
 export interface CommandDeps {
   store: LeadStore;
+  /** Where claims, stage changes and erasures are announced (lead-lifecycle.ts). */
+  leadEvents: LeadEvents;
   outreach: OutreachStore;
   gate: OutreachGate;
   permissions: ManagerPermissions;

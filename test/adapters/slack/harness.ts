@@ -12,6 +12,7 @@ import {
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
 import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
 
@@ -76,6 +77,7 @@ export async function startHarness(
       logger: silentLogger,
       http: server,
       store,
+      leadEvents: NO_LEAD_EVENTS,
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
       ...(opts.inbox ? { inbox: opts.inbox } : {}),
