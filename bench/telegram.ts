@@ -12,6 +12,7 @@ import { createHttpServer } from '../src/app/http-server.ts';
 import { createEngine } from '../src/core/engine.ts';
 import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { startFakeTelegramApi } from '../test/fakes/telegram-api.ts';
+import { memoryInbox } from '../test/helpers/inbox.ts';
 import { ROOT, silent, systemClock } from './core.ts';
 import { freshDatabase, openBenchStore } from './databases.ts';
 import { startPeer } from './peer.ts';
@@ -89,7 +90,15 @@ export async function leadbotTelegram(
       webhookUrl: `http://127.0.0.1:${port}/telegram/webhook`,
       webhookSecret: SECRET,
     },
-    { logger: silent, http, store, leadEvents: NO_LEAD_EVENTS, clock: systemClock },
+    {
+      logger: silent,
+      http,
+      store,
+      leadEvents: NO_LEAD_EVENTS,
+      // A process-local inbox, as these figures were first measured with (not the database's).
+      inbox: memoryInbox({ logger: silent }),
+      clock: systemClock,
+    },
   );
   await adapter.start(engine.handle);
   try {

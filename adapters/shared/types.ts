@@ -56,7 +56,7 @@ export interface AdapterDeps {
   limits?: ClientLimits;
   /**
    * The durable inbox: webhook routes store each event here before answering the platform.
-   * Adapters fall back to a process-local memory one (no crash survives it) when absent.
+   * Required by the Slack, Telegram and web adapters (they refuse to start without it).
    */
   inbox?: Inbox;
 }

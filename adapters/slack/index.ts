@@ -12,7 +12,6 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { requireDep } from '../shared/deps.ts';
-import { inboxOf } from '../shared/inbox.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
@@ -78,7 +77,12 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
-  const inbox = inboxOf(deps);
+  const inbox = requireDep(
+    deps,
+    'inbox',
+    'slack',
+    'the durable inbox each inbound event is stored in before it is processed',
+  );
 
   // Events are acknowledged before the listeners run; tracking processEvent (which awaits them)
   // lets stop() finish the work already accepted instead of dropping it.

@@ -18,7 +18,6 @@ import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
 import { requireDep } from '../shared/deps.ts';
-import { inboxOf } from '../shared/inbox.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -83,7 +82,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
-  const inbox = inboxOf(deps);
+  const inbox = requireDep(
+    deps,
+    'inbox',
+    'telegram',
+    'the durable inbox each inbound event is stored in before it is processed',
+  );
 
   // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
   const kit = deps.store

@@ -6,13 +6,12 @@
 import { hostname } from 'node:os';
 import type { Platform } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
-import { createMemoryOutreachStore } from '../core/memory/memory-outreach.ts';
 import { withFollowUps } from '../core/nurture/planner.ts';
 import { createOutreachPolicy } from '../core/nurture/policy.ts';
 import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../core/outreach/settings.ts';
-import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger, OutreachStore } from '../core/ports.ts';
+import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger } from '../core/ports.ts';
 import { WEBHOOK_KIND } from '../core/webhooks/lead-events.ts';
 import { createWebhookSink } from '../core/webhooks/sink.ts';
 import type { AppConfig } from './config.ts';
@@ -26,18 +25,16 @@ export interface FollowUpWiring {
 
 export function createFollowUpWiring(deps: {
   config: Pick<AppConfig, 'webhooks' | 'adapters'>;
+  /** Its schedules, and its outreach log (contacts and opt-outs shared with the outreach gate). */
   store: LeadStore;
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
-  /** Contacts and opt-outs shared with the outreach gate; in memory when none is given. */
-  outreach?: OutreachStore;
   pollMs?: number;
 }): FollowUpWiring {
   const { store, flows, clock, logger, config } = deps;
   const workerId = `${hostname()}:${process.pid}`;
-  const schedules = store.schedules;
-  const outreach = deps.outreach ?? createMemoryOutreachStore();
+  const { schedules, outreach } = store;
   // Each community's own quiet hours and contact limits (SLACK_QUIET_HOURS, …).
   const settingsFor = (p: Platform): OutreachSettings =>
     (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??
@@ -47,7 +44,6 @@ export function createFollowUpWiring(deps: {
   const sendable = new Set<Platform>();
   return {
     wrap(handle) {
-      if (!schedules) return handle;
       return withFollowUps(handle, {
         repo: store,
         schedules,
@@ -59,27 +55,25 @@ export function createFollowUpWiring(deps: {
     },
     start(adapters) {
       const stops: (() => Promise<void>)[] = [];
-      if (schedules) {
-        const senders: Partial<Record<Platform, Sender>> = {};
-        for (const a of adapters) {
-          if (!a.send) continue;
-          senders[a.platform] = a.send.bind(a);
-          sendable.add(a.platform);
-        }
-        const runner = createScheduleRunner({
-          repo: store,
-          schedules,
-          flows,
-          clock,
-          logger,
-          policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
-          senders,
-          workerId,
-          ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
-        });
-        runner.start();
-        stops.push(() => runner.stop());
+      const senders: Partial<Record<Platform, Sender>> = {};
+      for (const a of adapters) {
+        if (!a.send) continue;
+        senders[a.platform] = a.send.bind(a);
+        sendable.add(a.platform);
       }
+      const runner = createScheduleRunner({
+        repo: store,
+        schedules,
+        flows,
+        clock,
+        logger,
+        policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
+        senders,
+        workerId,
+        ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+      });
+      runner.start();
+      stops.push(() => runner.stop());
       const { urls, secret } = config.webhooks;
       if (urls.length > 0) {
         const dispatcher = createOutboxDispatcher({

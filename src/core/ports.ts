@@ -1,8 +1,9 @@
 /**
  * Every interface the core needs from the outside world, named once.
- * Each port has an in-memory implementation beside the real one (src/core/memory/ for the
- * store) used by fast unit tests and by the terminal chat; the Prisma store in src/store/
- * must pass the same contract suite (test/store/lead-store.contract.ts).
+ * The storage ports (LeadStore and the stores it offers) have an in-memory implementation
+ * beside the Prisma one (src/core/memory/), used by fast unit tests; both must pass the same
+ * contract suite (test/store/lead-store.contract.ts). The other ports (chat adapters, alert
+ * sinks, lead events, clock, logger) are implemented by adapters, the app and the core's modules.
  */
 import type { ChoiceOption, InboundEvent, OutboundMessage, Platform } from './events.ts';
 import type { ReportingQueries } from './reporting.ts';
@@ -193,11 +194,8 @@ export interface LeadRepo {
     identity: IdentityKey & { username?: string; chatId?: string },
   ): Promise<Identity>;
   listIdentities(leadId: string): Promise<Identity[]>;
-  /**
-   * Detaches one account from its lead (manager `unlink`); returns whether it existed.
-   * Optional: stores without it cannot unlink identities.
-   */
-  removeIdentity?(key: IdentityKey): Promise<boolean>;
+  /** Detaches one account from its lead (manager `unlink`); returns whether it existed. */
+  removeIdentity(key: IdentityKey): Promise<boolean>;
   getLead(id: string): Promise<Lead | null>;
   updateLead(id: string, patch: LeadPatch): Promise<Lead>;
   listLeads(filter: LeadFilter): Promise<Page<Lead>>;
@@ -340,32 +338,27 @@ export interface LeadStore extends LeadRepo {
   unitOfWork<T>(hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>): Promise<T>;
   readonly outbox: OutboxQueue;
   /**
-   * Dashboard, `stats` and scoring-report queries run by the database itself (GROUP BY, LIMIT).
-   * Optional: without it the app reports through `createRepoReporting(store)`
-   * (src/core/memory/memory-reporting.ts), which reads every lead — fine for the memory store.
+   * Dashboard, `stats` and scoring-report queries. The Prisma store runs them in the database
+   * (GROUP BY, LIMIT); the memory store counts in JavaScript with the same rules
+   * (src/core/memory/memory-reporting.ts).
    */
-  readonly reporting?: ReportingQueries;
-  /** Scheduled follow-ups (src/core/nurture/). Optional: without it nothing is scheduled or shown. */
-  readonly schedules?: ScheduleStore;
-  /** Rep verdicts on SQL alerts. Optional: without it Claim / Not a fit are not recorded as verdicts. */
-  readonly verdicts?: VerdictLog;
+  readonly reporting: ReportingQueries;
+  /** Scheduled follow-ups (src/core/nurture/). */
+  readonly schedules: ScheduleStore;
+  /** Rep verdicts on SQL alerts (Claim / Not a fit), read by `leadbot scoring report`. */
+  readonly verdicts: VerdictLog;
   /**
    * Contact log, opt-outs and link codes on the same database, shared by every adapter so
-   * contact limits hold across platforms and restarts. Optional: without it the app uses a
-   * process-local memory one (src/core/memory/memory-outreach.ts).
+   * contact limits hold across platforms and restarts.
    */
-  readonly outreach?: OutreachStore;
+  readonly outreach: OutreachStore;
   /**
    * Dashboard login sessions on the same database, so a session holds across restarts and
-   * instances and logout revokes it everywhere. Optional: without it the app keeps them in
-   * process memory (src/core/memory/memory-sessions.ts).
+   * instances and logout revokes it everywhere.
    */
-  readonly sessions?: SessionStore;
-  /**
-   * The durable inbox of inbound events (src/core/inbox/). Optional: without it the app keeps
-   * one in memory, which survives no crash.
-   */
-  readonly inbox?: InboxStore;
+  readonly sessions: SessionStore;
+  /** The durable inbox of inbound events (src/core/inbox/). */
+  readonly inbox: InboxStore;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -69,7 +69,7 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
 
     async removeIdentity(key) {
       seen.leads.delete(identityKeyString(key));
-      return base.removeIdentity!(key);
+      return base.removeIdentity(key);
     },
 
     async getLead(id) {

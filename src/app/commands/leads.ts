@@ -45,8 +45,8 @@ export async function leadDetails(store: LeadStore, id: string) {
     score: await store.listScoreContributions(id),
     stages: await store.listStageChanges(id),
     notes: await store.listNotes(id),
-    schedules: (await store.schedules?.listForLead(id)) ?? [],
-    verdicts: (await store.verdicts?.listForLead(id)) ?? [],
+    schedules: await store.schedules.listForLead(id),
+    verdicts: await store.verdicts.listForLead(id),
   };
 }
 

@@ -11,8 +11,6 @@ import type pino from 'pino';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
 import { createInbox } from '../../core/inbox/inbox.ts';
-import { createMemoryInboxStore } from '../../core/memory/memory-inbox.ts';
-import { createMemoryOutreachStore } from '../../core/memory/memory-outreach.ts';
 import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
 import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
@@ -218,13 +216,13 @@ export async function startBot(
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
     // One outreach store for every adapter and the follow-ups, on the database: contact limits,
     // opt-outs and link codes hold across platforms and restarts.
-    const outreach = store.outreach ?? createMemoryOutreachStore();
-    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
+    const outreach = store.outreach;
+    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     // Webhook routes and the web chat store each inbound event here before answering it; the
     // poll loop processes what an instance left unprocessed and prunes old rows (docs/scaling.md).
     const inbox = createInbox({
-      store: store.inbox ?? createMemoryInboxStore(),
+      store: store.inbox,
       clock: systemClock,
       logger,
       workerId: `${hostname()}:${process.pid}`,

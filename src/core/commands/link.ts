@@ -73,13 +73,12 @@ export async function unlink(
 ): Promise<Omit<CommandReply, 'private'>> {
   const key = ctx.memberKey(member);
   const store = deps.store;
-  if (!store.removeIdentity) return { text: 'This store cannot unlink accounts.' };
   return store.transaction(async (tx) => {
     const identity = await tx.findIdentity(key);
     if (!identity) return { text: 'This member is not linked to any lead.' };
     const all = await tx.listIdentities(identity.leadId);
     if (all.length < 2) return { text: 'This is the only account of the lead; use forget to erase it.' };
-    await tx.removeIdentity?.(key);
+    await tx.removeIdentity(key);
     return { text: `Account unlinked from lead ${identity.leadId}.` };
   });
 }

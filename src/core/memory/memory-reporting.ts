@@ -93,8 +93,3 @@ export function createRepoReporting(store: LeadStore): ReportingQueries {
     },
   };
 }
-
-/** The store's own reporting queries, or the port-generic ones for a store without them. */
-export function reportingOf(store: LeadStore): ReportingQueries {
-  return store.reporting ?? createRepoReporting(store);
-}

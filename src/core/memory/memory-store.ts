@@ -7,7 +7,9 @@
 import type { Clock, LeadRepo, LeadStore, WorkHints } from '../ports.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
+import { createMemoryOutreachStore } from './memory-outreach.ts';
 import { MemoryRepo } from './memory-repo.ts';
+import { createRepoReporting } from './memory-reporting.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { createMemorySessionStore } from './memory-sessions.ts';
 import { emptyTables, Journal } from './memory-state.ts';
@@ -75,6 +77,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock),
     sessions: createMemorySessionStore(),
+    outreach: createMemoryOutreachStore(),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },
@@ -86,5 +89,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
-  return store as unknown as LeadStore;
+  const complete = store as unknown as LeadStore;
+  // Counts in JavaScript over the store's own reads, with the rules the SQL is held to.
+  store.reporting = createRepoReporting(complete);
+  return complete;
 }

@@ -15,6 +15,7 @@ import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-123';
 export const SALES_CHANNEL = 'C0SALES';
@@ -80,7 +81,7 @@ export async function startHarness(
       leadEvents: NO_LEAD_EVENTS,
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
-      ...(opts.inbox ? { inbox: opts.inbox } : {}),
+      inbox: opts.inbox ?? memoryInbox({ clock }),
     },
   );
   const { port } = await server.listen(0, '127.0.0.1');
