@@ -1,7 +1,6 @@
 /** Database rows ↔ port types (and a lead listing's filter). One place, so both providers and every query agree. */
 
 import { LeadbotError } from '../core/errors.ts';
-import type { Platform } from '../core/events.ts';
 import type {
   Answer,
   Conversation,
@@ -101,7 +100,7 @@ export function toIdentity(r: Row<'Identity'>): Identity {
   return {
     id: r.id,
     leadId: r.leadId,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     userId: r.userId,
     username: r.username,
@@ -118,7 +117,7 @@ export function toConversation(r: Row<'Conversation'>): Conversation {
     flowVersion: r.flowVersion,
     currentStep: r.currentStep,
     status: r.status as ConversationStatus,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     channelId: r.channelId,
     variables: (r.variables ?? {}) as Record<string, JsonValue>,

@@ -10,7 +10,6 @@
  * to invalidate when another instance handles the same person.
  */
 
-import type { Platform } from '../core/events.ts';
 import { identityKeyString } from '../core/outreach/persons.ts';
 import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
@@ -90,7 +89,7 @@ export async function prefetch(
   for (const k of keys) into.leads.set(identityKeyString(k), null);
   for (const r of rows) {
     const key = identityKeyString({
-      platform: r._platform as Platform,
+      platform: r._platform,
       workspaceId: r._workspace,
       userId: r._user,
     });

@@ -4,7 +4,6 @@
  * on one database each fire a row once.
  */
 import { empty, raw, sqltag as sql } from '@prisma/client/runtime/client';
-import type { Platform } from '../core/events.ts';
 import type {
   RepVerdict,
   ScheduledMessage,
@@ -25,7 +24,7 @@ function toScheduled(r: Rows.ScheduledMessage): ScheduledMessage {
     leadId: r.leadId,
     kind: r.kind as ScheduleKind,
     conversationId: r.conversationId,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     channelId: r.channelId,
     sequence: r.sequence,
