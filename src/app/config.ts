@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { durationMs } from '../core/duration.ts';
 import { LeadbotError } from '../core/errors.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -61,8 +62,6 @@ interface Variable {
 /** A rate limit as configured: `off`, or at most `points` requests per `seconds` (`120/1m`). */
 export type RateLimit = { points: number; seconds: number } | null;
 
-const LIMIT_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
-
 /** `<count>/<duration>` (`120/1m`, `10/15m`, `5/30s`, `100/1h`) or `off`. */
 const rateLimit = z
   .string()
@@ -70,7 +69,7 @@ const rateLimit = z
   .transform((text): RateLimit => {
     if (text === 'off') return null;
     const [points, period] = text.split('/') as [string, string];
-    return { points: Number(points), seconds: Number(period.slice(0, -1)) * LIMIT_UNITS[period.slice(-1)]! };
+    return { points: Number(points), seconds: durationMs(period, ['s', 'm', 'h'])! / 1000 };
   })
   .refine((limit) => limit === null || limit.seconds <= 86_400, 'is longer than a day');
 

@@ -4,6 +4,7 @@
  * (`SLACK_QUIET_HOURS`, `DISCORD_QUIET_HOURS`, …) with {@link parseOutreachSettings}.
  */
 import { z } from 'zod';
+import { DAY_UNITS, durationMs, durationSchema } from '../duration.ts';
 import { LeadbotError } from '../errors.ts';
 
 export interface OutreachSettings {
@@ -32,13 +33,9 @@ export const OUTREACH_SUFFIXES = [
   'CHANNEL_COOLDOWN',
 ] as const;
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-const duration = z
-  .string()
-  .trim()
-  .regex(/^\d+[mhd]$/, 'expected a duration such as 30m, 12h or 7d')
-  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1)]!);
+const duration = durationSchema(DAY_UNITS);
+const DAY_MS = durationMs('1d')!;
+const MINUTE_MS = durationMs('1m')!;
 
 const clock = (s: string) => {
   const [h, m] = s.split(':').map(Number);
@@ -75,7 +72,7 @@ const schema = z.object({
     .optional()
     .transform((s) => {
       const [max, period] = (s ?? '3/7d').split('/');
-      return { max: Number(max), periodMs: duration.parse(period) };
+      return { max: Number(max), periodMs: durationMs(period!)! };
     }),
   QUIET_HOURS: z
     .string()
@@ -89,8 +86,8 @@ const schema = z.object({
     .optional()
     .refine((tz) => tz === undefined || isTimeZone(tz), 'expected an IANA time zone such as Europe/Paris')
     .transform((tz) => tz ?? 'UTC'),
-  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? 7 * UNIT_MS.d!),
-  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? 10 * UNIT_MS.m!),
+  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? 7 * DAY_MS),
+  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? 10 * MINUTE_MS),
 });
 
 function isTimeZone(tz: string): boolean {
