@@ -9,15 +9,14 @@
 import type { Lead, Stage } from './ports.ts';
 import type { ScoringTallies } from './scoring-report.ts';
 
+export { csvLine, toCsv } from './csv.ts';
 export {
   conversionRates,
-  csvLine,
   foldCase,
   inviterKey,
   NONE_KEY,
   reachedMql,
   reachedSql,
-  toCsv,
 } from './reporting-rules.ts';
 
 /** Which leads a report covers. `since`/`until` apply to the lead's creation time. */

@@ -16,7 +16,8 @@ import {
   type SourceStats,
   STATS_LIMIT,
 } from '../core/reporting.ts';
-import { pageOf, rollUpFunnel, rollUpStats, sortDropOff } from '../core/reporting-rules.ts';
+import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
+import { rollUpStats } from '../core/stats-rules.ts';
 import { toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';

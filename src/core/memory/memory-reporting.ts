@@ -9,7 +9,6 @@ import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries }
 import {
   buildDropOff,
   buildFunnel,
-  buildStats,
   compareText,
   matchesFilter,
   matchesQuery,
@@ -17,6 +16,7 @@ import {
 } from '../reporting-rules.ts';
 import { readScoringData } from '../scoring-data.ts';
 import { talliesOf } from '../scoring-report.ts';
+import { buildStats } from '../stats-rules.ts';
 
 async function allLeads(store: LeadStore, filter: ReportFilter): Promise<Lead[]> {
   const out: Lead[] = [];
