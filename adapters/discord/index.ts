@@ -17,7 +17,7 @@ import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
-import { requireDep } from '../shared/deps.ts';
+import { requireLeadEvents } from '../shared/deps.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -83,26 +83,23 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   let handler: InboundHandler | null = null;
   // Manager commands, consent prompts and intent offers need the store.
   const clock = deps.clock ?? { now: () => new Date() };
-  const managers: DiscordManagerWiring | null = deps.store
-    ? {
-        kit: createManagerKit({
-          store: deps.store,
-          leadEvents: requireDep(
-            deps,
-            'leadEvents',
-            'discord',
-            'claims, stage changes and erasures made here are announced to it',
-          ),
-          clock,
-          settings: config.outreach ?? defaultOutreachSettings(),
-          permissions: discordPermissions,
-          ...(deps.outreach ? { outreach: deps.outreach } : {}),
-        }),
-        handler: () => handler,
-        ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
-        logger,
-      }
-    : null;
+  const leadEvents = deps.store ? requireLeadEvents(deps, 'discord') : null;
+  const managers: DiscordManagerWiring | null =
+    deps.store && leadEvents
+      ? {
+          kit: createManagerKit({
+            store: deps.store,
+            leadEvents,
+            clock,
+            settings: config.outreach ?? defaultOutreachSettings(),
+            permissions: discordPermissions,
+            ...(deps.outreach ? { outreach: deps.outreach } : {}),
+          }),
+          handler: () => handler,
+          ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
+          logger,
+        }
+      : null;
 
   /** First sighting of an event id in this process (a gateway replay after resume is not). */
   const firstSeen = (id: string): boolean => recent.add(id);
@@ -142,13 +139,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   /** `/leadbot` and consent buttons go to the manager wiring; the rest is the prospect's. */
   async function routeInteraction(interaction: Interaction, h: InboundHandler): Promise<void> {
     // Claim / Not a fit on a sales alert (they change the lead, so they need the store).
-    if (deps.store && isAlertInteraction(interaction)) {
-      return handleAlertInteraction(interaction, {
-        store: deps.store,
-        leadEvents: managers!.kit.leadEvents,
-        clock,
-        logger,
-      });
+    if (deps.store && leadEvents && isAlertInteraction(interaction)) {
+      return handleAlertInteraction(interaction, { store: deps.store, leadEvents, clock, logger });
     }
     if (interaction.isChatInputCommand() && interaction.commandName === LEADBOT_COMMAND.name) {
       if (managers) return handleManagerCommand(interaction, managers);

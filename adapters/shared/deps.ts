@@ -21,3 +21,16 @@ export function requireDep<K extends keyof AdapterDeps>(
     throw new LeadbotError('CONFIG_INVALID', `the ${adapter} adapter needs \`${String(key)}\`: ${why}`);
   return value as NonNullable<AdapterDeps[K]>;
 }
+
+/** The durable inbox (Slack HTTP, the Telegram webhook and the web chat store every event in it). */
+export const requireInbox = (deps: AdapterDeps, adapter: string) =>
+  requireDep(
+    deps,
+    'inbox',
+    adapter,
+    'the durable inbox each inbound event is stored in before it is processed',
+  );
+
+/** The lead events an adapter with a store announces to (claims, stage changes, erasures made there). */
+export const requireLeadEvents = (deps: AdapterDeps, adapter: string) =>
+  requireDep(deps, 'leadEvents', adapter, 'claims, stage changes and erasures made here are announced to it');

@@ -11,7 +11,7 @@ import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
-import { requireDep } from '../shared/deps.ts';
+import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
@@ -77,12 +77,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
-  const inbox = requireDep(
-    deps,
-    'inbox',
-    'slack',
-    'the durable inbox each inbound event is stored in before it is processed',
-  );
+  const inbox = requireInbox(deps, 'slack');
 
   // Events are acknowledged before the listeners run; tracking processEvent (which awaits them)
   // lets stop() finish the work already accepted instead of dropping it.
@@ -120,14 +115,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     botUserId: config.botUserId,
     logger,
   });
-  const leadEvents = deps.store
-    ? requireDep(
-        deps,
-        'leadEvents',
-        'slack',
-        'claims, stage changes and erasures made here are announced to it',
-      )
-    : null;
+  const leadEvents = deps.store ? requireLeadEvents(deps, 'slack') : null;
   if (deps.store && leadEvents) registerSalesListeners({ app, store: deps.store, leadEvents, clock, logger });
   // Manager commands, consent prompts and intent offers (need the store).
   const kit =

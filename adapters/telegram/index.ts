@@ -17,7 +17,7 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
-import { requireDep } from '../shared/deps.ts';
+import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -82,23 +82,13 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
-  const inbox = requireDep(
-    deps,
-    'inbox',
-    'telegram',
-    'the durable inbox each inbound event is stored in before it is processed',
-  );
+  const inbox = requireInbox(deps, 'telegram');
 
   // Manager commands, consent prompts and intent offers (need the store); before the prospect flow.
   const kit = deps.store
     ? createManagerKit({
         store: deps.store,
-        leadEvents: requireDep(
-          deps,
-          'leadEvents',
-          'telegram',
-          'claims, stage changes and erasures made here are announced to it',
-        ),
+        leadEvents: requireLeadEvents(deps, 'telegram'),
         clock: deps.clock ?? { now: () => new Date() },
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
 import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
-import { requireDep } from '../shared/deps.ts';
+import { requireInbox } from '../shared/deps.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
 import type { WebAdapterConfig } from './config.ts';
@@ -67,15 +67,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
   const inFlight = new Set<Promise<unknown>>();
   let handler: InboundHandler | undefined;
   let accepting = false;
-  const durable = createWebInbox(
-    requireDep(
-      deps,
-      'inbox',
-      'web',
-      'the durable inbox each inbound event is stored in before it is processed',
-    ),
-    () => handler,
-  );
+  const durable = createWebInbox(requireInbox(deps, 'web'), () => handler);
 
   /** CORS for sites allowed to embed the widget; the same origin needs none. */
   function cors(req: IncomingMessage): Record<string, string> {
