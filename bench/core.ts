@@ -10,7 +10,7 @@ import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { loadTranscript } from '../src/app/transcripts.ts';
 import { createEngine, type Engine } from '../src/core/engine.ts';
 import type { InboundEvent } from '../src/core/events.ts';
-import type { Clock, Logger } from '../src/core/ports.ts';
+import type { Clock, Logger } from '../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';

@@ -19,7 +19,6 @@ const GENERATED = ['src/store/generated'];
 const PENDING: Record<string, string> = {
   'adapters/telegram/index.ts':
     'the Telegram manager layer moves to grammY Composer filters (adapters branch)',
-  'src/core/ports.ts': 'becomes a ports/ folder by port family (the next commit)',
 };
 
 function sources(dir: string): string[] {

@@ -6,7 +6,7 @@
  */
 import type { APIEmbed, RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { alertContent } from '../../src/core/alert-content.ts';
-import type { AlertPayload } from '../../src/core/ports.ts';
+import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { escapeText, truncate } from './outbound.ts';
 
 /** custom_id prefixes of the alert's buttons and modal (`lb:` like every leadbot id; ≤ 100 chars with a lead id). */

@@ -16,7 +16,7 @@ import {
 import { createManagerKit } from '../../src/core/commands/kit.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { requireLeadEvents } from '../shared/deps.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';

@@ -22,7 +22,7 @@ import { issueLinkCode, redeemLinkCode } from '../../src/core/commands/link.ts';
 import type { CommandContext, CommandReply, ManagerPermissions } from '../../src/core/commands/types.ts';
 import { CONSENT_TEXT, considerOffer } from '../../src/core/outreach/offer.ts';
 import { PERSON_TEXT } from '../../src/core/outreach/person-handler.ts';
-import type { IdentityKey, InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { IdentityKey, InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { encodeCustomId } from './custom-ids.ts';
 import { isDmClosed } from './errors.ts';
 import { toManagerInput } from './manager-input.ts';

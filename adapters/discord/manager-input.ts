@@ -15,7 +15,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { CommandArg, CommandInput } from '../../src/core/commands/types.ts';
-import { STAGES } from '../../src/core/ports.ts';
+import { STAGES } from '../../src/core/ports/index.ts';
 
 const T = ApplicationCommandOptionType;
 

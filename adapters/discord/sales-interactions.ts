@@ -13,7 +13,7 @@ import {
 } from 'discord.js';
 import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports/index.ts';
 import { ALERT_IDS, notAFitModal, renderDiscordOutcome } from './alert-render.ts';
 import { NO_MENTIONS } from './outbound.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Clock, LeadEvents, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, OutreachStore } from '../../src/core/ports/index.ts';
 
 /** What a route declares besides its handler. */
 export interface RouteOptions {

@@ -4,7 +4,7 @@
  * a prospect who types `<!channel>` as their company must not ping the sales team.
  */
 import { alertContent, clip } from '../../src/core/alert-content.ts';
-import type { AlertPayload } from '../../src/core/ports.ts';
+import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import type { SlackBlock, SlackMessagePayload } from './outbound.ts';
 

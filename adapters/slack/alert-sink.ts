@@ -6,7 +6,14 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { assignOwner } from '../../src/core/lead-lifecycle.ts';
-import type { AlertPayload, AlertSink, Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports.ts';
+import type {
+  AlertPayload,
+  AlertSink,
+  Clock,
+  LeadEvents,
+  LeadStore,
+  Logger,
+} from '../../src/core/ports/index.ts';
 import { ALERT_EVENT_TYPE, alertMetadata, renderAlert } from './alert-blocks.ts';
 import { toPlatformError } from './errors.ts';
 

@@ -10,7 +10,7 @@ import { createManagerKit } from '../../src/core/commands/kit.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';

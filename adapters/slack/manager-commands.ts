@@ -9,7 +9,7 @@ import { collect } from '../../src/core/commands/export-csv.ts';
 import type { ManagerKit } from '../../src/core/commands/kit.ts';
 import type { CommandContext, CommandReply, ManagerPermissions } from '../../src/core/commands/types.ts';
 import { CONSENT_TEXT, considerOffer } from '../../src/core/outreach/offer.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import { toManagerInput } from './manager-input.ts';
 import { renderMessages, type SlackBlock } from './outbound.ts';

@@ -8,7 +8,7 @@ import type { App } from '@slack/bolt';
 import { isLeadbotError } from '../../src/core/errors.ts';
 import { cleanText } from '../../src/core/flow/inputs.ts';
 import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, Verdict } from '../../src/core/ports/index.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderAlertOutcome } from './alert-blocks.ts';
 import { actionEventId } from './inbound.ts';
 import type { SlackBlock } from './outbound.ts';

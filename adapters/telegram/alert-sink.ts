@@ -15,7 +15,7 @@
 import { Api, GrammyError } from 'grammy';
 import { alertContent, clip } from '../../src/core/alert-content.ts';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
-import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports.ts';
+import type { AlertPayload, AlertSink, Logger } from '../../src/core/ports/index.ts';
 import { toPlatformError } from './errors.ts';
 import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
 

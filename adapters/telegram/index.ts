@@ -16,7 +16,7 @@ import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';

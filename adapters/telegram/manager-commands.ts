@@ -17,7 +17,7 @@ import type {
   ManagerPermissions,
 } from '../../src/core/commands/types.ts';
 import { CONSENT_TEXT, considerOffer } from '../../src/core/outreach/offer.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 
 export const CONSENT_PAYLOAD = 'consent';
 

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { requireInbox } from '../shared/deps.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';

@@ -11,7 +11,7 @@ import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
-import type { ChatAdapter } from '../core/ports.ts';
+import type { ChatAdapter } from '../core/ports/index.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { httpSection } from './ops/http-limits.ts';
 import { dashboardSection } from './web/config.ts';

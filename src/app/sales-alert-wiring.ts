@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
-import type { AlertSink, Clock, LeadStore, Logger } from '../core/ports.ts';
+import type { AlertSink, Clock, LeadStore, Logger } from '../core/ports/index.ts';
 import { type AppConfig, ConfigError, SALES_CHANNEL_VARIABLES } from './config.ts';
 
 export interface SalesAlerts {

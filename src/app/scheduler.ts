@@ -11,7 +11,7 @@ import { createOutreachPolicy } from '../core/nurture/policy.ts';
 import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../core/outreach/settings.ts';
-import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger } from '../core/ports.ts';
+import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger } from '../core/ports/index.ts';
 import { WEBHOOK_KIND } from '../core/webhooks/lead-events.ts';
 import { createWebhookSink } from '../core/webhooks/sink.ts';
 import type { AppConfig } from './config.ts';

@@ -20,8 +20,8 @@ import { createEngine } from '../core/engine.ts';
 import { LeadbotError } from '../core/errors.ts';
 import type { InboundEvent, OutboundMessage } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
-import type { Clock, LeadStore, Logger } from '../core/ports.ts';
-import { STAGES } from '../core/ports.ts';
+import type { Clock, LeadStore, Logger } from '../core/ports/index.ts';
+import { STAGES } from '../core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../core/webhooks/lead-events.ts';
 
 const stepSchema = z.union([

@@ -12,7 +12,15 @@ import { render } from './flow/template.ts';
 import { defaultNext, END, type Flow } from './flow/validate.ts';
 import { changeStage } from './lead-lifecycle.ts';
 import { DEFAULT_MESSAGES, type MessageKey } from './messages.ts';
-import type { Conversation, JsonValue, Lead, LeadEvents, LeadPatch, LeadRepo, Logger } from './ports.ts';
+import type {
+  Conversation,
+  JsonValue,
+  Lead,
+  LeadEvents,
+  LeadPatch,
+  LeadRepo,
+  Logger,
+} from './ports/index.ts';
 import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
 import { truncateText } from './text-hygiene.ts';
 

@@ -36,7 +36,7 @@ import type {
   LeadStore,
   Logger,
   WorkHints,
-} from './ports.ts';
+} from './ports/index.ts';
 import { sanitizeEvent } from './text-hygiene.ts';
 
 export type { FlowCatalog } from './flow/catalog.ts';

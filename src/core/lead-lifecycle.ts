@@ -18,7 +18,7 @@ import type {
   NewLead,
   Stage,
   StageChange,
-} from './ports.ts';
+} from './ports/index.ts';
 
 export const SALES_ALERT = 'sales_alert';
 

@@ -3,7 +3,7 @@
  * CSV in csv.ts). The port-generic reporting (memory/memory-reporting.ts) counts with them; the SQL of src/store/reporting-sql.ts says the
  * same in GROUP BY form, and the reporting contract test holds the two to the same results.
  */
-import type { Conversation, Lead, Stage } from './ports.ts';
+import type { Conversation, Lead, Stage } from './ports/index.ts';
 import type {
   DropOffRow,
   FunnelCounts,

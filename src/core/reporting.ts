@@ -6,7 +6,7 @@
  * port-generic one (memory/memory-reporting.ts) counts in JavaScript with the rules of
  * `reporting-rules.ts`, and a contract test holds them to the same numbers.
  */
-import type { Lead, Stage } from './ports.ts';
+import type { Lead, Stage } from './ports/index.ts';
 import type { ScoringTallies } from './scoring-report.ts';
 
 export { csvLine, toCsv } from './csv.ts';

@@ -5,7 +5,7 @@
  */
 import type { FlowDefinition } from './flow/schema.ts';
 import { parseFlow } from './flow/validate.ts';
-import type { Conversation, JsonValue, Lead, LeadStore, ScoreContribution, Verdict } from './ports.ts';
+import type { Conversation, JsonValue, Lead, LeadStore, ScoreContribution, Verdict } from './ports/index.ts';
 
 export interface LeadScoringData {
   lead: Lead;

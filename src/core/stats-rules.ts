@@ -4,7 +4,7 @@
  * up its GROUP BY cells with {@link rollUpStats}; the memory store counts leads with
  * {@link buildStats}.
  */
-import type { Lead, Stage } from './ports.ts';
+import type { Lead, Stage } from './ports/index.ts';
 import type { SourceStats, Stats } from './reporting.ts';
 import { STATS_LIMIT } from './reporting.ts';
 import { compareText, inviterKey, reachedMql, reachedSql } from './reporting-rules.ts';

@@ -16,7 +16,7 @@ import type {
   ScoreContribution,
   Stage,
   StageChange,
-} from '../core/ports.ts';
+} from '../core/ports/index.ts';
 import type * as Rows from './generated/sqlite/client.ts';
 import type { Prisma } from './prisma-types.ts';
 

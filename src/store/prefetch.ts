@@ -11,7 +11,7 @@
  */
 
 import { identityKeyString } from '../core/outreach/persons.ts';
-import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports.ts';
+import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports/index.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertNewRows, join, raw, sql } from './raw-statements.ts';

@@ -8,7 +8,7 @@
 import { ConflictError, LeadbotError } from '../core/errors.ts';
 import { definedOnly, newIdentity, newLead } from '../core/lead-rows.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
-import type { Conversation, Identity, JsonValue, LeadFilter, LeadRepo } from '../core/ports.ts';
+import type { Conversation, Identity, JsonValue, LeadFilter, LeadRepo } from '../core/ports/index.ts';
 import { decodeFlowSnapshot, encodeFlowSnapshot } from './flow-snapshot.ts';
 import { newId } from './ids.ts';
 import {

@@ -4,7 +4,7 @@
  * grow with the number of leads in the process, only in the database. Statements run through
  * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
-import type { Lead, Stage } from '../core/ports.ts';
+import type { Lead, Stage } from '../core/ports/index.ts';
 import {
   type DropOffRow,
   type FunnelCounts,

@@ -12,7 +12,7 @@ import type {
   ScheduleStore,
   Verdict,
   VerdictLog,
-} from '../core/ports.ts';
+} from '../core/ports/index.ts';
 import type * as Rows from './generated/sqlite/client.ts';
 import { newId } from './ids.ts';
 import type { Client, Dialect } from './prisma-types.ts';

@@ -1,5 +1,5 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
-import type { LeadStore } from '../core/ports.ts';
+import type { LeadStore } from '../core/ports/index.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';

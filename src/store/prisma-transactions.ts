@@ -6,7 +6,7 @@
  * grouping: only the `LeadStore` port's two methods.
  */
 import { ConflictError } from '../core/errors.ts';
-import type { LeadRepo, LeadStore, WorkHints } from '../core/ports.ts';
+import type { LeadRepo, LeadStore, WorkHints } from '../core/ports/index.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { prefetch } from './prefetch.ts';
 import { createTxView } from './prisma-tx-view.ts';

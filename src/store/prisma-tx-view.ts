@@ -7,7 +7,7 @@
 import { ConflictError } from '../core/errors.ts';
 import { definedOnly, patchLead } from '../core/lead-rows.ts';
 import { identityKeyString } from '../core/outreach/persons.ts';
-import type { Conversation, Lead, LeadRepo } from '../core/ports.ts';
+import type { Conversation, Lead, LeadRepo } from '../core/ports/index.ts';
 import { leadColumns, toStageChange } from './mappers.ts';
 import { eventKey } from './prefetch.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';

@@ -12,7 +12,7 @@ import type {
   LeadRepo,
   NewConversation,
   ScoreContribution,
-} from '../core/ports.ts';
+} from '../core/ports/index.ts';
 import { newId } from './ids.ts';
 import type { Row } from './mappers.ts';
 

@@ -12,7 +12,7 @@
  * the whole transaction back and rejects `transaction`/`unitOfWork` with it, as the port says.
  */
 import { ConflictError } from '../core/errors.ts';
-import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports.ts';
+import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports/index.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertRows, updateFromValues } from './raw-statements.ts';

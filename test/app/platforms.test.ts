@@ -12,7 +12,7 @@ import { startBot } from '../../src/app/commands/start.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { ROOT } from './run-cli.ts';

@@ -11,7 +11,7 @@ import { startBot } from '../../src/app/commands/start.ts';
 import { ConfigError, loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { AlertSink, ChatAdapter } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';

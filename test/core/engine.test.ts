@@ -4,7 +4,7 @@ import { createEngine, createFlowCatalog, type Engine } from '../../src/core/eng
 import { ConflictError } from '../../src/core/errors.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { AlertPayload, LeadStore } from '../../src/core/ports.ts';
+import type { AlertPayload, LeadStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { createTestClock, createTestEngine, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 

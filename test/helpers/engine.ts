@@ -8,7 +8,7 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { createEngine, type Engine, type EngineOptions, type FlowCatalog } from '../../src/core/engine.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 
 export const FLOWS_DIR = fileURLToPath(new URL('../../flows/', import.meta.url));

@@ -5,7 +5,7 @@
  */
 import { createInbox, type Inbox } from '../../src/core/inbox/inbox.ts';
 import { createMemoryInboxStore } from '../../src/core/memory/memory-inbox.ts';
-import type { Clock, Logger } from '../../src/core/ports.ts';
+import type { Clock, Logger } from '../../src/core/ports/index.ts';
 import { silentLogger } from './engine.ts';
 
 export function memoryInbox(opts: { clock?: Clock; logger?: Logger } = {}): Inbox {

@@ -13,7 +13,7 @@ import { withFollowUps } from '../../src/core/nurture/planner.ts';
 import { createOutreachPolicy } from '../../src/core/nurture/policy.ts';
 import { createScheduleRunner } from '../../src/core/nurture/runner.ts';
 import { parseOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { LeadStore, ScheduleStore } from '../../src/core/ports.ts';
+import type { LeadStore, ScheduleStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { createTestClock, dm, silentLogger } from '../helpers/engine.ts';
 

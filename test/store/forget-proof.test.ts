@@ -12,7 +12,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { Prisma } from '../../src/store/generated/sqlite/client.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';

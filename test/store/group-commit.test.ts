@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { LeadRepo } from '../../src/core/ports.ts';
+import type { LeadRepo } from '../../src/core/ports/index.ts';
 import { createGroupCommit, type RunTransaction } from '../../src/store/group-commit.ts';
 
 /** The memory store, counting transactions and holding each commit until `release()`. */

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports.ts';
+import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { unitOfWorkContract } from './unit-of-work.contract.ts';
 

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
-import type { LeadStore, OutreachStore } from '../../src/core/ports.ts';
+import type { LeadStore, OutreachStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';

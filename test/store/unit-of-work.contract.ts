@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { ConflictError } from '../../src/core/errors.ts';
-import type { IdentityKey, LeadStore } from '../../src/core/ports.ts';
+import type { IdentityKey, LeadStore } from '../../src/core/ports/index.ts';
 
 let counter = 0;
 function ident(): IdentityKey {

@@ -9,7 +9,7 @@ import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
 

@@ -15,7 +15,7 @@ import { createCommandLayer } from '../../src/core/commands/index.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
 import { createOutreachGate } from '../../src/core/outreach/gate.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { compareText, foldCase } from '../../src/core/reporting-rules.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';

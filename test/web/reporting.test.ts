@@ -9,7 +9,7 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { loadTranscript, runTranscript, type Transcript } from '../../src/app/transcripts.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import { createRepoReporting } from '../../src/core/memory/memory-reporting.ts';
-import type { LeadStore, Stage } from '../../src/core/ports.ts';
+import type { LeadStore, Stage } from '../../src/core/ports/index.ts';
 import {
   conversionRates,
   GROUP_LIMIT,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assignOwner, changeStage, createLead, forgetLead } from '../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
-import type { LeadEvents, LeadStore, NewLead } from '../../src/core/ports.ts';
+import type { LeadEvents, LeadStore, NewLead } from '../../src/core/ports/index.ts';
 import type { LeadEvent } from '../../src/core/webhooks/events.ts';
 import { createWebhookLeadEvents, WEBHOOK_KIND } from '../../src/core/webhooks/lead-events.ts';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/core/webhooks/sign.ts';

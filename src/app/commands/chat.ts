@@ -11,7 +11,7 @@ import pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
 import type { InboundEvent, OutboundMessage } from '../../core/events.ts';
 import { createFlowCatalog, type FlowCatalog } from '../../core/flow/catalog.ts';
-import type { Clock, Logger } from '../../core/ports.ts';
+import type { Clock, Logger } from '../../core/ports/index.ts';
 import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import type { CliContext } from '../cli-context.ts';
 import { loadFlowCatalog, loadFlowFile } from '../flow-files.ts';

@@ -7,7 +7,7 @@ import { LeadbotError } from '../../core/errors.ts';
 import type { FlowDefinition } from '../../core/flow/schema.ts';
 import { parseFlow } from '../../core/flow/validate.ts';
 import { displayAnswer } from '../../core/lead-lifecycle.ts';
-import { type LeadStore, STAGES, type Stage } from '../../core/ports.ts';
+import { type LeadStore, STAGES, type Stage } from '../../core/ports/index.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
 import { printable } from './chat.ts';
 

@@ -4,7 +4,7 @@ import type pino from 'pino';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
 import { createInbox } from '../../core/inbox/inbox.ts';
-import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
+import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports/index.ts';
 import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';

@@ -5,7 +5,14 @@
  * committed, so a rolled-back or retried event is not counted twice.
  */
 import client from 'prom-client';
-import type { InboundHandler, LeadRepo, LeadStore, OutboxQueue, Stage, WorkHints } from '../../core/ports.ts';
+import type {
+  InboundHandler,
+  LeadRepo,
+  LeadStore,
+  OutboxQueue,
+  Stage,
+  WorkHints,
+} from '../../core/ports/index.ts';
 
 /** What the app reports; prom-client stays behind it. */
 export interface Metrics {

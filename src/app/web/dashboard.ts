@@ -11,7 +11,7 @@ import { html, securityHeaders, sendHtml } from '../../../adapters/web/html.ts';
 import { readBody } from '../../../adapters/web/index.ts';
 import { isLeadbotError, RateLimitedError } from '../../core/errors.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
-import type { Clock, LeadStore, Logger } from '../../core/ports.ts';
+import type { Clock, LeadStore, Logger } from '../../core/ports/index.ts';
 import { type FilterOptions, type FunnelReport, NONE_KEY } from '../../core/reporting.ts';
 import type { LoginLimits } from '../rate-limits.ts';
 import { createDashboardAuth } from './auth.ts';

@@ -9,7 +9,7 @@
 
 import { forgetLead } from '../lead-lifecycle.ts';
 import { findPerson } from '../outreach/persons.ts';
-import type { IdentityKey } from '../ports.ts';
+import type { IdentityKey } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';

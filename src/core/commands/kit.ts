@@ -7,7 +7,7 @@ import { createMemoryOutreachStore } from '../memory/memory-outreach.ts';
 import { createOutreachGate, type OutreachGate } from '../outreach/gate.ts';
 import { withPersonCommands } from '../outreach/person-handler.ts';
 import type { OutreachSettings } from '../outreach/settings.ts';
-import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import { type CommandLayer, createCommandLayer } from './index.ts';
 import type { ManagerPermissions } from './types.ts';
 

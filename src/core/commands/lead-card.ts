@@ -5,7 +5,7 @@
 import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
-import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports.ts';
+import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { forgetLead } from '../lead-lifecycle.ts';
-import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
 
 export const LINK_CODE_TTL_MS = 15 * 60_000;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { durationMs } from '../duration.ts';
-import { STAGES, type Stage } from '../ports.ts';
+import { STAGES, type Stage } from '../ports/index.ts';
 import type { CommandArg, CommandInput } from './types.ts';
 
 /** A member mentioned, or a lead id typed. */

@@ -1,6 +1,6 @@
 /** `stage @member SQL|MQL|cold|disqualified <reason>`: audited; SQL alerts sales through the outbox. */
 import { changeStage } from '../lead-lifecycle.ts';
-import type { Stage } from '../ports.ts';
+import type { Stage } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { actorId, resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';

@@ -3,7 +3,7 @@
  * manager (leads who accepted a manager's `qualify`). Counted by the store's reporting queries
  * (GROUP BY in the database), so the command costs the same at any number of leads.
  */
-import { STAGES } from '../ports.ts';
+import { STAGES } from '../ports/index.ts';
 import type { SourceStats } from '../reporting.ts';
 import type { CommandDeps, CommandReply } from './types.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Platform } from '../events.ts';
 import type { OutreachGate } from '../outreach/gate.ts';
-import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 
 /** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
 export type CommandArg =

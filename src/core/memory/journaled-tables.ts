@@ -4,7 +4,7 @@
  * {@link MemoryRepo}; also the listing cursor of its leads.
  */
 import { LeadbotError } from '../errors.ts';
-import type { Lead } from '../ports.ts';
+import type { Lead } from '../ports/index.ts';
 import type { Journal, MemoryTables } from './memory-state.ts';
 
 export abstract class JournaledTables {

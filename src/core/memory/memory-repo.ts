@@ -21,7 +21,7 @@ import type {
   Page,
   ScoreContribution,
   StageChange,
-} from '../ports.ts';
+} from '../ports/index.ts';
 import { decodeCursor, encodeCursor, JournaledTables } from './journaled-tables.ts';
 import { copy, newId } from './memory-state.ts';
 

@@ -4,7 +4,7 @@
  * (test/web/reporting.test.ts) and what the memory store reports with; it reads every lead, so
  * it suits the small data sets of tests and the terminal chat.
  */
-import type { Conversation, Lead, LeadStore } from '../ports.ts';
+import type { Conversation, Lead, LeadStore } from '../ports/index.ts';
 import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries } from '../reporting.ts';
 import {
   buildDropOff,

@@ -4,7 +4,7 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore, WorkHints } from '../ports.ts';
+import type { Clock, LeadRepo, LeadStore, WorkHints } from '../ports/index.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { createMemoryOutreachStore } from './memory-outreach.ts';

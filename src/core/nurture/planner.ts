@@ -11,7 +11,15 @@ import { isStopEvent } from '../engine.ts';
 import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUps } from '../flow/schema.ts';
-import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, Logger, ScheduleStore } from '../ports.ts';
+import type {
+  Clock,
+  Conversation,
+  InboundHandler,
+  Lead,
+  LeadRepo,
+  Logger,
+  ScheduleStore,
+} from '../ports/index.ts';
 import { flowOfConversation, latestConversation } from './flow-of.ts';
 
 export interface PlannerDeps {

@@ -23,7 +23,7 @@ import type {
   Logger,
   ScheduledMessage,
   ScheduleStore,
-} from '../ports.ts';
+} from '../ports/index.ts';
 import { flowOfConversation, lastActivity } from './flow-of.ts';
 import { planNurture } from './planner.ts';
 import type { FollowUpPolicy } from './policy.ts';

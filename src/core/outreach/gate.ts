@@ -5,7 +5,7 @@
  * offers only — the per-person and per-channel cooldowns.
  */
 import type { Platform } from '../events.ts';
-import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports/index.ts';
 import { findPerson, type Person } from './persons.ts';
 import type { OutreachSettings } from './settings.ts';
 

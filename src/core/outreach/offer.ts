@@ -4,7 +4,7 @@
  * (not opted out, no quiet hours, under the contact limit, past both cooldowns). Members who
  * already are leads are left alone: they know where to find the bot.
  */
-import type { IdentityKey } from '../ports.ts';
+import type { IdentityKey } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import type { OutreachGate } from './gate.ts';
 import { detectIntent } from './intent.ts';

@@ -11,7 +11,7 @@ import { forgetPerson } from '../commands/forget.ts';
 import { issueLinkCode, LINK_CODE_TTL_MS, redeemLinkCode } from '../commands/link.ts';
 import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
-import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import { sanitizeEvent } from '../text-hygiene.ts';
 import type { OutreachGate } from './gate.ts';
 

@@ -5,7 +5,7 @@
  * change; with no endpoint configured nothing is written. Delivery, retries and the delivery
  * log are the outbox's (see sink.ts).
  */
-import type { Clock, JsonValue, LeadEvents, LeadLifecycleEvent, LeadRepo } from '../ports.ts';
+import type { Clock, JsonValue, LeadEvents, LeadLifecycleEvent, LeadRepo } from '../ports/index.ts';
 import { type LeadEvent, type WebhookFormat, type WebhookJob, webhookLead } from './events.ts';
 
 export const WEBHOOK_KIND = 'webhook';

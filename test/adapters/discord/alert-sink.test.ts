@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
-import type { AlertPayload, LeadStore } from '../../../src/core/ports.ts';
+import type { AlertPayload, LeadStore } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { IDS } from '../../fakes/discord-api.ts';
 import { createTestClock, silentLogger } from '../../helpers/engine.ts';

@@ -7,7 +7,7 @@
 import type { DiscordAdapterConfig } from '../../../adapters/discord/config.ts';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.ts';
 import type { AdapterDeps } from '../../../adapters/shared/types.ts';
-import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeDiscord, IDS, startFakeDiscord } from '../../fakes/discord-api.ts';
 

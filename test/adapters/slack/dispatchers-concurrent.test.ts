@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';

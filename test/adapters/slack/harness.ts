@@ -11,7 +11,7 @@ import {
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
-import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports.ts';
+import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';

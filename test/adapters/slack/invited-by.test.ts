@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { consentValue, parseConsentValue } from '../../../adapters/slack/manager-commands.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { storeBackends } from '../../helpers/stores.ts';
 import { clickPayload, type Harness, startHarness, TEAM } from './harness.ts';
 

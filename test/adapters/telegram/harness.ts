@@ -11,7 +11,7 @@ import {
   type TelegramAdapterConfig,
 } from '../../../adapters/telegram/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
-import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeTelegramApi, type SentMessage, startFakeTelegramApi } from '../../fakes/telegram-api.ts';
 import { memoryInbox } from '../../helpers/inbox.ts';
