@@ -9,6 +9,7 @@ import { createSlackAlertSink } from '../adapters/slack/alert-sink.ts';
 import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { createEngine } from '../src/core/engine.ts';
 import { createOutboxDispatcher } from '../src/core/outbox/dispatcher.ts';
+import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { eventFor, ROOT, silent, strongProspect, systemClock } from './core.ts';
 import { benchId, freshDatabase, openBenchStore, type Provider } from './databases.ts';
@@ -29,7 +30,13 @@ export async function alertLatency(
   const db = await freshDatabase(provider);
   const store = await openBenchStore(db.url);
   const flows = await loadFlowCatalog(join(ROOT, 'flows'));
-  const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+  const engine = createEngine({
+    leadEvents: NO_LEAD_EVENTS,
+    store,
+    flows,
+    clock: systemClock,
+    logger: silent,
+  });
   const client = new WebClient('xoxb-bench', {
     slackApiUrl: slack.apiUrl,
     retryConfig: { retries: 0 },

@@ -10,11 +10,13 @@ import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { loadTranscript } from '../src/app/transcripts.ts';
 import { createEngine, type Engine } from '../src/core/engine.ts';
 import type { InboundEvent } from '../src/core/events.ts';
-import type { Clock, Logger } from '../src/core/ports.ts';
+import type { Clock, Logger } from '../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { newId } from '../src/store/ids.ts';
 import type { Prisma } from '../src/store/prisma-types.ts';
 import { createTxGate } from '../src/store/tx-gate.ts';
 import { benchId, freshDatabase, openBenchStore, openPrisma, type Provider } from './databases.ts';
+import { statementCounter } from './statements.ts';
 import { drive, type LoadResult, loadResult } from './stats.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -59,7 +61,13 @@ async function withEngine<T>(
   const store = await openBenchStore(db.url);
   try {
     const flows = await loadFlowCatalog(join(ROOT, 'flows'));
-    const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+    const engine = createEngine({
+      leadEvents: NO_LEAD_EVENTS,
+      store,
+      flows,
+      clock: systemClock,
+      logger: silent,
+    });
     return await fn(engine, await strongProspect(), `r${benchId()}`);
   } finally {
     await store.close();
@@ -67,14 +75,24 @@ async function withEngine<T>(
   }
 }
 
-/** Engine throughput: `concurrency` people at once, each running conversations back to back. */
-export function engineLoad(provider: Provider, concurrency: number, budget: number): Promise<LoadResult> {
-  return withEngine(provider, (engine, script, run) =>
-    drive(concurrency, budget, async (w, seq) => {
+/**
+ * Engine throughput: `concurrency` people at once, each running conversations back to back;
+ * with the SQL statements the store sent per message (statements.ts).
+ */
+export function engineLoad(
+  provider: Provider,
+  concurrency: number,
+  budget: number,
+): Promise<LoadResult & { statementsPerMessage: number }> {
+  const statements = statementCounter();
+  return withEngine(provider, async (engine, script, run) => {
+    statements.mark();
+    const result = await drive(concurrency, budget, async (w, seq) => {
       const conversation = Math.floor(seq / script.length);
       await engine.handle(eventFor(script[seq % script.length]!, `${run}-${w}-${conversation}`));
-    }),
-  );
+    });
+    return { ...result, statementsPerMessage: statements.since() / result.messages };
+  });
 }
 
 /** The floor: the same messages as bare Prisma transactions. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import type { LeadStore } from '../src/core/ports.ts';
+import type { LeadStore } from '../src/core/ports/index.ts';
 import { migrateDatabase } from '../src/store/migrate.ts';
 import { openStore } from '../src/store/open-store.ts';
 import type { Client } from '../src/store/prisma-types.ts';

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { createEngine } from '../src/core/engine.ts';
+import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { eventFor, ROOT, silent, strongProspect, systemClock } from './core.ts';
 import { parallel } from './stats.ts';
@@ -14,7 +15,13 @@ const [url, activeArg] = process.argv.slice(2);
 const active = Number(activeArg);
 const store = await openStore(url!);
 const flows = await loadFlowCatalog(join(ROOT, 'flows'));
-const engine = createEngine({ store, flows, clock: systemClock, logger: silent });
+const engine = createEngine({
+  leadEvents: NO_LEAD_EVENTS,
+  store,
+  flows,
+  clock: systemClock,
+  logger: silent,
+});
 const script = (await strongProspect()).slice(0, 2);
 await parallel(100, async (w) => {
   for (let i = w; i < active; i += 100)

@@ -58,6 +58,7 @@ async function pass(): Promise<Figures> {
           log(`${k}.engine.perSecond`, e.perSecond);
           log(`${k}.engine.p50Ms`, e.p50Ms);
           log(`${k}.engine.p99Ms`, e.p99Ms);
+          log(`${k}.engine.statementsPerMessage`, e.statementsPerMessage);
           log(`${k}.floor.perSecond`, fl.perSecond);
           log(`${k}.floor.p50Ms`, fl.p50Ms);
           log(`${k}.floor.p99Ms`, fl.p99Ms);
@@ -116,14 +117,14 @@ function table(f: Figures): string {
   if (f['core.sqlite.c1.engine.perSecond'] !== undefined) {
     rows.push('### Core in process (default flow, strong-prospect transcript)', '');
     rows.push(
-      '| store | concurrent | engine msg/s | p50 ms | p99 ms | floor msg/s | floor p99 ms | engine/floor |',
+      '| store | concurrent | engine msg/s | p50 ms | p99 ms | statements/msg | floor msg/s | floor p99 ms | engine/floor |',
     );
-    rows.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    rows.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const p of ['sqlite', 'postgres'])
       for (const c of [1, 100, 1000]) {
         const k = `core.${p}.c${c}`;
         rows.push(
-          `| ${p} | ${c} | ${n(`${k}.engine.perSecond`)} | ${n(`${k}.engine.p50Ms`, 1)} | ${n(`${k}.engine.p99Ms`, 1)} | ${n(`${k}.floor.perSecond`)} | ${n(`${k}.floor.p99Ms`, 1)} | ${n(`${k}.ratioToFloor`, 2)}× |`,
+          `| ${p} | ${c} | ${n(`${k}.engine.perSecond`)} | ${n(`${k}.engine.p50Ms`, 1)} | ${n(`${k}.engine.p99Ms`, 1)} | ${n(`${k}.engine.statementsPerMessage`, 2)} | ${n(`${k}.floor.perSecond`)} | ${n(`${k}.floor.p99Ms`, 1)} | ${n(`${k}.ratioToFloor`, 2)}× |`,
         );
       }
     rows.push('');

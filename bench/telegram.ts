@@ -10,7 +10,9 @@ import { createTelegramAdapter } from '../adapters/telegram/index.ts';
 import { loadFlowCatalog } from '../src/app/flow-files.ts';
 import { createHttpServer } from '../src/app/http-server.ts';
 import { createEngine } from '../src/core/engine.ts';
+import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { startFakeTelegramApi } from '../test/fakes/telegram-api.ts';
+import { memoryInbox } from '../test/helpers/inbox.ts';
 import { ROOT, silent, systemClock } from './core.ts';
 import { freshDatabase, openBenchStore } from './databases.ts';
 import { startPeer } from './peer.ts';
@@ -73,6 +75,7 @@ export async function leadbotTelegram(
   const { port } = await http.listen(0, '127.0.0.1');
   const flows = await loadFlowCatalog(join(ROOT, 'bench/flows'), `bench-${questions}`);
   const engine = createEngine({
+    leadEvents: NO_LEAD_EVENTS,
     store,
     flows,
     clock: systemClock,
@@ -87,7 +90,15 @@ export async function leadbotTelegram(
       webhookUrl: `http://127.0.0.1:${port}/telegram/webhook`,
       webhookSecret: SECRET,
     },
-    { logger: silent, http, store, clock: systemClock },
+    {
+      logger: silent,
+      http,
+      store,
+      leadEvents: NO_LEAD_EVENTS,
+      // A process-local inbox, as these figures were first measured with (not the database's).
+      inbox: memoryInbox({ logger: silent }),
+      clock: systemClock,
+    },
   );
   await adapter.start(engine.handle);
   try {

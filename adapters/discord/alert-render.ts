@@ -18,7 +18,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { alertContent } from '../../src/core/alert-content.ts';
-import type { AlertPayload } from '../../src/core/ports.ts';
+import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { escapeText } from './outbound.ts';
 

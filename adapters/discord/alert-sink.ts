@@ -10,7 +10,7 @@
  */
 import { type APIMessage, DiscordAPIError, RateLimitError, type REST, Routes } from 'discord.js';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
-import type { AlertSink, Logger } from '../../src/core/ports.ts';
+import type { AlertSink, Logger } from '../../src/core/ports/index.ts';
 import { hasAlertKey, renderDiscordAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 

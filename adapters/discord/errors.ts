@@ -6,7 +6,7 @@
  */
 import { DiscordAPIError, HTTPError, type Interaction, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import type { PlatformEndpoint } from '../shared/startup.ts';
 import { renderNotice } from './outbound.ts';
 

@@ -10,7 +10,8 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports/index.ts';
+import { requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -66,18 +67,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
   const clock = deps.clock ?? { now: () => new Date() };
   const listen = createDiscordListeners(client, { started: () => handler !== null, logger });
   const botUserId = () => client.user?.id ?? '';
-  // Manager commands, consent prompts and intent offers need the store and the outreach store.
+  // Claim / Not a fit, manager commands, consent prompts and intent offers need the store, and
+  // announce what they change to the lead events.
   const services = deps.store
     ? createCommunityServices({
         store: deps.store,
-        outreach: outreachOf(deps, 'Discord'),
+        leadEvents: requireLeadEvents(deps, 'discord'),
+        outreach: outreachOf(deps, deps.store),
         clock,
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: discordPermissions,
       })
     : null;
-  // Claim / Not a fit change the lead, so they need the store.
-  if (deps.store) registerDiscordSales(listen, { store: deps.store, clock, logger });
+  if (services) registerDiscordSales(listen, { services, logger });
   registerDiscordManagers(listen, {
     services,
     ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),

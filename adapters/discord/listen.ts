@@ -7,7 +7,7 @@
  * person is told something went wrong.
  */
 import { type Client, Events, type Interaction, type Message } from 'discord.js';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { reportFailure, toPlatformError } from './errors.ts';
 

@@ -14,7 +14,7 @@ import {
   type SlashCommandSubcommandBuilder,
 } from 'discord.js';
 import type { CommandArg, CommandInput } from '../../src/core/commands/types.ts';
-import { STAGES } from '../../src/core/ports.ts';
+import { STAGES } from '../../src/core/ports/index.ts';
 
 type Sub = SlashCommandSubcommandBuilder;
 

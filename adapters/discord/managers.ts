@@ -18,7 +18,7 @@ import { type ManagerReply, replyToManager } from '../../src/core/commands/reply
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
-import type { IdentityKey } from '../../src/core/ports.ts';
+import type { IdentityKey } from '../../src/core/ports/index.ts';
 import type { DiscordListeners } from './listen.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import {

@@ -10,7 +10,7 @@ import { type ButtonInteraction, type Interaction, type Message, MessageFlags } 
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { acceptInvitation, CONSENT_TEXT, isInvitee } from '../../src/core/outreach/accept-invitation.ts';
 import { offerOnIntent } from '../../src/core/outreach/offer-on-intent.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { decodeCustomId } from './custom-ids.ts';
 import { isDmClosed } from './errors.ts';

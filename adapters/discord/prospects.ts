@@ -23,7 +23,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import type { InboundEvent, OutboundMessage } from '../../src/core/events.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { QUALIFY_COMMAND } from './commands.ts';
 import { ANSWER_INPUT_ID, decodeCustomId, encodeCustomId } from './custom-ids.ts';
 import { isDmClosed } from './errors.ts';

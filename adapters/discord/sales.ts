@@ -10,7 +10,8 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { CommunityServices } from '../../src/core/community-services.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { claimLead } from '../../src/core/sales/claim-lead.ts';
 import { rejectLead } from '../../src/core/sales/reject-lead.ts';
 import { ALERT_IDS, notAFitModal, renderDiscordAlertOutcome } from './alert-render.ts';
@@ -18,8 +19,8 @@ import type { DiscordListeners } from './listen.ts';
 import { NO_MENTIONS } from './outbound.ts';
 
 export interface DiscordSalesWiring {
-  store: LeadStore;
-  clock: Clock;
+  /** The store, the lead events the claim or stage change is announced to, and the clock. */
+  services: Pick<CommunityServices, 'store' | 'leadEvents' | 'clock'>;
   logger: Logger;
 }
 
@@ -38,7 +39,7 @@ async function handleAlertInteraction(
 ): Promise<void> {
   const log = w.logger.child({ component: 'discord-sales' });
   const rep = `discord:${i.user.id}`;
-  const deps = { store: w.store, clock: w.clock };
+  const deps = w.services;
   const event = { platform: 'discord', eventId: `alert:${i.id}` };
   const sorry = (text: string) =>
     i.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Clock, LeadStore, Logger, OutreachStore } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger, OutreachStore } from '../../src/core/ports/index.ts';
 
 /** What a route declares besides its handler. */
 export interface RouteOptions {
@@ -41,18 +41,22 @@ export interface AdapterDeps {
   logger: Logger;
   http?: HttpRoutes;
   store?: LeadStore;
+  /**
+   * Where claims, stage changes and erasures made from the platform are announced (webhooks).
+   * Required with `store`: an adapter given a store without it refuses to start.
+   */
+  leadEvents?: LeadEvents;
   clock?: Clock;
   /**
    * Contact log, opt-outs and link codes, shared by every adapter so contact limits hold
-   * across platforms. Absent: the store's own (`store.outreach`); an adapter given a store
-   * with neither refuses to be created (adapters/shared/outreach.ts).
+   * across platforms. Absent: the store's own (`store.outreach`, adapters/shared/outreach.ts).
    */
   outreach?: OutreachStore;
   /** Rate limits for public routes; none when absent (tests, the terminal chat). */
   limits?: ClientLimits;
   /**
    * The durable inbox: webhook routes store each event here before answering the platform.
-   * Adapters fall back to a process-local memory one (no crash survives it) when absent.
+   * Required by the Slack, Telegram and web adapters (they refuse to start without it).
    */
   inbox?: Inbox;
 }

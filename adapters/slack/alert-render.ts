@@ -5,7 +5,7 @@
  */
 import type { types } from '@slack/bolt';
 import { alertContent } from '../../src/core/alert-content.ts';
-import type { AlertPayload } from '../../src/core/ports.ts';
+import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import { type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';

@@ -6,7 +6,14 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { assignOwner } from '../../src/core/lead-lifecycle.ts';
-import type { AlertPayload, AlertSink, Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type {
+  AlertPayload,
+  AlertSink,
+  Clock,
+  LeadEvents,
+  LeadStore,
+  Logger,
+} from '../../src/core/ports/index.ts';
 import { ALERT_EVENT_TYPE, alertMetadata, renderSlackAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 
@@ -19,8 +26,9 @@ export interface SlackAlertSinkOptions {
   historyLimit?: number;
   /** Round-robin owners for leads that have none (Slack user ids). */
   salesReps?: string[];
-  /** Needed for round-robin assignment. */
+  /** Needed for round-robin assignment, with the lead events the claim is announced to. */
   store?: LeadStore;
+  leadEvents?: LeadEvents;
   clock?: Clock;
 }
 
@@ -64,14 +72,16 @@ export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
 
   /** Gives a lead without owner to the next rep; in-process round-robin (several dispatchers each rotate). */
   async function roundRobin(alert: AlertPayload): Promise<string | null> {
-    if (reps.length === 0 || !opts.store) return null;
-    const store = opts.store;
+    if (reps.length === 0 || !opts.store || !opts.leadEvents) return null;
+    const { store, leadEvents } = opts;
     const lead = await store.getLead(alert.leadId);
     if (!lead) return null;
     if (lead.ownerId) return lead.ownerId.startsWith('slack:') ? lead.ownerId.slice(6) : null;
     const rep = reps[next++ % reps.length]!;
     const now = opts.clock?.now() ?? new Date();
-    await store.transaction((tx) => assignOwner(tx, lead.id, `slack:${rep}`, 'system:round-robin', now));
+    await store.transaction((tx) =>
+      assignOwner(tx, leadEvents, lead.id, `slack:${rep}`, 'system:round-robin', now),
+    );
     return rep;
   }
 

@@ -3,7 +3,7 @@
  * Bolt's debug output includes whole payloads (what people typed), so it is dropped.
  */
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 
 const join = (msgs: unknown[]) =>
   msgs.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ');

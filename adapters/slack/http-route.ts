@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseForm } from 'node:querystring';
 import { type App, HTTPModuleFunctions, type Receiver, verifySlackRequest } from '@slack/bolt';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { httpStatusOf, malformed, parseJsonObject, readBody } from '../shared/http-body.ts';
 
 /**

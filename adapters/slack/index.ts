@@ -12,8 +12,8 @@ import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
-import { inboxOf } from '../shared/inbox.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -81,7 +81,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
-  const inbox = inboxOf(deps);
+  const inbox = requireInbox(deps, 'slack');
 
   // Events are acknowledged before the listeners run; tracking processEvent (which awaits them)
   // lets stop() finish the work already accepted instead of dropping it.
@@ -119,18 +119,22 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     botUserId: config.botUserId,
     logger,
   });
-  if (deps.store) registerSlackSales({ app, store: deps.store, clock, logger });
-  // Manager commands, consent prompts and intent offers (need the store and the outreach store).
-  const services = deps.store
-    ? createCommunityServices({
-        store: deps.store,
-        outreach: outreachOf(deps, 'Slack'),
-        clock,
-        settings: config.outreach ?? defaultOutreachSettings(),
-        permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
-      })
-    : null;
+  // Claim / Not a fit, manager commands, consent prompts and intent offers need the store, and
+  // announce what they change to the lead events.
+  const leadEvents = deps.store ? requireLeadEvents(deps, 'slack') : null;
+  const services =
+    deps.store && leadEvents
+      ? createCommunityServices({
+          store: deps.store,
+          leadEvents,
+          outreach: outreachOf(deps, deps.store),
+          clock,
+          settings: config.outreach ?? defaultOutreachSettings(),
+          permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
+        })
+      : null;
   if (services) {
+    registerSlackSales({ app, services, logger });
     registerSlackManagers({ app, services, logger });
     registerSlackOutreach({ app, services, handler: () => handler, botUserId: config.botUserId, logger });
   }
@@ -164,6 +168,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
         logger,
         salesReps: config.salesReps,
         store: deps.store,
+        ...(leadEvents ? { leadEvents } : {}),
         clock,
       })
     : null;

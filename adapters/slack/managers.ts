@@ -15,7 +15,7 @@ import {
 } from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { escapedSection, renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
 

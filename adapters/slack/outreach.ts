@@ -9,7 +9,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { acceptInvitation, CONSENT_TEXT, isInvitee } from '../../src/core/outreach/accept-invitation.ts';
 import { offerOnIntent } from '../../src/core/outreach/offer-on-intent.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { escapeMrkdwn } from './escape.ts';
 import { clickedMessage, parseConsentValue } from './inbound.ts';
 import { slackMemberKey } from './managers.ts';

@@ -5,7 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import {
   actionEventId,
   clickedMessage,

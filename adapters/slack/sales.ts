@@ -5,8 +5,9 @@
  * reason in a modal first.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { CommunityServices } from '../../src/core/community-services.ts';
 import { isLeadbotError } from '../../src/core/errors.ts';
-import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { claimLead } from '../../src/core/sales/claim-lead.ts';
 import { rejectionReason, rejectLead } from '../../src/core/sales/reject-lead.ts';
 import { ALERT_ACTION, NOT_A_FIT_VIEW, notAFitModal, renderSlackAlertOutcome } from './alert-render.ts';
@@ -15,8 +16,8 @@ import type { SlackBlock } from './outbound.ts';
 
 export interface SlackSalesWiring {
   app: App;
-  store: LeadStore;
-  clock: Clock;
+  /** The store, the lead events the claim or stage change is announced to, and the clock. */
+  services: Pick<CommunityServices, 'store' | 'leadEvents' | 'clock'>;
   logger: Logger;
 }
 
@@ -34,7 +35,7 @@ function settle(log: Logger, leadId: string, what: string, err: unknown): void {
 /** Registers Claim / Not a fit handling on `w.app`. */
 export function registerSlackSales(w: SlackSalesWiring): void {
   const { app } = w;
-  const deps = { store: w.store, clock: w.clock };
+  const deps = w.services;
   const log = w.logger.child({ component: 'slack-sales' });
 
   async function updateAlert(channel: string, ts: string, blocks: SlackBlock[], text: string): Promise<void> {

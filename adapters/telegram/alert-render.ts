@@ -4,7 +4,7 @@
  * neutralised — since lead answers are what people typed and must not format, link or ping.
  */
 import { alertContent } from '../../src/core/alert-content.ts';
-import type { AlertPayload } from '../../src/core/ports.ts';
+import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { neutralizeText, TELEGRAM_TEXT_LIMIT } from './outbound.ts';
 

@@ -14,7 +14,7 @@
  */
 import { Api, GrammyError } from 'grammy';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
-import type { AlertSink, Logger } from '../../src/core/ports.ts';
+import type { AlertSink, Logger } from '../../src/core/ports/index.ts';
 import { renderTelegramAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 

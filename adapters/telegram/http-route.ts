@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Update } from 'grammy/types';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { httpStatusOf, malformed, readJsonObject } from '../shared/http-body.ts';
 
 /**

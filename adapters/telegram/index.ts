@@ -14,8 +14,8 @@ import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
-import { inboxOf } from '../shared/inbox.ts';
+import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
@@ -80,7 +80,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
-  const inbox = inboxOf(deps);
+  const inbox = requireInbox(deps, 'telegram');
 
   // First for every update, manager commands included: drop an update_id this process has
   // just handled (the engine's (platform, eventId) check is the durable one) and handle one
@@ -100,11 +100,13 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       throw err;
     }
   });
-  // Manager commands, consent prompts and intent offers need the store and the outreach store.
+  // Manager commands, consent prompts and intent offers need the store, and announce what they
+  // change to the lead events.
   const services = deps.store
     ? createCommunityServices({
         store: deps.store,
-        outreach: outreachOf(deps, 'Telegram'),
+        leadEvents: requireLeadEvents(deps, 'telegram'),
+        outreach: outreachOf(deps, deps.store),
         clock: deps.clock ?? { now: () => new Date() },
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),

@@ -10,7 +10,7 @@ import { collect } from '../../src/core/commands/export-csv.ts';
 import { type ManagerReply, replyToManager } from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
-import type { IdentityKey, Logger } from '../../src/core/ports.ts';
+import type { IdentityKey, Logger } from '../../src/core/ports/index.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { renderConsentPrompt, TELEGRAM_REPLY_LIMITS } from './outbound.ts';
 

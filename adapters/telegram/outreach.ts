@@ -11,7 +11,7 @@ import { Composer, type Context } from 'grammy';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { acceptInvitation, CONSENT_TEXT, isInvitee } from '../../src/core/outreach/accept-invitation.ts';
 import { offerOnIntent } from '../../src/core/outreach/offer-on-intent.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { parseConsentStart, toInboundEvent } from './inbound.ts';
 import { telegramMemberKey } from './managers.ts';
 import { DECLINE_PREFIX, renderConsentPrompt } from './outbound.ts';

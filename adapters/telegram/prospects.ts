@@ -8,7 +8,7 @@
 import { type Api, Composer, type Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { OutboundMessage } from '../../src/core/events.ts';
-import type { InboundHandler, Logger } from '../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { toPlatformError } from './errors.ts';
 import { toInboundEvent } from './inbound.ts';
 import { answeredText, renderMessage, toggleKeyboard } from './outbound.ts';

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { InboundHandler, JsonValue } from '../../src/core/ports.ts';
+import type { InboundHandler, JsonValue } from '../../src/core/ports/index.ts';
 import { toInboundEvent } from './inbound.ts';
 import { renderMessages, type WebMessage } from './outbound.ts';
 

@@ -10,9 +10,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import { requireInbox } from '../shared/deps.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
-import { inboxOf } from '../shared/inbox.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
 import type { WebAdapterConfig } from './config.ts';
 import { createWebInbox } from './durable.ts';
@@ -67,7 +67,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
   const inFlight = new Set<Promise<unknown>>();
   let handler: InboundHandler | undefined;
   let accepting = false;
-  const durable = createWebInbox(inboxOf(deps), () => handler);
+  const durable = createWebInbox(requireInbox(deps, 'web'), () => handler);
 
   /** CORS for sites allowed to embed the widget; the same origin needs none. */
   function cors(req: IncomingMessage): Record<string, string> {

@@ -1,7 +1,8 @@
 /**
  * The chat adapters `leadbot start` knows about. Adding a platform is one entry in
- * {@link ADAPTERS}: its config section (parsed with the rest of the configuration, so a bad
- * value fails at start with one clear line) and its factory.
+ * {@link ADAPTERS}: its name (the `Platform` its events carry; the core takes any registered
+ * name as data), its config section (parsed with the rest of the configuration, so a bad value
+ * fails at start with one clear line) and its factory.
  */
 // Only the config modules load up front (zod, no SDK); each SDK is imported when its platform
 // is enabled, so `leadbot --help`, a config error or `leadbot chat` do not pay for four SDKs.
@@ -10,21 +11,25 @@ import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
-import type { ChatAdapter } from '../core/ports.ts';
+import type { ChatAdapter } from '../core/ports/index.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { httpSection } from './ops/http-limits.ts';
 import { dashboardSection } from './web/config.ts';
 
 export interface AdapterEntry<C = unknown> {
-  /** Also the key of its section in `AppConfig.adapters`. */
+  /** The platform's name: what its events carry as `platform`, and the key of its section in `AppConfig.adapters`. */
   readonly name: string;
   readonly section: ConfigSection<C>;
   create(config: C, deps: AdapterDeps): ChatAdapter | Promise<ChatAdapter>;
 }
 
+/** A platform name: a lowercase word (it is part of `<platform>:<workspace>:<user>` keys). */
+const PLATFORM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
 /**
  * Builds a registry entry. `parse` is the adapter's `parse<P>Config(env)` (null = not
  * configured); `variables` + `prefix` let the config refuse misspelt variables of that adapter.
+ * @throws Error for a name that is not a lowercase word (a programming error, caught at load).
  */
 export function defineAdapter<C>(entry: {
   name: string;
@@ -33,6 +38,10 @@ export function defineAdapter<C>(entry: {
   prefix?: string;
   variables?: readonly string[];
 }): AdapterEntry<C> {
+  if (!PLATFORM_NAME.test(entry.name) || entry.name === 'console')
+    throw new Error(
+      `adapter name ${JSON.stringify(entry.name)} must be a lowercase word other than console (the terminal chat)`,
+    );
   const section: ConfigSection<C> = { name: entry.name, parse: entry.parse };
   if (entry.prefix !== undefined) Object.assign(section, { prefix: entry.prefix });
   if (entry.variables !== undefined) Object.assign(section, { variables: entry.variables });
@@ -80,8 +89,14 @@ export const ADAPTERS: AdapterEntry<any>[] = [
 /** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
 export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection];
 
-/** The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`. */
+/**
+ * The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`.
+ * @throws Error when two entries register one name (their events could not be told apart).
+ */
 export function adapterSections(registry: readonly AdapterEntry[] = ADAPTERS): ConfigSection[] {
+  const names = [...registry.map((a) => a.name), ...APP_SECTIONS.map((s) => s.name)];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new Error(`two entries of the adapter registry are named ${twice}`);
   return [...registry.map((a) => a.section), ...APP_SECTIONS];
 }
 

@@ -4,7 +4,7 @@
  * on them.
  */
 import pino from 'pino';
-import type { LeadStore } from '../core/ports.ts';
+import type { LeadStore } from '../core/ports/index.ts';
 import { adapterSections } from './adapters.ts';
 import { type AppConfig, type Env, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tooLarge } from '../../adapters/shared/http-body.ts';
 import type { HttpRoutes, RouteOptions } from '../../adapters/shared/types.ts';
-import type { Logger } from '../core/ports.ts';
+import type { Logger } from '../core/ports/index.ts';
 import { CappedRequest } from './ops/body-cap.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './ops/http-limits.ts';
 import { createLogThrottle } from './ops/log-throttle.ts';

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ClientLimits } from '../../adapters/shared/types.ts';
 import { RateLimitedError } from '../core/errors.ts';
-import type { Logger } from '../core/ports.ts';
+import type { Logger } from '../core/ports/index.ts';
 import type { AppConfig, RateLimit } from './config.ts';
 
 /** The table of the PostgreSQL store (see prisma/sqlite/schema.prisma, model RateLimit). */

@@ -11,8 +11,8 @@ import { createOutreachPolicy } from '../core/nurture/policy.ts';
 import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../core/outreach/settings.ts';
-import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger, OutreachStore } from '../core/ports.ts';
-import { WEBHOOK_KIND } from '../core/webhooks/emit.ts';
+import type { ChatAdapter, Clock, InboundHandler, LeadStore, Logger } from '../core/ports/index.ts';
+import { WEBHOOK_KIND } from '../core/webhooks/lead-events.ts';
 import { createWebhookSink } from '../core/webhooks/sink.ts';
 import type { AppConfig } from './config.ts';
 
@@ -25,18 +25,16 @@ export interface FollowUpWiring {
 
 export function createFollowUpWiring(deps: {
   config: Pick<AppConfig, 'webhooks' | 'adapters'>;
+  /** Its schedules, and its outreach log (shared with the adapters' contact policy). */
   store: LeadStore;
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
-  /** Contacts and opt-outs, shared with the adapters' contact policy (limits hold across both). */
-  outreach: OutreachStore;
   pollMs?: number;
 }): FollowUpWiring {
   const { store, flows, clock, logger, config } = deps;
   const workerId = `${hostname()}:${process.pid}`;
-  const schedules = store.schedules;
-  const { outreach } = deps;
+  const { schedules, outreach } = store;
   // Each community's own quiet hours and contact limits (SLACK_QUIET_HOURS, …).
   const settingsFor = (p: Platform): OutreachSettings =>
     (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??
@@ -46,7 +44,6 @@ export function createFollowUpWiring(deps: {
   const sendable = new Set<Platform>();
   return {
     wrap(handle) {
-      if (!schedules) return handle;
       return withFollowUps(handle, {
         repo: store,
         schedules,
@@ -58,27 +55,25 @@ export function createFollowUpWiring(deps: {
     },
     start(adapters) {
       const stops: (() => Promise<void>)[] = [];
-      if (schedules) {
-        const senders: Partial<Record<Platform, Sender>> = {};
-        for (const a of adapters) {
-          if (!a.send) continue;
-          senders[a.platform] = a.send.bind(a);
-          sendable.add(a.platform);
-        }
-        const runner = createScheduleRunner({
-          repo: store,
-          schedules,
-          flows,
-          clock,
-          logger,
-          policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
-          senders,
-          workerId,
-          ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
-        });
-        runner.start();
-        stops.push(() => runner.stop());
+      const senders: Partial<Record<Platform, Sender>> = {};
+      for (const a of adapters) {
+        if (!a.send) continue;
+        senders[a.platform] = a.send.bind(a);
+        sendable.add(a.platform);
       }
+      const runner = createScheduleRunner({
+        repo: store,
+        schedules,
+        flows,
+        clock,
+        logger,
+        policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
+        senders,
+        workerId,
+        ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+      });
+      runner.start();
+      stops.push(() => runner.stop());
       const { urls, secret } = config.webhooks;
       if (urls.length > 0) {
         const dispatcher = createOutboxDispatcher({

@@ -20,8 +20,9 @@ import { createEngine } from '../core/engine.ts';
 import { LeadbotError } from '../core/errors.ts';
 import type { InboundEvent, OutboundMessage } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
-import type { Clock, LeadStore, Logger } from '../core/ports.ts';
-import { STAGES } from '../core/ports.ts';
+import type { Clock, LeadStore, Logger } from '../core/ports/index.ts';
+import { STAGES } from '../core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../core/webhooks/lead-events.ts';
 
 const stepSchema = z.union([
   z.strictObject({ say: z.string() }),
@@ -103,7 +104,12 @@ export async function runTranscript(
   if (!deps.flows.get(transcript.flow)) {
     throw new LeadbotError('BAD_INPUT', `transcript names unknown flow "${transcript.flow}"`);
   }
-  const engine = createEngine({ ...deps, options: { defaultFlowId: transcript.flow } });
+  // A transcript plays on a throwaway store no webhook endpoint hears of.
+  const engine = createEngine({
+    ...deps,
+    leadEvents: NO_LEAD_EVENTS,
+    options: { defaultFlowId: transcript.flow },
+  });
   const userId =
     deps.userId ?? `transcript-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   const replies: OutboundMessage[] = [];

@@ -4,7 +4,7 @@
  * through the platform's escape function (after clipping, so an escape is never cut in half), so a
  * prospect who types `<!channel>` or `@everyone` as their company pings nobody.
  */
-import type { AlertPayload } from './ports.ts';
+import type { AlertPayload } from './ports/index.ts';
 import { clip } from './text-fit.ts';
 
 export interface AlertContent {

@@ -8,7 +8,7 @@ import { applyAnswer } from './conversation.ts';
 import type { Variables } from './flow/conditions.ts';
 import type { FlowDefinition } from './flow/schema.ts';
 import type { Flow } from './flow/validate.ts';
-import type { JsonValue, Stage } from './ports.ts';
+import type { JsonValue, Stage } from './ports/index.ts';
 import { scoreConversation, stageFor } from './scoring.ts';
 import type { LeadScoringData } from './scoring-data.ts';
 

@@ -10,10 +10,12 @@ import type { ManagerPermissions } from './commands/types.ts';
 import { type ContactPolicy, createContactPolicy } from './outreach/contact-policy.ts';
 import { withPersonCommands } from './outreach/person-handler.ts';
 import type { OutreachSettings } from './outreach/settings.ts';
-import type { Clock, InboundHandler, LeadStore, OutreachStore } from './ports.ts';
+import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from './ports/index.ts';
 
 export interface CommunityServices {
   readonly store: LeadStore;
+  /** Where claims, stage changes and erasures are announced (src/core/lead-lifecycle.ts). */
+  readonly leadEvents: LeadEvents;
   /** Contact log, opt-outs and link codes, shared by every adapter (limits hold across platforms). */
   readonly outreach: OutreachStore;
   readonly clock: Clock;
@@ -26,25 +28,29 @@ export interface CommunityServices {
 /** Builds the services of one community (one adapter's settings and manager rules). */
 export function createCommunityServices(deps: {
   store: LeadStore;
+  leadEvents: LeadEvents;
   outreach: OutreachStore;
   clock: Clock;
   settings: OutreachSettings;
   permissions: ManagerPermissions;
 }): CommunityServices {
-  const { store, outreach, clock } = deps;
+  const { store, leadEvents, outreach, clock } = deps;
   const contactPolicy = createContactPolicy({ store, outreach, clock, settings: deps.settings });
   return {
     store,
+    leadEvents,
     outreach,
     clock,
     contactPolicy,
     managerCommands: createManagerCommands({
       store,
+      leadEvents,
       outreach,
       contactPolicy,
       clock,
       permissions: deps.permissions,
     }),
-    withPersonCommands: (handler) => withPersonCommands(handler, { store, outreach, contactPolicy, clock }),
+    withPersonCommands: (handler) =>
+      withPersonCommands(handler, { store, leadEvents, outreach, contactPolicy, clock }),
   };
 }

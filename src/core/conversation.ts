@@ -12,7 +12,15 @@ import { render } from './flow/template.ts';
 import { defaultNext, END, type Flow } from './flow/validate.ts';
 import { changeStage } from './lead-lifecycle.ts';
 import { DEFAULT_MESSAGES, type MessageKey } from './messages.ts';
-import type { Conversation, JsonValue, Lead, LeadPatch, LeadRepo, Logger } from './ports.ts';
+import type {
+  Conversation,
+  JsonValue,
+  Lead,
+  LeadEvents,
+  LeadPatch,
+  LeadRepo,
+  Logger,
+} from './ports/index.ts';
 import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
 import { truncateText } from './text-fit.ts';
 
@@ -22,6 +30,8 @@ export const MAX_RAW_TEXT = 10_000;
 /** Everything a step of the conversation needs. */
 export interface Turn {
   tx: LeadRepo;
+  /** Where the lead's stage changes are announced (lead-lifecycle.ts). */
+  events: LeadEvents;
   now: Date;
   lead: Lead;
   logger: Logger;
@@ -255,7 +265,7 @@ export async function rescore(
   let lead = await t.tx.updateLead(t.lead.id, { ...leadPatch, score });
   const target = stageFor(flow.definition, score, accepted.size, hard);
   if (isAutomaticMoveAllowed(lead.stage, target.stage)) {
-    const result = await changeStage(t.tx, {
+    const result = await changeStage(t.tx, t.events, {
       leadId: lead.id,
       to: target.stage,
       reason: target.reason,

@@ -1,10 +1,11 @@
 /**
- * The qualification engine: a platform-free {@link InboundHandler}. Each event runs in one
- * store transaction (de-duplication, answer, conversation, score, stage, audit, outbox), under
+ * The qualification engine: a platform-free {@link InboundHandler}. Each event is one unit of
+ * work of the store (de-duplication, answer, conversation, score, stage, audit, outbox), under
  * a per-person lock in process and the conversation's optimistic version across processes;
- * a version conflict re-runs the whole event. Under load one transaction carries several
- * people's events and each is answered after that commit (group-commit.ts). All state lives in the store, so a restarted
- * process resumes every conversation where it was.
+ * a version conflict re-runs the whole event. How units reach the database (batched with other
+ * people's events, prefetched, written at the commit) is the store's business
+ * (`LeadStore.unitOfWork`). All state lives in the store, so a restarted process resumes every
+ * conversation where it was.
  */
 import {
   answerStep,
@@ -23,9 +24,19 @@ import { firstContact } from './first-answer.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
-import { createGroupCommit } from './group-commit.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, LeadStore, Logger } from './ports.ts';
+import { createLead } from './lead-lifecycle.ts';
+import type {
+  Clock,
+  Conversation,
+  InboundHandler,
+  Lead,
+  LeadEvents,
+  LeadRepo,
+  LeadStore,
+  Logger,
+  WorkHints,
+} from './ports/index.ts';
 import { sanitizeEvent } from './text-hygiene.ts';
 
 export type { FlowCatalog } from './flow/catalog.ts';
@@ -39,12 +50,12 @@ export interface EngineOptions {
   idleMinutes?: number;
   /** How many times an event is re-run after a version conflict (default 5). */
   maxConflictRetries?: number;
-  /** The most events one transaction carries under load (group commit; default 64). */
-  maxGroup?: number;
 }
 
 export interface EngineDeps {
   store: LeadStore;
+  /** Where new leads and their stage changes are announced (webhooks), in the event's unit of work. */
+  leadEvents: LeadEvents;
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
@@ -73,6 +84,13 @@ const identityOf = (e: InboundEvent) => ({
   userId: e.userId,
 });
 
+/** What an event's unit of work is about: the event, and the person when it reads their lead. */
+const hintsOf = (e: InboundEvent): WorkHints => ({
+  event: { platform: e.platform, eventId: e.eventId },
+  // A shared-channel event only answers "private only": it reads no lead.
+  ...(e.isDirect ? { person: identityOf(e) } : {}),
+});
+
 /** Builds the engine. */
 export function createEngine(deps: EngineDeps): Engine {
   const { store, flows, clock } = deps;
@@ -81,19 +99,6 @@ export function createEngine(deps: EngineDeps): Engine {
   const maxRetries = deps.options?.maxConflictRetries ?? 5;
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
   const mutex = new KeyedMutex();
-  const commits = createGroupCommit<InboundEvent>(store, {
-    writers: store.writers,
-    maxGroup: deps.options?.maxGroup ?? 64,
-    // One round trip per group for what every event reads: its de-duplication row, the lead
-    // behind the account, its contributions, open conversation and answers.
-    prepare: (tx, events) =>
-      tx.prefetch({
-        events: events.map((e) => ({ platform: e.platform, eventId: e.eventId })),
-        identities: events
-          .filter((e) => e.isDirect)
-          .map((e) => ({ platform: e.platform, workspaceId: e.workspaceId, userId: e.userId })),
-      }),
-  });
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
 
@@ -127,7 +132,9 @@ export function createEngine(deps: EngineDeps): Engine {
         return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
       return { lead, created: false };
     }
-    const created = await tx.createLead(
+    const created = await createLead(
+      tx,
+      deps.leadEvents,
       {
         name: e.displayName ?? null,
         source: { platform: e.platform, workspaceId: e.workspaceId, channelId: e.channelId, campaign },
@@ -172,11 +179,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
       const { lead } = await findOrCreateLead(tx, e);
-      const t: Turn = { tx, now, lead, logger };
+      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer);
     }
     const { lead, created } = await findOrCreateLead(tx, e);
-    const t: Turn = { tx, now, lead, logger };
+    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;
@@ -250,7 +257,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       for (let attempt = 0; ; attempt++) {
         try {
-          return await commits.run((tx) => process(tx, e), e);
+          return await store.unitOfWork(hintsOf(e), (tx) => process(tx, e));
         } catch (err) {
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');

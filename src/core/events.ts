@@ -6,8 +6,15 @@
  * their markup, so nothing a person typed can become formatting, a link or a mention.
  */
 
-/** Where an event came from. `console` is the terminal chat, `web` the web widget. */
-export type Platform = 'slack' | 'discord' | 'telegram' | 'web' | 'console';
+/**
+ * Where an event came from: the name an adapter registered (`src/app/adapters.ts`: `slack`,
+ * `discord`, `telegram`, `web`, …), or `console` for the terminal chat. Data, not a closed
+ * list: the core keys identities, conversations, contact logs and schedules by it and never
+ * branches on it, so a new platform is a new registry entry, not a change here. Registered
+ * names are lowercase words (`defineAdapter` refuses others), so `<platform>:<workspace>:<user>`
+ * keys stay unambiguous.
+ */
+export type Platform = string;
 
 /** Who sent an event and where, as the platform names them. */
 export interface EventOrigin {

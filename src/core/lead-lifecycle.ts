@@ -1,13 +1,24 @@
 /**
- * Stage changes and ownership, shared by the engine, manager commands and the Slack
- * "Not a fit" button. Every function takes the transaction's {@link LeadRepo}, so the lead
- * update, its audit row and (on SQL) the sales alert outbox row commit together.
+ * A lead's life: created, stage changed (disqualified), claimed, forgotten — shared by the
+ * engine, manager commands and the sales alert buttons. Every function takes the transaction's
+ * {@link LeadRepo} and the {@link LeadEvents} it announces the change to, so the lead update,
+ * its audit row, (on SQL) the sales alert outbox row and the lead event rows commit together.
  */
 import { LeadbotError } from './errors.ts';
 import type { FlowDefinition } from './flow/schema.ts';
 import { render } from './flow/template.ts';
 import { parseFlow } from './flow/validate.ts';
-import type { AlertPayload, JsonValue, Lead, LeadRepo, Stage, StageChange } from './ports.ts';
+import type { NewIdentity } from './lead-rows.ts';
+import type {
+  AlertPayload,
+  JsonValue,
+  Lead,
+  LeadEvents,
+  LeadRepo,
+  NewLead,
+  Stage,
+  StageChange,
+} from './ports/index.ts';
 
 export const SALES_ALERT = 'sales_alert';
 
@@ -111,11 +122,16 @@ export async function buildAlertPayload(
 
 /**
  * Moves a lead to another stage: updates it (and, on its first arrival at MQL or SQL, its
- * `reachedMqlAt`/`reachedSqlAt`), writes the StageChange audit row and, when
- * `to` is SQL, the `sales_alert` outbox row keyed `sales_alert:<stageChangeId>`.
+ * `reachedMqlAt`/`reachedSqlAt`), writes the StageChange audit row, announces the change
+ * (and a disqualification) and, when `to` is SQL, writes the `sales_alert` outbox row keyed
+ * `sales_alert:<stageChangeId>`.
  * @throws LeadbotError NOT_FOUND when the lead does not exist.
  */
-export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promise<ChangeStageResult> {
+export async function changeStage(
+  tx: LeadRepo,
+  events: LeadEvents,
+  input: ChangeStageInput,
+): Promise<ChangeStageResult> {
   const current = input.current?.id === input.leadId ? input.current : await tx.getLead(input.leadId);
   if (!current) throw new LeadbotError('NOT_FOUND', `lead ${input.leadId} not found`);
   if (current.stage === input.to) return { lead: current, change: null, alertQueued: false };
@@ -134,6 +150,8 @@ export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promis
     actor: input.actor,
     createdAt: input.now,
   });
+  await events.announce(tx, { kind: 'stage_changed', lead, change });
+  if (input.to === 'disqualified') await events.announce(tx, { kind: 'disqualified', lead, change });
   let alertQueued = false;
   if (input.to === 'SQL') {
     const flow = await resolveFlow(tx, input.leadId, input.flow);
@@ -149,11 +167,28 @@ export async function changeStage(tx: LeadRepo, input: ChangeStageInput): Promis
 }
 
 /**
- * Sets (or clears, with null) the lead's owner and leaves a note saying who did it.
+ * Creates a lead (with its first account) and announces it.
+ * @throws LeadbotError DUPLICATE when the account belongs to a lead already.
+ */
+export async function createLead(
+  tx: LeadRepo,
+  events: LeadEvents,
+  input: NewLead,
+  identity?: NewIdentity,
+): Promise<Lead> {
+  const lead = await tx.createLead(input, identity);
+  await events.announce(tx, { kind: 'created', lead });
+  return lead;
+}
+
+/**
+ * Sets (or clears, with null) the lead's owner and leaves a note saying who did it; a new
+ * owner is announced as a claim.
  * @throws LeadbotError NOT_FOUND when the lead does not exist.
  */
 export async function assignOwner(
   tx: LeadRepo,
+  events: LeadEvents,
   leadId: string,
   ownerId: string | null,
   actor: string,
@@ -162,7 +197,19 @@ export async function assignOwner(
   const current = await tx.getLead(leadId);
   if (!current) throw new LeadbotError('NOT_FOUND', `lead ${leadId} not found`);
   const lead = await tx.updateLead(leadId, { ownerId });
-  void now; // Notes take their time from the store; kept in the signature for callers' symmetry.
   await tx.addNote({ leadId, author: actor, text: ownerId ? `Owner set to ${ownerId}` : 'Owner cleared' });
+  if (ownerId && ownerId !== current.ownerId)
+    await events.announce(tx, { kind: 'claimed', lead, ownerId, at: now });
   return lead;
+}
+
+/**
+ * Erases the lead and every row that belongs to it, and announces that (by id only). Returns
+ * whether it existed; erasing an unknown lead announces nothing.
+ */
+export async function forgetLead(tx: LeadRepo, events: LeadEvents, leadId: string): Promise<boolean> {
+  const existed = (await tx.getLead(leadId)) !== null;
+  await tx.deleteLead(leadId);
+  if (existed) await events.announce(tx, { kind: 'forgotten', leadId });
+  return existed;
 }

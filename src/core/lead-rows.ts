@@ -2,7 +2,7 @@
  * Lead and identity rows as every store builds them: new ones (the schema's defaults, then the
  * input) and patched ones. The memory and Prisma stores share these, so they cannot drift.
  */
-import type { Identity, IdentityKey, Lead, LeadPatch, NewLead } from './ports.ts';
+import type { Identity, IdentityKey, Lead, LeadPatch, NewLead } from './ports/index.ts';
 
 /** An account to attach to a lead. */
 export type NewIdentity = IdentityKey & { username?: string; chatId?: string };

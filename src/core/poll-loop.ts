@@ -4,7 +4,7 @@
  * wakes the sleeper and resolves after the round in flight has finished; `wake()` cuts a sleep
  * short when new work is known to be waiting.
  */
-import type { Logger } from './ports.ts';
+import type { Logger } from './ports/index.ts';
 
 export interface PollLoop {
   start(): void;

@@ -1,9 +1,9 @@
 /**
- * What every reporting number means, as pure functions. The port-generic reporting
- * (memory/memory-reporting.ts) counts with them; the SQL of src/store/reporting-sql.ts says the
+ * What every reporting number means, as pure functions (the `stats` figures in stats-rules.ts,
+ * CSV in csv.ts). The port-generic reporting (memory/memory-reporting.ts) counts with them; the SQL of src/store/reporting-sql.ts says the
  * same in GROUP BY form, and the reporting contract test holds the two to the same results.
  */
-import type { Conversation, Lead, Stage } from './ports.ts';
+import type { Conversation, Lead, Stage } from './ports/index.ts';
 import type {
   DropOffRow,
   FunnelCounts,
@@ -12,10 +12,8 @@ import type {
   LeadQuery,
   LeadTable,
   ReportFilter,
-  SourceStats,
-  Stats,
 } from './reporting.ts';
-import { GROUP_LIMIT, STATS_LIMIT } from './reporting.ts';
+import { GROUP_LIMIT } from './reporting.ts';
 
 export const NONE_KEY = '(none)';
 
@@ -234,105 +232,4 @@ export function queryLeads(leads: readonly Lead[], q: LeadQuery): LeadTable {
   const rows = leads.filter((l) => matchesQuery(l, q)).sort(compareLeads(q));
   const { page, pageSize } = pageOf(q);
   return { items: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, page, pageSize };
-}
-
-/** The source a lead is counted under by `stats`: `platform/campaign`. */
-export function sourceKey(source: { platform: string | null; campaign: string | null }): string {
-  return `${source.platform ?? 'unknown'}${source.campaign ? `/${source.campaign}` : ''}`;
-}
-
-/** `stats` counts of the leads sharing a platform, campaign, inviter and stage (one lead: {@link statsCell}). */
-export interface StatsCell {
-  platform: string | null;
-  campaign: string | null;
-  inviter: string | null;
-  stage: Stage;
-  leads: number;
-  mql: number;
-  sql: number;
-  /** When the newest of them was created (ms). */
-  newest: number;
-}
-
-export function statsCell(l: Lead): StatsCell {
-  return {
-    platform: l.source.platform,
-    campaign: l.source.campaign,
-    inviter: l.invitedBy,
-    stage: l.stage,
-    leads: 1,
-    mql: reachedMql(l) ? 1 : 0,
-    sql: reachedSql(l) ? 1 : 0,
-    newest: l.createdAt.getTime(),
-  };
-}
-
-/** Rows most leads first; among equals the one with the newest lead, then by name. */
-export function topSources(rows: (SourceStats & { newest: number })[]): {
-  rows: SourceStats[];
-  more: number;
-} {
-  const sorted = rows.sort(
-    (a, b) => b.leads - a.leads || b.newest - a.newest || compareText(a.source, b.source),
-  );
-  return {
-    rows: sorted.slice(0, STATS_LIMIT).map(({ newest: _n, ...s }) => s),
-    more: Math.max(0, sorted.length - STATS_LIMIT),
-  };
-}
-
-/** The `stats` figures, from cells. */
-export function rollUpStats(cells: Iterable<StatsCell>): Stats {
-  const perStage: Record<Stage, number> = { cold: 0, MQL: 0, SQL: 0, disqualified: 0 };
-  type Row = SourceStats & { newest: number };
-  const by = new Map<string, Row>();
-  const invited = new Map<string, Row>();
-  const add = (map: Map<string, Row>, key: string, c: StatsCell) => {
-    const s = map.get(key) ?? { source: key, leads: 0, reachedMql: 0, reachedSql: 0, newest: 0 };
-    map.set(key, s);
-    s.leads += c.leads;
-    s.reachedMql += c.mql;
-    s.reachedSql += c.sql;
-    s.newest = Math.max(s.newest, c.newest);
-  };
-  for (const c of cells) {
-    perStage[c.stage] += c.leads;
-    add(by, sourceKey(c), c);
-    const inviter = inviterKey({ invitedBy: c.inviter });
-    if (inviter) add(invited, inviter, c);
-  }
-  const source = topSources([...by.values()]);
-  const inviter = topSources([...invited.values()]);
-  return {
-    perStage,
-    bySource: source.rows,
-    byInviter: inviter.rows,
-    more: { bySource: source.more, byInviter: inviter.more },
-  };
-}
-
-/** The `stats` figures of a set of leads. */
-export function buildStats(leads: Iterable<Lead>): Stats {
-  return rollUpStats([...leads].map(statsCell));
-}
-
-/**
- * One CSV line per row (RFC 4180 quoting). Cells starting with `= + - @` get a leading `'`
- * so a spreadsheet never runs a formula someone typed into the chat.
- */
-export function toCsv(rows: readonly (readonly (string | number | boolean | null)[])[]): string {
-  return `${rows.map(csvLine).join('\r\n')}\r\n`;
-}
-
-/** One CSV line without its line break; the quoting of {@link toCsv}. */
-export function csvLine(row: readonly (string | number | boolean | null)[]): string {
-  return row.map(csvCell).join(',');
-}
-
-/** Numbers are data (a score of -5 stays -5); only typed text can smuggle a formula. */
-function csvCell(v: string | number | boolean | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

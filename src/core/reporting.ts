@@ -6,18 +6,17 @@
  * port-generic one (memory/memory-reporting.ts) counts in JavaScript with the rules of
  * `reporting-rules.ts`, and a contract test holds them to the same numbers.
  */
-import type { Lead, Stage } from './ports.ts';
+import type { Lead, Stage } from './ports/index.ts';
 import type { ScoringTallies } from './scoring-report.ts';
 
+export { csvLine, toCsv } from './csv.ts';
 export {
   conversionRates,
-  csvLine,
   foldCase,
   inviterKey,
   NONE_KEY,
   reachedMql,
   reachedSql,
-  toCsv,
 } from './reporting-rules.ts';
 
 /** Which leads a report covers. `since`/`until` apply to the lead's creation time. */

@@ -5,7 +5,7 @@
  */
 import type { FlowDefinition } from './flow/schema.ts';
 import { parseFlow } from './flow/validate.ts';
-import type { Conversation, JsonValue, Lead, LeadStore, ScoreContribution, Verdict } from './ports.ts';
+import type { Conversation, JsonValue, Lead, LeadStore, ScoreContribution, Verdict } from './ports/index.ts';
 
 export interface LeadScoringData {
   lead: Lead;
@@ -34,7 +34,7 @@ async function definitionOf(store: LeadStore, conv: Conversation): Promise<FlowD
 /** Reads every lead (page by page) with what scoring needs. */
 export async function* readScoringData(store: LeadStore): AsyncGenerator<LeadScoringData> {
   const newest = new Map<string, Verdict>();
-  for (const v of (await store.verdicts?.list()) ?? []) newest.set(v.leadId, v.verdict);
+  for (const v of await store.verdicts.list()) newest.set(v.leadId, v.verdict);
   let cursor: string | undefined;
   do {
     const page = await store.listLeads({ limit: 200, ...(cursor ? { cursor } : {}) });

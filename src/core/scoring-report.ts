@@ -5,7 +5,7 @@
  */
 import type { FlowDefinition } from './flow/schema.ts';
 import { displayAnswer } from './lead-lifecycle.ts';
-import type { JsonValue, Verdict } from './ports.ts';
+import type { JsonValue, Verdict } from './ports/index.ts';
 import type { LeadScoringData } from './scoring-data.ts';
 
 export interface Tally {

@@ -11,7 +11,7 @@
 
 import { evaluate, type Variables } from './flow/conditions.ts';
 import type { FlowDefinition } from './flow/schema.ts';
-import type { JsonValue, ScoreContribution, Stage } from './ports.ts';
+import type { JsonValue, ScoreContribution, Stage } from './ports/index.ts';
 
 export type ContributionInput = Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>;
 

@@ -5,7 +5,7 @@
  * stored as its JSON text inside a one-key object, which both databases keep as written.
  * Rows written before this wrapping are read as they are.
  */
-import type { JsonValue } from '../core/ports.ts';
+import type { JsonValue } from '../core/ports/index.ts';
 
 const KEY = 'leadbotFlowJson';
 

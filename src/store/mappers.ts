@@ -1,6 +1,6 @@
-/** Database rows → port types. One place, so both providers and every query agree. */
+/** Database rows ↔ port types (and a lead listing's filter). One place, so both providers and every query agree. */
 
-import type { Platform } from '../core/events.ts';
+import { LeadbotError } from '../core/errors.ts';
 import type {
   Answer,
   Conversation,
@@ -8,6 +8,7 @@ import type {
   Identity,
   JsonValue,
   Lead,
+  LeadFilter,
   LeadPatch,
   Note,
   OutboxItem,
@@ -15,7 +16,7 @@ import type {
   ScoreContribution,
   Stage,
   StageChange,
-} from '../core/ports.ts';
+} from '../core/ports/index.ts';
 import type * as Rows from './generated/sqlite/client.ts';
 import type { Prisma } from './prisma-types.ts';
 
@@ -99,7 +100,7 @@ export function toIdentity(r: Row<'Identity'>): Identity {
   return {
     id: r.id,
     leadId: r.leadId,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     userId: r.userId,
     username: r.username,
@@ -116,7 +117,7 @@ export function toConversation(r: Row<'Conversation'>): Conversation {
     flowVersion: r.flowVersion,
     currentStep: r.currentStep,
     status: r.status as ConversationStatus,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     channelId: r.channelId,
     variables: (r.variables ?? {}) as Record<string, JsonValue>,
@@ -185,6 +186,25 @@ export function toOutboxItem(r: Row<'OutboxMessage'>): OutboxItem {
     lastError: r.lastError,
     createdAt: r.createdAt,
   };
+}
+
+/**
+ * The `where` of a lead listing: its filters, and after a cursor the rows strictly "older"
+ * than the last one shown (newest first).
+ * @throws LeadbotError BAD_INPUT for a cursor that is not one of ours.
+ */
+export function leadFilterWhere(filter: LeadFilter): Prisma.LeadWhereInput {
+  const and: Prisma.LeadWhereInput[] = [];
+  if (filter.stage) and.push({ stage: filter.stage });
+  if (filter.ownerId) and.push({ ownerId: filter.ownerId });
+  if (filter.source) and.push({ OR: [{ sourcePlatform: filter.source }, { sourceCampaign: filter.source }] });
+  if (filter.since) and.push({ createdAt: { gte: filter.since } });
+  if (filter.cursor) {
+    const c = decodeCursor(filter.cursor);
+    if (!c) throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
+    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+  }
+  return { AND: and };
 }
 
 /** Opaque keyset cursor over (createdAt, id). */

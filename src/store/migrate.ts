@@ -13,7 +13,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { raceSignal } from '../core/abort.ts';
 import { LeadbotError } from '../core/errors.ts';
-import type { Logger } from '../core/ports.ts';
+import type { Logger } from '../core/ports/index.ts';
 import { ensurePostgresReachable, ensureSqliteWritable } from './availability.ts';
 import { detectProvider, sqliteFilePath } from './database-url.ts';
 import { openMigrationHistory } from './migration-history.ts';

@@ -11,7 +11,7 @@
  */
 import pg from 'pg';
 import { raceSignal } from '../core/abort.ts';
-import type { Logger } from '../core/ports.ts';
+import type { Logger } from '../core/ports/index.ts';
 import { describePostgresUrl } from './database-url.ts';
 
 /** The bytes of 'leadmigr' as one bigint: a key no other application is likely to pick. */

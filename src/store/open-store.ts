@@ -2,7 +2,7 @@
  * Opens the store a `DATABASE_URL` points at: SQLite for `file:` URLs, PostgreSQL for
  * `postgres://`/`postgresql://`. Does not migrate: call `migrateDatabase` first.
  */
-import type { LeadStore, Logger } from '../core/ports.ts';
+import type { LeadStore, Logger } from '../core/ports/index.ts';
 import { ensurePostgresReachable, ensureSqliteWritable } from './availability.ts';
 import { describePostgresUrl, detectProvider, sqliteFilePath } from './database-url.ts';
 import { createPrismaStore } from './prisma-store.ts';

@@ -1,17 +1,17 @@
 /**
- * What a group transaction loads up front for all its events, in five statements instead of
- * five per event: the events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO
- * NOTHING RETURNING`), the leads behind their accounts, those leads' score contributions, their
- * open conversations and those conversations' answers. The repo (prisma-lead-repo.ts) then
- * answers `markEventProcessed`, `findLeadByIdentity`, `findOpenConversation`, `listAnswers`
- * and contribution reads from here, and keeps these rows current as the transaction writes.
- * Everything is read inside the transaction, so nothing is stale: no cache to invalidate when
- * another instance handles the same person.
+ * What a group transaction (group-commit.ts) loads up front for all its units of work, from
+ * their hints (`LeadStore.unitOfWork`), in five statements instead of five per unit: the
+ * events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`), the
+ * leads behind the persons' accounts, those leads' score contributions, their open
+ * conversations and those conversations' answers. The per-transaction view (prisma-tx-view.ts)
+ * then answers `markEventProcessed`, `findLeadByIdentity`, `findOpenConversation`,
+ * `listAnswers` and contribution reads from here, and keeps these rows current as the
+ * transaction writes. Everything is read inside the transaction, so nothing is stale: no cache
+ * to invalidate when another instance handles the same person.
  */
 
-import type { Platform } from '../core/events.ts';
 import { identityKeyString } from '../core/outreach/persons.ts';
-import type { Answer, Conversation, Lead, PrefetchRequest, ScoreContribution } from '../core/ports.ts';
+import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports/index.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertNewRows, join, raw, sql } from './raw-statements.ts';
@@ -39,6 +39,12 @@ export const createPrefetched = (): Prefetched => ({
   open: new Map(),
   answers: new Map(),
 });
+
+/** What to load: events to record, and accounts whose lead (and what hangs off it) to read. */
+export interface PrefetchRequest {
+  events?: { platform: string; eventId: string }[];
+  identities?: IdentityKey[];
+}
 
 export const eventKey = (platform: string, eventId: string) => `${platform}\0${eventId}`;
 
@@ -83,7 +89,7 @@ export async function prefetch(
   for (const k of keys) into.leads.set(identityKeyString(k), null);
   for (const r of rows) {
     const key = identityKeyString({
-      platform: r._platform as Platform,
+      platform: r._platform,
       workspaceId: r._workspace,
       userId: r._user,
     });

@@ -7,7 +7,7 @@
  * column would refuse.
  */
 import { empty, join, raw, sqltag as sql } from '@prisma/client/runtime/client';
-import type { InboxEntry, InboxStatus, InboxStore, JsonValue } from '../core/ports.ts';
+import type { InboxEntry, InboxStatus, InboxStore, JsonValue } from '../core/ports/index.ts';
 import { newId } from './ids.ts';
 import type { Client, Dialect } from './prisma-types.ts';
 import { insertNewRows } from './raw-statements.ts';

@@ -5,7 +5,7 @@
  * SQLite has a single writer, so the statement is atomic by itself.
  */
 import { empty, join, raw, sqltag as sql } from '@prisma/client/runtime/client';
-import type { OutboxQueue } from '../core/ports.ts';
+import type { OutboxQueue } from '../core/ports/index.ts';
 import { toOutboxItem } from './mappers.ts';
 import type { Client, Dialect } from './prisma-types.ts';
 

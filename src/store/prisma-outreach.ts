@@ -6,7 +6,7 @@
  * opt-outs are keyed by person strings, erased by {@link OutreachStore.erase} and, inside the
  * forget transaction, by {@link eraseOutreachRows}.
  */
-import type { ContactLog, NewContact, OutreachStore } from '../core/ports.ts';
+import type { ContactLog, NewContact, OutreachStore } from '../core/ports/index.ts';
 import { newId } from './ids.ts';
 import type { Client, Db, Dialect } from './prisma-types.ts';
 

@@ -4,7 +4,7 @@
  * grow with the number of leads in the process, only in the database. Statements run through
  * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
-import type { Lead, Stage } from '../core/ports.ts';
+import type { Lead, Stage } from '../core/ports/index.ts';
 import {
   type DropOffRow,
   type FunnelCounts,
@@ -16,7 +16,8 @@ import {
   type SourceStats,
   STATS_LIMIT,
 } from '../core/reporting.ts';
-import { pageOf, rollUpFunnel, rollUpStats, sortDropOff } from '../core/reporting-rules.ts';
+import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
+import { rollUpStats } from '../core/stats-rules.ts';
 import { toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';

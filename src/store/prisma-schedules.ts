@@ -4,7 +4,6 @@
  * on one database each fire a row once.
  */
 import { empty, raw, sqltag as sql } from '@prisma/client/runtime/client';
-import type { Platform } from '../core/events.ts';
 import type {
   RepVerdict,
   ScheduledMessage,
@@ -13,7 +12,7 @@ import type {
   ScheduleStore,
   Verdict,
   VerdictLog,
-} from '../core/ports.ts';
+} from '../core/ports/index.ts';
 import type * as Rows from './generated/sqlite/client.ts';
 import { newId } from './ids.ts';
 import type { Client, Db, Dialect } from './prisma-types.ts';
@@ -25,7 +24,7 @@ function toScheduled(r: Rows.ScheduledMessage): ScheduledMessage {
     leadId: r.leadId,
     kind: r.kind as ScheduleKind,
     conversationId: r.conversationId,
-    platform: r.platform as Platform,
+    platform: r.platform,
     workspaceId: r.workspaceId,
     channelId: r.channelId,
     sequence: r.sequence,

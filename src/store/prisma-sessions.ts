@@ -3,7 +3,7 @@
  * the session id. `touch` is a single conditional UPDATE, so a session that expired or was
  * revoked on another instance is refused everywhere at once.
  */
-import type { SessionStore } from '../core/ports.ts';
+import type { SessionStore } from '../core/ports/index.ts';
 import type { Client } from './prisma-types.ts';
 
 export function createPrismaSessionStore(client: Client): SessionStore {

@@ -7,7 +7,7 @@
  */
 
 import type { Sql } from '@prisma/client/runtime/client';
-import type { JsonValue, Verdict } from '../core/ports.ts';
+import type { JsonValue, Verdict } from '../core/ports/index.ts';
 import { storedDefinition } from '../core/scoring-data.ts';
 import { type ScoringTallies, talliedSteps } from '../core/scoring-report.ts';
 import { decodeFlowSnapshot } from './flow-snapshot.ts';

@@ -2,17 +2,17 @@
  * Writes a transaction defers to its end, then issues as one multi-row statement per table:
  * answers, score contributions and stage changes (insert-only rows), conversation updates
  * (checked against the version they were read at) and lead updates (per set of columns). With
- * group commit (src/core/group-commit.ts) one transaction carries many people's events, so a
+ * group commit (group-commit.ts) one transaction carries many people's events, so a
  * handful of statements replace several per event.
  *
  * Reads inside the transaction still see these writes: answer, contribution and stage-change
  * reads add the pending rows to what the database returns, lead reads are answered from the
  * lead as written (prefetch.ts), and any conversation read flushes the pending updates first.
  * A flush that finds a conversation moved on (or a lead gone) raises ConflictError, which rolls
- * the whole transaction back like an immediate conflict would.
+ * the whole transaction back and rejects `transaction`/`unitOfWork` with it, as the port says.
  */
 import { ConflictError } from '../core/errors.ts';
-import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports.ts';
+import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports/index.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertRows, updateFromValues } from './raw-statements.ts';

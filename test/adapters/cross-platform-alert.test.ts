@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../adapters/slack/alert-sink.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
-import type { Clock } from '../../src/core/ports.ts';
+import type { Clock } from '../../src/core/ports/index.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';

@@ -11,7 +11,7 @@ import { readBody } from '../../adapters/shared/http-body.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, parseHttpLimits } from '../../src/app/ops/http-limits.ts';
 import { cameOverHttps, routePath } from '../../src/app/ops/request-target.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 import { storeBackends } from '../helpers/stores.ts';
 import { startWebHarness, type WebHarness } from '../web/harness.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
-import type { Logger } from '../../src/core/ports.ts';
+import type { Logger } from '../../src/core/ports/index.ts';
 
 const errors: object[] = [];
 const warnings: { obj: object; msg?: string }[] = [];

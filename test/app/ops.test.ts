@@ -15,7 +15,7 @@ import {
 import { mountOps, type Readiness, type ReadinessDeps } from '../../src/app/ops/readiness.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestClock, createTestEngine, dm, silentLogger } from '../helpers/engine.ts';

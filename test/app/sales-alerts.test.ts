@@ -11,7 +11,8 @@ import { startBot } from '../../src/app/commands/start.ts';
 import { ConfigError, loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { AlertSink, ChatAdapter } from '../../src/core/ports.ts';
+import type { AlertSink, ChatAdapter } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { ROOT, runCli } from './run-cli.ts';
@@ -78,7 +79,13 @@ async function runWith(env: Record<string, string>) {
   try {
     const lead = await store.createLead({ name: 'Ann' });
     await store.transaction((tx) =>
-      changeStage(tx, { leadId: lead.id, to: 'SQL', reason: 'test', actor: 'engine', now: new Date() }),
+      changeStage(tx, NO_LEAD_EVENTS, {
+        leadId: lead.id,
+        to: 'SQL',
+        reason: 'test',
+        actor: 'engine',
+        now: new Date(),
+      }),
     );
   } finally {
     await store.close();

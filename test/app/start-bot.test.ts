@@ -13,7 +13,7 @@ import { startBot } from '../../src/app/commands/start.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { AlertPayload, AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { AlertPayload, AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { ROOT } from './run-cli.ts';
 

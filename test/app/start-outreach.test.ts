@@ -8,7 +8,7 @@ import { type AdapterEntry, adapterSections, defineAdapter } from '../../src/app
 import { startBot } from '../../src/app/commands/start.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
-import type { ChatAdapter, OutreachStore } from '../../src/core/ports.ts';
+import type { ChatAdapter, OutreachStore } from '../../src/core/ports/index.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 import { ROOT } from './run-cli.ts';
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { Stage } from '../../src/core/ports.ts';
+import type { Stage } from '../../src/core/ports/index.ts';
 import { createTestEngine, dm } from '../helpers/engine.ts';
 
 const nastyText = fc.oneof(

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTranscript, runTranscript } from '../../src/app/transcripts.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { createTestClock, createTestEngine, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';

@@ -4,7 +4,8 @@ import { createEngine, createFlowCatalog, type Engine } from '../../src/core/eng
 import { ConflictError } from '../../src/core/errors.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { AlertPayload, LeadStore } from '../../src/core/ports.ts';
+import type { AlertPayload, LeadStore } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { createTestClock, createTestEngine, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 
 async function leadOf(store: LeadStore, userId = 'user-1') {
@@ -165,6 +166,7 @@ describe('engine', () => {
     const changed = structuredClone(flows.get('default')!.definition);
     changed.steps.company!.ask = 'Company name, please?';
     const engine2 = createEngine({
+      leadEvents: NO_LEAD_EVENTS,
       store,
       flows: createFlowCatalog([parseFlow(changed)]),
       clock: createTestClock(),
@@ -214,7 +216,7 @@ describe('lead lifecycle', () => {
     await play(engine, ['hi', 'exploring', 'Initech']);
     const lead = (await leadOf(store))!;
     const result = await store.transaction((tx) =>
-      changeStage(tx, {
+      changeStage(tx, NO_LEAD_EVENTS, {
         leadId: lead.id,
         to: 'SQL',
         reason: 'Met at a conference',

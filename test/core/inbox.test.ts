@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../src/core/inbox/inbox.ts';
 import { MemoryInbox } from '../../src/core/memory/memory-inbox.ts';
-import type { InboxStore, JsonValue } from '../../src/core/ports.ts';
+import type { InboxStore, JsonValue } from '../../src/core/ports/index.ts';
 import { createTestClock, silentLogger, type TestClock } from '../helpers/engine.ts';
 
 const SECOND = 1000;

@@ -8,7 +8,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';

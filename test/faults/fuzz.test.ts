@@ -10,6 +10,7 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { createEngine } from '../../src/core/engine.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { createTestClock, dm, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
 
 const TOTAL_EVENTS = Number(process.env.FUZZ_EVENTS ?? 100_000);
@@ -67,7 +68,13 @@ describe('fuzzing the engine', () => {
     const started = Date.now();
     for (const batch of batches) {
       const store = createMemoryStore();
-      const engine = createEngine({ store, flows, clock: createTestClock(), logger: silentLogger });
+      const engine = createEngine({
+        leadEvents: NO_LEAD_EVENTS,
+        store,
+        flows,
+        clock: createTestClock(),
+        logger: silentLogger,
+      });
       // People act concurrently; each person's events stay in order (the engine serializes them).
       const byPerson = new Map<string, InboundEvent[]>();
       for (const e of batch) byPerson.set(e.userId, [...(byPerson.get(e.userId) ?? []), e]);

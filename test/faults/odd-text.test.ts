@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { person, startHarness } from '../adapters/telegram/harness.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { badTexts, storedTexts } from '../helpers/stored-text.ts';

@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestEngine, dm } from '../helpers/engine.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';

@@ -8,7 +8,8 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { createEngine, type Engine, type EngineOptions, type FlowCatalog } from '../../src/core/engine.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { Clock, LeadStore, Logger } from '../../src/core/ports.ts';
+import type { Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 
 export const FLOWS_DIR = fileURLToPath(new URL('../../flows/', import.meta.url));
 
@@ -42,15 +43,19 @@ export function createTestClock(start = new Date('2026-01-05T09:00:00.000Z')): T
   };
 }
 
-/** Creates an engine over `flows/` (default flow) and the given or a new memory store. */
+/**
+ * Creates an engine over `flows/` (default flow) and the given or a new memory store; lead
+ * events go where `leadEvents` says (nowhere unless given).
+ */
 export async function createTestEngine(
-  opts: { store?: LeadStore; clock?: Clock; options?: EngineOptions } = {},
+  opts: { store?: LeadStore; clock?: Clock; options?: EngineOptions; leadEvents?: LeadEvents } = {},
 ): Promise<{ engine: Engine; store: LeadStore; flows: FlowCatalog; clock: Clock }> {
   const store = opts.store ?? createMemoryStore();
   const flows = await loadFlowCatalog(FLOWS_DIR);
   const clock = opts.clock ?? createTestClock();
   const engine = createEngine({
     store,
+    leadEvents: opts.leadEvents ?? NO_LEAD_EVENTS,
     flows,
     clock,
     logger: silentLogger,

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestDatabase } from './postgres.ts';

@@ -13,7 +13,8 @@ import { withFollowUps } from '../../src/core/nurture/planner.ts';
 import { createOutreachPolicy } from '../../src/core/nurture/policy.ts';
 import { createScheduleRunner } from '../../src/core/nurture/runner.ts';
 import { parseOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { LeadStore, ScheduleStore } from '../../src/core/ports.ts';
+import type { LeadStore, ScheduleStore } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { createTestClock, dm, silentLogger } from '../helpers/engine.ts';
 
 export const NURTURE_FLOW = {
@@ -67,7 +68,13 @@ export async function createNurtureBot(
   const flows = createFlowCatalog([parseFlow(NURTURE_FLOW)], 'nurture');
   const outreach = createMemoryOutreachStore();
   const settings = parseOutreachSettings(opts.env ?? {}, 'X_');
-  const engine = createEngine({ store, flows, clock, logger: silentLogger });
+  const engine = createEngine({
+    leadEvents: NO_LEAD_EVENTS,
+    store,
+    flows,
+    clock,
+    logger: silentLogger,
+  });
   const deps = { repo: store, schedules, flows, clock, logger: silentLogger };
   const handle = withFollowUps(engine.handle, {
     ...deps,

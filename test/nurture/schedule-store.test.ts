@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from '../../src/core/memory/memory-schedules.ts';
-import type { LeadStore, ScheduleStore, VerdictLog } from '../../src/core/ports.ts';
+import type { LeadStore, ScheduleStore, VerdictLog } from '../../src/core/ports/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
 import { createNurtureBot, HOUR } from './harness.ts';

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';

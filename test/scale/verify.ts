@@ -3,7 +3,7 @@
  * in the database equal what the same script gives on a single in-memory engine (so no answer
  * was lost or counted twice), and the fake Slack channel holds exactly one alert per SQL lead.
  */
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import type { FakeSlackApi } from '../fakes/slack-api.ts';
 import { createTestEngine, dm } from '../helpers/engine.ts';
 import { SALES_CHANNEL, type Script } from './cluster.ts';

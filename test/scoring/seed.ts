@@ -12,7 +12,7 @@
  * | F    | evaluating | manager | 60   | approved | month    | yes  | 110   | SQL*  | -        |
  * (* by the demo_request hard rule; everyone leaves an email and consents.)
  */
-import type { LeadStore, VerdictLog } from '../../src/core/ports.ts';
+import type { LeadStore, VerdictLog } from '../../src/core/ports/index.ts';
 import { createTestClock, createTestEngine, dm } from '../helpers/engine.ts';
 
 type Row = [string, string, string, string, string, string, string];

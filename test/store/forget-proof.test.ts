@@ -12,7 +12,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { Prisma } from '../../src/store/generated/sqlite/client.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -148,7 +149,9 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
     expect(seen.some((s) => s.startsWith(`${table}:`))).toBe(true);
   if (store.schedules) expect(seen.some((s) => s.startsWith('ScheduledMessage:'))).toBe(true);
 
-  expect(await forgetPerson(store, store.outreach!, TELEGRAM)).toBe(true);
+  expect(await forgetPerson({ store, outreach: store.outreach!, leadEvents: NO_LEAD_EVENTS }, TELEGRAM)).toBe(
+    true,
+  );
 
   const after = await dump();
   expect(mentions(after, NEEDLES(leadId))).toEqual([]);

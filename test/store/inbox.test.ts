@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/core/inbox/inbox.ts';
-import type { InboxStore, LeadStore } from '../../src/core/ports.ts';
+import type { InboxStore, LeadStore } from '../../src/core/ports/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestClock, silentLogger } from '../helpers/engine.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';

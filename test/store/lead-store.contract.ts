@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
-import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports.ts';
+import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
+import { unitOfWorkContract } from './unit-of-work.contract.ts';
 
 export type OpenStore = () => Promise<{ store: LeadStore; cleanup(): Promise<void> }>;
 
@@ -39,6 +41,8 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       ({ store, cleanup } = await open());
     });
     afterAll(async () => cleanup?.());
+
+    unitOfWorkContract(() => store);
 
     it('creates a lead with its first identity and finds it by identity', async () => {
       const key = ident('telegram');
@@ -245,7 +249,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect((await store.listNotes(lead.id)).map((n) => n.text)).toEqual(['first', 'second']);
     });
 
-    it('keeps when a lead first reached MQL and SQL, through changeStage, in and out of a transaction', async () => {
+    it('keeps when a lead first reached MQL and SQL, through changeStage, in and out of a unit of work', async () => {
       const key = ident();
       const lead = await store.createLead({ name: 'Reacher' }, key);
       expect(lead).toMatchObject({ reachedMqlAt: null, reachedSqlAt: null });
@@ -253,13 +257,12 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       const t2 = new Date('2026-02-02T10:00:00.456Z');
       const t3 = new Date('2026-02-03T10:00:00.789Z');
       const move = (to: Stage, now: Date) =>
-        changeStage(store, { leadId: lead.id, to, reason: 'test', actor: 'engine', now });
+        changeStage(store, NO_LEAD_EVENTS, { leadId: lead.id, to, reason: 'test', actor: 'engine', now });
       await move('MQL', t1);
-      // Inside a prefetching transaction the lead write is deferred to the commit (write buffer).
-      await store.transaction(async (tx) => {
-        await tx.prefetch({ identities: [key] });
+      // Inside a unit of work a store may defer the lead write to the commit (Prisma's write buffer).
+      await store.unitOfWork({ person: key }, async (tx) => {
         const found = await tx.findLeadByIdentity(key);
-        const r = await changeStage(tx, {
+        const r = await changeStage(tx, NO_LEAD_EVENTS, {
           leadId: lead.id,
           to: 'SQL',
           reason: 'test',
@@ -436,160 +439,6 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       expect(await store.getConversation(a.conv.id)).toMatchObject({ version: 1, currentStep: 'a2' });
       expect(await store.getConversation(b.conv.id)).toMatchObject({ version: 1, currentStep: 'b2' });
       expect(await store.listAnswers(a.conv.id)).toEqual([]);
-    });
-
-    it('a prefetching transaction answers events, leads and contributions as the database would', async () => {
-      const known = ident();
-      const unknown = ident();
-      const lead = await store.createLead({ name: 'Ada' }, known);
-      await store.replaceScoreContributions(lead.id, null, [
-        { ruleId: 'm', stepId: null, points: 3, reason: 'm' },
-      ]);
-      const seen = `seen-${Math.random()}`;
-      await store.markEventProcessed('slack', seen);
-      const fresh = `fresh-${Math.random()}`;
-      await store.transaction(async (tx) => {
-        await tx.prefetch({
-          events: [
-            { platform: 'slack', eventId: seen },
-            { platform: 'slack', eventId: fresh },
-          ],
-          identities: [known, unknown],
-        });
-        expect(await tx.markEventProcessed('slack', seen)).toBe(false); // recorded before
-        expect(await tx.markEventProcessed('slack', fresh)).toBe(true);
-        expect(await tx.markEventProcessed('slack', fresh)).toBe(false); // a repeat
-        expect(await tx.findLeadByIdentity(unknown)).toBeNull();
-        expect(await tx.findLeadByIdentity(known)).toMatchObject({ id: lead.id, name: 'Ada', score: 0 });
-        expect(await tx.replaceScoreContributions(lead.id, null, [])).toBe(0);
-        expect(await tx.listScoreContributions(lead.id)).toEqual([]);
-        // Two updates of the lead: reads in the transaction see both, the commit writes both.
-        await tx.updateLead(lead.id, { score: 7, company: 'Acme' });
-        const after = await tx.updateLead(lead.id, { stage: 'MQL', source: { campaign: 'spring' } });
-        expect(after).toMatchObject({
-          score: 7,
-          company: 'Acme',
-          stage: 'MQL',
-          source: { campaign: 'spring' },
-        });
-        expect(await tx.getLead(lead.id)).toMatchObject({ score: 7, stage: 'MQL' });
-        expect(await tx.findLeadByIdentity(known)).toMatchObject({ score: 7, stage: 'MQL' });
-        const created = await tx.createLead({ name: 'Bo' }, unknown);
-        expect(await tx.findLeadByIdentity(unknown)).toMatchObject({ id: created.id, name: 'Bo' });
-      });
-      expect(await store.getLead(lead.id)).toMatchObject({
-        name: 'Ada',
-        score: 7,
-        company: 'Acme',
-        stage: 'MQL',
-        source: { campaign: 'spring' },
-      });
-      expect(await store.listScoreContributions(lead.id)).toEqual([]);
-      expect(await store.markEventProcessed('slack', fresh)).toBe(false);
-      expect((await store.findLeadByIdentity(unknown))?.name).toBe('Bo');
-    });
-
-    it('a prefetching transaction answers open conversations and their answers as the database would', async () => {
-      const key = ident();
-      const lead = await store.createLead({}, key);
-      const conv = await store.createConversation({
-        leadId: lead.id,
-        flowId: 'default',
-        flowVersion: 'v1',
-        currentStep: 'a',
-        platform: 'slack',
-        workspaceId: 'T1',
-        channelId: 'D1',
-        variables: { n: 0 },
-      });
-      await store.addAnswer({
-        conversationId: conv.id,
-        stepId: 'a',
-        value: 7,
-        rawText: '7',
-        attempt: 1,
-        accepted: true,
-      });
-      await store.transaction(async (tx) => {
-        await tx.prefetch({ identities: [key] });
-        expect(await tx.findOpenConversation(lead.id)).toEqual(conv);
-        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([7]);
-        await tx.addAnswer({
-          conversationId: conv.id,
-          stepId: 'b',
-          value: 'x',
-          rawText: 'x',
-          attempt: 1,
-          accepted: true,
-        });
-        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([7, 'x']);
-        const next = await tx.updateConversation(conv, { currentStep: 'b', variables: { n: 1 } });
-        expect(await tx.findOpenConversation(lead.id)).toEqual(next);
-        expect(await tx.getConversation(conv.id)).toEqual(next);
-        await tx.updateConversation(next, { status: 'completed', currentStep: null, endedAt: new Date() });
-        expect(await tx.findOpenConversation(lead.id)).toBeNull();
-      });
-      expect(await store.getConversation(conv.id)).toMatchObject({
-        status: 'completed',
-        version: 2,
-        variables: { n: 1 },
-      });
-      expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([7, 'x']);
-    });
-
-    it('a prefetching transaction still reads its own answers and contributions after writing them out midway', async () => {
-      const key = ident();
-      const lead = await store.createLead({}, key);
-      const conv = await store.createConversation({
-        leadId: lead.id,
-        flowId: 'default',
-        flowVersion: 'v1',
-        currentStep: 'a',
-        platform: 'slack',
-        workspaceId: 'T1',
-        channelId: 'D1',
-      });
-      const other = await store.createLead({});
-      await store.transaction(async (tx) => {
-        await tx.prefetch({ identities: [key] });
-        await tx.addAnswer({
-          conversationId: conv.id,
-          stepId: 'a',
-          value: 1,
-          rawText: '1',
-          attempt: 1,
-          accepted: true,
-        });
-        await tx.replaceScoreContributions(lead.id, conv.id, [
-          { ruleId: 'r', stepId: 'a', points: 5, reason: 'x' },
-        ]);
-        await tx.deleteLead(other.id); // writes the pending rows out before deleting
-        expect((await tx.listAnswers(conv.id)).map((a) => a.value)).toEqual([1]);
-        expect((await tx.listScoreContributions(lead.id)).map((c) => c.points)).toEqual([5]);
-        expect(
-          await tx.replaceScoreContributions(lead.id, conv.id, [
-            { ruleId: 'r', stepId: 'a', points: 5, reason: 'x' },
-          ]),
-        ).toBe(5);
-      });
-      expect((await store.listAnswers(conv.id)).map((a) => a.value)).toEqual([1]);
-      expect((await store.listScoreContributions(lead.id)).map((c) => c.points)).toEqual([5]);
-    });
-
-    it('a prefetching transaction that fails leaves no event recorded and no lead changed', async () => {
-      const key = ident();
-      const lead = await store.createLead({}, key);
-      const eventId = `e-${Math.random()}`;
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.prefetch({ events: [{ platform: 'slack', eventId }], identities: [key] });
-          await tx.markEventProcessed('slack', eventId);
-          await tx.updateLead(lead.id, { score: 9 });
-          throw new Error('boom');
-        }),
-      ).rejects.toThrow('boom');
-      expect((await store.getLead(lead.id))?.score).toBe(0);
-      expect(await store.markEventProcessed('slack', eventId)).toBe(true);
     });
 
     it('a conflict inside a transaction rolls it back', async () => {

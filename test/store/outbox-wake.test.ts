@@ -6,7 +6,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { createOutboxDispatcher, type OutboxSink } from '../../src/core/outbox/dispatcher.ts';
-import type { JsonValue, LeadStore } from '../../src/core/ports.ts';
+import type { JsonValue, LeadStore } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { silentLogger } from '../helpers/engine.ts';

@@ -7,7 +7,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
-import type { LeadStore, OutreachStore } from '../../src/core/ports.ts';
+import type { LeadStore, OutreachStore } from '../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
 
@@ -140,7 +141,7 @@ for (const backend of storeBackends()) {
       });
       await outreach.setOptOut(`lead:${lead.id}`, at(0));
       await outreach.saveLinkCode({ code: 'EEEE6666', leadId: lead.id, expiresAt: at(15) });
-      expect(await forgetPerson(store, outreach, key)).toBe(true);
+      expect(await forgetPerson({ store, outreach, leadEvents: NO_LEAD_EVENTS }, key)).toBe(true);
       expect(await store.getLead(lead.id)).toBeNull();
       expect(await outreach.countContacts(keys, at(-1))).toBe(0);
       expect(await outreach.isOptedOut(keys)).toBe(false);

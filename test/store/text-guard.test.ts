@@ -6,7 +6,7 @@
  * Prisma — is valid UTF-8 without NUL.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { badTexts, storedTexts } from '../helpers/stored-text.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
 

@@ -7,6 +7,7 @@ import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createHttpServer } from '../../src/app/http-server.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { silentLogger } from '../helpers/engine.ts';
+import { memoryInbox } from '../helpers/inbox.ts';
 import { storeBackends } from '../helpers/stores.ts';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
 import { STRONG_PROSPECT } from './strong-prospect.ts';
@@ -146,7 +147,10 @@ describe('web chat over HTTP', () => {
 
   it('on stop, finishes the request in flight, then refuses new ones with 503', async () => {
     const http = createHttpServer({ logger: silentLogger });
-    const adapter = createWebAdapter({ allowedOrigins: [] }, { logger: silentLogger, http });
+    const adapter = createWebAdapter(
+      { allowedOrigins: [] },
+      { logger: silentLogger, http, inbox: memoryInbox() },
+    );
     let release!: () => void;
     const gate = new Promise<void>((r) => {
       release = r;

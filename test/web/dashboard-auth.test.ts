@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { createRateLimits, type RateLimits } from '../../src/app/rate-limits.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
-import type { LeadStore, Logger } from '../../src/core/ports.ts';
+import type { LeadStore, Logger } from '../../src/core/ports/index.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestClock, silentLogger } from '../helpers/engine.ts';

@@ -9,8 +9,9 @@ import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
+import { memoryInbox } from '../helpers/inbox.ts';
 
 export interface WebHarness {
   base: string;
@@ -48,7 +49,7 @@ export async function startWebHarness(
       logger: silentLogger,
       http,
       ...(opts.limits ? { limits: opts.limits } : {}),
-      ...(opts.inbox ? { inbox: opts.inbox } : {}),
+      inbox: opts.inbox ?? memoryInbox(),
     },
   );
   await adapter.start(engine.handle);

@@ -10,7 +10,7 @@ import { toInboundEvent } from '../../adapters/web/inbound.ts';
 import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createInbox, type Inbox } from '../../src/core/inbox/inbox.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { createTestClock, silentLogger, type TestClock } from '../helpers/engine.ts';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
 

@@ -15,8 +15,9 @@ import { createManagerCommands } from '../../src/core/commands/index.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
 import { createContactPolicy } from '../../src/core/outreach/contact-policy.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
+import type { LeadStore } from '../../src/core/ports/index.ts';
 import { compareText, foldCase } from '../../src/core/reporting-rules.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { expectedFigures, insertBulkLeads, pathOf, platformOf } from '../helpers/bulk-leads.ts';
@@ -86,6 +87,7 @@ function managerCommand(store: LeadStore, sub: string) {
   const contactPolicy = createContactPolicy({ store, outreach, clock, settings: defaultOutreachSettings() });
   const commands = createManagerCommands({
     store,
+    leadEvents: NO_LEAD_EVENTS,
     outreach,
     contactPolicy,
     clock,

@@ -9,7 +9,7 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { loadTranscript, runTranscript, type Transcript } from '../../src/app/transcripts.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import { createRepoReporting } from '../../src/core/memory/memory-reporting.ts';
-import type { LeadStore, Stage } from '../../src/core/ports.ts';
+import type { LeadStore, Stage } from '../../src/core/ports/index.ts';
 import {
   conversionRates,
   GROUP_LIMIT,
@@ -21,6 +21,7 @@ import {
   toCsv,
 } from '../../src/core/reporting.ts';
 import { buildScoringReportFromTallies } from '../../src/core/scoring-report.ts';
+import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { ROLLUP_LIMIT } from '../../src/store/reporting-sql.ts';
 import { insertBulkLeads } from '../helpers/bulk-leads.ts';
 import { createTestClock, FLOWS_DIR, silentLogger } from '../helpers/engine.ts';
@@ -143,7 +144,13 @@ async function seedMore(store: LeadStore): Promise<void> {
   }
   const move = (i: number, to: Stage) =>
     store.transaction((tx) =>
-      changeStage(tx, { leadId: ids[i]!, to, reason: 'seed', actor: 'engine', now: new Date() }),
+      changeStage(tx, NO_LEAD_EVENTS, {
+        leadId: ids[i]!,
+        to,
+        reason: 'seed',
+        actor: 'engine',
+        now: new Date(),
+      }),
     );
   await move(0, 'MQL');
   await move(0, 'disqualified'); // counts as MQL and disqualified

@@ -1,14 +1,15 @@
 /**
  * Lead events reach a loopback receiver through the outbox: signed, retried with backoff,
- * never lost while the receiver is down, and written in the same transaction as the change.
+ * never lost while the receiver is down, and written by the lead lifecycle in the same
+ * transaction as the change.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { assignOwner, changeStage } from '../../src/core/lead-lifecycle.ts';
+import { assignOwner, changeStage, createLead, forgetLead } from '../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
-import type { LeadStore } from '../../src/core/ports.ts';
-import { WEBHOOK_KIND, withLeadEvents } from '../../src/core/webhooks/emit.ts';
+import type { LeadEvents, LeadStore, NewLead } from '../../src/core/ports/index.ts';
 import type { LeadEvent } from '../../src/core/webhooks/events.ts';
+import { createWebhookLeadEvents, WEBHOOK_KIND } from '../../src/core/webhooks/lead-events.ts';
 import { SIGNATURE_HEADER, verifyWebhook } from '../../src/core/webhooks/sign.ts';
 import { createWebhookSink } from '../../src/core/webhooks/sink.ts';
 import { createTestClock, createTestEngine, dm, silentLogger } from '../helpers/engine.ts';
@@ -25,8 +26,8 @@ async function setup(urls?: string[], format: 'leadbot' | 'hubspot' = 'leadbot')
   const receiver = await startReceiver();
   receivers.push(receiver);
   const clock = createTestClock(new Date('2030-01-07T09:00:00Z'));
-  const base = createMemoryStore();
-  const store = withLeadEvents(base, { urls: urls ?? [receiver.url], format }, clock);
+  const store = createMemoryStore();
+  const events = createWebhookLeadEvents({ urls: urls ?? [receiver.url], format }, clock);
   const dispatcher = createOutboxDispatcher({
     store,
     sinks: { [WEBHOOK_KIND]: createWebhookSink({ secret: SECRET, clock }) },
@@ -36,13 +37,21 @@ async function setup(urls?: string[], format: 'leadbot' | 'hubspot' = 'leadbot')
     random: () => 0,
     backoff: { baseMs: 1000, maxMs: 60_000 },
   });
-  return { receiver, clock, store, base, dispatcher };
+  return { receiver, clock, store, events, dispatcher, ...lifecycle(store, events) };
+}
+
+/** The lifecycle's create and forget on `store`, each in a transaction of its own. */
+function lifecycle(store: LeadStore, events: LeadEvents) {
+  return {
+    create: (input: NewLead) => store.transaction((tx) => createLead(tx, events, input)),
+    forget: (id: string) => store.transaction((tx) => forgetLead(tx, events, id)),
+  };
 }
 
 const events = (r: Receiver) => r.received.map((x) => JSON.parse(x.body) as LeadEvent);
 
-async function qualifyToSql(store: LeadStore, clock: ReturnType<typeof createTestClock>) {
-  const { engine } = await createTestEngine({ store, clock });
+async function qualifyToSql(store: LeadStore, events: LeadEvents, clock: ReturnType<typeof createTestClock>) {
+  const { engine } = await createTestEngine({ store, clock, leadEvents: events });
   const say = (text: string) => engine.handle(dm({ kind: 'message', text }, { userId: 'u-sql' }));
   const pick = (v: string) => engine.handle(dm({ kind: 'choice', values: [v] }, { userId: 'u-sql' }));
   await say('hi');
@@ -59,8 +68,8 @@ async function qualifyToSql(store: LeadStore, clock: ReturnType<typeof createTes
 
 describe('webhooks', () => {
   it('delivers signed lead events for a qualification, in order', async () => {
-    const { receiver, clock, store, dispatcher } = await setup();
-    await qualifyToSql(store, clock);
+    const { receiver, clock, store, events: leadEvents, dispatcher } = await setup();
+    await qualifyToSql(store, leadEvents, clock);
     while ((await dispatcher.runOnce()).delivered > 0);
     const got = events(receiver);
     expect(got.map((e) => `${e.type}${e.change ? `:${e.change.to}` : ''}`)).toEqual([
@@ -92,9 +101,9 @@ describe('webhooks', () => {
   });
 
   it('retries 5xx with backoff and keeps each attempt on the row', async () => {
-    const { receiver, clock, store, dispatcher } = await setup();
+    const { receiver, clock, store, create, dispatcher } = await setup();
     receiver.script.push(500, 503);
-    await store.createLead({ name: 'Ann' });
+    await create({ name: 'Ann' });
     expect(await dispatcher.runOnce()).toEqual({ delivered: 0, retried: 1, failed: 0 });
     expect((await dispatcher.runOnce()).retried).toBe(0); // not due yet (backoff 500 ms)
     clock.advance(600);
@@ -113,9 +122,9 @@ describe('webhooks', () => {
     const url = first.url;
     const port = Number(new URL(url).port);
     await first.close();
-    const { clock, store, dispatcher } = await setup([url]);
-    await store.createLead({ name: 'Ann' });
-    await store.createLead({ name: 'Bob' });
+    const { clock, create, dispatcher } = await setup([url]);
+    await create({ name: 'Ann' });
+    await create({ name: 'Bob' });
     expect((await dispatcher.runOnce()).retried).toBe(2);
     clock.advance(60_000);
     expect((await dispatcher.runOnce()).retried).toBe(2);
@@ -131,9 +140,9 @@ describe('webhooks', () => {
   });
 
   it('gives up at once on a 4xx refusal and waits for Retry-After on 429', async () => {
-    const { receiver, clock, store, dispatcher } = await setup();
+    const { receiver, clock, store, create, dispatcher } = await setup();
     receiver.script.push(429, 410);
-    await store.createLead({ name: 'Ann' });
+    await create({ name: 'Ann' });
     expect((await dispatcher.runOnce()).retried).toBe(1);
     const [waiting] = await store.outbox.list({ kind: WEBHOOK_KIND });
     expect(waiting!.nextAttemptAt.getTime() - clock.now().getTime()).toBe(30_000);
@@ -143,11 +152,11 @@ describe('webhooks', () => {
   });
 
   it('announces claims, disqualifications and forgotten leads; the forgotten event carries no personal data', async () => {
-    const { receiver, clock, store, dispatcher } = await setup();
-    const a = await store.createLead({ name: 'Ann', email: 'ann@example.com' });
-    await store.transaction((tx) => assignOwner(tx, a.id, 'slack:U1', 'slack:U1', clock.now()));
+    const { receiver, clock, store, events: leadEvents, create, forget, dispatcher } = await setup();
+    const a = await create({ name: 'Ann', email: 'ann@example.com' });
+    await store.transaction((tx) => assignOwner(tx, leadEvents, a.id, 'slack:U1', 'slack:U1', clock.now()));
     await store.transaction((tx) =>
-      changeStage(tx, {
+      changeStage(tx, leadEvents, {
         leadId: a.id,
         to: 'disqualified',
         reason: 'Not a fit: student',
@@ -156,7 +165,7 @@ describe('webhooks', () => {
       }),
     );
     while ((await dispatcher.runOnce()).delivered > 0);
-    await store.deleteLead(a.id);
+    await forget(a.id);
     while ((await dispatcher.runOnce()).delivered > 0);
     const got = events(receiver);
     expect(got.map((e) => e.type)).toEqual([
@@ -178,10 +187,10 @@ describe('webhooks', () => {
   });
 
   it('writes the rows in the change transaction: a rollback leaves none', async () => {
-    const { store } = await setup();
+    const { store, events: leadEvents } = await setup();
     await expect(
       store.transaction(async (tx) => {
-        await tx.createLead({ name: 'Ann' });
+        await createLead(tx, leadEvents, { name: 'Ann' });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -189,8 +198,8 @@ describe('webhooks', () => {
   });
 
   it('maps events to HubSpot contact properties when asked', async () => {
-    const { receiver, store, dispatcher } = await setup(undefined, 'hubspot');
-    await store.createLead({
+    const { receiver, create, dispatcher } = await setup(undefined, 'hubspot');
+    await create({
       name: 'Ann Lee',
       email: 'ann@example.com',
       company: 'Acme',
@@ -216,15 +225,30 @@ describe('webhooks', () => {
   it('one row per endpoint: a failing endpoint does not hold back another', async () => {
     const other = await startReceiver();
     receivers.push(other);
-    const { store, dispatcher } = await setup([other.url, 'http://127.0.0.1:1/nothing']);
-    await store.createLead({ name: 'Ann' });
+    const { create, dispatcher } = await setup([other.url, 'http://127.0.0.1:1/nothing']);
+    await create({ name: 'Ann' });
     expect(await dispatcher.runOnce()).toMatchObject({ delivered: 1, retried: 1 });
     expect(events(other)).toHaveLength(1);
   });
 
-  it('without URLs the store is left as it is', () => {
+  it('without URLs the lifecycle writes no webhook row', async () => {
     const store = createMemoryStore();
-    expect(withLeadEvents(store, { urls: [], format: 'leadbot' }, createTestClock())).toBe(store);
+    const clock = createTestClock();
+    const none = createWebhookLeadEvents({ urls: [], format: 'leadbot' }, clock);
+    const { create, forget } = lifecycle(store, none);
+    const a = await create({ name: 'Ann' });
+    await store.transaction((tx) => assignOwner(tx, none, a.id, 'slack:U1', 'slack:U1', clock.now()));
+    await store.transaction((tx) =>
+      changeStage(tx, none, {
+        leadId: a.id,
+        to: 'disqualified',
+        reason: 'x',
+        actor: 'slack:U1',
+        now: clock.now(),
+      }),
+    );
+    await forget(a.id);
+    expect(await store.outbox.list({ kind: WEBHOOK_KIND })).toEqual([]);
   });
 });
 
@@ -235,14 +259,22 @@ describe('webhooks on SQLite', () => {
       .find((b) => b.name === 'sqlite')!
       .open())!;
     const clock = createTestClock(new Date('2030-01-07T09:00:00Z'));
-    const store = withLeadEvents(opened.store, { urls: ['http://127.0.0.1:1/x'], format: 'leadbot' }, clock);
+    const store = opened.store;
+    const leadEvents = createWebhookLeadEvents({ urls: ['http://127.0.0.1:1/x'], format: 'leadbot' }, clock);
+    const { create, forget } = lifecycle(store, leadEvents);
     try {
-      const lead = await store.createLead({ name: 'Ann', email: 'ann@example.com' });
+      const lead = await create({ name: 'Ann', email: 'ann@example.com' });
       await store.transaction((tx) =>
-        changeStage(tx, { leadId: lead.id, to: 'MQL', reason: 'test', actor: 'engine', now: clock.now() }),
+        changeStage(tx, leadEvents, {
+          leadId: lead.id,
+          to: 'MQL',
+          reason: 'test',
+          actor: 'engine',
+          now: clock.now(),
+        }),
       );
       expect((await store.outbox.list({ kind: WEBHOOK_KIND })).map((r) => r.idempotencyKey)).toHaveLength(2);
-      await store.deleteLead(lead.id);
+      await forget(lead.id);
       const rows = await store.outbox.list({ kind: WEBHOOK_KIND });
       expect(rows.map((r) => r.idempotencyKey)).toEqual([`webhook:forgotten:${lead.id}:0`]);
       expect(JSON.stringify(rows[0]!.payload)).not.toContain('ann@example.com');

@@ -13,7 +13,7 @@ import { startBot } from '../../src/app/commands/start.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports.ts';
+import type { ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { verifyWebhook } from '../../src/core/webhooks/sign.ts';
 import { ROOT, runCli } from '../app/run-cli.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';

@@ -11,7 +11,8 @@ import pino from 'pino';
 import { createEngine } from '../../core/engine.ts';
 import type { InboundEvent, OutboundMessage } from '../../core/events.ts';
 import { createFlowCatalog, type FlowCatalog } from '../../core/flow/catalog.ts';
-import type { Clock, Logger } from '../../core/ports.ts';
+import type { Clock, Logger } from '../../core/ports/index.ts';
+import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import type { CliContext } from '../cli-context.ts';
 import { loadFlowCatalog, loadFlowFile } from '../flow-files.ts';
 
@@ -75,6 +76,8 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         const engine = createEngine({
           store,
+          // Leads met here are real leads of this database: announced like any other.
+          leadEvents: createWebhookLeadEvents(config.webhooks, systemClock),
           flows,
           clock: systemClock,
           logger,

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { LeadbotError } from '../../core/errors.ts';
-import type { LeadStore } from '../../core/ports.ts';
+import type { LeadStore } from '../../core/ports/index.ts';
 import type { CliContext } from '../cli-context.ts';
 import { loadFlowCatalog, loadFlowFile } from '../flow-files.ts';
 import { loadTranscript, runTranscript } from '../transcripts.ts';

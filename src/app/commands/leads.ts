@@ -7,7 +7,7 @@ import { LeadbotError } from '../../core/errors.ts';
 import type { FlowDefinition } from '../../core/flow/schema.ts';
 import { parseFlow } from '../../core/flow/validate.ts';
 import { displayAnswer } from '../../core/lead-lifecycle.ts';
-import { type LeadStore, STAGES, type Stage } from '../../core/ports.ts';
+import { type LeadStore, STAGES, type Stage } from '../../core/ports/index.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
 import { printable } from './chat.ts';
 
@@ -45,8 +45,8 @@ export async function leadDetails(store: LeadStore, id: string) {
     score: await store.listScoreContributions(id),
     stages: await store.listStageChanges(id),
     notes: await store.listNotes(id),
-    schedules: (await store.schedules?.listForLead(id)) ?? [],
-    verdicts: (await store.verdicts?.listForLead(id)) ?? [],
+    schedules: await store.schedules.listForLead(id),
+    verdicts: await store.verdicts.listForLead(id),
   };
 }
 

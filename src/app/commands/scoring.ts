@@ -6,7 +6,6 @@
  */
 import type { Command } from 'commander';
 import { backtest, formatBacktest } from '../../core/backtest.ts';
-import { reportingOf } from '../../core/memory/memory-reporting.ts';
 import { type LeadScoringData, readScoringData } from '../../core/scoring-data.ts';
 import { buildScoringReportFromTallies, formatScoringReport } from '../../core/scoring-report.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
@@ -32,7 +31,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('per question and answer: how many SQLs reps claimed vs rejected (precision)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const tallies = await withStore(ctx, (store) => reportingOf(store).scoringTallies());
+      const tallies = await withStore(ctx, (store) => store.reporting.scoringTallies());
       const report = buildScoringReportFromTallies(tallies);
       process.stdout.write(opts.json ? json(report) : `${formatScoringReport(report)}\n`);
     });

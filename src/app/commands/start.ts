@@ -1,32 +1,23 @@
-/**
- * `leadbot start`: the long-running bot. Migrates the database (`--no-migrate`: refuses one
- * with pending migrations), opens the store, loads the flows, serves HTTP (webhooks +
- * `/healthz`), starts every configured chat adapter, then idles until SIGINT/SIGTERM and shuts
- * down in reverse order. A signal while starting aborts the start and closes what was opened.
- */
-import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type pino from 'pino';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
-import { LeadbotError } from '../../core/errors.ts';
 import { createInbox } from '../../core/inbox/inbox.ts';
-import { createMemoryInboxStore } from '../../core/memory/memory-inbox.ts';
-import { createOutboxDispatcher } from '../../core/outbox/dispatcher.ts';
-import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports.ts';
-import { withLeadEvents } from '../../core/webhooks/emit.ts';
+import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports/index.ts';
+import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
-import { type AppConfig, ConfigError, maskUrlPassword, SALES_CHANNEL_VARIABLES } from '../config.ts';
-import { loadFlowCatalog } from '../flow-files.ts';
+import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createHttpServer } from '../http-server.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
 import { mountOps } from '../ops/readiness.ts';
 import { createRateLimits } from '../rate-limits.ts';
+import { startSalesAlerts } from '../sales-alert-wiring.ts';
 import { createFollowUpWiring } from '../scheduler.ts';
 import { StartAborted, waitForSignal } from '../signals.ts';
+import { listenError, loadStartFlows } from '../startup-checks.ts';
 import { generateToken } from '../web/auth.ts';
 import type { DashboardConfig } from '../web/config.ts';
 import { mountDashboard } from '../web/dashboard.ts';
@@ -95,23 +86,7 @@ export async function startBot(
 
   try {
     // Flows first: a broken flow file should stop us before the database is touched.
-    if (!statSync(config.flowsDir, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new ConfigError(
-        'FLOWS_DIR',
-        `is not a folder (working directory ${process.cwd()})`,
-        'point it at the folder holding the flow files, e.g. the flows/ folder of leadbot',
-        config.flowsDir,
-      );
-    }
-    const flows = await loadFlowCatalog(config.flowsDir);
-    if (!flows.get(config.defaultFlow)) {
-      throw new ConfigError(
-        'DEFAULT_FLOW',
-        `names no flow in ${config.flowsDir}`,
-        'set it to the id of one of the flow files there',
-        config.defaultFlow,
-      );
-    }
+    const flows = await loadStartFlows(config);
     const database = maskUrlPassword(config.databaseUrl);
     if (opts.migrate) {
       const { migrateDatabase } = await import('../../store/migrate.ts');
@@ -127,12 +102,10 @@ export async function startBot(
     }
     signal?.throwIfAborted();
     const { openStore } = await import('../../store/open-store.ts');
-    // Lead events become webhook outbox rows in the same transactions (none without WEBHOOK_URLS).
-    const store: LeadStore = withLeadEvents(
-      await openStore(config.databaseUrl, { logger }),
-      config.webhooks,
-      systemClock,
-    );
+    const store: LeadStore = await openStore(config.databaseUrl, { logger });
+    // The lead lifecycle announces its changes as webhook outbox rows, in the transactions that
+    // make them (none without WEBHOOK_URLS).
+    const leadEvents = createWebhookLeadEvents(config.webhooks, systemClock);
     cleanups.push({ what: 'store', run: () => store.close() });
     signal?.throwIfAborted();
     // Metrics wrap the store and the engine's handler, so the core stays free of prom-client.
@@ -198,6 +171,7 @@ export async function startBot(
 
     const engine = createEngine({
       store: counted,
+      leadEvents,
       flows,
       clock: systemClock,
       logger,
@@ -220,13 +194,12 @@ export async function startBot(
     // One outreach store for every adapter and the follow-ups, on the database: contact limits,
     // opt-outs and link codes hold across platforms and restarts.
     const outreach = store.outreach;
-    if (!outreach) throw new LeadbotError('CONFIG_INVALID', 'the lead store has no outreach store');
-    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger, outreach });
+    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     // Webhook routes and the web chat store each inbound event here before answering it; the
     // poll loop processes what an instance left unprocessed and prunes old rows (docs/scaling.md).
     const inbox = createInbox({
-      store: store.inbox ?? createMemoryInboxStore(),
+      store: store.inbox,
       clock: systemClock,
       logger,
       workerId: `${hostname()}:${process.pid}`,
@@ -247,6 +220,7 @@ export async function startBot(
         logger, // each adapter binds its own name (adapter: 'telegram', …)
         http,
         store,
+        leadEvents,
         clock: systemClock,
         outreach,
         limits: limits.chat,
@@ -267,33 +241,17 @@ export async function startBot(
     // Reminders, nurture and re-engagement go out through the adapters' `send`; webhooks via the outbox.
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
-    // Sales alerts: the core queued them in the outbox; the adapter SALES_ALERTS names (by
-    // default the first of slack, discord, telegram with a sales channel, see config.ts)
-    // delivers them; with no choice, the first adapter offering a sink (registry order).
-    // Without one, rows wait in the outbox, not lost.
-    const chosen = config.salesAlerts ?? null;
-    const alertSink = chosen ? sinksByAdapter.get(chosen) : [...sinksByAdapter.values()][0];
-    if (chosen && !alertSink) {
-      throw new ConfigError(
-        'SALES_ALERTS',
-        `names ${chosen}, whose adapter did not start a sales alert sink`,
-        `set ${SALES_CHANNEL_VARIABLES[chosen]} and the ${chosen} token, or choose another platform`,
-        chosen,
-      );
-    }
-    if (alertSink) {
-      const dispatcher = createOutboxDispatcher({
-        store: counted,
-        sinks: { sales_alert: alertSink },
-        clock: systemClock,
-        logger,
-        workerId: `${hostname()}:${process.pid}`,
-      });
-      dispatcher.start();
-      cleanups.push({ what: 'outbox dispatcher', run: () => dispatcher.stop() });
-      flushOutbox = () => dispatcher.runOnce();
-    } else {
-      logger.warn('no sales alert channel configured: alerts stay queued in the outbox until one is set');
+    // Sales alerts: the core queued them in the outbox; the chosen adapter's sink delivers them.
+    const alerts = startSalesAlerts({
+      config,
+      sinks: sinksByAdapter,
+      store: counted,
+      clock: systemClock,
+      logger,
+    });
+    if (alerts) {
+      cleanups.push({ what: 'outbox dispatcher', run: alerts.stop });
+      flushOutbox = alerts.flush;
     }
 
     const names = started.map((a) => a.platform);
@@ -313,7 +271,7 @@ export async function startBot(
       {
         flows: config.flowsDir,
         defaultFlow: config.defaultFlow,
-        alerts: alertSink?.name ?? null,
+        alerts: alerts?.sinkName ?? null,
         http: `http://${address.host}:${address.port}`,
         healthz: '/healthz',
         webChat: names.includes('web') ? `http://${address.host}:${address.port}/` : null,
@@ -335,35 +293,4 @@ export async function startBot(
     await stop();
     throw err;
   }
-}
-
-/** A port taken or an address not ours is the operator's to fix: say which variable. */
-function listenError(err: unknown, config: AppConfig): unknown {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const where = `${config.host}:${config.port}`;
-  if (code === 'EADDRINUSE') {
-    return new ConfigError(
-      'PORT',
-      `is already in use on ${where}`,
-      'stop the other process or set another PORT',
-      String(config.port),
-    );
-  }
-  if (code === 'EACCES') {
-    return new ConfigError(
-      'PORT',
-      `needs privileges to listen on ${where}`,
-      'use a port above 1023',
-      String(config.port),
-    );
-  }
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new ConfigError(
-      'HOST',
-      `is not an address of this machine (${code})`,
-      'use 127.0.0.1, 0.0.0.0 or a local interface address',
-      config.host,
-    );
-  }
-  return err;
 }

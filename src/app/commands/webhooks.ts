@@ -3,9 +3,9 @@
  * webhooks (the outbox rows of kind `webhook`), newest first.
  */
 import type { Command } from 'commander';
-import type { OutboxStatus } from '../../core/ports.ts';
-import { WEBHOOK_KIND } from '../../core/webhooks/emit.ts';
+import type { OutboxStatus } from '../../core/ports/index.ts';
 import { isWebhookJob } from '../../core/webhooks/events.ts';
+import { WEBHOOK_KIND } from '../../core/webhooks/lead-events.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
 
 const STATUSES: OutboxStatus[] = ['pending', 'sending', 'delivered', 'failed'];

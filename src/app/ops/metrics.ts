@@ -5,7 +5,14 @@
  * committed, so a rolled-back or retried event is not counted twice.
  */
 import client from 'prom-client';
-import type { InboundHandler, LeadRepo, LeadStore, OutboxQueue, Stage } from '../../core/ports.ts';
+import type {
+  InboundHandler,
+  LeadRepo,
+  LeadStore,
+  OutboxQueue,
+  Stage,
+  WorkHints,
+} from '../../core/ports/index.ts';
 
 /** What the app reports; prom-client stays behind it. */
 export interface Metrics {
@@ -191,6 +198,18 @@ export function instrumentStore(store: LeadStore, metrics: Metrics): LeadStore {
         return async <T>(fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
           const pending: Record_[] = [];
           const out = await target.transaction((tx) => fn(watchRepo(tx, pending)));
+          flush(pending);
+          return out;
+        };
+      }
+      if (prop === 'unitOfWork') {
+        return async <T>(hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>): Promise<T> => {
+          // The store may run a unit again (its shared transaction failed): count the last run only.
+          let pending: Record_[] = [];
+          const out = await target.unitOfWork(hints, (tx) => {
+            pending = [];
+            return fn(watchRepo(tx, pending));
+          });
           flush(pending);
           return out;
         };

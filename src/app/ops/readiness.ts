@@ -6,7 +6,7 @@
  * name databases and hosts) goes to the log, once a minute, never into the answer.
  */
 import type { HttpRoutes } from '../../../adapters/shared/types.ts';
-import type { LeadStore, Logger } from '../../core/ports.ts';
+import type { LeadStore, Logger } from '../../core/ports/index.ts';
 import { createLogThrottle } from './log-throttle.ts';
 import type { Metrics } from './metrics.ts';
 

@@ -12,7 +12,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Clock, SessionStore } from '../../core/ports.ts';
+import type { Clock, SessionStore } from '../../core/ports/index.ts';
 
 export const COOKIE = 'leadbot_dashboard';
 

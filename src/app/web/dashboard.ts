@@ -11,15 +11,8 @@ import { html, securityHeaders, sendHtml } from '../../../adapters/web/html.ts';
 import { readBody } from '../../../adapters/web/index.ts';
 import { isLeadbotError, RateLimitedError } from '../../core/errors.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
-import { reportingOf } from '../../core/memory/memory-reporting.ts';
-import { createMemorySessionStore } from '../../core/memory/memory-sessions.ts';
-import type { Clock, LeadStore, Logger, SessionStore } from '../../core/ports.ts';
-import {
-  type FilterOptions,
-  type FunnelReport,
-  NONE_KEY,
-  type ReportingQueries,
-} from '../../core/reporting.ts';
+import type { Clock, LeadStore, Logger } from '../../core/ports/index.ts';
+import { type FilterOptions, type FunnelReport, NONE_KEY } from '../../core/reporting.ts';
 import type { LoginLimits } from '../rate-limits.ts';
 import { createDashboardAuth } from './auth.ts';
 import { DEFAULT_SESSION_HOURS } from './config.ts';
@@ -30,15 +23,12 @@ import { overviewPage } from './overview-page.ts';
 import { type DashboardQuery, parseQuery, toFilter, toLeadQuery } from './query.ts';
 
 export interface DashboardDeps {
+  /** Leads, their reporting queries and the login sessions (`store.reporting`, `store.sessions`). */
   store: LeadStore;
   token: string;
   logger: Logger;
-  /** Defaults to `store.reporting`, else the repo-generic implementation. */
-  reporting?: ReportingQueries;
   flows?: FlowCatalog;
   clock?: Clock;
-  /** Login sessions; defaults to `store.sessions`, else process memory. */
-  sessions?: SessionStore;
   /** Sliding session lifetime (`DASHBOARD_SESSION_HOURS`, default 12). */
   sessionHours?: number;
   /** Budget of failed logins and Bearer tokens per client address; unlimited when absent. */
@@ -92,11 +82,11 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
   const clock = deps.clock ?? { now: () => new Date() };
   const auth = createDashboardAuth({
     token: deps.token,
-    sessions: deps.sessions ?? deps.store.sessions ?? createMemorySessionStore(),
+    sessions: deps.store.sessions,
     clock,
     sessionMs: (deps.sessionHours ?? DEFAULT_SESSION_HOURS) * 3_600_000,
   });
-  const reporting = deps.reporting ?? reportingOf(deps.store);
+  const reporting = deps.store.reporting;
   const now = () => clock.now();
   const limits = deps.limits;
   const log = deps.logger.child({ component: 'dashboard' });
@@ -255,8 +245,8 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             contributions: await deps.store.listScoreContributions(lead.id),
             stageChanges: await deps.store.listStageChanges(lead.id),
             notes: await deps.store.listNotes(lead.id),
-            schedules: (await deps.store.schedules?.listForLead(lead.id)) ?? [],
-            verdicts: (await deps.store.verdicts?.listForLead(lead.id)) ?? [],
+            schedules: await deps.store.schedules.listForLead(lead.id),
+            verdicts: await deps.store.verdicts.listForLead(lead.id),
           },
           deps.flows,
         ),

@@ -1,6 +1,6 @@
 /** The dashboard's page frame and the filter form shared by its pages. */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
-import { STAGES } from '../../core/ports.ts';
+import { STAGES } from '../../core/ports/index.ts';
 import type { DashboardQuery } from './query.ts';
 
 export function layout(title: string, body: SafeHtml, opts: { nav?: boolean } = {}): SafeHtml {

@@ -13,7 +13,7 @@ import type {
   ScheduledMessage,
   ScoreContribution,
   StageChange,
-} from '../../core/ports.ts';
+} from '../../core/ports/index.ts';
 import { layout } from './layout.ts';
 
 export interface LeadDetails {

@@ -1,6 +1,6 @@
 /** `/dashboard/leads`: filterable, sortable, paged table of leads, and its CSV download. */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
-import type { Lead } from '../../core/ports.ts';
+import type { Lead } from '../../core/ports/index.ts';
 import { type LeadSortKey, type LeadTable, toCsv } from '../../core/reporting.ts';
 import { filterForm, layout } from './layout.ts';
 import { type DashboardQuery, queryString } from './query.ts';

@@ -1,6 +1,6 @@
 /** Dashboard URL parameters → report filters, with safe defaults for anything unexpected. */
-import type { Stage } from '../../core/ports.ts';
-import { STAGES } from '../../core/ports.ts';
+import type { Stage } from '../../core/ports/index.ts';
+import { STAGES } from '../../core/ports/index.ts';
 import type { LeadQuery, LeadSortKey, ReportFilter } from '../../core/reporting.ts';
 
 export interface DashboardQuery {

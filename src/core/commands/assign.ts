@@ -13,7 +13,7 @@ export async function assign(
   return deps.store.transaction(async (tx) => {
     const lead = await resolveLead(tx, ctx, target);
     const owner = actorId(ctx, rep);
-    await assignOwner(tx, lead.id, owner, actorId(ctx, ctx.userId), deps.clock.now());
+    await assignOwner(tx, deps.leadEvents, lead.id, owner, actorId(ctx, ctx.userId), deps.clock.now());
     return { text: `Lead ${lead.id} is now owned by ${owner}.` };
   });
 }

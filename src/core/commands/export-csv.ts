@@ -3,7 +3,7 @@
  * export never sits in memory whole. Cells that a spreadsheet would run as a formula are
  * prefixed with `'` (CSV injection).
  */
-import type { Lead } from '../ports.ts';
+import type { Lead } from '../ports/index.ts';
 import { csvLine } from '../reporting.ts';
 import { toLeadFilter } from './list-leads.ts';
 import type { ListFilters } from './parse.ts';

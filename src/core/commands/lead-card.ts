@@ -5,7 +5,7 @@
 import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
-import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports.ts';
+import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -41,11 +41,11 @@ export function verdictLine(v: RepVerdict): string {
   return `${minute(v.createdAt)} ${v.verdict} by ${v.actor}${v.reason ? `: ${v.reason}` : ''}`;
 }
 
-/** Where the card reads follow-ups and verdicts; both optional, like on {@link LeadStore}. */
+/** Where the card reads follow-ups and verdicts (the stores {@link LeadStore} offers). */
 export type CardExtras = Pick<LeadStore, 'schedules' | 'verdicts'>;
 
 /** The card as plain text lines. */
-export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtras = {}): Promise<string> {
+export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtras): Promise<string> {
   const payload = await buildAlertPayload(tx, lead, '', await latestFlow(tx, lead.id));
   const identities = await tx.listIdentities(lead.id);
   const history = await tx.listStageChanges(lead.id);
@@ -71,9 +71,9 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtra
       : ['  (no stage change)']),
   ];
   if (notes.length) lines.push('Notes:', ...notes.map((n) => `  ${n.author}: ${n.text}`));
-  const schedules = (await extras.schedules?.listForLead(lead.id)) ?? [];
+  const schedules = await extras.schedules.listForLead(lead.id);
   if (schedules.length) lines.push('Follow-ups:', ...schedules.map((m) => `  ${scheduleLine(m)}`));
-  const verdicts = (await extras.verdicts?.listForLead(lead.id)) ?? [];
+  const verdicts = await extras.verdicts.listForLead(lead.id);
   if (verdicts.length) lines.push('Verdicts:', ...verdicts.map((v) => `  ${verdictLine(v)}`));
   return lines.join('\n');
 }

@@ -5,7 +5,8 @@
  * link with `unlink @member`; the lead card lists the linked accounts.
  */
 import { randomInt } from 'node:crypto';
-import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+import { forgetLead } from '../lead-lifecycle.ts';
+import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
 
 export const LINK_CODE_TTL_MS = 15 * 60_000;
@@ -18,6 +19,8 @@ export function newLinkCode(): string {
 
 export interface LinkDeps {
   store: LeadStore;
+  /** Where the erasure of an empty lead merged away is announced. */
+  leadEvents: LeadEvents;
   outreach: OutreachStore;
   clock: Clock;
 }
@@ -56,7 +59,7 @@ export async function redeemLinkCode(
     if (own) {
       const others = await tx.listIdentities(own.leadId);
       if (others.length > 1 || (await tx.listConversations(own.leadId)).length > 0) return 'conflict';
-      await tx.deleteLead(own.leadId); // an empty lead created by a stray message
+      await forgetLead(tx, deps.leadEvents, own.leadId); // an empty lead created by a stray message
     }
     await tx.addIdentity(taken.leadId, { ...key, ...extra });
     return 'linked';
@@ -98,13 +101,12 @@ export async function unlink(
 ): Promise<Omit<CommandReply, 'private'>> {
   const key = ctx.memberKey(member);
   const store = deps.store;
-  if (!store.removeIdentity) return { text: 'This store cannot unlink accounts.' };
   return store.transaction(async (tx) => {
     const identity = await tx.findIdentity(key);
     if (!identity) return { text: 'This member is not linked to any lead.' };
     const all = await tx.listIdentities(identity.leadId);
     if (all.length < 2) return { text: 'This is the only account of the lead; use forget to erase it.' };
-    await tx.removeIdentity?.(key);
+    await tx.removeIdentity(key);
     return { text: `Account unlinked from lead ${identity.leadId}.` };
   });
 }

@@ -1,5 +1,5 @@
 /** `leads [stage] [@owner] [source] [since]`: one page of leads, newest first. */
-import type { LeadFilter } from '../ports.ts';
+import type { LeadFilter } from '../ports/index.ts';
 import type { ListFilters } from './parse.ts';
 import { actorId, leadLine } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';

@@ -3,7 +3,8 @@
  * list; a wrong subcommand or argument yields the usage to show, never a half-run command.
  */
 import { z } from 'zod';
-import { STAGES, type Stage } from '../ports.ts';
+import { durationMs } from '../duration.ts';
+import { STAGES, type Stage } from '../ports/index.ts';
 import type { CommandArg, CommandInput } from './types.ts';
 
 /** A member mentioned, or a lead id typed. */
@@ -93,9 +94,8 @@ function filters(args: CommandArg[], now: Date): ListFilters {
     if (stage && !f.stage) f.stage = stage;
     else if (v.startsWith('page:')) f.cursor = v.slice(5);
     else if (SINCE.test(v) && !f.since) {
-      f.since = v.endsWith('d')
-        ? new Date(now.getTime() - Number(v.slice(0, -1)) * 86_400_000)
-        : new Date(`${v}T00:00:00.000Z`);
+      const days = durationMs(v, ['d']);
+      f.since = days !== null ? new Date(now.getTime() - days) : new Date(`${v}T00:00:00.000Z`);
       if (Number.isNaN(f.since.getTime()))
         throw new z.ZodError([{ code: 'custom', message: `bad date ${v}`, path: [], input: v }]);
     } else if (!f.source && /^[\w.-]{1,64}$/.test(v)) f.source = v;

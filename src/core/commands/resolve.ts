@@ -1,6 +1,6 @@
 /** Finds the lead a command is about: a mentioned member's identity, or a lead id. */
 import { LeadbotError } from '../errors.ts';
-import type { Lead, LeadRepo } from '../ports.ts';
+import type { Lead, LeadRepo } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import type { CommandContext } from './types.ts';
 

@@ -1,6 +1,6 @@
 /** `stage @member SQL|MQL|cold|disqualified <reason>`: audited; SQL alerts sales through the outbox. */
 import { changeStage } from '../lead-lifecycle.ts';
-import type { Stage } from '../ports.ts';
+import type { Stage } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { actorId, resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -14,7 +14,7 @@ export async function setStage(
 ): Promise<Omit<CommandReply, 'private'>> {
   return deps.store.transaction(async (tx) => {
     const lead = await resolveLead(tx, ctx, target);
-    const r = await changeStage(tx, {
+    const r = await changeStage(tx, deps.leadEvents, {
       leadId: lead.id,
       to,
       reason: `Manual: ${reason}`,

@@ -3,8 +3,7 @@
  * manager (leads who accepted a manager's `qualify`). Counted by the store's reporting queries
  * (GROUP BY in the database), so the command costs the same at any number of leads.
  */
-import { reportingOf } from '../memory/memory-reporting.ts';
-import { STAGES } from '../ports.ts';
+import { STAGES } from '../ports/index.ts';
 import type { SourceStats } from '../reporting.ts';
 import type { CommandDeps, CommandReply } from './types.ts';
 
@@ -13,7 +12,7 @@ export type { SourceStats, Stats } from '../reporting.ts';
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}%`);
 
 export async function stats(deps: CommandDeps): Promise<Omit<CommandReply, 'private'>> {
-  const s = await reportingOf(deps.store).stats();
+  const s = await deps.store.reporting.stats();
   const row = (b: SourceStats) =>
     `  ${b.source}: ${b.leads} leads, ${pct(b.reachedMql, b.leads)} to MQL, ${pct(b.reachedSql, b.reachedMql)} to SQL`;
   const more = (n: number, what: string) => (n > 0 ? [`  … and ${n} more ${what}`] : []);

@@ -6,7 +6,7 @@
  */
 import type { Platform } from '../events.ts';
 import type { ContactPolicy } from '../outreach/contact-policy.ts';
-import type { Clock, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 
 /** One argument: a plain word, or a member the platform identified (mention, user option, reply). */
 export type CommandArg =
@@ -67,6 +67,8 @@ export interface CommandReply {
 
 export interface CommandDeps {
   store: LeadStore;
+  /** Where claims, stage changes and erasures are announced (lead-lifecycle.ts). */
+  leadEvents: LeadEvents;
   outreach: OutreachStore;
   contactPolicy: ContactPolicy;
   permissions: ManagerPermissions;

@@ -1,5 +1,5 @@
 /** Evaluates flow conditions against conversation variables. Never throws. */
-import type { JsonValue } from '../ports.ts';
+import type { JsonValue } from '../ports/index.ts';
 import type { Condition } from './schema.ts';
 
 export type Variables = Record<string, JsonValue>;

@@ -2,7 +2,7 @@
  * Parses what a person answered into a typed value for one step. Pure and total: any
  * string (empty, huge, emoji, control characters) gives a result, never an exception.
  */
-import type { JsonValue } from '../ports.ts';
+import type { JsonValue } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import type { FlowOption, FlowStep } from './schema.ts';
 

@@ -3,6 +3,7 @@
  * variables, reachability) are checked afterwards by `validate.ts`, which knows the whole flow.
  */
 import { z } from 'zod';
+import { durationText } from '../duration.ts';
 
 const ID = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const idString = z.string().regex(ID, 'must start with a letter and hold only letters, digits, _ or -');
@@ -114,7 +115,7 @@ const hardRule = z.strictObject({
 export type HardRule = z.infer<typeof hardRule>;
 
 /** A duration such as `30m`, `12h` or `3d`; kept as text so stored flow versions re-parse. */
-export const followUpDuration = z.string().regex(/^\d+[mhd]$/, 'expected a duration such as 30m, 12h or 3d');
+export const followUpDuration = durationText();
 
 /** Messages the bot sends later (docs/nurture.md); each is optional. */
 const followUpsSchema = z.strictObject({

@@ -1,5 +1,5 @@
 /** `{{variable}}` substitution in flow messages. */
-import type { JsonValue } from '../ports.ts';
+import type { JsonValue } from '../ports/index.ts';
 
 /**
  * Replaces `{{name}}` with the variable's value (arrays joined by ", "); unknown or empty

@@ -13,7 +13,7 @@
  */
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff.ts';
 import { createPollLoop } from '../poll-loop.ts';
-import type { Clock, InboxEntry, InboxStore, JsonValue, Logger } from '../ports.ts';
+import type { Clock, InboxEntry, InboxStore, JsonValue, Logger } from '../ports/index.ts';
 
 /** Processes one stored event (its JSON text); what it returns is kept for a replayed event. */
 export type InboxProcessor = (payload: string) => Promise<JsonValue | undefined>;

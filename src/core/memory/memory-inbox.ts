@@ -3,7 +3,7 @@
  * shares its de-duplication table with it (so `prune` reaches `ProcessedEvent` rows); the
  * adapters use a standalone one when they are given no inbox (tests, `leadbot chat`).
  */
-import type { InboxEntry, InboxStore, JsonValue } from '../ports.ts';
+import type { InboxEntry, InboxStore, JsonValue } from '../ports/index.ts';
 import { copy, newId } from './memory-state.ts';
 
 /** Errors are kept for operators; a stack of megabytes is not useful there (as in the outbox). */

@@ -1,5 +1,5 @@
 /** {@link OutboxQueue} over in-memory tables, with the same lease rules as the SQL stores. */
-import type { OutboxItem, OutboxQueue, OutboxStatus } from '../ports.ts';
+import type { OutboxItem, OutboxQueue, OutboxStatus } from '../ports/index.ts';
 import { copy, type MemoryTables, type OutboxRow } from './memory-state.ts';
 import type { SerialQueue } from './serial.ts';
 

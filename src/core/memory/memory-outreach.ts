@@ -3,7 +3,7 @@
  * maps. Used by tests and the terminal chat; durable deployments need the Prisma version.
  */
 import type { Platform } from '../events.ts';
-import type { OutreachStore } from '../ports.ts';
+import type { OutreachStore } from '../ports/index.ts';
 import { SerialQueue } from './serial.ts';
 
 interface ContactRow {

@@ -21,19 +21,16 @@ import type {
   Page,
   ScoreContribution,
   StageChange,
-} from '../ports.ts';
-import { copy, type Journal, type MemoryTables, newId } from './memory-state.ts';
+} from '../ports/index.ts';
+import { decodeCursor, encodeCursor, JournaledTables } from './journaled-tables.ts';
+import { copy, newId } from './memory-state.ts';
 
 const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u0000${k.userId}`;
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export class MemoryRepo implements LeadRepo {
-  constructor(
-    private readonly tables: () => MemoryTables,
-    private readonly journal: Journal,
-  ) {}
-
+/** The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) beside them. */
+export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts'> {
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
     return found ? copy(found) : null;
@@ -296,61 +293,4 @@ export class MemoryRepo implements LeadRepo {
     this.journal.record(() => events.delete(key));
     return true;
   }
-
-  /** Everything is in memory already. */
-  async prefetch(): Promise<void> {}
-
-  /** Map write with its inverse in the journal. */
-  private put<K, V>(map: Map<K, V>, key: K, value: V): void {
-    const had = map.has(key);
-    const before = map.get(key);
-    map.set(key, value);
-    this.journal.record(() => (had ? map.set(key, before as V) : map.delete(key)));
-  }
-
-  private remove<K, V>(map: Map<K, V>, key: K): boolean {
-    if (!map.has(key)) return false;
-    const before = map.get(key) as V;
-    map.delete(key);
-    this.journal.record(() => map.set(key, before));
-    return true;
-  }
-
-  private append<T>(rows: T[], ...added: T[]): void {
-    rows.push(...added);
-    this.journal.record(() => {
-      rows.length -= added.length;
-    });
-  }
-
-  private replace<K extends 'answers' | 'contributions' | 'stageChanges' | 'notes'>(
-    name: K,
-    rows: MemoryTables[K],
-  ): void {
-    const t = this.tables();
-    const before = t[name];
-    t[name] = rows;
-    this.journal.record(() => {
-      t[name] = before;
-    });
-  }
-
-  private requireLead(id: string): Lead {
-    const lead = this.tables().leads.get(id);
-    if (!lead) throw new LeadbotError('NOT_FOUND', `lead ${id} not found`);
-    return lead;
-  }
-}
-
-function encodeCursor(lead: Lead): string {
-  return `${lead.createdAt.getTime()}_${lead.id}`;
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const at = cursor.indexOf('_');
-  const createdAt = new Date(Number(cursor.slice(0, at)));
-  // Cursors come back from users (CLI, web); a mangled one is their error, not page one.
-  if (at <= 0 || Number.isNaN(createdAt.getTime()))
-    throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
-  return { createdAt, id: cursor.slice(at + 1) };
 }

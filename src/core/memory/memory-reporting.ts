@@ -4,12 +4,11 @@
  * (test/web/reporting.test.ts) and what the memory store reports with; it reads every lead, so
  * it suits the small data sets of tests and the terminal chat.
  */
-import type { Conversation, Lead, LeadStore } from '../ports.ts';
+import type { Conversation, Lead, LeadStore } from '../ports/index.ts';
 import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries } from '../reporting.ts';
 import {
   buildDropOff,
   buildFunnel,
-  buildStats,
   compareText,
   matchesFilter,
   matchesQuery,
@@ -17,6 +16,7 @@ import {
 } from '../reporting-rules.ts';
 import { readScoringData } from '../scoring-data.ts';
 import { talliesOf } from '../scoring-report.ts';
+import { buildStats } from '../stats-rules.ts';
 
 async function allLeads(store: LeadStore, filter: ReportFilter): Promise<Lead[]> {
   const out: Lead[] = [];
@@ -92,9 +92,4 @@ export function createRepoReporting(store: LeadStore): ReportingQueries {
       return talliesOf(data);
     },
   };
-}
-
-/** The store's own reporting queries, or the port-generic ones for a store without them. */
-export function reportingOf(store: LeadStore): ReportingQueries {
-  return store.reporting ?? createRepoReporting(store);
 }

@@ -3,7 +3,7 @@
  * the same lease rules as the Prisma ones (src/store/prisma-schedules.ts). Used by fast tests
  * and the terminal chat.
  */
-import type { RepVerdict, ScheduledMessage, ScheduleStore, VerdictLog } from '../ports.ts';
+import type { RepVerdict, ScheduledMessage, ScheduleStore, VerdictLog } from '../ports/index.ts';
 import { copy, type Journal, newId } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 

@@ -1,5 +1,5 @@
 /** In-memory {@link SessionStore}: dashboard sessions of one process, lost at restart. */
-import type { SessionStore } from '../ports.ts';
+import type { SessionStore } from '../ports/index.ts';
 
 export function createMemorySessionStore(): SessionStore {
   const sessions = new Map<string, { expiresAt: Date }>();

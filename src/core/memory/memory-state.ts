@@ -12,7 +12,7 @@ import type {
   OutboxItem,
   ScoreContribution,
   StageChange,
-} from '../ports.ts';
+} from '../ports/index.ts';
 
 export interface OutboxRow extends OutboxItem {
   lockedBy: string | null;

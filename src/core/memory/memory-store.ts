@@ -4,11 +4,12 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore, RepVerdict } from '../ports.ts';
+import type { Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { createMemoryOutreachStore } from './memory-outreach.ts';
 import { MemoryRepo } from './memory-repo.ts';
+import { createRepoReporting } from './memory-reporting.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { createMemorySessionStore } from './memory-sessions.ts';
 import { emptyTables, Journal } from './memory-state.ts';
@@ -44,7 +45,6 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-  prefetch: true,
 } satisfies Record<Exclude<keyof LeadRepo, 'verdicts'>, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
@@ -77,7 +77,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   // Outside a transaction each call is its own one-statement transaction.
   const store = {
     transaction,
-    writers: 1,
+    // One writer, nothing to batch: a unit of work is a transaction; the hints are not needed.
+    unitOfWork: <T>(_hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>) => transaction(fn),
     outbox,
     inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),
@@ -95,5 +96,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
-  return store as unknown as LeadStore;
+  const complete = store as unknown as LeadStore;
+  // Counts in JavaScript over the store's own reads, with the rules the SQL is held to.
+  store.reporting = createRepoReporting(complete);
+  return complete;
 }

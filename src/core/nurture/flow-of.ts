@@ -4,7 +4,7 @@
  */
 import type { FlowCatalog } from '../flow/catalog.ts';
 import { type Flow, parseFlow } from '../flow/validate.ts';
-import type { Conversation, LeadRepo } from '../ports.ts';
+import type { Conversation, LeadRepo } from '../ports/index.ts';
 
 /** Returns null when neither the catalog nor the store knows the version (nothing to send then). */
 export async function flowOfConversation(

@@ -6,12 +6,20 @@
  * every row again when it is due, so a plan lost in a crash only costs that one follow-up.
  */
 
+import { parseDuration } from '../duration.ts';
 import { isStopEvent } from '../engine.ts';
 import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUps } from '../flow/schema.ts';
-import type { Clock, Conversation, InboundHandler, Lead, LeadRepo, Logger, ScheduleStore } from '../ports.ts';
-import { parseDuration } from './durations.ts';
+import type {
+  Clock,
+  Conversation,
+  InboundHandler,
+  Lead,
+  LeadRepo,
+  Logger,
+  ScheduleStore,
+} from '../ports/index.ts';
 import { flowOfConversation, latestConversation } from './flow-of.ts';
 
 export interface PlannerDeps {

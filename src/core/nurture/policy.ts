@@ -8,7 +8,7 @@ import type { Platform } from '../events.ts';
 import { contactRefusal, localMinutes } from '../outreach/contact-policy.ts';
 import { findPerson } from '../outreach/persons.ts';
 import type { OutreachSettings } from '../outreach/settings.ts';
-import type { IdentityKey, LeadRepo, OutreachStore, ScheduleKind } from '../ports.ts';
+import type { IdentityKey, LeadRepo, OutreachStore, ScheduleKind } from '../ports/index.ts';
 
 export type PolicyRefusal = 'opted_out' | 'no_consent' | 'quiet_hours' | 'limit';
 

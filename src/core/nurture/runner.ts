@@ -6,6 +6,7 @@
  */
 
 import { info, question } from '../conversation.ts';
+import { parseDuration } from '../duration.ts';
 import type { OutboundMessage, Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUps } from '../flow/schema.ts';
@@ -22,8 +23,7 @@ import type {
   Logger,
   ScheduledMessage,
   ScheduleStore,
-} from '../ports.ts';
-import { parseDuration } from './durations.ts';
+} from '../ports/index.ts';
 import { flowOfConversation, lastActivity } from './flow-of.ts';
 import { planNurture } from './planner.ts';
 import type { FollowUpPolicy } from './policy.ts';

@@ -7,7 +7,15 @@
  * `markDelivered` only costs a lookup when the lease expires.
  */
 import { createPollLoop } from '../poll-loop.ts';
-import type { AlertPayload, AlertSink, Clock, JsonValue, Logger, OutboxItem, OutboxQueue } from '../ports.ts';
+import type {
+  AlertPayload,
+  AlertSink,
+  Clock,
+  JsonValue,
+  Logger,
+  OutboxItem,
+  OutboxQueue,
+} from '../ports/index.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { deliveryHints } from './delivery-error.ts';
 

@@ -8,7 +8,7 @@
  * Only the member a prompt addresses may answer it ({@link isInvitee}).
  */
 import type { CommandEvent, OutboundMessage } from '../events.ts';
-import type { Clock, IdentityKey, InboundHandler, LeadStore } from '../ports.ts';
+import type { Clock, IdentityKey, InboundHandler, LeadStore } from '../ports/index.ts';
 import type { ContactPolicy } from './contact-policy.ts';
 
 /** What the prompt's answers say, on every platform. */

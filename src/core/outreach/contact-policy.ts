@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../events.ts';
-import type { Clock, ContactLog, IdentityKey, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, ContactLog, IdentityKey, LeadStore, OutreachStore } from '../ports/index.ts';
 import { findPerson, type Person } from './persons.ts';
 import type { OutreachSettings } from './settings.ts';
 

@@ -7,7 +7,7 @@
  * same message, or two messages at once, get one offer between them. A post that then fails
  * costs the person that offer (the cooldown holds): an unsolicited message is sent at most once.
  */
-import type { IdentityKey } from '../ports.ts';
+import type { IdentityKey } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import type { ContactPolicy, Refusal } from './contact-policy.ts';
 import { detectIntent } from './intent.ts';

@@ -11,7 +11,7 @@ import { forgetPerson } from '../commands/forget.ts';
 import { answerLink, LINK_CODE_TTL_MS, type LinkTexts } from '../commands/link.ts';
 import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
-import type { Clock, InboundHandler, LeadStore, OutreachStore } from '../ports.ts';
+import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import { sanitizeEvent } from '../text-hygiene.ts';
 import type { ContactPolicy } from './contact-policy.ts';
 
@@ -48,7 +48,13 @@ function words(e: InboundEvent): string[] | null {
 /** `handle` with the person's own commands about contact answered in front of it. */
 export function withPersonCommands(
   handle: InboundHandler,
-  deps: { store: LeadStore; outreach: OutreachStore; contactPolicy: ContactPolicy; clock: Clock },
+  deps: {
+    store: LeadStore;
+    outreach: OutreachStore;
+    contactPolicy: ContactPolicy;
+    clock: Clock;
+    leadEvents: LeadEvents;
+  },
 ): InboundHandler {
   return async (inbound) => {
     // Words are matched on the hygienic text, and the handler behind gets that event too.
@@ -57,7 +63,7 @@ export function withPersonCommands(
     const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
     if (!w || w.length === 0) return handle(e);
     if (e.isDirect && w.length === 2 && w[0] === 'forget' && w[1] === 'me') {
-      const done = await forgetPerson(deps.store, deps.outreach, key, e);
+      const done = await forgetPerson(deps, key, e);
       return done === null ? [] : [info(PERSON_TEXT.forgotten)];
     }
     if (e.isDirect && w[0] === 'link' && w.length <= 2) {

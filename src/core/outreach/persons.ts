@@ -3,7 +3,7 @@
  * lead, and the keys of every account linked to that lead — so a limit or an opt-out
  * recorded on one platform holds on the others.
  */
-import type { Identity, IdentityKey, Lead, LeadRepo } from '../ports.ts';
+import type { Identity, IdentityKey, Lead, LeadRepo } from '../ports/index.ts';
 
 export const identityKeyString = (k: IdentityKey) => `${k.platform}:${k.workspaceId}:${k.userId}`;
 export const leadKeyString = (leadId: string) => `lead:${leadId}`;

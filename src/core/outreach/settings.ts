@@ -4,8 +4,8 @@
  * (`SLACK_QUIET_HOURS`, `DISCORD_QUIET_HOURS`, …) with {@link parseOutreachSettings}.
  */
 import { z } from 'zod';
+import { DAY_UNITS, durationMs, durationSchema } from '../duration.ts';
 import { LeadbotError } from '../errors.ts';
-import { parseDuration } from '../nurture/durations.ts';
 
 export interface OutreachSettings {
   /** A public message matching one of these is an intent signal. */
@@ -33,12 +33,9 @@ export const OUTREACH_SUFFIXES = [
   'CHANNEL_COOLDOWN',
 ] as const;
 
-// The one duration syntax of leadbot (flow follow-ups use it too): the regex says what to fix.
-const duration = z
-  .string()
-  .trim()
-  .regex(/^\d+[mhd]$/, 'expected a duration such as 30m, 12h or 7d')
-  .transform(parseDuration);
+const duration = durationSchema(DAY_UNITS);
+const DAY_MS = durationMs('1d')!;
+const MINUTE_MS = durationMs('1m')!;
 
 const clock = (s: string) => {
   const [h, m] = s.split(':').map(Number);
@@ -75,7 +72,7 @@ const schema = z.object({
     .optional()
     .transform((s) => {
       const [max, period] = (s ?? '3/7d').split('/');
-      return { max: Number(max), periodMs: duration.parse(period) };
+      return { max: Number(max), periodMs: durationMs(period!)! };
     }),
   QUIET_HOURS: z
     .string()
@@ -89,8 +86,8 @@ const schema = z.object({
     .optional()
     .refine((tz) => tz === undefined || isTimeZone(tz), 'expected an IANA time zone such as Europe/Paris')
     .transform((tz) => tz ?? 'UTC'),
-  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? parseDuration('7d')),
-  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? parseDuration('10m')),
+  PERSON_COOLDOWN: duration.optional().transform((v) => v ?? 7 * DAY_MS),
+  CHANNEL_COOLDOWN: duration.optional().transform((v) => v ?? 10 * MINUTE_MS),
 });
 
 function isTimeZone(tz: string): boolean {

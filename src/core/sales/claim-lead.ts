@@ -7,7 +7,7 @@
  */
 import { isLeadbotError } from '../errors.ts';
 import { assignOwner } from '../lead-lifecycle.ts';
-import type { Clock, Lead, LeadStore } from '../ports.ts';
+import type { Clock, Lead, LeadEvents, LeadStore } from '../ports/index.ts';
 
 export interface ClaimLeadInput {
   leadId: string;
@@ -30,7 +30,7 @@ export type ClaimLeadResult =
  * nothing was written, and the caller may retry the same click.
  */
 export async function claimLead(
-  deps: { store: LeadStore; clock: Clock },
+  deps: { store: LeadStore; leadEvents: LeadEvents; clock: Clock },
   input: ClaimLeadInput,
 ): Promise<ClaimLeadResult> {
   try {
@@ -38,8 +38,8 @@ export async function claimLead(
       if (!(await tx.markEventProcessed(input.event.platform, input.event.eventId)))
         return { outcome: 'replayed' };
       const now = deps.clock.now();
-      const lead = await assignOwner(tx, input.leadId, input.rep, input.rep, now);
-      await tx.verdicts?.record({
+      const lead = await assignOwner(tx, deps.leadEvents, input.leadId, input.rep, input.rep, now);
+      await tx.verdicts.record({
         leadId: lead.id,
         verdict: 'claimed',
         actor: input.rep,

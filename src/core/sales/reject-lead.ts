@@ -8,7 +8,7 @@
 import { isLeadbotError } from '../errors.ts';
 import { cleanText } from '../flow/inputs.ts';
 import { changeStage } from '../lead-lifecycle.ts';
-import type { Clock, Lead, LeadStore } from '../ports.ts';
+import type { Clock, Lead, LeadEvents, LeadStore } from '../ports/index.ts';
 
 export interface RejectLeadInput {
   leadId: string;
@@ -43,7 +43,7 @@ export function rejectionReason(typed: string): string | null {
  * @throws whatever the store throws besides a missing lead: nothing was written then.
  */
 export async function rejectLead(
-  deps: { store: LeadStore; clock: Clock },
+  deps: { store: LeadStore; leadEvents: LeadEvents; clock: Clock },
   input: RejectLeadInput,
 ): Promise<RejectLeadResult> {
   const reason = rejectionReason(input.reason);
@@ -54,7 +54,7 @@ export async function rejectLead(
         return { outcome: 'replayed', reason };
       const now = deps.clock.now();
       const text = `Not a fit: ${reason}`;
-      const { lead } = await changeStage(tx, {
+      const { lead } = await changeStage(tx, deps.leadEvents, {
         leadId: input.leadId,
         to: 'disqualified',
         reason: text,
@@ -62,7 +62,7 @@ export async function rejectLead(
         now,
       });
       await tx.addNote({ leadId: lead.id, author: input.rep, text });
-      await tx.verdicts?.record({
+      await tx.verdicts.record({
         leadId: lead.id,
         verdict: 'rejected',
         actor: input.rep,

@@ -2,7 +2,7 @@
  * Lead events sent to webhooks (schema documented in docs/webhooks.md). One event is one JSON
  * object; `id` is stable per event, so a receiver can drop a retried delivery it already has.
  */
-import type { Lead, LeadSource, Stage } from '../ports.ts';
+import type { Lead, LeadSource, Stage } from '../ports/index.ts';
 
 export const LEAD_EVENT_TYPES = [
   'lead.created',

@@ -3,7 +3,7 @@
  * HubSpot's default property names). Point a HubSpot workflow webhook trigger or a small relay
  * at it; the property names are HubSpot's, the values leadbot's.
  */
-import type { Stage } from '../ports.ts';
+import type { Stage } from '../ports/index.ts';
 import type { LeadEvent } from './events.ts';
 
 const LIFECYCLE: Record<Stage, string> = {

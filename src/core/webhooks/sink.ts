@@ -7,7 +7,7 @@
 
 import { DeliveryError } from '../outbox/delivery-error.ts';
 import type { OutboxSink } from '../outbox/dispatcher.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock } from '../ports/index.ts';
 import { isWebhookJob, type WebhookJob } from './events.ts';
 import { toHubSpotContact } from './hubspot.ts';
 import { SIGNATURE_HEADER, signWebhook } from './sign.ts';

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
-import type { AlertPayload, LeadStore } from '../../../src/core/ports.ts';
+import type { AlertPayload, LeadStore } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { IDS } from '../../fakes/discord-api.ts';
 import { createTestClock, silentLogger } from '../../helpers/engine.ts';
 import { type Running, startDiscord } from './harness.ts';
@@ -29,7 +30,7 @@ async function setup() {
   running.push(bot);
   const lead = await store.createLead({ name: HOSTILE_NAME, company: '**Acme** <#1300000000000000011>' });
   await store.transaction((tx) =>
-    changeStage(tx, {
+    changeStage(tx, NO_LEAD_EVENTS, {
       leadId: lead.id,
       to: 'SQL',
       reason: 'score 80 ≥ 60',

@@ -7,7 +7,8 @@
 import type { DiscordAdapterConfig } from '../../../adapters/discord/config.ts';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.ts';
 import type { AdapterDeps } from '../../../adapters/shared/types.ts';
-import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeDiscord, IDS, startFakeDiscord } from '../../fakes/discord-api.ts';
 
 export interface LogLine {
@@ -66,7 +67,11 @@ export async function startDiscord(
 ): Promise<Running> {
   const fake = opts.fake ?? (await startFakeDiscord());
   const logger = memoryLogger();
-  const adapter = createDiscordAdapter(testConfig(fake, opts.config), { ...opts.deps, logger });
+  const adapter = createDiscordAdapter(testConfig(fake, opts.config), {
+    leadEvents: NO_LEAD_EVENTS,
+    ...opts.deps,
+    logger,
+  });
   await adapter.start(handler);
   return {
     fake,

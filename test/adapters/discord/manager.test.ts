@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeCustomId } from '../../../adapters/discord/custom-ids.ts';
 import { createMemoryOutreachStore } from '../../../src/core/memory/memory-outreach.ts';
-import type { LeadStore, OutreachStore } from '../../../src/core/ports.ts';
+import type { LeadStore, OutreachStore } from '../../../src/core/ports/index.ts';
 import {
   type FakeDiscord,
   type FakeMessage,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { decodeCustomId } from '../../../adapters/discord/custom-ids.ts';
 import { UI_TEXT } from '../../../adapters/discord/outbound.ts';
 import { loadTranscript } from '../../../src/app/transcripts.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import {
   type FakeDiscord,
   type FakeMessage,

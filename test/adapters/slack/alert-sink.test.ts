@@ -3,7 +3,7 @@ import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
 import { DeliveryError } from '../../../src/core/outbox/delivery-error.ts';
-import type { AlertSink } from '../../../src/core/ports.ts';
+import type { AlertSink } from '../../../src/core/ports/index.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
 import { silentLogger } from '../../helpers/engine.ts';

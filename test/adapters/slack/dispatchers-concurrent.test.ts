@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, silentLogger } from '../../helpers/engine.ts';
@@ -30,7 +31,13 @@ async function qualifyLeads(store: LeadStore, n: number, now: Date): Promise<voi
   for (let i = 0; i < n; i++) {
     const lead = await store.createLead({ name: `Lead ${i}`, company: `Co ${i}` });
     const r = await store.transaction((tx) =>
-      changeStage(tx, { leadId: lead.id, to: 'SQL', reason: 'test: qualified', actor: 'engine', now }),
+      changeStage(tx, NO_LEAD_EVENTS, {
+        leadId: lead.id,
+        to: 'SQL',
+        reason: 'test: qualified',
+        actor: 'engine',
+        now,
+      }),
     );
     expect(r.alertQueued).toBe(true);
   }

@@ -11,9 +11,11 @@ import {
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
-import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports.ts';
+import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-123';
 export const SALES_CHANNEL = 'C0SALES';
@@ -76,9 +78,10 @@ export async function startHarness(
       logger: silentLogger,
       http: server,
       store,
+      leadEvents: NO_LEAD_EVENTS,
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
-      ...(opts.inbox ? { inbox: opts.inbox } : {}),
+      inbox: opts.inbox ?? memoryInbox({ clock }),
     },
   );
   const { port } = await server.listen(0, '127.0.0.1');

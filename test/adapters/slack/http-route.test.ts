@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInbox, type Inbox } from '../../../src/core/inbox/inbox.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { createTestClock, silentLogger } from '../../helpers/engine.ts';
 import { dmEvent, type Harness, SIGNING_SECRET, sign, startHarness, TEAM } from './harness.ts';
 

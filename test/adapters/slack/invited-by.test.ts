@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConsentValue } from '../../../adapters/slack/inbound.ts';
 import { consentValue } from '../../../adapters/slack/outbound.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { storeBackends } from '../../helpers/stores.ts';
 import { clickPayload, type Harness, startHarness, TEAM } from './harness.ts';
 

@@ -11,6 +11,7 @@ import { parseSlackConfig } from '../../../adapters/slack/config.ts';
 import { createSlackAdapter } from '../../../adapters/slack/index.ts';
 import { isLeadbotError } from '../../../src/core/errors.ts';
 import { silentLogger } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 
 const env = {
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -24,6 +25,7 @@ describe('Slack transports', () => {
     const routes: string[] = [];
     const adapter = createSlackAdapter(parseSlackConfig({ ...env, SLACK_APP_TOKEN: 'xapp-1-A-1' })!, {
       logger: silentLogger,
+      inbox: memoryInbox(),
       http: { route: (m, p) => routes.push(`${m} ${p}`) },
     });
     expect(adapter.transport).toBe('socket');
@@ -36,6 +38,7 @@ describe('Slack transports', () => {
     const handlers = new Map<string, (req: IncomingMessage, res: ServerResponse) => void | Promise<void>>();
     const adapter = createSlackAdapter(parseSlackConfig({ ...env, SLACK_SALES_CHANNEL: 'C0SALES' })!, {
       logger: silentLogger,
+      inbox: memoryInbox(),
       http: { route: (m, p, h) => handlers.set(`${m} ${p}`, h) },
     });
     expect(adapter.transport).toBe('http');
@@ -53,7 +56,7 @@ describe('Slack transports', () => {
   it('refuses HTTP mode without the app HTTP server, saying what to do', () => {
     let caught: unknown;
     try {
-      createSlackAdapter(parseSlackConfig(env)!, { logger: silentLogger });
+      createSlackAdapter(parseSlackConfig(env)!, { logger: silentLogger, inbox: memoryInbox() });
     } catch (err) {
       caught = err;
     }

@@ -9,6 +9,7 @@ import { isLeadbotError } from '../../../src/core/errors.ts';
 import type { InboundEvent, OutboundMessage } from '../../../src/core/events.ts';
 import { startFakeTelegramApi } from '../../fakes/telegram-api.ts';
 import { silentLogger } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 import { type Harness, person, startHarness } from './harness.ts';
 
 const QUESTION: OutboundMessage = {
@@ -112,7 +113,7 @@ describe('telegram adapter start', () => {
     const api = await startFakeTelegramApi();
     const adapter = createTelegramAdapter(
       { token: '999:wrong', apiRoot: api.apiRoot, mode: 'polling' },
-      { logger: silentLogger },
+      { logger: silentLogger, inbox: memoryInbox() },
     );
     try {
       await adapter.start(async () => []);
@@ -136,7 +137,7 @@ describe('telegram adapter start', () => {
         webhookUrl: 'https://x.example/h',
         webhookSecret: 's',
       },
-      { logger: silentLogger },
+      { logger: silentLogger, inbox: memoryInbox() },
     );
     await expect(adapter.start(async () => [])).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     await api.close();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramAlertSink } from '../../../adapters/telegram/alert-sink.ts';
-import type { AlertPayload } from '../../../src/core/ports.ts';
+import type { AlertPayload } from '../../../src/core/ports/index.ts';
 import { type FakeTelegramApi, startFakeTelegramApi } from '../../fakes/telegram-api.ts';
 import { silentLogger } from '../../helpers/engine.ts';
 

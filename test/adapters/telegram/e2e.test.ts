@@ -4,7 +4,7 @@
  * the store holds.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../../helpers/engine.ts';
 import { groupMention, type Harness, person, qualify, startHarness } from './harness.ts';
 

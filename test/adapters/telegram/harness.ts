@@ -11,8 +11,10 @@ import {
   type TelegramAdapterConfig,
 } from '../../../adapters/telegram/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
-import type { InboundHandler, Logger } from '../../../src/core/ports.ts';
+import type { InboundHandler, Logger } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeTelegramApi, type SentMessage, startFakeTelegramApi } from '../../fakes/telegram-api.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 
 export const SECRET = 'webhook_secret-123';
 
@@ -52,7 +54,12 @@ export async function startHarness(
       mode === 'webhook'
         ? { token: api.token, apiRoot: api.apiRoot, mode, webhookUrl: webhookUrl!, webhookSecret: SECRET }
         : { token: api.token, apiRoot: api.apiRoot, mode, ...extra.config },
-      { ...extra.deps, ...(http ? { logger, http } : { logger }) },
+      {
+        leadEvents: NO_LEAD_EVENTS,
+        inbox: memoryInbox(),
+        ...extra.deps,
+        ...(http ? { logger, http } : { logger }),
+      },
     );
     await adapter.start(handler);
     return adapter;

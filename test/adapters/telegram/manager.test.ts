@@ -5,7 +5,7 @@
 import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryOutreachStore } from '../../../src/core/memory/memory-outreach.ts';
-import type { LeadStore } from '../../../src/core/ports.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../../helpers/engine.ts';
 import { dmEvent, startHarness as startSlack, TEAM } from '../slack/harness.ts';
 import { type Harness, startHarness } from './harness.ts';

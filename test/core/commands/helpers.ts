@@ -5,6 +5,7 @@ import { createMemoryOutreachStore } from '../../../src/core/memory/memory-outre
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createContactPolicy } from '../../../src/core/outreach/contact-policy.ts';
 import { defaultOutreachSettings, type OutreachSettings } from '../../../src/core/outreach/settings.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { createTestClock } from '../../helpers/engine.ts';
 
 export function setup(opts: { managers?: string[]; settings?: Partial<OutreachSettings> } = {}) {
@@ -14,8 +15,10 @@ export function setup(opts: { managers?: string[]; settings?: Partial<OutreachSe
   const settings = { ...defaultOutreachSettings(), ...opts.settings };
   const contactPolicy = createContactPolicy({ store, outreach, clock, settings });
   const managers = new Set(opts.managers ?? ['UMGR']);
+  const leadEvents = NO_LEAD_EVENTS;
   const commands = createManagerCommands({
     store,
+    leadEvents,
     outreach,
     contactPolicy,
     clock,
@@ -43,5 +46,5 @@ export function setup(opts: { managers?: string[]; settings?: Partial<OutreachSe
       { name: userId, source: { platform: 'slack', campaign: 'spring' }, ...fields },
       { platform: 'slack', workspaceId: 'T1', userId },
     );
-  return { store, outreach, clock, contactPolicy, commands, run, addLead, settings };
+  return { store, leadEvents, outreach, clock, contactPolicy, commands, run, addLead, settings };
 }

@@ -16,7 +16,13 @@ function person() {
       engineSaw.push(e);
       return [{ kind: 'info', text: 'engine' }];
     },
-    { store: t.store, outreach: t.outreach, contactPolicy: t.contactPolicy, clock: t.clock },
+    {
+      store: t.store,
+      leadEvents: t.leadEvents,
+      outreach: t.outreach,
+      contactPolicy: t.contactPolicy,
+      clock: t.clock,
+    },
   );
   const say = (text: string, userId: string, eventId: string, platform: 'slack' | 'telegram' = 'slack') =>
     handle(

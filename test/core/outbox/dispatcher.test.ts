@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher, type OutboxDispatcherOptions } from '../../../src/core/outbox/dispatcher.ts';
-import type { JsonValue, LeadStore } from '../../../src/core/ports.ts';
+import type { JsonValue, LeadStore } from '../../../src/core/ports/index.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
 import { createTestClock, silentLogger, type TestClock } from '../../helpers/engine.ts';

@@ -11,7 +11,8 @@ import type { CommandEvent } from '../../../src/core/events.ts';
 import { acceptInvitation } from '../../../src/core/outreach/accept-invitation.ts';
 import { OFFER_TEXT, offerOnIntent } from '../../../src/core/outreach/offer-on-intent.ts';
 import { defaultOutreachSettings } from '../../../src/core/outreach/settings.ts';
-import type { IdentityKey, LeadStore } from '../../../src/core/ports.ts';
+import type { IdentityKey, LeadStore } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { openStore } from '../../../src/store/open-store.ts';
 import { createTestClock, createTestEngine } from '../../helpers/engine.ts';
 import { type OpenedStore, storeBackends } from '../../helpers/stores.ts';
@@ -21,9 +22,9 @@ const clock = createTestClock(new Date('2026-03-02T12:00:00.000Z'));
 const member = (userId: string): IdentityKey => ({ platform: 'slack', workspaceId: 'T1', userId });
 
 function services(store: LeadStore) {
-  if (!store.outreach) throw new Error('the store has no outreach store');
   return createCommunityServices({
     store,
+    leadEvents: NO_LEAD_EVENTS,
     outreach: store.outreach,
     clock,
     settings: defaultOutreachSettings(),

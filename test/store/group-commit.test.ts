@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../src/core/group-commit.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { LeadRepo, LeadStore } from '../../src/core/ports.ts';
+import type { LeadRepo } from '../../src/core/ports/index.ts';
+import { createGroupCommit, type RunTransaction } from '../../src/store/group-commit.ts';
 
 /** The memory store, counting transactions and holding each commit until `release()`. */
 function heldStore() {
@@ -11,15 +11,13 @@ function heldStore() {
   let held = new Promise<void>((r) => {
     release = r;
   });
-  const wrapped: Pick<LeadStore, 'transaction'> = {
-    transaction: (fn) =>
-      store.transaction(async (tx) => {
-        transactions += 1;
-        const out = await fn(tx);
-        await held; // the "commit" waits here
-        return out;
-      }),
-  };
+  const wrapped: RunTransaction<LeadRepo> = (fn) =>
+    store.transaction(async (tx) => {
+      transactions += 1;
+      const out = await fn(tx);
+      await held; // the "commit" waits here
+      return out;
+    });
   return {
     store,
     wrapped,
@@ -37,10 +35,10 @@ describe('group commit', () => {
   it('runs units queued together in one transaction and answers each only after it commits', async () => {
     const h = heldStore();
     const prepared: string[][] = [];
-    const commits = createGroupCommit<string>(h.wrapped, {
+    const commits = createGroupCommit<LeadRepo, string>(h.wrapped, {
       writers: 1,
       maxGroup: 32,
-      prepare: async (_tx, hints) => {
+      prepare: async (_tx: LeadRepo, hints: string[]) => {
         prepared.push(hints);
       },
     });
@@ -58,7 +56,7 @@ describe('group commit', () => {
 
   it('groups what arrives while the writer is busy, up to maxGroup per transaction', async () => {
     const h = heldStore();
-    const commits = createGroupCommit<string>(h.wrapped, { writers: 1, maxGroup: 4 });
+    const commits = createGroupCommit<LeadRepo, string>(h.wrapped, { writers: 1, maxGroup: 4 });
     const first = commits.run(createLead('first'), 'first');
     await new Promise((r) => setTimeout(r, 5)); // the first group is in its transaction now
     const rest = Array.from({ length: 10 }, (_, i) => commits.run(createLead(`n${i}`), `n${i}`));
@@ -72,7 +70,7 @@ describe('group commit', () => {
   it('a failing unit rolls its group back; the others commit on their own, it alone fails', async () => {
     const h = heldStore();
     h.release();
-    const commits = createGroupCommit<string>(h.wrapped, { writers: 1, maxGroup: 32 });
+    const commits = createGroupCommit<LeadRepo, string>(h.wrapped, { writers: 1, maxGroup: 32 });
     const boom = new Error('boom');
     const results = await Promise.allSettled([
       commits.run(createLead('a'), 'a'),

@@ -8,44 +8,49 @@
  * If any unit of a group fails, the whole group is rolled back and every unit is run again in
  * a transaction of its own, so one failing event never takes the others down with it and each
  * caller sees exactly the error its own unit raises. Units must therefore be safe to re-run
- * (the engine's are: they read everything they need inside the transaction).
+ * (the port says so: `LeadStore.unitOfWork`).
+ *
+ * A mechanism of the Prisma store (prisma-store.ts), not of the core: the core asks for a unit
+ * of work with hints and never learns how many writers there are or how units are grouped.
  */
-import type { LeadRepo, LeadStore } from './ports.ts';
 
-export interface GroupCommitOptions<H> {
+export interface GroupCommitOptions<Tx, H> {
   /** Transactions in flight at once (SQLite: 1 writer; PostgreSQL: the pool size). */
   writers: number;
   /** The most units one transaction carries (bounds how long it holds its locks). */
   maxGroup: number;
   /** Runs first in each transaction with the hints of its units (e.g. to prefetch their rows). */
-  prepare?: (tx: LeadRepo, hints: H[]) => Promise<void>;
+  prepare?: (tx: Tx, hints: H[]) => Promise<void>;
 }
 
-export interface GroupCommit<H> {
+export interface GroupCommit<Tx, H> {
   /** Runs `fn` in a transaction, possibly shared with other units; resolves after the commit. */
-  run<T>(fn: (tx: LeadRepo) => Promise<T>, hint: H): Promise<T>;
+  run<T>(fn: (tx: Tx) => Promise<T>, hint: H): Promise<T>;
 }
 
-interface Unit<H> {
+interface Unit<Tx, H> {
   hint: H;
-  fn: (tx: LeadRepo) => Promise<unknown>;
+  fn: (tx: Tx) => Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-export function createGroupCommit<H>(
-  store: Pick<LeadStore, 'transaction'>,
-  opts: GroupCommitOptions<H>,
-): GroupCommit<H> {
-  const queue: Unit<H>[] = [];
+/** Runs one transaction: all of `fn` or nothing, resolved after the commit. */
+export type RunTransaction<Tx> = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+export function createGroupCommit<Tx, H>(
+  transaction: RunTransaction<Tx>,
+  opts: GroupCommitOptions<Tx, H>,
+): GroupCommit<Tx, H> {
+  const queue: Unit<Tx, H>[] = [];
   let inFlight = 0;
   let scheduled = false;
 
   /** Runs the units in one transaction; settles them after it commits. */
-  async function runGroup(group: Unit<H>[]): Promise<void> {
+  async function runGroup(group: Unit<Tx, H>[]): Promise<void> {
     let results: unknown[];
     try {
-      results = await store.transaction(async (tx) => {
+      results = await transaction(async (tx) => {
         await opts.prepare?.(
           tx,
           group.map((u) => u.hint),
@@ -79,7 +84,7 @@ export function createGroupCommit<H>(
   }
 
   return {
-    run<T>(fn: (tx: LeadRepo) => Promise<T>, hint: H): Promise<T> {
+    run<T>(fn: (tx: Tx) => Promise<T>, hint: H): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ hint, fn, resolve: resolve as (v: unknown) => void, reject });
         // Start the writer after the I/O already received has run (setImmediate, not a

@@ -1,0 +1,67 @@
+/**
+ * Startup problems that are the operator's to fix, as one-line ConfigErrors naming the
+ * variable: a flows folder that is not one, a default flow it lacks, a port taken or an
+ * address that is not this machine's.
+ */
+import { statSync } from 'node:fs';
+import type { FlowCatalog } from '../core/flow/catalog.ts';
+import { type AppConfig, ConfigError } from './config.ts';
+import { loadFlowCatalog } from './flow-files.ts';
+
+/**
+ * The flows of `FLOWS_DIR`, which must hold `DEFAULT_FLOW`.
+ * @throws ConfigError naming FLOWS_DIR or DEFAULT_FLOW.
+ */
+export async function loadStartFlows(
+  config: Pick<AppConfig, 'flowsDir' | 'defaultFlow'>,
+): Promise<FlowCatalog> {
+  if (!statSync(config.flowsDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError(
+      'FLOWS_DIR',
+      `is not a folder (working directory ${process.cwd()})`,
+      'point it at the folder holding the flow files, e.g. the flows/ folder of leadbot',
+      config.flowsDir,
+    );
+  }
+  const flows = await loadFlowCatalog(config.flowsDir);
+  if (!flows.get(config.defaultFlow)) {
+    throw new ConfigError(
+      'DEFAULT_FLOW',
+      `names no flow in ${config.flowsDir}`,
+      'set it to the id of one of the flow files there',
+      config.defaultFlow,
+    );
+  }
+  return flows;
+}
+
+/** A port taken or an address not ours is the operator's to fix: say which variable. */
+export function listenError(err: unknown, config: AppConfig): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new ConfigError(
+      'PORT',
+      `is already in use on ${where}`,
+      'stop the other process or set another PORT',
+      String(config.port),
+    );
+  }
+  if (code === 'EACCES') {
+    return new ConfigError(
+      'PORT',
+      `needs privileges to listen on ${where}`,
+      'use a port above 1023',
+      String(config.port),
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new ConfigError(
+      'HOST',
+      `is not an address of this machine (${code})`,
+      'use 127.0.0.1, 0.0.0.0 or a local interface address',
+      config.host,
+    );
+  }
+  return err;
+}

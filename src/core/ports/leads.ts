@@ -1,0 +1,107 @@
+/** Leads and what hangs off them: accounts (identities), score contributions, the stage audit, notes. */
+import type { Platform } from '../events.ts';
+
+export type Stage = 'cold' | 'MQL' | 'SQL' | 'disqualified';
+
+export const STAGES: readonly Stage[] = ['cold', 'MQL', 'SQL', 'disqualified'];
+
+/** Identifies one account on one platform. `workspaceId` is `''` where the platform has none. */
+export interface IdentityKey {
+  platform: Platform;
+  workspaceId: string;
+  userId: string;
+}
+
+export interface LeadSource {
+  platform: string | null;
+  workspaceId: string | null;
+  channelId: string | null;
+  campaign: string | null;
+}
+
+export interface Lead {
+  id: string;
+  stage: Stage;
+  score: number;
+  ownerId: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  consent: boolean;
+  consentAt: Date | null;
+  /** The manager who invited this person with `qualify` (`<platform>:<userId>`); set when they accept. */
+  invitedBy: string | null;
+  source: LeadSource;
+  /**
+   * When the lead first reached MQL / SQL: the time of its first stage change to that stage,
+   * set by `changeStage` (src/core/lead-lifecycle.ts); null while it never has. Reporting
+   * counts a lead for every stage it ever reached from these and the current stage.
+   */
+  reachedMqlAt: Date | null;
+  reachedSqlAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Identity extends IdentityKey {
+  id: string;
+  leadId: string;
+  username: string | null;
+  chatId: string | null;
+  createdAt: Date;
+}
+
+export interface ScoreContribution {
+  id: string;
+  leadId: string;
+  conversationId: string | null;
+  ruleId: string;
+  stepId: string | null;
+  points: number;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface StageChange {
+  id: string;
+  leadId: string;
+  from: Stage | null;
+  to: Stage;
+  reason: string;
+  /** `engine`, `system`, or the platform user id of a manager (`slack:U123`). */
+  actor: string;
+  createdAt: Date;
+}
+
+export interface Note {
+  id: string;
+  leadId: string;
+  author: string;
+  text: string;
+  createdAt: Date;
+}
+
+export type NewLead = Partial<Omit<Lead, 'id' | 'createdAt' | 'updatedAt' | 'source'>> & {
+  source?: Partial<LeadSource>;
+};
+
+export type LeadPatch = Partial<Omit<Lead, 'id' | 'createdAt' | 'updatedAt' | 'source'>> & {
+  source?: Partial<LeadSource>;
+};
+
+export interface LeadFilter {
+  stage?: Stage;
+  ownerId?: string;
+  /** Matches `source.platform` or `source.campaign`. */
+  source?: string;
+  since?: Date;
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,63 @@
+/** Messages the bot plans to send later (follow-ups). */
+import type { Platform } from '../events.ts';
+
+export type ScheduleKind = 'reminder' | 'nurture' | 'reengage';
+
+export type ScheduleStatus = 'pending' | 'sending' | 'sent' | 'cancelled' | 'skipped';
+
+/** A message the bot plans to send later (src/core/nurture/). */
+export interface ScheduledMessage {
+  id: string;
+  /** Unique per purpose, so planning twice writes one row (`reminder:<conv>:<n>`, `reengage:<lead>`). */
+  key: string;
+  leadId: string;
+  kind: ScheduleKind;
+  conversationId: string | null;
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+  /** Which message of a sequence: reminder number (1-based), nurture index (0-based). */
+  sequence: number;
+  dueAt: Date;
+  status: ScheduleStatus;
+  attempts: number;
+  /** The lead's last activity when planned: activity after it means the person engaged. */
+  basis: Date | null;
+  /** Why it ended: `sent`, `stopped`, `quiet_hours`, `limit`, `engaged`, … */
+  outcome: string | null;
+  doneAt: Date | null;
+  createdAt: Date;
+}
+
+export type NewScheduledMessage = Pick<
+  ScheduledMessage,
+  'key' | 'leadId' | 'kind' | 'platform' | 'workspaceId' | 'channelId' | 'sequence' | 'dueAt'
+> & { conversationId?: string | null; basis?: Date | null };
+
+/**
+ * Scheduled messages, safe with several runners on one database: rows are leased through
+ * {@link ScheduleStore.claim} exactly like outbox rows, so each fires once.
+ */
+export interface ScheduleStore {
+  /** Inserts the row unless one with its key exists; returns whether it was new. */
+  plan(input: NewScheduledMessage): Promise<boolean>;
+  /** Leases up to `limit` due pending rows (or `sending` rows whose lease expired). */
+  claim(opts: { workerId: string; limit: number; now: Date; leaseMs: number }): Promise<ScheduledMessage[]>;
+  /** Ends a leased row (`sent`, `skipped`, `cancelled`) with an outcome; ignored if the lease was lost. */
+  finish(
+    id: string,
+    workerId: string,
+    status: 'sent' | 'skipped' | 'cancelled',
+    outcome: string,
+    now: Date,
+  ): Promise<void>;
+  /**
+   * Hands a leased row back as pending, due at `dueAt` (quiet hours, transient send failure);
+   * `basis` replaces the planned activity basis when given.
+   */
+  postpone(id: string, workerId: string, dueAt: Date, outcome: string, basis?: Date): Promise<void>;
+  /** Cancels the lead's pending rows (of `kinds`, or all); returns how many. */
+  cancelPending(leadId: string, reason: string, now: Date, kinds?: ScheduleKind[]): Promise<number>;
+  /** Every row of a lead, oldest due first (the lead card shows them). */
+  listForLead(leadId: string): Promise<ScheduledMessage[]>;
+}
