@@ -14,9 +14,10 @@ import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { httpSection } from './ops/http-limits.ts';
+import type { PlatformTools } from './platform-tools.ts';
 import { dashboardSection } from './web/config.ts';
 
-export interface AdapterEntry<C = unknown> {
+export interface AdapterEntry<C = unknown> extends PlatformTools<C> {
   /** The platform's name: what its events carry as `platform`, and the key of its section in `AppConfig.adapters`. */
   readonly name: string;
   readonly section: ConfigSection<C>;
@@ -31,13 +32,15 @@ const PLATFORM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
  * configured); `variables` + `prefix` let the config refuse misspelt variables of that adapter.
  * @throws Error for a name that is not a lowercase word (a programming error, caught at load).
  */
-export function defineAdapter<C>(entry: {
-  name: string;
-  parse: (env: Env) => C | null;
-  create: (config: C, deps: AdapterDeps) => ChatAdapter | Promise<ChatAdapter>;
-  prefix?: string;
-  variables?: readonly string[];
-}): AdapterEntry<C> {
+export function defineAdapter<C>(
+  entry: {
+    name: string;
+    parse: (env: Env) => C | null;
+    create: (config: C, deps: AdapterDeps) => ChatAdapter | Promise<ChatAdapter>;
+    prefix?: string;
+    variables?: readonly string[];
+  } & PlatformTools<C>,
+): AdapterEntry<C> {
   if (!PLATFORM_NAME.test(entry.name) || entry.name === 'console')
     throw new Error(
       `adapter name ${JSON.stringify(entry.name)} must be a lowercase word other than console (the terminal chat)`,
@@ -45,7 +48,15 @@ export function defineAdapter<C>(entry: {
   const section: ConfigSection<C> = { name: entry.name, parse: entry.parse };
   if (entry.prefix !== undefined) Object.assign(section, { prefix: entry.prefix });
   if (entry.variables !== undefined) Object.assign(section, { variables: entry.variables });
-  return { name: entry.name, section, create: entry.create };
+  const { name, create, sendLimits, setup, doctor } = entry;
+  return {
+    name,
+    section,
+    create,
+    ...(sendLimits ? { sendLimits } : {}),
+    ...(setup ? { setup } : {}),
+    ...(doctor ? { doctor } : {}),
+  };
 }
 
 /** One entry per platform: its config parser from `config.ts`, its factory imported on demand. */

@@ -3,6 +3,7 @@
  * `--help` works without a valid environment and a command that needs neither never fails
  * on them.
  */
+import { existsSync } from 'node:fs';
 import pino from 'pino';
 import type { LeadStore } from '../core/ports/index.ts';
 import { adapterSections } from './adapters.ts';
@@ -16,6 +17,11 @@ export interface CliContext {
   logger(): pino.Logger;
   /** Set once `logger()` was built, so failures can be logged through it. */
   readonly loggerIfCreated: pino.Logger | undefined;
+  /**
+   * The raw environment (`.env` merged in as `config()` merges it), for commands that need a
+   * few variables without a whole valid configuration (`leadbot setup`).
+   */
+  env(): Env;
 }
 
 /** Builds the context over an environment (the real one by default, `.env` merged in). */
@@ -33,6 +39,10 @@ export function createCliContext(env: Env = process.env): CliContext {
     },
     get loggerIfCreated() {
       return logger;
+    },
+    env() {
+      if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
+      return env;
     },
   };
   return ctx;

@@ -7,10 +7,12 @@ import { Command, CommanderError } from 'commander';
 import type pino from 'pino';
 import { type CliContext, createCliContext } from './cli-context.ts';
 import { register as registerChat } from './commands/chat.ts';
+import { register as registerDoctor } from './commands/doctor.ts';
 import { register as registerFlows } from './commands/flows.ts';
 import { register as registerLeads } from './commands/leads.ts';
 import { register as registerMigrate } from './commands/migrate.ts';
 import { register as registerScoring } from './commands/scoring.ts';
+import { register as registerSetup } from './commands/setup.ts';
 import { register as registerStart } from './commands/start.ts';
 import { register as registerWebhooks } from './commands/webhooks.ts';
 import { EXIT_USAGE, reportFailure } from './errors-exit.ts';
@@ -29,6 +31,9 @@ export function buildProgram(ctx: CliContext): Command {
     });
   registerStart(program, ctx);
   registerMigrate(program, ctx);
+  // Connecting a platform: what to configure on its side, then a check of it all.
+  registerSetup(program, ctx);
+  registerDoctor(program, ctx);
   // Commands of the qualification core.
   registerChat(program, ctx);
   registerFlows(program, ctx);

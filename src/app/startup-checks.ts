@@ -5,8 +5,11 @@
  */
 import { statSync } from 'node:fs';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
+import type { SendLimits } from '../core/flow/sendable.ts';
+import { FlowInvalidError } from '../core/flow/validate.ts';
 import { type AppConfig, ConfigError } from './config.ts';
 import { loadFlowCatalog } from './flow-files.ts';
+import { sendProblems } from './platform-tools.ts';
 
 /**
  * The flows of `FLOWS_DIR`, which must hold `DEFAULT_FLOW`.
@@ -14,6 +17,7 @@ import { loadFlowCatalog } from './flow-files.ts';
  */
 export async function loadStartFlows(
   config: Pick<AppConfig, 'flowsDir' | 'defaultFlow'>,
+  platforms: readonly { sendLimits?: SendLimits }[] = [],
 ): Promise<FlowCatalog> {
   if (!statSync(config.flowsDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new ConfigError(
@@ -31,6 +35,11 @@ export async function loadStartFlows(
       'set it to the id of one of the flow files there',
       config.defaultFlow,
     );
+  }
+  // What a flow would send that an enabled platform refuses stops the start, with its path.
+  for (const flow of flows.list()) {
+    const problems = sendProblems(flow, platforms);
+    if (problems.length > 0) throw new FlowInvalidError(`${config.flowsDir}/${flow.id}`, problems);
   }
   return flows;
 }

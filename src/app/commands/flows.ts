@@ -5,9 +5,12 @@
  */
 import type { Command } from 'commander';
 import { LeadbotError } from '../../core/errors.ts';
+import { FlowInvalidError } from '../../core/flow/validate.ts';
 import type { LeadStore } from '../../core/ports/index.ts';
+import { ADAPTERS, type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { loadFlowCatalog, loadFlowFile } from '../flow-files.ts';
+import { sendProblems } from '../platform-tools.ts';
 import { loadTranscript, runTranscript } from '../transcripts.ts';
 
 const clock = { now: () => new Date() };
@@ -53,17 +56,45 @@ export async function testTranscripts(
   return { lines, failed };
 }
 
+/** The registry entries whose limits `flows validate` checks. */
+function platformsToCheck(names: string | undefined, ctx: CliContext): AdapterEntry[] {
+  if (names === undefined) {
+    try {
+      return enabledAdapters(ctx.config()).map((e) => e.entry);
+    } catch {
+      return ADAPTERS;
+    }
+  }
+  if (names.trim() === 'all') return ADAPTERS;
+  return names.split(',').map((n) => {
+    const entry = ADAPTERS.find((a) => a.name === n.trim());
+    if (!entry)
+      throw new LeadbotError(
+        'CONFIG_INVALID',
+        `--platform ${n.trim()} is no platform: use ${ADAPTERS.map((a) => a.name).join(', ')} or all`,
+      );
+    return entry;
+  });
+}
+
 export function register(program: Command, ctx: CliContext): void {
   const flows = program.command('flows').description('check flow files and run transcripts');
   flows
     .command('validate')
     .description('validate flow files; prints each problem with its path in the file')
     .argument('<files...>', 'flow files (YAML or JSON)')
-    .action(async (files: string[]) => {
+    .option(
+      '--platform <names>',
+      'check what the flow sends against these platforms\' limits: a comma list or "all" (default: the platforms the configuration enables, or all when it does not load)',
+    )
+    .action(async (files: string[], opts: { platform?: string }) => {
+      const platforms = platformsToCheck(opts.platform, ctx);
       let bad = 0;
       for (const file of files) {
         try {
           const flow = await loadFlowFile(file);
+          const problems = sendProblems(flow, platforms);
+          if (problems.length > 0) throw new FlowInvalidError(file, problems);
           const steps = Object.keys(flow.definition.steps).length;
           process.stdout.write(`ok ${file}: flow "${flow.id}" version ${flow.version}, ${steps} steps\n`);
         } catch (err) {

@@ -86,7 +86,10 @@ export async function startBot(
 
   try {
     // Flows first: a broken flow file should stop us before the database is touched.
-    const flows = await loadStartFlows(config);
+    const flows = await loadStartFlows(
+      config,
+      enabledAdapters(config, opts.registry).map((e) => e.entry),
+    );
     const database = maskUrlPassword(config.databaseUrl);
     if (opts.migrate) {
       const { migrateDatabase } = await import('../../store/migrate.ts');
