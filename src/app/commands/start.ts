@@ -114,11 +114,8 @@ export async function startBot(
     }
     const database = maskUrlPassword(config.databaseUrl);
     if (opts.migrate) {
-      const { migrateDatabase } = await import('../../store/migrate.ts');
-      const { applied } = await migrateDatabase(config.databaseUrl, {
-        logger,
-        ...(signal ? { signal } : {}),
-      });
+      const { migrateIfNeeded } = await import('../migrate-on-start.ts');
+      const applied = await migrateIfNeeded(config.databaseUrl, { logger, ...(signal ? { signal } : {}) });
       logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
     } else {
       // Refuse rather than report ready while every request would fail on a missing table.
