@@ -4,19 +4,21 @@
 // loader in the process, ~1 s and ~30 MB less. Otherwise (a checkout without a build, a source
 // edited since, LEADBOT_FROM_SOURCE=1) the TypeScript sources run through tsx, as in
 // development and tests.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { COMPILED_ENTRY, isDistCurrent, ROOT } from '../scripts/dist-manifest.mjs';
 
 // Prisma's query compiler is a 3 MB WebAssembly module, run only when a query shape is first
-// seen (plans are cached; raw statements skip it). By default V8 compiles all of it at start
-// and again with its optimizing tier in the background: ~0.3 s and ~50 MB of RSS kept for
-// good. Compiling each function when first called, with the baseline compiler only, keeps
-// both (an uncached query was no slower here). Set before any module is compiled.
-setFlagsFromString('--wasm-lazy-compilation');
-setFlagsFromString('--liftoff-only');
+// seen (plans are cached; raw statements skip it). V8 compiles wasm with its baseline compiler
+// (Liftoff) and then again, in the background, with its optimizing one: ~50 MB of RSS kept for
+// good, and CPU taken from the start. The baseline code is enough here (an uncached query was
+// no slower). Set before any wasm is compiled; harmless to the JavaScript tiers.
+setFlagsFromString('--no-wasm-dynamic-tiering');
+setFlagsFromString('--no-wasm-tier-up');
 
 if (process.env.LEADBOT_FROM_SOURCE !== '1' && isDistCurrent()) {
-  await import(new URL(COMPILED_ENTRY, `file://${ROOT}`).href);
+  await import(pathToFileURL(join(ROOT, COMPILED_ENTRY)).href);
 } else {
   if (process.env.NODE_ENV === 'production' && process.env.LEADBOT_FROM_SOURCE !== '1') {
     // One line on stderr (stdout may be a command's output): production should not pay for tsx.

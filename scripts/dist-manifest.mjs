@@ -27,7 +27,7 @@ export const INPUT_FILES = [
 export const DIST = 'dist';
 export const MANIFEST = 'manifest.json';
 /** The compiled CLI, relative to the root. */
-export const COMPILED_ENTRY = 'dist/src/app/cli.js';
+export const COMPILED_ENTRY = 'dist/leadbot.js';
 
 /** Root-relative paths (with `/`) of every input file, sorted. */
 export function listInputs(root = ROOT) {
