@@ -21,6 +21,7 @@ import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, ConfigError, maskUrlPassword, SALES_CHANNEL_VARIABLES } from '../config.ts';
 import { loadFlowCatalog } from '../flow-files.ts';
 import { createHttpServer } from '../http-server.ts';
+import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
 import { mountOps } from '../ops/readiness.ts';
@@ -319,6 +320,9 @@ export async function startBot(
       },
       'leadbot ready',
     );
+    // Memory a burst grew is given back once the process idles (ops/idle-gc.ts).
+    const stopIdleGc = startIdleGc({ logger });
+    cleanups.push({ what: 'idle collector', run: async () => stopIdleGc() });
     // Pushed last, so it runs first on stop: /readyz turns 503 before anything closes.
     cleanups.push({
       what: 'readiness',
