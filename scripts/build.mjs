@@ -9,9 +9,9 @@
 // esbuild rather than tsc: it is installed with the production dependencies (tsx runs on it),
 // so `npm ci --omit=dev` and the Docker image can build without TypeScript, and it applies the
 // transform tsx applies in development and tests. Type checking stays `npm run typecheck`.
-// Bundling, rather than one .js per .ts: ~500 modules become a few files, which halves the time
-// to load them and drops what the process never calls (zod's 40 locales, the stores of
-// rate-limiter-flexible it does not use).
+// Bundling, rather than one .js per .ts: ~500 modules become a few files, which halved the time
+// to load them here. A new dependency with a native addon or files it finds at run time goes in
+// EXTERNAL below (the CLI tests run the build in CI and would show it failing).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
@@ -40,7 +40,7 @@ const EXTERNAL = [
  * CommonJS packages the code imports are loaded with `require`: Node's ES module loader first
  * parses a CommonJS file to find its exports (for Prisma's 208 KB client runtime that was ~100 ms
  * of every start), `require` does not. esbuild's interop gives the same bindings (the default
- * export is `module.exports`). Only packages whose `import` and `require` load the same file.
+ * export is `module.exports`). Only packages whose `require` gives what their `import` gives.
  */
 const REQUIRED = [
   '@prisma/client/runtime/client',
