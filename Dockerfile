@@ -1,26 +1,31 @@
 # syntax=docker/dockerfile:1
-# leadbot: TypeScript run through tsx (no build step), embedded SQLite on a volume by default.
+# leadbot: the CLI compiled to dist/ at build time, embedded SQLite on a volume by default.
 #   docker build -t leadbot .
 #   docker run -v leadbot-data:/data -e TELEGRAM_BOT_TOKEN=... -p 3000:3000 leadbot
 # `leadbot start` applies pending migrations before it serves, so a new image upgrades the
 # database on its first start. Set DATABASE_URL=postgresql://... to use PostgreSQL instead.
 
-# The major the project is tested on (package.json engines: >=20.19).
-ARG NODE_VERSION=20
+# Node 24, the active LTS (Node 20 reached end of life on 2026-04-30). The code still supports
+# >= 20.19 (package.json engines) and CI runs the tests on both.
+ARG NODE_VERSION=24
 
-# --- deps: production dependencies, native modules compiled, Prisma clients generated ---
-FROM node:${NODE_VERSION}-bookworm-slim AS deps
+# --- build: production dependencies, native modules compiled, Prisma clients generated, dist/ built ---
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 falls back to compiling when no prebuilt binary matches.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-# The postinstall step needs the schemas and the generator script.
-COPY scripts/generate-clients.mjs scripts/
+COPY package.json package-lock.json tsconfig.json ./
+# The postinstall step generates the Prisma clients from prisma/, then compiles src/ and
+# adapters/ into dist/ (scripts/build.mjs, esbuild: a production dependency).
+COPY scripts/ scripts/
 COPY prisma/ prisma/
+COPY src/ src/
+COPY adapters/ adapters/
 RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
+ && npm cache clean --force \
+ && test -f dist/manifest.json
 
 # --- runtime: no compiler, non-root, data on a volume ---
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
@@ -30,13 +35,9 @@ ENV NODE_ENV=production \
     PORT=3000 \
     FLOWS_DIR=/app/flows
 WORKDIR /app
-COPY --from=deps --chown=root:root /app/node_modules ./node_modules
-COPY --chown=root:root package.json ./
+# dist/ with the sources it was built from: bin/leadbot.js runs dist/ after checking they match.
+COPY --from=build --chown=root:root /app/ ./
 COPY --chown=root:root bin/ bin/
-COPY --chown=root:root src/ src/
-COPY --from=deps --chown=root:root /app/src/store/generated/ src/store/generated/
-COPY --chown=root:root adapters/ adapters/
-COPY --chown=root:root prisma/ prisma/
 COPY --chown=root:root flows/ flows/
 # Code is owned by root and read-only to the app user; only /data is writable.
 RUN mkdir -p /data && chown node:node /data

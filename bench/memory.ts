@@ -1,22 +1,22 @@
 /**
- * Memory: RSS of a process serving 1,000 active conversations over a database that stores
- * 100,000 more (seeded with raw inserts), on SQLite. Measured in a child process.
+ * Memory under data: RSS of a real `leadbot start` on a SQLite database storing 100,000 leads
+ * with their conversations (seeded with raw inserts), after 1,000 web chat visitors each
+ * started a conversation and answered its first question (left open). RSS is read from /proc
+ * right after that traffic and again once the process has been idle for a while.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { newId } from '../src/store/ids.ts';
-import { ROOT } from './core.ts';
+import { loadScripts, mapConcurrent, postUntilAcknowledged, randomId } from '../test/scale/cluster.ts';
 import { freshDatabase } from './databases.ts';
-
-const run = promisify(execFile);
+import { IDLE_SETTLE_MS, rssMb, startLeadbot } from './runtime.ts';
 
 export interface MemoryResult {
   stored: number;
   active: number;
+  /** Right after the last of the active conversations answered. */
   rssMb: number;
-  heapMb: number;
+  /** {@link IDLE_SETTLE_MS} later, without traffic. */
+  idleRssMb: number;
 }
 
 /** Inserts `n` completed conversations (with their leads) in one SQLite transaction. */
@@ -44,13 +44,22 @@ export async function memoryFootprint(stored: number, active: number): Promise<M
   const db = await freshDatabase('sqlite');
   try {
     await seed(db.url, stored);
-    const { stdout } = await run(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/memory-child.ts'), db.url, String(active)],
-      { cwd: ROOT, maxBuffer: 1 << 20 },
-    );
-    const m = JSON.parse(stdout.trim().split('\n').at(-1)!) as { rss: number; heapUsed: number };
-    return { stored, active, rssMb: m.rss / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
+    // One load generator plays every visitor from 127.0.0.1: the per-client budgets are off.
+    const bot = await startLeadbot(db.url, { RATE_LIMIT_CHAT_IP: 'off', RATE_LIMIT_CHAT_VISITOR: 'off' });
+    try {
+      const strong = (await loadScripts()).find((s) => s.name === 'strong-prospect')!;
+      // Opening the chat, then the first answer: the lead and its conversation exist, left open.
+      const opening = strong.requests.slice(0, 2);
+      const visitors = Array.from({ length: active }, (_, i) => `m${i}_${randomId()}`);
+      await mapConcurrent(visitors, 50, async (visitorId) => {
+        for (const body of opening) await postUntilAcknowledged(() => bot.base, visitorId, body);
+      });
+      const after = rssMb(bot.child.pid!);
+      await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+      return { stored, active, rssMb: after, idleRssMb: rssMb(bot.child.pid!) };
+    } finally {
+      await bot.stop();
+    }
   } finally {
     await db.drop();
   }

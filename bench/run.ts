@@ -4,7 +4,7 @@
  *
  *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
- *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, scale)
+ *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, runtime, scale)
  *
  * Figures are throughput and latency on this machine at this moment: compare runs from the
  * same machine, and prefer medians of several runs when other work is running.
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { alertLatency } from './alerts.ts';
 import { engineLoad, floorLoad, openLoop, ROOT } from './core.ts';
 import { memoryFootprint } from './memory.ts';
+import { runtimeFigures } from './runtime.ts';
 import { webLoad } from './scale.ts';
 import { median, round } from './stats.ts';
 import { leadbotTelegram, peerTelegram } from './telegram.ts';
@@ -29,6 +30,8 @@ const CORE_BUDGET: Record<number, number> = { 1: 1000, 100: 5000, 1000: 10000 };
 /** Open loop: this many conversations in progress, messages arriving at this rate in total. */
 const OPEN_PEOPLE = 1000;
 const OPEN_RATE = 1000;
+/** `leadbot start` runs timed to ready per pass (the figure is their median). */
+const RUNTIME_STARTS = 7;
 
 type Figures = Record<string, number>;
 const failures: string[] = [];
@@ -94,11 +97,18 @@ async function pass(): Promise<Figures> {
     });
   if (wanted('memory'))
     await attempt('memory', async () => {
-      const idle = await memoryFootprint(0, 0);
       const m = await memoryFootprint(100_000, 1000);
-      log('memory.idle.rssMb', idle.rssMb);
       log('memory.loaded.rssMb', m.rssMb);
-      log('memory.loaded.heapMb', m.heapMb);
+      log('memory.loaded.idleRssMb', m.idleRssMb);
+    });
+  if (wanted('runtime'))
+    await attempt('runtime', async () => {
+      const r = await runtimeFigures(RUNTIME_STARTS);
+      log('runtime.readyMs', r.readyMs);
+      for (const p of r.prints) {
+        log(`runtime.${p.platform}.readyRssMb`, p.readyRssMb);
+        log(`runtime.${p.platform}.idleRssMb`, p.idleRssMb);
+      }
     });
   if (wanted('scale'))
     await attempt('scale', async () => {
@@ -156,9 +166,23 @@ function table(f: Figures): string {
     other.push(
       `| alert latency (SQL commit → Slack post) | p50 ${n('alerts.p50Ms')} ms, p99 ${n('alerts.p99Ms')} ms |`,
     );
+  if (f['runtime.readyMs'] !== undefined) {
+    other.push(
+      `| time to ready (\`leadbot start\` → \`/readyz\` 200; SQLite, migrated, no platform) | ${n('runtime.readyMs')} ms (median of ${RUNTIME_STARTS}) |`,
+    );
+    for (const [p, label] of [
+      ['none', 'idle, no platform'],
+      ['telegram', 'Telegram on (long polling, fake Bot API)'],
+      ['slack', 'Slack on (fake Web API)'],
+      ['discord', 'Discord on (fake gateway)'],
+    ] as const)
+      other.push(
+        `| RSS ${label} | ${n(`runtime.${p}.idleRssMb`)} MB idle (${n(`runtime.${p}.readyRssMb`)} MB when ready) |`,
+      );
+  }
   if (f['memory.loaded.rssMb'] !== undefined)
     other.push(
-      `| RSS, 100k stored + 1,000 active (SQLite) | ${n('memory.loaded.rssMb')} MB (heap ${n('memory.loaded.heapMb')} MB; idle process ${n('memory.idle.rssMb')} MB) |`,
+      `| RSS, 100k stored + 1,000 active (SQLite, web chat) | ${n('memory.loaded.rssMb')} MB after the traffic, ${n('memory.loaded.idleRssMb')} MB idle |`,
     );
   if (f['scale.ratio'] !== undefined)
     other.push(

@@ -8,10 +8,12 @@ import type { ConfigSection, Env } from './config.ts';
 import { VARIABLES } from './config-variables.ts';
 
 /**
- * Variables under this prefix are reserved for leadbot. None is read today, so any that is set
- * is a typo or a leftover from another version: refusing it beats silently ignoring it.
+ * Variables under this prefix are reserved for leadbot. Any other than those below is a typo or a
+ * leftover from another version: refusing it beats silently ignoring it.
  */
 export const RESERVED_PREFIX = 'LEADBOT_';
+/** Read by `bin/leadbot.js` before any configuration (`1`: run the sources through tsx, not dist/). */
+export const LAUNCHER_VARIABLES = ['LEADBOT_FROM_SOURCE'];
 
 /** An invalid or missing setting. `userMessage` is one line: what is wrong — how to fix it. */
 export class ConfigError extends LeadbotError {
@@ -28,7 +30,9 @@ export class ConfigError extends LeadbotError {
 
 /** Refuses a variable under a guarded prefix that no section reads (a probable typo). */
 export function guardUnknownVariables(env: Env, sections: readonly ConfigSection[]): void {
-  const guards: { prefix: string; known: string[] }[] = [{ prefix: RESERVED_PREFIX, known: [] }];
+  const guards: { prefix: string; known: string[] }[] = [
+    { prefix: RESERVED_PREFIX, known: [...LAUNCHER_VARIABLES] },
+  ];
   for (const s of sections) {
     if (s.prefix && s.variables) guards.push({ prefix: s.prefix, known: [...s.variables] });
   }

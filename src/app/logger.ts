@@ -1,12 +1,13 @@
 /**
  * The process logger: pino, one JSON object per line (pretty-printed when a person watches a
- * terminal). Personal data never reaches the output in clear:
+ * terminal outside production; pino-pretty is loaded only then). Personal data never reaches the output in clear:
  * - pino's `redact` blanks known keys (`email`, `phone`, tokens) at any depth we declare;
  * - a `streamWrite` hook masks email- and phone-shaped substrings in the finished line, so a
  *   message string, an error message or a nested value is covered too, whatever the key.
  */
+import { createRequire } from 'node:module';
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogLevel } from './config.ts';
 
 const SENSITIVE_KEYS = ['email', 'phone', 'token', 'password', 'signingSecret', 'authorization'];
@@ -37,7 +38,7 @@ export function maskPersonalData(text: string): string {
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Pretty output for humans; defaults to whether stdout is a terminal. */
+  /** Pretty output for humans; defaults to stdout being a terminal and NODE_ENV not `production`. */
   pretty?: boolean;
   /** Where lines go (tests capture them); defaults to stdout. */
   destination?: NodeJS.WritableStream;
@@ -46,9 +47,13 @@ export interface LoggerOptions {
 /** Creates the root logger. Satisfies the core's `Logger` port. */
 export function createLogger(options: LoggerOptions): pino.Logger {
   const destination = options.destination ?? process.stdout;
-  const usePretty = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
+  const usePretty =
+    options.pretty ??
+    (destination === process.stdout &&
+      process.stdout.isTTY === true &&
+      process.env.NODE_ENV !== 'production');
   const stream = usePretty
-    ? pretty({ destination, colorize: destination === process.stdout, sync: true })
+    ? loadPretty()({ destination, colorize: destination === process.stdout, sync: true })
     : (destination as pino.DestinationStream);
   return pino(
     {
@@ -59,4 +64,12 @@ export function createLogger(options: LoggerOptions): pino.Logger {
     },
     stream,
   );
+}
+
+/**
+ * pino-pretty, required on first use: a process logging JSON (production, a pipe, a test) never
+ * loads it and its dependencies (~30 modules). Synchronous, so `createLogger` stays synchronous.
+ */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 }

@@ -14,13 +14,23 @@
  */
 
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
-import pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import type * as Flexible from 'rate-limiter-flexible';
 import type { ClientLimits } from '../../adapters/shared/types.ts';
 import { RateLimitedError } from '../core/errors.ts';
 import type { Logger } from '../core/ports/index.ts';
 import type { AppConfig, RateLimit } from './config.ts';
+
+// The library's index loads every store it supports (Redis, Mongo, DynamoDB, … 36 modules); each
+// class is its own CommonJS file, so only the ones used are required, and pg only on PostgreSQL.
+const require = createRequire(import.meta.url);
+const RateLimiterMemory =
+  require('rate-limiter-flexible/lib/RateLimiterMemory.js') as typeof Flexible.RateLimiterMemory;
+const RateLimiterRes =
+  require('rate-limiter-flexible/lib/RateLimiterRes.js') as typeof Flexible.RateLimiterRes;
+type RateLimiterRes = Flexible.RateLimiterRes;
 
 /** The table of the PostgreSQL store (see prisma/sqlite/schema.prisma, model RateLimit). */
 export const RATE_LIMIT_TABLE = 'RateLimit';
@@ -151,7 +161,9 @@ function budget(name: string, limit: RateLimit, shared: SharedStore | null): Bud
   const base = { keyPrefix: name, points: limit.points, duration: limit.seconds };
   const memory = new RateLimiterMemory(base);
   const limiter = shared
-    ? new RateLimiterPostgres({
+    ? new (
+        require('rate-limiter-flexible/lib/RateLimiterPostgres.js') as typeof Flexible.RateLimiterPostgres
+      )({
         ...base,
         storeClient: shared.pool,
         tableName: RATE_LIMIT_TABLE,
@@ -187,7 +199,8 @@ function budget(name: string, limit: RateLimit, shared: SharedStore | null): Bud
 
 function openPool(databaseUrl: string, log: Logger): SharedStore {
   const schemaName = new URL(databaseUrl).searchParams.get('schema') ?? undefined;
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 30_000 });
+  const { Pool } = require('pg') as typeof pg;
+  const pool = new Pool({ connectionString: databaseUrl, max: 2, idleTimeoutMillis: 30_000 });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', (err) => log.warn({ err: err.message }, 'rate limit pool connection lost'));
   const table = schemaName

@@ -5,7 +5,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { LeadbotError } from '../core/errors.ts';
 import { describePostgresUrl } from './database-url.ts';
 
@@ -114,6 +113,8 @@ export function ensureSqliteWritable(path: string): void {
  * @throws LeadbotError STORE_UNAVAILABLE naming the server and the fix.
  */
 export async function ensurePostgresReachable(databaseUrl: string): Promise<void> {
+  // Loaded here, not at the top: a SQLite process never pays for the PostgreSQL driver.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   client.on('error', () => {});
   try {

@@ -3,7 +3,6 @@
  * Prisma CLI) keeps. Plain driver calls: this runs before any Prisma client exists.
  */
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { Provider } from './migrations-dir.ts';
 
 export interface MigrationRow {
@@ -60,6 +59,8 @@ export async function openMigrationHistory(
       },
     };
   }
+  // Loaded here, not at the top: a SQLite process never pays for the PostgreSQL driver.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: 5000 });
   client.on('error', () => {});
   await client.connect();

@@ -125,6 +125,10 @@ describe('loadConfig', () => {
     );
   });
 
+  it('accepts LEADBOT_FROM_SOURCE, which bin/leadbot.js reads before the configuration', () => {
+    expect(() => load({ LEADBOT_FROM_SOURCE: '1' })).not.toThrow();
+  });
+
   it('parses adapter sections and guards their prefix against typos', () => {
     const seen: Record<string, string | undefined>[] = [];
     const section: ConfigSection<{ token: string }> = {

@@ -29,9 +29,10 @@ export function runCli(
   args: string[],
   env: Record<string, string> = {},
   cwd = mkdtempSync(join(tmpdir(), 'leadbot-cli-')),
+  bin = BIN,
 ): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(env) });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -54,15 +55,16 @@ export interface RunningCli {
 
 /**
  * Starts a long-running command (e.g. `start`) and follows its JSON log on stdout. `nodeArgs`
- * go to Node before the entry point (`--import` of a test preload).
+ * go to Node before the entry point (`--import` of a test preload); `bin` is another copy's
+ * `bin/leadbot.js`.
  */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
-  opts: { nodeArgs?: string[]; cwd?: string } = {},
+  opts: { nodeArgs?: string[]; cwd?: string; bin?: string } = {},
 ): RunningCli {
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'leadbot-cli-'));
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...args], {
     cwd,
     env: childEnv(env),
   });

@@ -10,6 +10,7 @@ import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createHttpServer } from '../http-server.ts';
+import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
 import { mountOps } from '../ops/readiness.ts';
@@ -92,11 +93,8 @@ export async function startBot(
     );
     const database = maskUrlPassword(config.databaseUrl);
     if (opts.migrate) {
-      const { migrateDatabase } = await import('../../store/migrate.ts');
-      const { applied } = await migrateDatabase(config.databaseUrl, {
-        logger,
-        ...(signal ? { signal } : {}),
-      });
+      const { migrateIfNeeded } = await import('../migrate-on-start.ts');
+      const applied = await migrateIfNeeded(config.databaseUrl, { logger, ...(signal ? { signal } : {}) });
       logger.info({ database, applied }, applied.length ? 'migrations applied' : 'database is up to date');
     } else {
       // Refuse rather than report ready while every request would fail on a missing table.
@@ -284,6 +282,9 @@ export async function startBot(
       },
       'leadbot ready',
     );
+    // Memory a burst grew is given back once the process idles (ops/idle-gc.ts).
+    const stopIdleGc = startIdleGc({ logger });
+    cleanups.push({ what: 'idle collector', run: async () => stopIdleGc() });
     // Pushed last, so it runs first on stop: /readyz turns 503 before anything closes.
     cleanups.push({
       what: 'readiness',
