@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tooLarge } from '../../adapters/shared/http-body.ts';
 import type { HttpRoutes, RouteOptions } from '../../adapters/shared/types.ts';
 import type { Logger } from '../core/ports/index.ts';
-import { CappedRequest } from './ops/body-cap.ts';
+import { BODY_DROPPED, CappedRequest } from './ops/body-cap.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './ops/http-limits.ts';
 import { createLogThrottle } from './ops/log-throttle.ts';
 import { cameOverHttps, routePath } from './ops/request-target.ts';
@@ -53,7 +53,7 @@ const HSTS = 'max-age=31536000';
 /** Methods whose routes take no body unless they declare a cap. */
 const BODYLESS = new Set(['GET', 'HEAD']);
 /** How long a refused body is still read and dropped after the 413 before the connection closes. */
-const LINGER_MS = 2_000;
+const LINGER_MS = 10_000;
 
 interface Route {
   handler: RouteHandler;
@@ -112,6 +112,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       const timer = setTimeout(() => req.destroy(error), LINGER_MS);
       timer.unref();
       req.socket.once('close', () => clearTimeout(timer));
+      // The whole body arrived (and was dropped): nothing more to wait for.
+      req.once(BODY_DROPPED, () => req.destroy(error));
     };
     if (res.writableFinished) close();
     else res.once('finish', close);

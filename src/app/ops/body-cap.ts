@@ -17,6 +17,9 @@ export interface BodyCap {
   onOver(): void;
 }
 
+/** Emitted by a cut request once the rest of its body has arrived and been dropped. */
+export const BODY_DROPPED = 'leadbot:body-dropped';
+
 export class CappedRequest extends IncomingMessage {
   #cap: BodyCap | undefined;
   #seen = 0;
@@ -40,7 +43,10 @@ export class CappedRequest extends IncomingMessage {
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     // Dropped, not paused: the client's bytes are read and thrown away until the server closes
     // the connection, so the 413 can still reach it.
-    if (this.#cut) return true;
+    if (this.#cut) {
+      if (chunk === null) this.emit(BODY_DROPPED);
+      return true;
+    }
     if (this.#cap && chunk !== null && chunk !== undefined) {
       this.#seen += (chunk as { length: number }).length;
       if (this.#seen > this.#cap.max) {
