@@ -80,6 +80,7 @@ export class FakePeople {
       channelId,
       userId: u.id,
       acked: false,
+      createdAt: this.state.now(),
       messageId: extra.message?.id,
     });
     return { index: this.dispatch('INTERACTION_CREATE', d), id };
