@@ -11,14 +11,12 @@
  */
 import type { Json } from './state.ts';
 
-const DOCS = 'https://discord.com/developers/docs';
-
 export const DISCORD_LIMITS = {
-  /** `content`: "Message contents (up to 2000 characters)" — ${DOCS}/resources/message#create-message */
+  /** `content`: "Message contents (up to 2000 characters)" — https://discord.com/developers/docs/resources/message#create-message */
   content: 2000,
-  /** "embeds: Up to 10 rich embeds (up to 6000 characters)" — ${DOCS}/resources/message#create-message */
+  /** "embeds: Up to 10 rich embeds (up to 6000 characters)" — https://discord.com/developers/docs/resources/message#create-message */
   embeds: 10,
-  /** Embed limits table — ${DOCS}/resources/message#embed-object-embed-limits */
+  /** Embed limits table — https://discord.com/developers/docs/resources/message#embed-object-embed-limits */
   embed: {
     title: 256,
     description: 4096,
@@ -30,21 +28,21 @@ export const DISCORD_LIMITS = {
     /** "The combined sum of characters in all title, description, field.name, field.value, footer.text, and author.name fields across all embeds attached to a message must not exceed 6000 characters." */
     total: 6000,
   },
-  /** Legacy message components — ${DOCS}/components/reference#action-row: "up to 5 buttons or a single select"; a message holds up to 5 action rows. */
+  /** Legacy message components — https://discord.com/developers/docs/components/reference#action-row: "up to 5 buttons or a single select"; a message holds up to 5 action rows. */
   rows: 5,
   buttonsPerRow: 5,
-  /** ${DOCS}/components/reference#anatomy-of-a-component: custom_id "1-100 characters". */
+  /** https://discord.com/developers/docs/components/reference#anatomy-of-a-component: custom_id "1-100 characters". */
   customId: { min: 1, max: 100 },
-  /** ${DOCS}/components/reference#button: label "max 80 characters". */
+  /** https://discord.com/developers/docs/components/reference#button: label "max 80 characters". */
   buttonLabel: 80,
-  /** ${DOCS}/components/reference#string-select: options "max 25"; option label/value/description "max 100"; placeholder "max 150"; max_values "max 25". */
+  /** https://discord.com/developers/docs/components/reference#string-select: options "max 25"; option label/value/description "max 100"; placeholder "max 150"; max_values "max 25". */
   selectOptions: 25,
   selectOption: 100,
   placeholder: 150,
-  /** ${DOCS}/components/reference#modal / #label: modal title "max 45 characters"; label "max 45 characters". */
+  /** https://discord.com/developers/docs/components/reference#modal / #label: modal title "max 45 characters"; label "max 45 characters". */
   modalTitle: 45,
   /**
-   * ${DOCS}/interactions/receiving-and-responding#responding-to-an-interaction: "Interaction
+   * https://discord.com/developers/docs/interactions/receiving-and-responding#responding-to-an-interaction: "Interaction
    * tokens are valid for 15 minutes … you must send an initial response within 3 seconds of
    * receiving the event. If the 3 second deadline is exceeded, the token will be invalidated."
    */
@@ -52,7 +50,7 @@ export const DISCORD_LIMITS = {
   tokenValidMs: 15 * 60_000,
 } as const;
 
-/** JSON error codes — ${DOCS}/topics/opcodes-and-status-codes#json-json-error-codes */
+/** JSON error codes — https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes */
 export const DISCORD_ERRORS = {
   unknownInteraction: { code: 10062, message: 'Unknown interaction' },
   unknownWebhook: { code: 10015, message: 'Unknown Webhook' },
@@ -75,8 +73,12 @@ class Problems {
 
   add(path: (string | number)[], code: string, message: string): void {
     let node = this.tree;
-    for (const key of path) node = node[String(key)] ??= {};
-    (node._errors ??= []).push({ code, message });
+    for (const key of path) {
+      node[String(key)] ??= {};
+      node = node[String(key)];
+    }
+    node._errors ??= [];
+    node._errors.push({ code, message });
     this.count += 1;
   }
 
