@@ -1,16 +1,18 @@
 /**
  * Manager commands on Discord: `/leadbot <subcommand>` for community managers (members with
  * `DISCORD_MANAGER_ROLE_ID` or the Manage Server permission, as Discord reports them with each
- * interaction), answered ephemerally unless `public:true`, split within Discord's 2,000
+ * interaction), answered ephemerally unless `public:true` (then posted in the channel), split within Discord's 2,000
  * characters the way `replyToManager` says; exports arrive as a CSV attachment; `qualify` is
  * followed by the consent prompt (outreach.ts answers its buttons). `/leadbot link` lets anyone
  * link accounts.
  */
 import {
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Interaction,
   MessageFlags,
   PermissionFlagsBits,
+  RESTJSONErrorCodes,
 } from 'discord.js';
 import { collect } from '../../src/core/commands/export-csv.ts';
 import { answerLink } from '../../src/core/commands/link.ts';
@@ -64,6 +66,37 @@ export function isDiscordManager(i: MemberView, roleId: string | undefined): boo
 
 const flags = (ephemeral: boolean) => MessageFlags.SuppressEmbeds | (ephemeral ? MessageFlags.Ephemeral : 0);
 
+/**
+ * Posts a public answer as channel messages. Not as follow-ups: after the ephemeral deferral the
+ * first follow-up edits that deferred reply and keeps its ephemeral flag (Discord's rule for
+ * deferred responses), so a "public" follow-up would be private and then deleted with it. Returns
+ * false when the bot may not post in the channel (Missing Access / Permissions), so the answer is
+ * given privately instead of being lost.
+ */
+async function postInChannel(
+  i: ChatInputCommandInteraction,
+  messages: { content: string; files?: unknown[] }[],
+): Promise<boolean> {
+  try {
+    const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
+    if (!channel?.isSendable()) return false;
+    for (const m of messages)
+      await channel.send({ ...m, allowedMentions: NO_MENTIONS, flags: flags(false) } as never);
+    return true;
+  } catch (err) {
+    if (err instanceof DiscordAPIError && CANNOT_POST.has(Number(err.code))) return false;
+    throw err;
+  }
+}
+
+/** Discord's codes for a channel the bot cannot see or post in. */
+const CANNOT_POST = new Set<number>([
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+]);
+
+const NOT_POSTED = 'I cannot post in this channel (missing permission), so here is the answer privately.\n';
+
 async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Promise<void> {
   const files = reply.file
     ? [{ attachment: await collect(reply.file.chunks()), name: reply.file.filename }]
@@ -74,14 +107,25 @@ async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Pro
     ...(withFiles && files.length ? { files } : {}),
   });
   const [first = '', ...more] = reply.texts;
+  const answerPrivately = async (texts: string[]) => {
+    const [head = '', ...rest] = texts;
+    await i.editReply(payload(head, true));
+    for (const text of rest) await i.followUp({ ...payload(text, false), flags: flags(true) });
+  };
   if (reply.private) {
-    await i.editReply(payload(first, true));
-    for (const text of more) await i.followUp({ ...payload(text, false), flags: flags(true) });
+    await answerPrivately([first, ...more]);
+  } else if (
+    await postInChannel(
+      i,
+      reply.texts.map((text, n) => payload(text, n === 0)),
+    )
+  ) {
+    await i.deleteReply(); // the private acknowledgement has nothing left to say
   } else {
-    // The acknowledgement was private; the answer itself goes to the channel.
-    for (const [n, text] of reply.texts.entries())
-      await i.followUp({ ...payload(text, n === 0), flags: flags(false) });
-    await i.deleteReply();
+    const note = `${NOT_POSTED}${first}`;
+    await answerPrivately(
+      note.length <= DISCORD_REPLY_LIMITS.maxLength ? [note, ...more] : [NOT_POSTED, first, ...more],
+    );
   }
   if (reply.prompt) {
     const { userId, text, invitedBy } = reply.prompt;
