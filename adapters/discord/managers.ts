@@ -3,8 +3,8 @@
  * `DISCORD_MANAGER_ROLE_ID` or the Manage Server permission, as Discord reports them with each
  * interaction), answered ephemerally unless `public:true` (then posted in the channel), split within Discord's 2,000
  * characters the way `replyToManager` says; exports arrive as a CSV attachment; `qualify` is
- * followed by the consent prompt (outreach.ts answers its buttons). `/leadbot link` lets anyone
- * link accounts.
+ * followed by the consent prompt (outreach.ts answers its buttons). `/link` (and `/leadbot
+ * link`) lets anyone link accounts: `/leadbot` itself is shown to Manage Server by default.
  */
 import {
   type ChatInputCommandInteraction,
@@ -22,7 +22,7 @@ import type { CommunityServices } from '../../src/core/community-services.ts';
 import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
 import type { IdentityKey } from '../../src/core/ports/index.ts';
 import type { DiscordListeners } from './listen.ts';
-import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
+import { LEADBOT_COMMAND, LINK_COMMAND, toManagerInput } from './manager-input.ts';
 import {
   DISCORD_REPLY_LIMITS,
   discordInviter,
@@ -134,7 +134,7 @@ async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Pro
 }
 
 const isLeadbotCommand = (i: Interaction): i is ChatInputCommandInteraction =>
-  i.isChatInputCommand() && i.commandName === LEADBOT_COMMAND.name;
+  i.isChatInputCommand() && (i.commandName === LEADBOT_COMMAND.name || i.commandName === LINK_COMMAND.name);
 
 /** Registers `/leadbot`; without community services (no store) it says what is missing. */
 export function registerDiscordManagers(
@@ -149,8 +149,7 @@ export function registerDiscordManagers(
     }
     // Acknowledged privately at once (3-second deadline), then answered.
     await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const input = toManagerInput(i);
-    if (input.sub === 'link') {
+    if (i.commandName === LINK_COMMAND.name || i.options.getSubcommand(false) === 'link') {
       // `/leadbot link [code]`: anyone, any place; the answer is private.
       const key = discordMemberKey(i.user.id);
       const text = await answerLink(services, key, i.options.getString('code'), LINK_TEXTS, {
@@ -159,6 +158,7 @@ export function registerDiscordManagers(
       await i.editReply({ content: escapeText(text), allowedMentions: NO_MENTIONS });
       return;
     }
+    const input = toManagerInput(i);
     const ctx: CommandContext = {
       platform: 'discord',
       workspaceId: i.guildId ?? '',

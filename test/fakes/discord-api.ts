@@ -55,6 +55,7 @@ export class FakeDiscord extends EventEmitter {
   readonly say = this.people.say.bind(this.people);
   readonly slash = this.people.slash.bind(this.people);
   readonly leadbot = this.people.leadbot.bind(this.people);
+  readonly link = this.people.link.bind(this.people);
   readonly click = this.people.click.bind(this.people);
   readonly select = this.people.select.bind(this.people);
   readonly submitModal = this.people.submitModal.bind(this.people);

@@ -93,6 +93,21 @@ export class FakePeople {
     return this.interaction(u, where, { type: 2, data, context: where === 'guild' ? 0 : 1 });
   }
 
+  /** `/link [code]`: account linking, open to every member. */
+  link(u: FakeUser, code?: string, where: 'guild' | 'dm' = 'guild') {
+    const data: Json = { id: '1300000000000000502', name: 'link', type: 1 };
+    if (code !== undefined) data.options = [{ name: 'code', type: 3, value: code }];
+    return this.interaction(
+      u,
+      where,
+      { type: 2, data, context: where === 'guild' ? 0 : 1 },
+      {
+        permissions: PERMS.none,
+        roles: [],
+      },
+    );
+  }
+
   /**
    * `/leadbot <sub>` with options; a `FakeUser` value becomes a user option (resolved like
    * Discord does). `member` overrides the invoking member's `roles` / `permissions` (see PERMS).
