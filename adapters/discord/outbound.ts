@@ -11,7 +11,6 @@ import {
   type APIComponentInMessageActionRow,
   ButtonBuilder,
   ButtonStyle,
-  escapeMarkdown,
   MessageFlags,
   StringSelectMenuBuilder,
 } from 'discord.js';
@@ -19,6 +18,9 @@ import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { ChoiceOption, OutboundMessage } from '../../src/core/events.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { CUSTOM_ID_MAX, encodeCustomId } from './custom-ids.ts';
+import { escapeText } from './escape.ts';
+
+export { escapeText } from './escape.ts';
 
 /** Discord's limits (https://discord.com/developers/docs/components/reference). */
 export const LIMITS = {
@@ -57,19 +59,6 @@ export interface DiscordPayload {
   allowedMentions: typeof NO_MENTIONS;
   /** Ephemeral for ephemeral replies; link previews are always suppressed (user text may hold links). */
   flags: number;
-}
-
-/**
- * Escapes text for Discord: markdown (including headings, lists, quotes and masked links)
- * via discord.js's `escapeMarkdown`, mention/channel/emoji/timestamp syntax (`<@…>`, `<#…>`,
- * `<t:…>`) and `@everyone`/`@here` (a zero-width space breaks them even where
- * allowed_mentions would not apply, such as a copy-paste).
- */
-export function escapeText(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
-    .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
-    .replace(/<(?=[@#:/]|a:|t:|id:)/g, '\\<')
-    .replace(/@(everyone|here)/gi, '@\u200b$1');
 }
 
 /** A manager reply: message content is at most 2,000 characters after escaping. */
