@@ -150,6 +150,10 @@ function checkCustomId(p: Problems, at: (string | number)[], id: unknown): void 
 
 function checkComponents(p: Problems, at: (string | number)[], rows: Json[]): void {
   p.maxLengthList(at, rows.length, DISCORD_LIMITS.rows);
+  // "custom_id … must be unique per message" (https://discord.com/developers/docs/components/reference#anatomy-of-a-component-custom-id).
+  const ids = rows.flatMap((r) => ((r.components ?? []) as Json[]).map((c) => c.custom_id)).filter(Boolean);
+  if (new Set(ids).size !== ids.length)
+    p.add(at, 'COMPONENT_CUSTOM_ID_DUPLICATED', 'Component custom id cannot be duplicated');
   rows.forEach((row, i) => {
     const here = [...at, i, 'components'];
     const children = (row.components ?? []) as Json[];
