@@ -45,6 +45,16 @@ export class FakeDiscord extends EventEmitter {
   /** Interactions by token: whether and how each was answered. */
   readonly interactions = this.state.interactions;
 
+  /** The server as the bot's token sees it: membership, roles, channel overwrites, intent flags. */
+  get guild() {
+    return this.state.guild;
+  }
+
+  /** Makes REST calls need `Bot <token>` (401 otherwise), as Discord does for a reset token. */
+  requireToken(token: string): void {
+    this.state.botToken = token;
+  }
+
   /** Moves the fake's clock ahead (interaction deadlines: 3 s to answer, 15 min of follow-ups). */
   advanceClock(ms: number): void {
     this.state.clockOffsetMs += ms;
@@ -191,6 +201,7 @@ export class FakeDiscord extends EventEmitter {
       path,
       body,
       query: url.searchParams,
+      auth: String(req.headers.authorization ?? ''),
     });
     if (!route) return reply(404, { code: 0, message: `fake Discord: no route ${method} ${path}` });
     return reply(route[0], route[1]);

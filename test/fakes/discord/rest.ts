@@ -7,6 +7,7 @@
  * follow-up of a deferred reply editing it, history newest first; and it echoes the bot's own
  * messages on the gateway, as Discord does.
  */
+import { guildRoutes } from './guild.ts';
 import type { Dispatch } from './interactions.ts';
 import { checkMessageBody, checkModal, DISCORD_ERRORS, DISCORD_LIMITS } from './limits.ts';
 import { EPHEMERAL, type FakeMessage, type FakeState, IDS, type Json } from './state.ts';
@@ -135,8 +136,14 @@ function channels(
   const channelId = m[1]!;
   const dmUser = state.dmUserOf(channelId);
   if (req.method === 'GET' && !m[2]) {
-    if (channelId === IDS.channel)
-      return [200, { id: channelId, type: 0, guild_id: IDS.guild, name: 'general' }];
+    if (channelId === IDS.channel) {
+      if (!state.guild.joined) return [403, DISCORD_ERRORS.missingAccess];
+      const overwrites = state.guild.overwrites;
+      return [
+        200,
+        { id: channelId, type: 0, guild_id: IDS.guild, name: 'general', permission_overwrites: overwrites },
+      ];
+    }
     if (!dmUser) return [404, DISCORD_ERRORS.unknownChannel];
     const user = state.users.get(dmUser) ?? { id: dmUser, username: 'x', global_name: null };
     return [200, { id: channelId, type: 1, recipients: [state.asUser(user)] }];
@@ -170,15 +177,20 @@ export function routeRest(
   state: FakeState,
   dispatch: Dispatch,
   port: number,
-  req: { method: string; path: string; body: Json | null; query: URLSearchParams },
+  req: { method: string; path: string; body: Json | null; query: URLSearchParams; auth?: string },
 ): RestAnswer {
   const { method, path, body } = req;
+  // Interaction callbacks and webhooks use the interaction token; everything else the bot token.
+  const tokenRoute = /^\/(interactions|webhooks)\//.test(path);
+  if (!tokenRoute && state.botToken !== undefined && req.auth !== `Bot ${state.botToken}`)
+    return [401, DISCORD_ERRORS.unauthorized];
   if (method === 'GET' && path === '/gateway/bot') {
     const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
     return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: limit }];
   }
   if (method === 'POST' && path === '/users/@me/channels') return openDm(state, body);
   return (
+    guildRoutes(state.guild, method, path) ??
     commands(state, method, path, body) ??
     (method === 'POST' ? callback(state, path, body) : null) ??
     webhook(state, method, path, body) ??

@@ -4,6 +4,7 @@
  * pending interactions with their tokens.
  */
 import { readFileSync } from 'node:fs';
+import { GuildState } from './guild.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Discord payloads are loose JSON; the fake reads what it needs.
 export type Json = Record<string, any>;
@@ -95,6 +96,10 @@ export class FakeState {
   readonly users = new Map<string, FakeUser>();
   private readonly dmChannels = new Map<string, string>();
   private nextId = 1320000000000000000n;
+  /** The server as the bot sees it (doctor's checks). */
+  readonly guild = new GuildState();
+  /** When set, REST calls other than interaction callbacks must carry `Bot <botToken>` (else 401). */
+  botToken?: string;
   /** How far the fake's clock was moved ahead of the real one (interaction deadlines). */
   clockOffsetMs = 0;
 
