@@ -5,7 +5,6 @@
  * its permissions in the sales channel (computed from the server's roles and the channel's
  * overwrites), and the slash commands registered. Each problem comes with its fix.
  */
-import type { DoctorCheck, DoctorDeps } from '../../src/app/platform-tools.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import {
   channelPermissions,
@@ -14,6 +13,14 @@ import {
   type Overwrite,
   SALES_CHANNEL_PERMISSIONS,
 } from './permissions.ts';
+
+/** One line of doctor's table (src/app/platform-tools.ts's `DoctorCheck`). */
+export interface DoctorCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
 
 /** Application flags: the Message Content intent enabled (limited: under 100 servers). */
 const MESSAGE_CONTENT_FLAGS = (1 << 18) | (1 << 19);
@@ -48,7 +55,10 @@ const refusal = (r: { status: number; body: Json }) =>
   `HTTP ${r.status}${r.body.code !== undefined ? ` code ${r.body.code}` : ''}: ${String(r.body.message ?? '')}`;
 
 /** The checks, in order; later ones are skipped when the token is refused. */
-export async function discordDoctor(config: DiscordAdapterConfig, deps: DoctorDeps): Promise<DoctorCheck[]> {
+export async function discordDoctor(
+  config: DiscordAdapterConfig,
+  deps: { signal: AbortSignal },
+): Promise<DoctorCheck[]> {
   const http = new DiscordHttp(config, deps.signal);
   const checks: DoctorCheck[] = [];
   const invite = inviteUrl(config.applicationId);

@@ -5,9 +5,7 @@
  * registry loads this module for every command.
  */
 
-import type { PlatformTools, SetupOptions } from '../../src/app/platform-tools.ts';
 import type { SendLimits } from '../../src/core/flow/sendable.ts';
-import type { DiscordAdapterConfig } from './config.ts';
 import { discordDoctor } from './doctor.ts';
 import { INVITE_SCOPES, inviteUrl, NEEDED_PERMISSIONS, permissionsInteger } from './permissions.ts';
 
@@ -27,7 +25,9 @@ export const DISCORD_SEND_LIMITS: SendLimits = {
 };
 
 /** `leadbot setup discord`: what to do in the Developer Portal and the invite to open. */
-export async function discordSetup(opts: SetupOptions): Promise<string> {
+export async function discordSetup(opts: {
+  env: Readonly<Record<string, string | undefined>>;
+}): Promise<string> {
   const appId = opts.env.DISCORD_APPLICATION_ID?.trim();
   const id = appId && /^\d{17,21}$/.test(appId) ? appId : '<APPLICATION_ID>';
   const messageContent = opts.env.DISCORD_MESSAGE_CONTENT?.trim() === 'true';
@@ -59,7 +59,11 @@ export async function discordSetup(opts: SetupOptions): Promise<string> {
   return lines.join('\n');
 }
 
-export const discordTools: PlatformTools<DiscordAdapterConfig> = {
+/**
+ * The registry entry's tools (src/app/platform-tools.ts's `PlatformTools`, checked where the
+ * entry is defined: adapters do not import the app).
+ */
+export const discordTools = {
   sendLimits: DISCORD_SEND_LIMITS,
   setup: discordSetup,
   doctor: discordDoctor,

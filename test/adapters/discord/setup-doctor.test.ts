@@ -44,7 +44,7 @@ const config = (f: FakeDiscord, extra: Partial<DiscordAdapterConfig> = {}): Disc
   ...extra,
 });
 
-const doctor = (c: DiscordAdapterConfig) => discordDoctor(c, { logger, signal: AbortSignal.timeout(10_000) });
+const doctor = (c: DiscordAdapterConfig) => discordDoctor(c, { signal: AbortSignal.timeout(10_000) });
 const registered = (f: FakeDiscord) =>
   f.commands.set(
     IDS.guild,
@@ -53,7 +53,7 @@ const registered = (f: FakeDiscord) =>
 
 describe('leadbot setup discord', () => {
   it('prints the invite URL with the minimal permissions, each named, and the intents', async () => {
-    const text = await discordSetup({ env: { DISCORD_APPLICATION_ID: IDS.application }, logger });
+    const text = await discordSetup({ env: { DISCORD_APPLICATION_ID: IDS.application } });
     const p = PermissionFlagsBits;
     const expected =
       p.ViewChannel |
@@ -79,7 +79,7 @@ describe('leadbot setup discord', () => {
       expect(bit, name).toBe(p[name as keyof typeof p]);
     expect(text).toContain('Message Content Intent: off is fine');
     expect(text).toContain('Server Members Intent: not needed');
-    const withContent = await discordSetup({ env: { DISCORD_MESSAGE_CONTENT: 'true' }, logger });
+    const withContent = await discordSetup({ env: { DISCORD_MESSAGE_CONTENT: 'true' } });
     expect(withContent).toContain('Message Content Intent: ON');
     expect(withContent).toContain('client_id=%3CAPPLICATION_ID%3E');
   });
