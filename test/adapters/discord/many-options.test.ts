@@ -4,6 +4,7 @@
  * or more options than the rows hold, becomes a numbered list answered by text — never a menu
  * silently cut. Every payload passes the strict fake's rules.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCustomId } from '../../../adapters/discord/custom-ids.ts';
 import { renderMessage } from '../../../adapters/discord/outbound.ts';
@@ -54,5 +55,37 @@ describe('Discord questions with many options', () => {
     );
     expect(checkMessageBody(toJson(p))).toBeNull();
     expect(p.components).toHaveLength(5);
+  });
+});
+
+describe('Discord renderer against the strict fake rules', () => {
+  it('cannot produce a message Discord refuses, whatever the flow or the person typed', () => {
+    const text = fc.string({
+      maxLength: 3000,
+      unit: fc.constantFrom('a', '*', '<', '@', '\\', '😀', '\n', '#', ' '),
+    });
+    // Flow validation refuses empty values and labels.
+    const choice = fc.record({
+      value: fc.string({ minLength: 1, maxLength: 120 }),
+      label: fc.string({ minLength: 1, maxLength: 120 }),
+    });
+    fc.assert(
+      fc.property(
+        text,
+        fc.array(choice, { maxLength: 140 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom('dm', 'ephemeral', 'channel'),
+        fc.string({ maxLength: 90 }),
+        (t, choices, multiple, offerPrivate, surface, stepId) => {
+          const p = renderMessage(
+            { kind: 'question', text: t, stepId, choices, multiple, offerPrivate },
+            surface as 'dm' | 'ephemeral' | 'channel',
+          );
+          expect(checkMessageBody(toJson(p))).toBeNull();
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
