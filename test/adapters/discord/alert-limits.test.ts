@@ -100,7 +100,8 @@ describe('Discord alert limits', () => {
     running.push(bot);
     const alerts = () => bot.fake.visible(IDS.channel).filter((m) => m.embeds?.length);
     const outcome = (m: FakeMessage) =>
-      (m.embeds?.[0]?.fields as { name: string; value: string }[]).find((f) => f.name === 'Outcome')?.value;
+      ((m.embeds?.[0]?.fields ?? []) as { name: string; value: string }[]).find((f) => f.name === 'Outcome')
+        ?.value;
     for (const [n, text] of [HOSTILE[0]!, HOSTILE[4]!].entries()) {
       const lead = await store.createLead({ name: 'x' });
       await bot.adapter.alertSink!.deliver(payload(text, lead.id), `key-${n}`);
