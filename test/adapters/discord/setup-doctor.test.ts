@@ -12,7 +12,9 @@ import { COMMANDS } from '../../../adapters/discord/commands.ts';
 import type { DiscordAdapterConfig } from '../../../adapters/discord/config.ts';
 import { discordDoctor } from '../../../adapters/discord/doctor.ts';
 import { channelPermissions, DISCORD_PERMISSION_BITS } from '../../../adapters/discord/permissions.ts';
-import { discordSetup } from '../../../adapters/discord/tools.ts';
+import { DISCORD_SEND_LIMITS, discordSetup } from '../../../adapters/discord/tools.ts';
+import { checkSendable } from '../../../src/core/flow/sendable.ts';
+import { parseFlow } from '../../../src/core/flow/validate.ts';
 import { migrateDatabase } from '../../../src/store/migrate.ts';
 import { runCli } from '../../app/run-cli.ts';
 import { BITS } from '../../fakes/discord/guild.ts';
@@ -181,5 +183,26 @@ describe('leadbot doctor (Discord)', () => {
     } finally {
       db.cleanup();
     }
+  });
+});
+
+describe('Discord send limits (flows validate)', () => {
+  it('reports what the renderer cannot meet, not what it meets itself (menus of 25)', () => {
+    const options = (n: number, label = 'Option') =>
+      Array.from({ length: n }, (_, i) => ({ value: `o${i}`, label: `${label} ${i}` }));
+    const flow = parseFlow({
+      id: 'limits',
+      messages: { welcome: 'Hi' },
+      steps: {
+        role: { ask: 'Role?', type: 'choice', options: [{ value: 'a', label: 'x'.repeat(92) }] },
+        country: { ask: 'Country?', type: 'choice', options: options(60) },
+        tools: { ask: 'Tools?', type: 'multichoice', options: options(30) },
+        city: { ask: 'City?', type: 'choice', options: options(130) },
+      },
+    }).definition;
+    expect(checkSendable(flow, DISCORD_SEND_LIMITS).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'steps.role.options[0].label: 92 characters, Discord allows 80',
+      'steps.city.options: 130 options, Discord allows 125',
+    ]);
   });
 });
