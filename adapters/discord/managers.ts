@@ -75,13 +75,13 @@ const flags = (ephemeral: boolean) => MessageFlags.SuppressEmbeds | (ephemeral ?
  */
 async function postInChannel(
   i: ChatInputCommandInteraction,
-  messages: { content: string; files?: unknown[] }[],
+  messages: { content: string; files?: { attachment: Buffer; name: string }[] }[],
 ): Promise<boolean> {
   try {
     const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
     if (!channel?.isSendable()) return false;
     for (const m of messages)
-      await channel.send({ ...m, allowedMentions: NO_MENTIONS, flags: flags(false) } as never);
+      await channel.send({ ...m, allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
     return true;
   } catch (err) {
     if (err instanceof DiscordAPIError && CANNOT_POST.has(Number(err.code))) return false;
