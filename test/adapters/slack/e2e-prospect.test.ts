@@ -236,7 +236,7 @@ describe('Slack end to end', () => {
       channel_id: 'DU0CMD',
       channel_name: 'directmessage',
       trigger_id: 'trig-cmd-1',
-      response_url: 'https://hooks.slack.invalid/x',
+      response_url: h.fake.responseUrl({ channel: 'DU0CMD', user: 'U0CMD' }),
     }).toString();
     await act(h, () => h!.post(form, 'application/x-www-form-urlencoded'));
     const dm = h.fake.channels.get('DU0CMD') ?? [];

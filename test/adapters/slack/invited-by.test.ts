@@ -28,7 +28,7 @@ async function slash(hh: Harness, user: string, text: string): Promise<void> {
     channel_id: CHANNEL,
     channel_name: 'community',
     trigger_id: `trig-${nextTs()}`,
-    response_url: 'https://hooks.slack.invalid/x',
+    response_url: hh.fake.responseUrl({ channel: CHANNEL, user }),
   }).toString();
   expect(await hh.post(form, 'application/x-www-form-urlencoded')).toBe(200);
   await hh.adapter.idle();

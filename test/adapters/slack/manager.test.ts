@@ -38,7 +38,7 @@ async function slash(hh: Harness, user: string, text: string, channel = CHANNEL)
     channel_id: channel,
     channel_name: channel.startsWith('D') ? 'directmessage' : 'community',
     trigger_id: `trig-${nextTs()}`,
-    response_url: 'https://hooks.slack.invalid/x',
+    response_url: hh.fake.responseUrl({ channel, user }),
   }).toString();
   expect(await hh.post(form, 'application/x-www-form-urlencoded')).toBe(200);
   await hh.adapter.idle();
