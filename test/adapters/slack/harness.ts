@@ -121,8 +121,31 @@ export async function startHarness(
         o,
       );
     },
-    interaction: (payload, o) =>
-      post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded', o),
+    interaction: (payload, o) => {
+      // Every click on a message carries a response URL for that message, as Slack sends it.
+      const p = payload as {
+        response_url?: string;
+        channel?: { id?: string };
+        user?: { id?: string };
+        message?: { ts?: string };
+      };
+      const body =
+        p.response_url || !p.channel?.id || !p.user?.id
+          ? payload
+          : {
+              ...payload,
+              response_url: fake.responseUrl({
+                channel: p.channel.id,
+                user: p.user.id,
+                messageTs: p.message?.ts,
+              }),
+            };
+      return post(
+        `payload=${encodeURIComponent(JSON.stringify(body))}`,
+        'application/x-www-form-urlencoded',
+        o,
+      );
+    },
     async close() {
       await adapter.stop();
       await server.close();
