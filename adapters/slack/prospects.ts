@@ -84,7 +84,7 @@ export function registerSlackProspects(w: ProspectWiring): void {
   });
 
   app.action(
-    new RegExp(`^(${ACTION.choicePrefix}\\d+|${ACTION.multiDone})$`),
+    new RegExp(`^(${ACTION.choicePrefix}\\d+|${ACTION.select}|${ACTION.multiDone})$`),
     async ({ ack, body, client }) => {
       await ack();
       const event = fromBlockAction(body);

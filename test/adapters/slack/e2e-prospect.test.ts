@@ -166,7 +166,8 @@ describe('Slack end to end', () => {
       .map((c) => JSON.stringify({ text: c.args.text, blocks: c.args.blocks }));
     const all = sent.join('\n');
     expect(all).toContain('&lt;!channel&gt;'); // the text was echoed...
-    expect(all).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil/); // ...but never live
+    // ...but never live; the typed URL stays a link to where it goes, never under a disguising label.
+    expect(all).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil[^>]*\|/);
     expect(all).not.toContain('*Acme*');
   });
 
