@@ -6,6 +6,7 @@ import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore } from './prisma-schedules.ts';
+import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaSessionStore } from './prisma-sessions.ts';
 import { createPrismaTransactions } from './prisma-transactions.ts';
 import type { Client, Dialect } from './prisma-types.ts';
@@ -58,6 +59,7 @@ export function createPrismaStore(
     outreach: createPrismaOutreachStore(client, dialect),
     schedules: createPrismaScheduleStore(client, dialect),
     sessions: createPrismaSessionStore(client),
+    counters: createPrismaCounterStore(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },
