@@ -1,12 +1,12 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
+import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
 import { createPrismaOutreachStore } from './prisma-outreach.ts';
 import { createPrismaReporting } from './prisma-reporting.ts';
 import { createPrismaScheduleStore } from './prisma-schedules.ts';
-import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaSessionStore } from './prisma-sessions.ts';
 import { createPrismaTransactions } from './prisma-transactions.ts';
 import type { Client, Dialect } from './prisma-types.ts';
