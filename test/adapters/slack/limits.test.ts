@@ -9,6 +9,9 @@ import { renderSlackAlert } from '../../../adapters/slack/alert-render.ts';
 import { createSlackAlertSink } from '../../../adapters/slack/alert-sink.ts';
 import { escapeMrkdwn, formatMrkdwn } from '../../../adapters/slack/escape.ts';
 import { labelsFor, renderMessage } from '../../../adapters/slack/outbound.ts';
+import { SLACK_SEND_LIMITS } from '../../../adapters/slack/tools.ts';
+import { checkSendable } from '../../../src/core/flow/sendable.ts';
+import { parseFlow } from '../../../src/core/flow/validate.ts';
 import type { AlertPayload } from '../../../src/core/ports/index.ts';
 import { blockErrors, messageRefusal } from '../../fakes/slack/limits.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
@@ -145,5 +148,40 @@ describe('Slack questions never lose an option or exceed a limit', () => {
       .map((b) => b.text.text)
       .join('');
     expect(shown.replace(/&lt;/g, '<')).toBe(huge('<', 20_000)); // nothing lost
+  });
+
+  it('refuses an option value over 150 characters when the flow loads, with its path', () => {
+    const flow = parseFlow({
+      id: 'long-values',
+      messages: { welcome: 'Hi' },
+      steps: {
+        tools: {
+          ask: 'Which?',
+          type: 'multichoice',
+          options: [
+            { value: 'v'.repeat(151), label: 'Long' },
+            { value: 'ok', label: 'x'.repeat(76) },
+          ],
+        },
+      },
+    }).definition;
+    expect(checkSendable(flow, SLACK_SEND_LIMITS).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'steps.tools.options[0].value: 151 characters, Slack allows 150',
+      'steps.tools.options[1].label: 76 characters, Slack allows 75',
+    ]);
+    // Were it sent anyway (validation skipped), the renderer still sends nothing Slack refuses.
+    const blocks = blocksOf(
+      renderMessage(
+        {
+          kind: 'question',
+          text: 'Which?',
+          stepId: 'tools',
+          multiple: true,
+          choices: [{ value: 'v'.repeat(151), label: 'Long' }],
+        },
+        true,
+      ),
+    );
+    expect(blockErrors(blocks)).toEqual([]);
   });
 });
