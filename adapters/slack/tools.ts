@@ -67,7 +67,8 @@ export function slackManifest(opts: { url?: string; socket?: boolean }): Record<
           ...at,
           description: 'Start qualification, or a manager command (stats, leads, qualify …)',
           usage_hint: '[start | stop | restart | help]',
-          should_escape: false,
+          // Mentions arrive as <@U…> (manager-input.ts reads members that way).
+          should_escape: true,
         },
       ],
     },
