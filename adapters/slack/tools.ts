@@ -2,12 +2,27 @@
  * Slack's platform tools (src/app/platform-tools.ts): the limits a flow's text can exceed, the
  * app manifest `leadbot setup slack` prints, and the checks of `leadbot doctor`. Loaded with the
  * adapter registry at every start, so no SDK here: the doctor talks to the Web API with `fetch`.
+ * Adapters do not import the app (test/boundary.test.ts): the shapes below are the ones of
+ * `PlatformTools` (src/app/platform-tools.ts), checked where the registry spreads them.
  */
-
-import type { DoctorCheck, DoctorDeps, PlatformTools, SetupOptions } from '../../src/app/platform-tools.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { SendLimits } from '../../src/core/flow/sendable.ts';
 import type { SlackAdapterConfig } from './config.ts';
+
+/** What `leadbot setup slack` reads (a subset of the app's SetupOptions). */
+interface SetupOptions {
+  url?: string;
+  socket?: boolean;
+  format?: 'json' | 'yaml';
+}
+
+/** One line of `leadbot doctor`'s table. */
+interface DoctorCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
 
 /** Where Slack posts events, interactivity and the slash command (index.ts `SLACK_EVENTS_PATH`). */
 const EVENTS_PATH = '/slack/events';
@@ -126,7 +141,7 @@ async function call(
 }
 
 /** `leadbot doctor` for Slack: token, scopes, sales channel membership — each problem with its fix. */
-async function doctor(config: SlackAdapterConfig, deps: DoctorDeps): Promise<DoctorCheck[]> {
+async function doctor(config: SlackAdapterConfig, deps: { signal: AbortSignal }): Promise<DoctorCheck[]> {
   const auth = await call(config, 'auth.test', {}, deps.signal);
   if (!auth.body.ok)
     return [
@@ -177,8 +192,8 @@ async function doctor(config: SlackAdapterConfig, deps: DoctorDeps): Promise<Doc
 }
 
 /** The tools of Slack's registry entry (src/app/adapters.ts). */
-export const slackTools: PlatformTools<SlackAdapterConfig> = {
+export const slackTools = {
   sendLimits: SLACK_SEND_LIMITS,
   setup,
   doctor,
-};
+} as const;

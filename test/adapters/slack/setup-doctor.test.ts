@@ -12,7 +12,6 @@ import { ADAPTERS } from '../../../src/app/adapters.ts';
 import { migrateDatabase } from '../../../src/store/migrate.ts';
 import { runCli } from '../../app/run-cli.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
-import { silentLogger } from '../../helpers/engine.ts';
 import { tempSqliteUrl } from '../../helpers/sqlite.ts';
 
 let fake: FakeSlackApi | undefined;
@@ -30,14 +29,10 @@ const env = (apiUrl: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 const doctor = (apiUrl: string, extra: Record<string, string> = {}) =>
-  slackTools.doctor!(parseSlackConfig(env(apiUrl, extra))!, {
-    logger: silentLogger,
-    signal: AbortSignal.timeout(10_000),
-  });
+  slackTools.doctor(parseSlackConfig(env(apiUrl, extra))!, { signal: AbortSignal.timeout(10_000) });
 
 describe('leadbot setup slack', () => {
-  const setup = (opts: { url?: string; socket?: boolean; format: 'json' | 'yaml' }) =>
-    slackTools.setup!({ ...opts, env: {}, logger: silentLogger });
+  const setup = (opts: { url?: string; socket?: boolean; format: 'json' | 'yaml' }) => slackTools.setup(opts);
 
   it('prints an importable manifest with the scopes, events, /leadbot and the request URLs', async () => {
     const manifest = JSON.parse(await setup({ url: 'https://bot.example.com', format: 'json' }));
