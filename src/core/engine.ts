@@ -7,8 +7,8 @@
  * (`LeadStore.unitOfWork`). All state lives in the store, so a restarted process resumes every
  * conversation where it was.
  */
+import { answerStep } from './answer-step.ts';
 import {
-  answerStep,
   info,
   message,
   openConversation,

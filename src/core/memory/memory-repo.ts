@@ -15,6 +15,7 @@ import type {
   LeadFilter,
   LeadPatch,
   LeadRepo,
+  NewAnswer,
   NewConversation,
   NewLead,
   Note,
@@ -202,8 +203,14 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
     return count;
   }
 
-  async addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer> {
-    const row: Answer = { ...copy(input), id: newId(), createdAt: input.createdAt ?? new Date() };
+  async addAnswer(input: NewAnswer): Promise<Answer> {
+    const row: Answer = {
+      ...copy(input),
+      inferred: input.inferred ?? false,
+      evidence: input.evidence ?? null,
+      id: newId(),
+      createdAt: input.createdAt ?? new Date(),
+    };
     this.append(this.tables().answers, row);
     return copy(row);
   }
