@@ -23,8 +23,11 @@ export interface InterpretableStep {
 export interface InterpretRequest {
   steps: InterpretableStep[];
   message: string;
-  /** The lead asking, for the per-lead call budget; never sent to the model. */
-  leadId: string;
+  /**
+   * Who asks (`platform:workspace:user`, one lead's identity), for the per-lead call budget;
+   * never sent to the model.
+   */
+  personKey: string;
 }
 
 /** One value the interpreter proposes. */
