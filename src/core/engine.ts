@@ -63,7 +63,7 @@ export interface EngineDeps {
   clock: Clock;
   logger: Logger;
   /** Reads free text for several steps at once (src/core/interpret/); without one, every step is asked. */
-  interpreter?: AnswerInterpreter;
+  interpreter?: AnswerInterpreter | undefined;
   options?: EngineOptions;
 }
 

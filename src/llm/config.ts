@@ -17,7 +17,11 @@ export const llmConfigSchema = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v.replace(/\/+$/, '') : undefined))
-    .pipe(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:11434/v1' }).optional()),
+    .pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:11434/v1' })
+        .optional(),
+    ),
   LLM_MODEL: z.string().trim().optional(),
   LLM_API_KEY: z.string().trim().optional(),
   /** A model call that takes longer is dropped and the flow goes on as without one. */

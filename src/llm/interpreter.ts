@@ -7,12 +7,7 @@
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateObject, NoObjectGeneratedError } from 'ai';
-import type {
-  AnswerInterpreter,
-  InterpretedValue,
-  InterpretRequest,
-  Logger,
-} from '../core/ports/index.ts';
+import type { AnswerInterpreter, InterpretedValue, InterpretRequest, Logger } from '../core/ports/index.ts';
 import { CallBudget } from './budget.ts';
 import type { LlmConfig } from './config.ts';
 import { schemaForSteps, toProposals } from './step-schema.ts';
@@ -101,7 +96,10 @@ export function createLlmInterpreter(config: LlmConfig, deps: LlmInterpreterDeps
           : 'error';
       report({ outcome, seconds: (performance.now() - started) / 1000, inputTokens: 0, outputTokens: 0 });
       // The message is never logged: it may hold an email or a phone number.
-      logger.warn({ outcome, error: (err as Error)?.message?.slice(0, 200) }, 'model call failed, asking as usual');
+      logger.warn(
+        { outcome, error: (err as Error)?.message?.slice(0, 200) },
+        'model call failed, asking as usual',
+      );
       return [];
     }
   }

@@ -45,7 +45,13 @@ export function toProposals(object: Record<string, unknown>): InterpretedValue[]
     if (!entry || typeof entry !== 'object') continue;
     const { value, evidence, confidence } = entry as { value: unknown; evidence: string; confidence: number };
     const text =
-      typeof value === 'boolean' ? (value ? 'yes' : 'no') : Array.isArray(value) ? value.join(', ') : String(value);
+      typeof value === 'boolean'
+        ? value
+          ? 'yes'
+          : 'no'
+        : Array.isArray(value)
+          ? value.join(', ')
+          : String(value);
     out.push({ stepId, value: text, evidence, confidence });
   }
   return out;

@@ -21,7 +21,10 @@ export interface ChatRequest {
   body: {
     model: string;
     messages: { role: string; content: string }[];
-    response_format?: { type: string; json_schema?: { name: string; schema: { properties?: Record<string, unknown> } } };
+    response_format?: {
+      type: string;
+      json_schema?: { name: string; schema: { properties?: Record<string, unknown> } };
+    };
     [k: string]: unknown;
   };
 }
@@ -56,7 +59,13 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
 
   const server = createServer(async (req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions')
-      return sendError(res, 404, 'invalid_request_error', 'unknown_url', `Unknown request URL: ${req.method} ${req.url}`);
+      return sendError(
+        res,
+        404,
+        'invalid_request_error',
+        'unknown_url',
+        `Unknown request URL: ${req.method} ${req.url}`,
+      );
     // Authentication: "Authorization: Bearer OPENAI_API_KEY"; a wrong key is 401 invalid_api_key.
     if (req.headers.authorization !== `Bearer ${apiKey}`)
       return sendError(res, 401, 'invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.');
@@ -64,12 +73,24 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
     try {
       body = JSON.parse(await readBody(req));
     } catch {
-      return sendError(res, 400, 'invalid_request_error', null, 'We could not parse the JSON body of your request.');
+      return sendError(
+        res,
+        400,
+        'invalid_request_error',
+        null,
+        'We could not parse the JSON body of your request.',
+      );
     }
     requests.push({ authorization: req.headers.authorization, body });
     // `model` and a non-empty `messages` are required parameters of the create call.
     if (typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0)
-      return sendError(res, 400, 'invalid_request_error', null, "'model' and 'messages' are required properties.");
+      return sendError(
+        res,
+        400,
+        'invalid_request_error',
+        null,
+        "'model' and 'messages' are required properties.",
+      );
     const b = queue.shift() ?? { kind: 'object', object: {} };
     if (b.kind === 'status') {
       // 429: rate limit (with retry-after); 500/503: server error — both documented error codes.
@@ -104,7 +125,9 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model,
-        choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' },
+        ],
         // Rough token counts (4 characters a token), enough to see them summed in /metrics.
         usage: {
           prompt_tokens: Math.ceil(prompt.length / 4),

@@ -10,6 +10,7 @@ import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createHttpServer } from '../http-server.ts';
+import { answerInterpreter } from '../llm-wiring.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
@@ -176,6 +177,7 @@ export async function startBot(
       flows,
       clock: systemClock,
       logger,
+      interpreter: await answerInterpreter(config, logger, metrics),
       options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
     });
     // Abandoning idle conversations is a cheap query; a few times per idle period is plenty.
