@@ -116,13 +116,7 @@ export async function startBot(
     // The safety net (installed by the CLI) counts what it catches here and closes the store.
     const uncount = onUnhandledRejection(() => metrics.unhandledRejection());
     const unclose = beforeFatalExit(() => store.close());
-    cleanups.push({
-      what: 'process guard hooks',
-      run: async () => {
-        uncount();
-        unclose();
-      },
-    });
+    cleanups.push({ what: 'process guard hooks', run: async () => void (uncount(), unclose()) });
 
     const started: ChatAdapter[] = [];
     const http = createHttpServer({
