@@ -116,7 +116,13 @@ export async function startBot(
     // The safety net (installed by the CLI) counts what it catches here and closes the store.
     const uncount = onUnhandledRejection(() => metrics.unhandledRejection());
     const unclose = beforeFatalExit(() => store.close());
-    cleanups.push({ what: 'process guard hooks', run: async () => void (uncount(), unclose()) });
+    cleanups.push({
+      what: 'process guard hooks',
+      run: async () => {
+        uncount();
+        unclose();
+      },
+    });
 
     const started: ChatAdapter[] = [];
     const http = createHttpServer({
@@ -239,13 +245,8 @@ export async function startBot(
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
     // Sales alerts: the core queued them in the outbox; the chosen adapter's sink delivers them.
-    const alerts = startSalesAlerts({
-      config,
-      sinks: sinksByAdapter,
-      store: counted,
-      clock: systemClock,
-      logger,
-    });
+    const sales = { config, sinks: sinksByAdapter, store: counted, clock: systemClock, logger };
+    const alerts = startSalesAlerts(sales);
     if (alerts) {
       cleanups.push({ what: 'outbox dispatcher', run: alerts.stop });
       flushOutbox = alerts.flush;
