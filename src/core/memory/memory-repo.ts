@@ -204,13 +204,8 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
   }
 
   async addAnswer(input: NewAnswer): Promise<Answer> {
-    const row: Answer = {
-      ...copy(input),
-      inferred: input.inferred ?? false,
-      evidence: input.evidence ?? null,
-      id: newId(),
-      createdAt: input.createdAt ?? new Date(),
-    };
+    const { inferred = false, evidence = null, createdAt = new Date() } = input;
+    const row: Answer = { ...copy(input), inferred, evidence, id: newId(), createdAt };
     this.append(this.tables().answers, row);
     return copy(row);
   }
