@@ -76,8 +76,8 @@ export async function answerStep(
     await recordInferred(t.tx, conv, rawText, others, t.now);
     for (const v of others)
       acceptValue(t, flow.definition.steps[v.stepId]!, v.stepId, v.value, variables, leadPatch);
-    out.push(info(message(flow, 'noted', { noted: describeNoted(others) })));
     if (!parsed.ok) {
+      out.push(info(message(flow, 'noted', { noted: describeNoted(others) })));
       // The message answered other steps (or corrected one), not this one: no attempt is spent.
       await t.tx.updateConversation(conv, { variables, lastActivityAt: t.now });
       await rescore(t, flow, conv.id, variables, leadPatch);
@@ -95,6 +95,9 @@ export async function answerStep(
     ...(current ? { inferred: true, evidence: current.evidence } : {}),
     createdAt: t.now,
   });
+  // Say what the model's reading filled, this step included, so the person can correct it.
+  const noted = current ? [current, ...others] : others;
+  if (parsed.ok && noted.length > 0) out.push(info(message(flow, 'noted', { noted: describeNoted(noted) })));
   let next: string;
   if (!parsed.ok) {
     if (attempt < step.maxAttempts) {

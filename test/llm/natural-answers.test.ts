@@ -84,7 +84,7 @@ describe('natural-language answers through the web chat', () => {
     const reply = await h.say(visitor, { kind: 'message', text: EXAMPLE });
     expect(reply.at(-1)?.stepId).toBe('email'); // budget and timeline are not asked
     expect(reply.find((m) => m.kind === 'info')?.text).toMatch(
-      /budget → Yes, approved; timeline → This month/,
+      /^Noted: team size → 40; budget → Yes, approved; timeline → This month\./,
     );
 
     const { lead, accepted, contributions } = await leadOf(h.store, visitor);
@@ -220,6 +220,24 @@ describe('natural-language answers through the web chat', () => {
     expect(withModel.calls).toMatchObject([{ outcome }]);
     const { answers } = await leadOf(withModel.h.store, a);
     expect(answers.filter((x) => x.inferred)).toEqual([]);
+  });
+
+  it('sends no invisible-only text to the model, and mentions in a message never become values', async () => {
+    const { fake, h } = await setup();
+    const visitor = newId();
+    await upToTeamSize(h, visitor);
+    // (Over 2,000 characters the web chat refuses the request itself; the engine skips the model too.)
+    await h.say(visitor, { kind: 'message', text: '\u200b\u200b' });
+    expect(fake.requests).toHaveLength(0);
+    fake.next({ kind: 'object', object: { team_size: { value: 12, evidence: '@everyone', confidence: 1 } } });
+    const mention = await h.say(visitor, {
+      kind: 'message',
+      text: '<b>@everyone</b> <!channel> we are a dozen',
+    });
+    expect(fake.requests).toHaveLength(1);
+    expect(mention.map((m) => m.kind)).toEqual(['error', 'question']); // asked again; nothing inferred
+    const { answers } = await leadOf(h.store, visitor);
+    expect(answers.filter((a) => a.inferred)).toEqual([]);
   });
 
   it('stops calling the model once the lead spent its budget', async () => {

@@ -19,6 +19,8 @@ import { describeSteps, openSteps } from './judge.ts';
 
 /** A message this short that the current step already takes is its answer: no call is spent on it. */
 const FEW_WORDS = 4;
+/** Longer messages are not sent to a model (cost; a chat answer is rarely longer). */
+const MAX_MESSAGE = 2000;
 
 export interface AskDeps {
   interpreter: AnswerInterpreter;
@@ -62,7 +64,7 @@ async function standing(
 export async function askInterpreter(deps: AskDeps, e: InboundEvent): Promise<InterpretedValue[]> {
   if (e.kind !== 'message' || !e.isDirect) return [];
   const text = cleanText(e.text);
-  if (text === '') return [];
+  if (text === '' || text.length > MAX_MESSAGE) return [];
   try {
     const at = await standing(deps, e);
     if (!at) return [];
