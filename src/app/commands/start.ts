@@ -170,14 +170,14 @@ export async function startBot(
       throw listenError(err, config);
     });
     cleanups.push({ what: 'HTTP server', run: () => http.close() });
-
+    const interpreter = await answerInterpreter(config, logger, metrics); // undefined without LLM_BASE_URL
     const engine = createEngine({
       store: counted,
       leadEvents,
       flows,
       clock: systemClock,
       logger,
-      interpreter: await answerInterpreter(config, logger, metrics),
+      interpreter,
       options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
     });
     // Abandoning idle conversations is a cheap query; a few times per idle period is plenty.
@@ -228,6 +228,7 @@ export async function startBot(
         outreach,
         limits: limits.chat,
         inbox,
+        interpreter,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       signal?.throwIfAborted();
