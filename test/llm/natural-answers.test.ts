@@ -11,6 +11,7 @@ import type { LeadStore } from '../../src/core/ports/index.ts';
 import { createLlmInterpreter, type LlmCall } from '../../src/llm/interpreter.ts';
 import { startFakeOpenAi } from '../fakes/openai-compat.ts';
 import { silentLogger } from '../helpers/engine.ts';
+import { storeBackends } from '../helpers/stores.ts';
 import { newId, startWebHarness, type WebHarness } from '../web/harness.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -18,7 +19,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: { timeoutMs?: number; callsPerLead?: number; model?: boolean } = {}) {
+async function setup(
+  opts: { timeoutMs?: number; callsPerLead?: number; model?: boolean; store?: LeadStore } = {},
+) {
   const fake = await startFakeOpenAi();
   cleanups.push(() => fake.close());
   const calls: LlmCall[] = [];
@@ -42,7 +45,10 @@ async function setup(opts: { timeoutMs?: number; callsPerLead?: number; model?: 
             },
           },
         );
-  const h = await startWebHarness(interpreter ? { interpreter } : {});
+  const h = await startWebHarness({
+    ...(interpreter ? { interpreter } : {}),
+    ...(opts.store ? { store: opts.store } : {}),
+  });
   cleanups.push(() => h.close());
   return { fake, calls, metrics, h };
 }
@@ -248,5 +254,32 @@ describe('natural-language answers through the web chat', () => {
       await h.say(visitor, { kind: 'message', text: 'hmm, hard to say right now honestly' });
     expect(fake.requests).toHaveLength(2);
     expect(calls.map((c) => c.outcome)).toEqual(['ok', 'ok', 'budget']);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('natural-language answers on %s', (name) => {
+  it('stores inferred answers with their evidence, skips their steps and re-scores a correction', async () => {
+    const opened = await storeBackends()
+      .find((b) => b.name === name)!
+      .open();
+    if (!opened) return; // no PostgreSQL on this machine
+    cleanups.push(() => opened.cleanup());
+    const { fake, h } = await setup({ store: opened.store });
+    const visitor = newId();
+    await upToTeamSize(h, visitor);
+    fake.next({ kind: 'object', object: THREE });
+    expect((await h.say(visitor, { kind: 'message', text: EXAMPLE })).at(-1)?.stepId).toBe('email');
+    fake.next({
+      kind: 'object',
+      object: { team_size: { value: 400, evidence: '400 people', confidence: 0.9 } },
+    });
+    await h.say(visitor, { kind: 'message', text: 'no, 400 people' });
+    const { lead, accepted, contributions } = await leadOf(h.store, visitor);
+    expect(accepted.get('budget')).toMatchObject({ inferred: true, evidence: 'budget is approved' });
+    expect(accepted.get('team_size')).toMatchObject({ value: 400, inferred: true, evidence: '400 people' });
+    expect(lead.score).toBe(15 + 20 + 20 + 25 + 20);
+    expect(contributions.map((c) => c.reason)).toContain(
+      'Team of 50 or more (inferred from team_size: "400 people")',
+    );
   });
 });
