@@ -69,6 +69,7 @@ describe('hostile webhook bodies against leadbot start', () => {
 
     // Genuine events are still processed on both routes.
     expect(await postSlack(base, slackDm('T0INPUT', 'U0GENUINE', 'start', 'EvGenuine1'))).toBe(200);
+    telegram.startedBy(424242); // posted straight to the bot: tell the fake Bot API who wrote
     expect(await postTelegram(base, telegramText(2, 424242, '/start'))).toBe(200);
     await eventually(
       () =>
