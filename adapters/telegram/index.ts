@@ -28,6 +28,7 @@ import { registerTelegramManagers, telegramPermissions } from './managers.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
 import { registerTelegramOutreach } from './outreach.ts';
 import { registerTelegramProspects, sendReplies } from './prospects.ts';
+import { registerTelegramSales } from './sales.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -112,6 +113,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),
       })
     : null;
+  if (services && config.salesChatId)
+    registerTelegramSales(bot, { services, salesChatId: config.salesChatId, logger: log });
   if (services) {
     registerTelegramManagers(bot, { services, logger: log });
     registerTelegramOutreach(bot, { services, handler: () => handler, logger: log });

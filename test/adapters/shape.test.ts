@@ -55,9 +55,7 @@ const OWN: Record<Platform, Record<string, string>> = {
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {
-  telegram: { 'sales.ts': 'Claim / Not a fit on Telegram alerts: issue #16' },
-};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);
