@@ -51,6 +51,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'the webhook on the app server, through the inbox',
     'callback-data.ts': 'what inline buttons carry (64 bytes)',
     'network-retry.ts': 'bounded retries of network errors',
+    'tools.ts': 'setup, doctor and send limits (plain fetch, no SDK)',
   },
 };
 
