@@ -139,7 +139,8 @@ export function checkedValues(q: CallbackQuery, stepId: string): string[] {
   const values: string[] = [];
   for (const button of rows.flat()) {
     const data = 'callback_data' in button ? decodeCallbackData(button.callback_data) : null;
-    if (data?.kind === 'toggle' && data.checked && sameButtonStep(data.stepId, stepId)) values.push(data.value);
+    if (data?.kind === 'toggle' && data.checked && sameButtonStep(data.stepId, stepId))
+      values.push(data.value);
   }
   return values;
 }

@@ -52,6 +52,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'callback-data.ts': 'what inline buttons carry (64 bytes)',
     'network-retry.ts': 'bounded retries of network errors',
     'tools.ts': 'setup, doctor and send limits (plain fetch, no SDK)',
+    'polling.ts': 'long polling through @grammyjs/runner, each update through the inbox',
   },
 };
 

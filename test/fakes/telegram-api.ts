@@ -82,6 +82,12 @@ export interface FakeTelegramApi {
   failNext(method: string, failure: ApiFailure, times?: number): void;
   /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
   processed(updateId: number): Promise<void>;
+  /**
+   * Resolves once the bot made a call other than getUpdates after this one was asked, then made
+   * none for `quietMs`: how a test outside the bot's process knows it answered an update (the
+   * runner confirms updates before it handles them, so the offset alone does not say).
+   */
+  answered(quietMs?: number): Promise<void>;
   /** Resolves once a call satisfies `predicate` (already received calls count). */
   waitForCall(predicate: (call: ApiCall) => boolean): Promise<ApiCall>;
   /** POSTs the update to the webhook like Telegram does; returns the HTTP status. */
@@ -377,6 +383,24 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         events.on('offset', check);
       }),
+    answered(quietMs = 200) {
+      const from = calls.length;
+      return new Promise((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            events.off('call', seen);
+            resolve();
+          }, quietMs);
+        };
+        const seen = (call: ApiCall) => {
+          if (call.method !== 'getUpdates') arm();
+        };
+        events.on('call', seen);
+        if (calls.slice(from).some((c) => c.method !== 'getUpdates')) arm();
+      });
+    },
     waitForCall: (predicate) =>
       new Promise((resolve) => {
         const found = calls.find(predicate);
