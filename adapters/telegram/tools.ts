@@ -5,10 +5,29 @@
  * getChatMember). Plain `fetch` against the Bot API: no SDK is loaded for these commands.
  */
 
-import type { DoctorCheck, DoctorDeps, SetupOptions } from '../../src/app/platform-tools.ts';
 import type { SendLimits } from '../../src/core/flow/sendable.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { LEADBOT_COMMAND } from './manager-input.ts';
+
+// The shapes src/app/platform-tools.ts passes and expects, restated here: adapters do not import
+// the app (test/boundary.test.ts); the registry entry in src/app/adapters.ts checks they agree.
+/** What setup reads of `leadbot setup`'s options. */
+export interface SetupOptions {
+  url?: string;
+  apply?: boolean;
+  env: Record<string, string | undefined>;
+}
+/** One line of doctor's table. */
+export interface DoctorCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+/** What doctor is given besides the config. */
+export interface DoctorDeps {
+  signal: AbortSignal;
+}
 
 /** Where the app serves Telegram's webhook calls (index.ts mounts it there). */
 const WEBHOOK_PATH = '/telegram/webhook';

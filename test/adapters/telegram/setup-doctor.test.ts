@@ -28,11 +28,11 @@ const polling = (): TelegramAdapterConfig => ({ token: api.token, apiRoot: api.a
 
 describe('leadbot setup telegram', () => {
   it('prints the BotFather steps with privacy mode and the command list', async () => {
-    const text = await telegramSetup({ env: {}, logger: silentLogger });
+    const text = await telegramSetup({ env: {} });
     expect(text).toContain('/setprivacy');
     expect(text).toContain('/setcommands');
     for (const c of TELEGRAM_COMMANDS) expect(text).toContain(`${c.command} - ${c.description}`);
-    const withUrl = await telegramSetup({ url: 'https://bot.example.com', env: {}, logger: silentLogger });
+    const withUrl = await telegramSetup({ url: 'https://bot.example.com', env: {} });
     expect(withUrl).toContain('TELEGRAM_WEBHOOK_URL=https://bot.example.com/telegram/webhook');
   });
 
