@@ -82,6 +82,33 @@ function replyTo(hh: Harness, m: SentMessage, text: string): Update {
 }
 
 describe('Telegram sales alert buttons', () => {
+  it('an alert at the 4,096 limit (adversarial fields) is posted and claimed without a 400', async () => {
+    const { h, store, leadId } = await withAlert();
+    const payload = await store.transaction(async (tx) =>
+      buildAlertPayload(tx, (await tx.getLead(leadId))!, 'Score reached 115', {
+        definition: null,
+        conversationId: null,
+      }),
+    );
+    const huge = {
+      ...payload,
+      name: '@everyone <b>'.repeat(300),
+      company: '@'.repeat(3000),
+      answers: Array.from({ length: 40 }, (_, i) => ({
+        stepId: `s${i}`,
+        question: `Q${i} ${'?'.repeat(100)}`,
+        answer: '@here '.repeat(50),
+      })),
+    };
+    await h.adapter.alertSink!.deliver(huge, 'alert:huge');
+    const alert = h.api.sent(SALES).at(-1)!;
+    expect(alert.text.length).toBeLessThanOrEqual(4096);
+    await h.deliver(press(h, alert, 'Claim'));
+    const now = h.api.sent(SALES).find((m) => m.message_id === alert.message_id)!;
+    expect(now.text.length).toBeLessThanOrEqual(4096);
+    expect(now.text.endsWith('✅ Claimed by @\u2060rita_sales')).toBe(true);
+  });
+
   it('Claim makes the rep the owner and says so on the alert, once', async () => {
     const { h, store, leadId, alert } = await withAlert();
     expect(alert.reply_markup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Claim', 'Not a fit']);
