@@ -83,9 +83,10 @@ export interface FakeTelegramApi {
   /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
   processed(updateId: number): Promise<void>;
   /**
-   * Resolves once the bot made a call other than getUpdates after this one was asked, then made
-   * none for `quietMs`: how a test outside the bot's process knows it answered an update (the
-   * runner confirms updates before it handles them, so the offset alone does not say).
+   * Resolves once the bot sent a message after this was asked, then made no other call for
+   * `quietMs`: how a test outside the bot's process knows it answered an update (the runner
+   * confirms updates before it handles them, so the offset alone does not say). The messages of
+   * one answer go out back to back; database work comes before the first of them.
    */
   answered(quietMs?: number): Promise<void>;
   /** Resolves once a call satisfies `predicate` (already received calls count). */
@@ -383,10 +384,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         events.on('offset', check);
       }),
-    answered(quietMs = 200) {
-      const from = calls.length;
+    answered(quietMs = 300) {
       return new Promise((resolve) => {
         let timer: NodeJS.Timeout | undefined;
+        let sent = false;
         const arm = () => {
           clearTimeout(timer);
           timer = setTimeout(() => {
@@ -395,10 +396,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
           }, quietMs);
         };
         const seen = (call: ApiCall) => {
-          if (call.method !== 'getUpdates') arm();
+          if (call.method === 'sendMessage') sent = true;
+          if (sent && call.method !== 'getUpdates') arm();
         };
         events.on('call', seen);
-        if (calls.slice(from).some((c) => c.method !== 'getUpdates')) arm();
       });
     },
     waitForCall: (predicate) =>
