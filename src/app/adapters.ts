@@ -9,10 +9,12 @@
 import { DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/config.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
+import { slackTools } from '../../adapters/slack/tools.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
 import { TELEGRAM_SEND_LIMITS, telegramDoctor, telegramSetup } from '../../adapters/telegram/tools.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
+import { LLM_VARIABLES, parseLlmConfig } from '../llm/config.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { httpSection } from './ops/http-limits.ts';
 import type { PlatformTools } from './platform-tools.ts';
@@ -81,6 +83,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/slack/index.ts')).createSlackAdapter(config, deps),
     prefix: 'SLACK_',
     variables: SLACK_VARIABLES,
+    ...slackTools,
   }),
   defineAdapter({
     name: 'discord',
@@ -102,7 +105,11 @@ export const ADAPTERS: AdapterEntry<any>[] = [
 ];
 
 /** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
-export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection];
+export const APP_SECTIONS: readonly ConfigSection[] = [
+  dashboardSection,
+  httpSection,
+  { name: 'llm', prefix: 'LLM_', variables: LLM_VARIABLES, parse: parseLlmConfig },
+];
 
 /**
  * The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`.
