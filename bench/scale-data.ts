@@ -149,7 +149,9 @@ export async function scaleData(
     const generated = performance.now();
     await insertBulkLeads(db.url, n, new Date(Date.now() - 60_000));
     const generateSeconds = (performance.now() - generated) / 1000;
-    process.stderr.write(`  scale-data.${provider}: ${n} leads generated in ${generateSeconds.toFixed(0)} s\n`);
+    process.stderr.write(
+      `  scale-data.${provider}: ${n} leads generated in ${generateSeconds.toFixed(0)} s\n`,
+    );
     const store = await openBenchStore(db.url);
     const http = createHttpServer({ logger: silent, health: async () => ({ ok: true }) });
     mountDashboard(http, { store, token: TOKEN, logger: silent });

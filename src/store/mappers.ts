@@ -202,7 +202,12 @@ export function leadFilterWhere(filter: LeadFilter): Prisma.LeadWhereInput {
   if (filter.cursor) {
     const c = decodeCursor(filter.cursor);
     if (!c) throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
-    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+    // `createdAt <= c AND (createdAt < c OR id < c.id)`: the same rows as `createdAt < c OR
+    // (createdAt = c AND id < c.id)`, but its first term is a range the createdAt index seeks to.
+    // The plain OR made both databases scan every newer lead for each page (an export of
+    // 100,000 leads took 40 s on SQLite; quadratic in the number of leads).
+    and.push({ createdAt: { lte: c.createdAt } });
+    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { id: { lt: c.id } }] });
   }
   return { AND: and };
 }

@@ -1,7 +1,9 @@
 /**
  * {@link ReportingQueries} in the database: every figure is a GROUP BY / COUNT and every list a
  * LIMIT (statements in reporting-sql.ts and scoring-sql.ts), so the work per request does not
- * grow with the number of leads in the process, only in the database. Statements run through
+ * grow with the number of leads in the process, only in the database. Without a time range or
+ * a search the funnel, the filter menus and the table's total come from LeadTally, which
+ * triggers keep (the migration lead_tally): a few hundred rows instead of a scan of every lead. Statements run through
  * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
 import type { Lead, Stage } from '../core/ports/index.ts';
@@ -53,9 +55,13 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
   };
 
   const distinct = async (filter: ReportFilter, column: 'sourcePlatform' | 'sourceCampaign') =>
-    (await reader.all<{ value: string }>(q.distinctValues(dialect, filter, column, GROUP_LIMIT))).map(
-      (r) => r.value,
-    );
+    (
+      await reader.all<{ value: string }>(
+        q.tallyCovers(filter)
+          ? q.tallyDistinct(dialect, column === 'sourcePlatform' ? 'platform' : 'campaign', GROUP_LIMIT)
+          : q.distinctValues(dialect, filter, column, GROUP_LIMIT),
+      )
+    ).map((r) => r.value);
 
   const statsGroups = async (by: 'source' | 'inviter') => {
     const rows = await reader.all<q.StatsRow>(q.statsGroups(dialect, by, STATS_LIMIT));
@@ -70,7 +76,11 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
   return {
     async funnel(filter) {
-      const cells = await reader.all<q.FunnelCellRow>(q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1));
+      const cells = await reader.all<q.FunnelCellRow>(
+        q.tallyCovers(filter)
+          ? q.tallyFunnelCells(dialect, filter, q.ROLLUP_LIMIT + 1)
+          : q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1),
+      );
       if (cells.length <= q.ROLLUP_LIMIT)
         return rollUpFunnel(
           cells.map((c) => ({
@@ -111,7 +121,9 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async leads(query: LeadQuery) {
       const { page, pageSize } = pageOf(query);
       const [[total], ids] = await Promise.all([
-        reader.all<{ n: number | bigint }>(q.tableCount(dialect, query)),
+        reader.all<{ n: number | bigint }>(
+          q.tallyCovers(query) ? q.tallyCount(dialect, query) : q.tableCount(dialect, query),
+        ),
         reader.all<{ id: string }>(q.tablePage(dialect, query, pageSize, page)),
       ]);
       return { items: await leadsById(ids.map((r) => r.id)), total: num(total?.n), page, pageSize };

@@ -235,8 +235,54 @@ export function keysetPage(
   limit: number,
 ): Sql {
   const next = after
-    ? sql` AND ("createdAt" < ${at(dialect, after.createdAt)} OR ("createdAt" = ${at(dialect, after.createdAt)} AND "id" < ${after.id}))`
+    ? // A range on createdAt first (an index seek), then the tie-break: see leadFilterWhere.
+      sql` AND "createdAt" <= ${at(dialect, after.createdAt)} AND ("createdAt" < ${at(dialect, after.createdAt)} OR "id" < ${after.id})`
     : empty;
   return sql`SELECT "id", "createdAt" FROM "Lead" ${leadWhere(dialect, q)}${next}
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+}
+
+/**
+ * True when LeadTally can answer for these leads: it has no dates and no search, so only a
+ * filter on platform, campaign and stage (of every lead ever stored) can be read from it.
+ */
+export function tallyCovers(f: ReportFilter & Pick<LeadQuery, 'search'>): boolean {
+  return !f.since && !f.until && !searchTerm(f);
+}
+
+/** `WHERE` of a filter tallyCovers accepts, on LeadTally. */
+function tallyWhere(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 'stage'>): Sql {
+  const and: Sql[] = [];
+  if (f.platform) and.push(sql`"platform" = ${f.platform}`);
+  if (f.campaign) and.push(sql`"campaign" = ${f.campaign}`);
+  if (f.stage)
+    and.push(dialect === 'postgres' ? sql`"stage" = ${f.stage}::"Stage"` : sql`"stage" = ${f.stage}`);
+  return and.length ? sql`WHERE ${join(and, ' AND ')}` : empty;
+}
+
+const sumIf = (condition: string) => raw(`SUM(CASE WHEN ${condition} THEN "n" ELSE 0 END)`);
+
+/**
+ * funnelCells read from the maintained tally: a few hundred rows whatever the number of leads.
+ * Platform, campaign and inviter come back as '' when the leads have none (rollUpFunnel treats
+ * '' as it treats null); cells whose leads were all erased or moved away are left out.
+ */
+export function tallyFunnelCells(dialect: Dialect, f: ReportFilter, limit: number): Sql {
+  return sql`SELECT "platform", "campaign", "inviter", SUM("n") AS "leads", ${sumIf('"mql"')} AS "mql",
+      ${sumIf('"sql"')} AS "sql", ${sumIf('"claimed"')} AS "claimed",
+      ${sumIf(`"stage" = 'disqualified'`)} AS "disqualified"
+    FROM "LeadTally" ${tallyWhere(dialect, f)}
+    GROUP BY "platform", "campaign", "inviter" HAVING SUM("n") > 0 LIMIT ${limit}`;
+}
+
+/** The number of leads of a filter tallyCovers accepts (the leads table's total). */
+export function tallyCount(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 'stage'>): Sql {
+  return sql`SELECT COALESCE(SUM("n"), 0) AS "n" FROM "LeadTally" ${tallyWhere(dialect, f)}`;
+}
+
+/** distinctValues over every lead, from the tally. */
+export function tallyDistinct(dialect: Dialect, column: 'platform' | 'campaign', limit: number): Sql {
+  return sql`SELECT ${binary(dialect, `"${column}"`)} AS "value", SUM("n") AS "n"
+    FROM "LeadTally" WHERE ${raw(`"${column}"`)} <> ''
+    GROUP BY 1 HAVING SUM("n") > 0 ORDER BY "n" DESC, "value" LIMIT ${limit}`;
 }
