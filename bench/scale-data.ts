@@ -23,9 +23,10 @@ import { createMemoryOutreachStore } from '../src/core/memory/memory-outreach.ts
 import { createContactPolicy } from '../src/core/outreach/contact-policy.ts';
 import { defaultOutreachSettings } from '../src/core/outreach/settings.ts';
 import type { LeadStore } from '../src/core/ports/index.ts';
+import { tableCursor } from '../src/core/reporting.ts';
 import { buildScoringReportFromTallies, formatScoringReport } from '../src/core/scoring-report.ts';
 import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
-import { insertBulkLeads } from '../test/helpers/bulk-leads.ts';
+import { createdAt, insertBulkLeads } from '../test/helpers/bulk-leads.ts';
 import { silent, systemClock } from './core.ts';
 import { freshDatabase, openBenchStore, type Provider } from './databases.ts';
 import { median } from './stats.ts';
@@ -49,7 +50,8 @@ export interface ScaleDataResult {
 export const SCALE_OPS = {
   overview: 'dashboard overview',
   leadsFiltered: 'dashboard leads, stage + platform, page 40',
-  leadsDeep: 'dashboard leads, no filter, page 20,000',
+  leadsDeep: 'dashboard leads, no filter, jump to page 20,000 (offset)',
+  leadsNext: 'dashboard leads, no filter, "Next" to page 20,000 (keyset)',
   leadsCommand: 'manager `leads SQL @rep slack`, 50th page',
   leadsList: '`leadbot leads list --stage SQL`',
   stats: 'manager `stats`',
@@ -149,7 +151,8 @@ export async function scaleData(
   const sampler = rssSampler();
   try {
     const generated = performance.now();
-    await insertBulkLeads(db.url, n, new Date(Date.now() - 60_000));
+    const base = new Date(Date.now() - 60_000);
+    await insertBulkLeads(db.url, n, base);
     const generateSeconds = (performance.now() - generated) / 1000;
     process.stderr.write(
       `  scale-data.${provider}: ${n} leads generated in ${generateSeconds.toFixed(0)} s\n`,
@@ -158,9 +161,9 @@ export async function scaleData(
     const http = createHttpServer({ logger: silent, health: async () => ({ ok: true }) });
     mountDashboard(http, { store, token: TOKEN, logger: silent });
     const { port } = await http.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${port}`;
+    const origin = `http://127.0.0.1:${port}`;
     const get = async (path: string) => {
-      const res = await fetch(base + path, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(origin + path, { headers: { authorization: `Bearer ${TOKEN}` } });
       if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
       return res;
     };
@@ -172,6 +175,11 @@ export async function scaleData(
       overview: () => page('/dashboard'),
       leadsFiltered: () => page('/dashboard/leads?stage=SQL&platform=slack&page=40'),
       leadsDeep: () => page('/dashboard/leads?page=20000'),
+      // Lead i is the (i+1)-th newest (bulk-leads.ts): page 19,999 ends with lead 499,974.
+      leadsNext: () => {
+        const last = { createdAt: createdAt(base, 499_974), id: `bulk-${1_000_000 + 499_974}` };
+        return page(`/dashboard/leads?page=20000&after=${encodeURIComponent(tableCursor(last))}`);
+      },
       leadsCommand: async () => {
         // 50 pages in, following the cursor as a manager pressing "more" would.
         const args = [text('SQL'), { kind: 'member', userId: 'UREP1' } as CommandArg, text('slack')];

@@ -12,13 +12,13 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
-import { collect } from '../../src/core/commands/export-csv.ts';
 import { answerLink } from '../../src/core/commands/link.ts';
 import { type ManagerReply, replyToManager } from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
 import type { IdentityKey } from '../../src/core/ports/index.ts';
+import { type SpooledFile, spoolFile, tooLargeText } from '../shared/spool-file.ts';
 import type { DiscordListeners } from './listen.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import {
@@ -28,6 +28,9 @@ import {
   NO_MENTIONS,
   renderConsentPrompt,
 } from './outbound.ts';
+
+/** Discord's default upload limit per file for bots: 10 MiB (larger in boosted servers only). */
+const DISCORD_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
 /** Discord user ids are global: a member is one identity whatever the server (see inbound.ts). */
 export const discordMemberKey = (userId: string): IdentityKey => ({
@@ -65,9 +68,25 @@ export function isDiscordManager(i: MemberView, roleId: string | undefined): boo
 const flags = (ephemeral: boolean) => MessageFlags.SuppressEmbeds | (ephemeral ? MessageFlags.Ephemeral : 0);
 
 async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Promise<void> {
-  const files = reply.file
-    ? [{ attachment: await collect(reply.file.chunks()), name: reply.file.filename }]
-    : [];
+  const file = reply.file ? await spoolFile(reply.file) : null;
+  try {
+    await deliverWith(i, reply, file);
+  } finally {
+    await file?.dispose();
+  }
+}
+
+async function deliverWith(
+  i: ChatInputCommandInteraction,
+  given: ManagerReply,
+  file: SpooledFile | null,
+): Promise<void> {
+  // Over the cap the words replace the file (the file stays on disk only until then).
+  const tooLarge = file !== null && file.bytes > DISCORD_ATTACHMENT_LIMIT;
+  const reply = tooLarge
+    ? { ...given, texts: [...given.texts, tooLargeText(file.bytes, DISCORD_ATTACHMENT_LIMIT, 'Discord')] }
+    : given;
+  const files = file && !tooLarge ? [{ attachment: file.path, name: file.filename }] : [];
   const payload = (content: string, withFiles: boolean) => ({
     content,
     allowedMentions: NO_MENTIONS,

@@ -7,7 +7,6 @@
  * the channel.
  */
 import type { App, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { collect } from '../../src/core/commands/export-csv.ts';
 import {
   COMMAND_FAILED_TEXT,
   type ManagerReply,
@@ -16,6 +15,8 @@ import {
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
+import { spoolFile } from '../shared/spool-file.ts';
+import { uploadFile } from './file-upload.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { escapedSection, renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
 
@@ -89,12 +90,12 @@ export function registerSlackManagers(w: SlackManagerWiring): void {
         ? (await client.conversations.open({ users: ctx.userId })).channel?.id
         : ctx.channelId;
       if (!channel) return;
-      await client.files.uploadV2({
-        channel_id: channel,
-        filename: reply.file.filename,
-        title: reply.file.filename,
-        file: await collect(reply.file.chunks()),
-      });
+      const file = await spoolFile(reply.file);
+      try {
+        await uploadFile(client, channel, file);
+      } finally {
+        await file.dispose();
+      }
     }
   }
 

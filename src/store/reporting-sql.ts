@@ -7,7 +7,7 @@
  */
 import type { Sql } from '@prisma/client/runtime/client';
 import type { LeadQuery, ReportFilter } from '../core/reporting.ts';
-import { searchTerm } from '../core/reporting-rules.ts';
+import { searchTerm, tableAfter } from '../core/reporting-rules.ts';
 import type { Dialect } from './prisma-types.ts';
 import { empty, join, raw, sql } from './raw-statements.ts';
 
@@ -217,8 +217,20 @@ function tableOrder(dialect: Dialect, q: LeadQuery): Sql {
   return raw(`ORDER BY ${key} ${dir}, ${binary(dialect, '"id"').sql} ${dir}`);
 }
 
-/** The ids of one page of the leads table, in the table's order. */
+/**
+ * The ids of one page of the leads table, in the table's order: after the cursor's row when
+ * there is one (a range on the createdAt index, then the id), else skipping the earlier pages.
+ */
 export function tablePage(dialect: Dialect, q: LeadQuery, pageSize: number, page: number): Sql {
+  const after = tableAfter(q);
+  if (after) {
+    const desc = (q.order ?? 'desc') === 'desc';
+    const [edge, strict] = desc ? ['<=', '<'] : ['>=', '>'];
+    const t = at(dialect, after.createdAt);
+    return sql`SELECT "id" FROM "Lead" ${leadWhere(dialect, q)}
+      AND "createdAt" ${raw(edge)} ${t} AND ("createdAt" ${raw(strict)} ${t} OR ${binary(dialect, '"id"')} ${raw(strict)} ${after.id})
+      ${tableOrder(dialect, q)} LIMIT ${pageSize}`;
+  }
   return sql`SELECT "id" FROM "Lead" ${leadWhere(dialect, q)} ${tableOrder(dialect, q)}
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
 }

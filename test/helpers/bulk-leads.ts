@@ -99,7 +99,7 @@ async function postgresDialect(url: string, n: number, base: Date): Promise<Dial
   return {
     postgres: true,
     select: (columns, where = '') =>
-      `SELECT ${columns.join(', ')} FROM generate_series(0, ${n - 1}) AS s(i) ${where}`,
+      `SELECT ${columns.join(', ')} FROM generate_series(0::bigint, ${n - 1}) AS s(i) ${where}`,
     at: (m) => `(${baseSql} - (${m}) * INTERVAL '1 minute')`,
     async run(sql) {
       await client.query(sql);

@@ -29,8 +29,7 @@ async function bothWays(store: LeadStore) {
       slack: await r.funnel({ ...range, platform: 'slack' }),
       options: await r.filterOptions(range),
       sqlTotal: (await r.leads({ ...range, stage: 'SQL', pageSize: 1 })).total,
-      webCampaignTotal: (await r.leads({ ...range, platform: 'web', campaign: 'spring', pageSize: 1 }))
-        .total,
+      webCampaignTotal: (await r.leads({ ...range, platform: 'web', campaign: 'spring', pageSize: 1 })).total,
     };
   };
   return { tally: await read(), scan: await read(EVER) };
@@ -64,16 +63,18 @@ describe.each(backends)('LeadTally on $name', (backend) => {
     // 60 leads created 20 at a time: on PostgreSQL concurrent transactions share tally cells.
     for (let batch = 0; batch < 3; batch++)
       ids.push(
-        ...(await Promise.all(
-          Array.from({ length: 20 }, async (_, j) => {
-            const i = batch * 20 + j;
-            const lead = await store.createLead({
-              source: { platform: platforms[i % 4] ?? null, campaign: campaigns[i % 3] ?? null },
-              ...(i % 7 === 0 ? { invitedBy: 'slack:UMGR' } : {}),
-            });
-            return lead.id;
-          }),
-        )).map((id) => id),
+        ...(
+          await Promise.all(
+            Array.from({ length: 20 }, async (_, j) => {
+              const i = batch * 20 + j;
+              const lead = await store.createLead({
+                source: { platform: platforms[i % 4] ?? null, campaign: campaigns[i % 3] ?? null },
+                ...(i % 7 === 0 ? { invitedBy: 'slack:UMGR' } : {}),
+              });
+              return lead.id;
+            }),
+          )
+        ).map((id) => id),
       );
     expect((await bothWays(store)).tally).toEqual((await bothWays(store)).scan);
     expect((await bothWays(store)).tally.funnel.overall.leads).toBe(60);

@@ -18,6 +18,7 @@ import {
   type ReportingQueries,
   type SourceStats,
   STATS_LIMIT,
+  tableCursor,
   toCsv,
 } from '../../src/core/reporting.ts';
 import { buildScoringReportFromTallies } from '../../src/core/scoring-report.ts';
@@ -206,6 +207,22 @@ describe.each(backends.map((b) => [b.name, b] as const))(
         expect(ids(a), JSON.stringify(q)).toEqual(ids(b));
         expect(a.total, JSON.stringify(q)).toBe(b.total);
       }
+      // "Next" continues after the last row shown (keyset): the same rows as page by page.
+      for (const order of ['desc', 'asc'] as const)
+        for (const rq of [r, generic]) {
+          const byOffset: string[] = [];
+          const byCursor: string[] = [];
+          let after: string | undefined;
+          for (let page = 1; page <= 4; page++) {
+            byOffset.push(...ids(await rq.leads({ order, pageSize: 2, page })));
+            const t = await rq.leads({ order, pageSize: 2, page, ...(after ? { after } : {}) });
+            byCursor.push(...ids(t));
+            const last = t.items.at(-1);
+            after = last ? tableCursor(last) : undefined;
+          }
+          expect(byCursor, order).toEqual(byOffset);
+          expect(byCursor.length, order).toBeGreaterThan(4);
+        }
       const pages = async (rq: typeof r, q: LeadQuery) => {
         const out: string[][] = [];
         for await (const page of rq.leadPages(q, 3)) out.push(page.map((l) => l.id));

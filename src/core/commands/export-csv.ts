@@ -73,7 +73,7 @@ export function exportCsv(
   };
 }
 
-/** Collects a file's chunks (adapters whose upload API wants one buffer). */
+/** Collects a file's chunks into one buffer: for tests and small files (adapters spool to disk). */
 export async function collect(chunks: AsyncIterable<string>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const c of chunks) parts.push(Buffer.from(c, 'utf8'));
