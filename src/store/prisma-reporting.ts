@@ -2,7 +2,8 @@
  * {@link ReportingQueries} in the database: every figure is a GROUP BY / COUNT and every list a
  * LIMIT (statements in reporting-sql.ts and scoring-sql.ts), so the work per request does not
  * grow with the number of leads in the process, only in the database. Without a time range or
- * a search the funnel, the filter menus and the table's total come from LeadTally, which
+ * a search the funnel, the filter menus and the table's total come from LeadTally (and the
+ * drop-off without any filter from StepTally), which
  * triggers keep (the migration lead_tally): a few hundred rows instead of a scan of every lead. Statements run through
  * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
@@ -106,7 +107,9 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
     async dropOff(filter) {
       const rows = await reader.all<DropOffRow & { active: bigint | number; abandoned: bigint | number }>(
-        q.dropOff(dialect, filter),
+        q.tallyCovers(filter) && !filter.platform && !filter.campaign
+          ? q.tallyDropOff()
+          : q.dropOff(dialect, filter),
       );
       return sortDropOff(
         rows.map((r) => ({

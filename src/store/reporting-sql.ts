@@ -298,3 +298,11 @@ export function tallyDistinct(dialect: Dialect, column: 'platform' | 'campaign',
     FROM "LeadTally" WHERE ${raw(`"${column}"`)} <> ''
     GROUP BY 1 HAVING SUM("n") > 0 ORDER BY "n" DESC, "value" LIMIT ${limit}`;
 }
+
+/** dropOff over every conversation (no filter), from StepTally. */
+export function tallyDropOff(): Sql {
+  return sql`SELECT "flowId", "stepId", ${sumIf(`"status" = 'active'`)} AS "active",
+      ${sumIf(`"status" = 'abandoned'`)} AS "abandoned"
+    FROM "StepTally" WHERE "status" IN ('active', 'abandoned') AND "stepId" <> ''
+    GROUP BY "flowId", "stepId" HAVING SUM("n") > 0`;
+}

@@ -1,6 +1,7 @@
 /**
- * LeadTally, kept by triggers on Lead (migration lead_tally), answers the funnel, the filter
- * menus and the table's total when no time range or search is set. Whatever writes the leads —
+ * LeadTally and StepTally, kept by triggers on Lead and Conversation (migrations lead_tally and
+ * step_tally), answer the funnel, the filter menus, the table's total and the drop-off when no
+ * time range or search is set. Whatever writes the leads —
  * the store's creates, stage moves, owners, erasures, many transactions at once, or SQL from
  * outside leadbot — the tally's figures are the ones a scan of every lead gives. A range that
  * starts before every lead forces that scan on the same store, so each check compares both.
@@ -26,6 +27,7 @@ async function bothWays(store: LeadStore) {
     const range = since ? { since } : {};
     return {
       funnel: await r.funnel(range),
+      dropOff: await r.dropOff(range),
       slack: await r.funnel({ ...range, platform: 'slack' }),
       options: await r.filterOptions(range),
       sqlTotal: (await r.leads({ ...range, stage: 'SQL', pageSize: 1 })).total,
@@ -51,7 +53,7 @@ async function rawSql(url: string, statement: string): Promise<void> {
 
 const backends = storeBackends().filter((b) => b.name !== 'memory');
 
-describe.each(backends)('LeadTally on $name', (backend) => {
+describe.each(backends)('LeadTally and StepTally on $name', (backend) => {
   it('stays equal to a count of the leads through creates, moves, owners, erasures and outside SQL', async () => {
     const opened = await backend.open();
     if (!opened) return;
@@ -93,17 +95,39 @@ describe.each(backends)('LeadTally on $name', (backend) => {
         });
       }),
     );
+    // Conversations at steps, some moving on, finishing or given up (StepTally, the drop-off).
+    const steps = ['need', 'company', 'role'];
+    const conversations = await Promise.all(
+      ids.slice(0, 30).map((leadId, i) =>
+        store.createConversation({
+          leadId,
+          flowId: i % 5 === 0 ? 'other' : 'default',
+          flowVersion: 'v1',
+          currentStep: i % 7 === 0 ? null : steps[i % 3]!,
+          platform: 'web',
+          workspaceId: '',
+          channelId: `c${i}`,
+        }),
+      ),
+    );
+    for (const [i, c] of conversations.entries()) {
+      if (i % 4 === 1) await store.updateConversation(c, { currentStep: 'role' });
+      if (i % 4 === 2) await store.updateConversation(c, { status: 'abandoned' });
+      if (i % 4 === 3) await store.updateConversation(c, { status: 'completed', currentStep: null });
+    }
     await store.updateLead(ids[1]!, { ownerId: null }); // an SQL lead loses its owner
     await store.updateLead(ids[2]!, { source: { platform: 'telegram', campaign: 'spring' } });
     await store.updateLead(ids[3]!, { score: 42 }); // not a counted column: nothing moves
     let both = await bothWays(store);
     expect(both.tally).toEqual(both.scan);
     expect(both.tally.funnel.overall.sql).toBeGreaterThan(0);
+    expect(both.tally.dropOff.length).toBeGreaterThan(2);
 
-    // Erasures (forget) and SQL from outside leadbot count too.
+    // Erasures (forget, conversations deleted by cascade) and SQL from outside leadbot count too.
     for (const id of ids.slice(50)) await store.transaction((tx) => tx.deleteLead(id));
     await rawSql(url!, `UPDATE "Lead" SET "stage" = 'MQL' WHERE "stage" = 'cold'`);
     await rawSql(url!, `DELETE FROM "Lead" WHERE "sourcePlatform" = 'discord'`);
+    await rawSql(url!, `UPDATE "Conversation" SET "status" = 'abandoned' WHERE "currentStep" = 'need'`);
     both = await bothWays(store);
     expect(both.tally).toEqual(both.scan);
     // Discord leads are i % 4 === 2, but lead 2 moved to telegram.
