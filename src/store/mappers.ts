@@ -72,6 +72,34 @@ export function toLead(r: Row<'Lead'>): Lead {
   };
 }
 
+/** A Lead row as a raw statement returns it: SQLite gives dates as ISO text and booleans as 0/1. */
+export type RawLeadRow = Omit<
+  Row<'Lead'>,
+  'consent' | 'consentAt' | 'reachedMqlAt' | 'reachedSqlAt' | 'createdAt' | 'updatedAt'
+> & {
+  consent: boolean | number;
+  consentAt: Date | string | null;
+  reachedMqlAt: Date | string | null;
+  reachedSqlAt: Date | string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+};
+
+const rawDate = (v: Date | string | null): Date | null => (v === null || v instanceof Date ? v : new Date(v));
+
+/** {@link toLead} of a raw row (reporting statements, SQLite's reader worker). */
+export function rawLead(r: RawLeadRow): Lead {
+  return toLead({
+    ...r,
+    consent: Boolean(r.consent),
+    consentAt: rawDate(r.consentAt),
+    reachedMqlAt: rawDate(r.reachedMqlAt),
+    reachedSqlAt: rawDate(r.reachedSqlAt),
+    createdAt: rawDate(r.createdAt)!,
+    updatedAt: rawDate(r.updatedAt)!,
+  });
+}
+
 /** The columns a lead patch (or a new lead) writes; undefined fields are left alone. */
 export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCreateInput, 'id'>> {
   const out: Record<string, unknown> = {

@@ -21,7 +21,7 @@ import {
 } from '../core/reporting.ts';
 import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
 import { rollUpStats } from '../core/stats-rules.ts';
-import { toLead } from './mappers.ts';
+import { type RawLeadRow, rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
@@ -135,15 +135,12 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async *leadPages(query: LeadQuery, pageSize = 500) {
       let after: { createdAt: Date; id: string } | null = null;
       for (;;) {
-        const keys: { id: string; createdAt: Date | string }[] = await reader.all(
-          q.keysetPage(dialect, query, after, pageSize),
-        );
-        const page = await leadsById(keys.map((r) => r.id));
+        const rows: RawLeadRow[] = await reader.all(q.keysetPage(dialect, query, after, pageSize));
+        const page = rows.map(rawLead);
         if (page.length > 0) yield page;
-        const last = keys.at(-1);
-        if (keys.length < pageSize || !last) return;
-        // SQLite hands the date back as its stored ISO text.
-        after = { createdAt: new Date(last.createdAt), id: last.id };
+        const last = page.at(-1);
+        if (rows.length < pageSize || !last) return;
+        after = { createdAt: last.createdAt, id: last.id };
       }
     },
 

@@ -239,7 +239,10 @@ export function tableCount(dialect: Dialect, q: LeadQuery): Sql {
   return sql`SELECT COUNT(*) AS "n" FROM "Lead" ${leadWhere(dialect, q)}`;
 }
 
-/** Id and creation time of the next `limit` matching leads after `after`, newest first (keyset on createdAt, id). */
+/**
+ * The next `limit` matching leads after `after`, whole rows, newest first (keyset on createdAt,
+ * id): an export reads each page in one statement, with no second read by id.
+ */
 export function keysetPage(
   dialect: Dialect,
   q: LeadQuery,
@@ -250,7 +253,7 @@ export function keysetPage(
     ? // A range on createdAt first (an index seek), then the tie-break: see leadFilterWhere.
       sql` AND "createdAt" <= ${at(dialect, after.createdAt)} AND ("createdAt" < ${at(dialect, after.createdAt)} OR "id" < ${after.id})`
     : empty;
-  return sql`SELECT "id", "createdAt" FROM "Lead" ${leadWhere(dialect, q)}${next}
+  return sql`SELECT * FROM "Lead" ${leadWhere(dialect, q)}${next}
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }
 

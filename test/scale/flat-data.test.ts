@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
+import { leadsCsvLines } from '../../src/app/web/leads-page.ts';
 import { type CommandArg, createManagerCommands } from '../../src/core/commands/index.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
 import { createContactPolicy } from '../../src/core/outreach/contact-policy.ts';
@@ -172,7 +173,11 @@ describe.each(['sqlite', 'postgres'] as const)('flat reads on %s', (name) => {
     expect(seen.size).toBe(N + 1);
     expect(first.startsWith(`${idOf(0)},`)).toBe(true);
     const csv = await get('/dashboard/leads.csv');
-    expect(csv.trim().split('\r\n')).toHaveLength(N + 1);
+    const csvLines = csv.trim().split('\r\n');
+    expect(csvLines).toHaveLength(N + 1);
+    // Rows read raw in pages render as the lead read through the store does.
+    for (const i of [0, 13, 19_999])
+      expect(csvLines[i + 1]).toBe(leadsCsvLines([(await store.getLead(idOf(i)))!]).trim());
 
     // Forget one SQL lead: gone, and the tally-read funnel counts one lead and one SQL fewer.
     const victim = sqlSlack[0]!;
