@@ -74,6 +74,8 @@ export function matchesQuery(lead: Lead, q: LeadQuery): boolean {
   return (
     matchesFilter(lead, q) &&
     (!q.stage || lead.stage === q.stage) &&
+    (!q.ownerId || lead.ownerId === q.ownerId) &&
+    (!q.source || lead.source.platform === q.source || lead.source.campaign === q.source) &&
     (!search || [lead.name, lead.company, lead.email].some((v) => v && foldCase(v).includes(search)))
   );
 }

@@ -71,6 +71,10 @@ export type LeadSortKey = 'createdAt' | 'score' | 'stage' | 'name';
 
 export interface LeadQuery extends ReportFilter {
   stage?: Stage;
+  /** Only this owner's leads (`<platform>:<userId>`). */
+  ownerId?: string;
+  /** The platform or the campaign is this (the manager commands' `source` filter). */
+  source?: string;
   /**
    * Substring of name, company or email, ignoring case: letters A–Z match a–z, every other
    * character matches only itself ({@link foldCase}; the rule SQLite's `lower()` and

@@ -32,7 +32,10 @@ const folded = (dialect: Dialect, expr: string) =>
 const at = (dialect: Dialect, d: Date) => (dialect === 'postgres' ? sql`${d}::timestamp(3)` : sql`${d}`);
 
 /** `WHERE` of a report filter (and the table's stage and search) on the Lead table. */
-export function leadWhere(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 'stage' | 'search'>): Sql {
+export function leadWhere(
+  dialect: Dialect,
+  f: ReportFilter & Pick<LeadQuery, 'stage' | 'search' | 'ownerId' | 'source'>,
+): Sql {
   const and: Sql[] = [];
   if (f.since) and.push(sql`"createdAt" >= ${at(dialect, f.since)}`);
   if (f.until) and.push(sql`"createdAt" < ${at(dialect, f.until)}`);
@@ -40,6 +43,8 @@ export function leadWhere(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 's
   if (f.campaign) and.push(sql`"sourceCampaign" = ${f.campaign}`);
   if (f.stage)
     and.push(dialect === 'postgres' ? sql`"stage" = ${f.stage}::"Stage"` : sql`"stage" = ${f.stage}`);
+  if (f.ownerId) and.push(sql`"ownerId" = ${f.ownerId}`);
+  if (f.source) and.push(sql`("sourcePlatform" = ${f.source} OR "sourceCampaign" = ${f.source})`);
   const search = searchTerm(f);
   if (search) {
     const contains = (column: string) =>
@@ -261,8 +266,8 @@ export function keysetPage(
  * True when LeadTally can answer for these leads: it has no dates and no search, so only a
  * filter on platform, campaign and stage (of every lead ever stored) can be read from it.
  */
-export function tallyCovers(f: ReportFilter & Pick<LeadQuery, 'search'>): boolean {
-  return !f.since && !f.until && !searchTerm(f);
+export function tallyCovers(f: ReportFilter & Pick<LeadQuery, 'search' | 'ownerId' | 'source'>): boolean {
+  return !f.since && !f.until && !searchTerm(f) && !f.ownerId && !f.source;
 }
 
 /** `WHERE` of a filter tallyCovers accepts, on LeadTally. */

@@ -201,6 +201,9 @@ describe.each(backends.map((b) => [b.name, b] as const))(
         { search: 'gmbh', stage: 'SQL' },
         { platform: 'discord', sort: 'name' },
         { stage: 'cold', sort: 'score', order: 'asc' },
+        { ownerId: 'slack:UREP' },
+        { source: 'slack' },
+        { source: 'spring', stage: 'SQL' },
       ];
       for (const q of queries) {
         const [a, b] = [await r.leads(q), await generic.leads(q)];
@@ -228,7 +231,7 @@ describe.each(backends.map((b) => [b.name, b] as const))(
         for await (const page of rq.leadPages(q, 3)) out.push(page.map((l) => l.id));
         return out.flat();
       };
-      for (const q of [{}, { platform: 'slack' }, { search: 'e' }] as LeadQuery[])
+      for (const q of [{}, { platform: 'slack' }, { search: 'e' }, { source: 'spring' }] as LeadQuery[])
         expect(await pages(r, q), JSON.stringify(q)).toEqual(await pages(generic, q));
       expect(await r.stats()).toEqual(await generic.stats());
       const scoring = buildScoringReportFromTallies(await r.scoringTallies());
