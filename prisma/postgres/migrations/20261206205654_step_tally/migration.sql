@@ -13,26 +13,60 @@ CREATE TABLE "StepTally" (
 INSERT INTO "StepTally" ("shard", "flowId", "stepId", "status", "n")
   SELECT 0, "flowId", COALESCE("currentStep", ''), "status", COUNT(*) FROM "Conversation" GROUP BY 2, 3, 4;
 
-CREATE FUNCTION "step_tally_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  s integer := floor(random() * 16)::integer;
+-- Statement-level, as LeadTally's triggers (migration lead_tally) and for the same reasons.
+
+CREATE FUNCTION "step_tally_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND NOT (OLD."flowId" IS DISTINCT FROM NEW."flowId" OR OLD."currentStep" IS DISTINCT FROM NEW."currentStep" OR OLD."status" IS DISTINCT FROM NEW."status") THEN
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
-    VALUES (s, OLD."flowId", COALESCE(OLD."currentStep", ''), OLD."status", -1)
-    ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" - 1;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
-    VALUES (s, NEW."flowId", COALESCE(NEW."currentStep", ''), NEW."status", 1)
-    ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" + 1;
-  END IF;
+  INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
+  SELECT floor(random() * 16)::integer, "flowId", "stepId", "status", SUM("d")
+  FROM (
+    SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", 1 FROM new_rows r
+  ) AS c ("flowId", "stepId", "status", "d")
+  GROUP BY "flowId", "stepId", "status"
+  HAVING SUM("d") <> 0
+  ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" + EXCLUDED."n";
   RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER "Conversation_tally" AFTER INSERT OR DELETE OR UPDATE OF "flowId", "currentStep", "status" ON "Conversation"
-  FOR EACH ROW EXECUTE FUNCTION "step_tally_apply"();
+CREATE TRIGGER "Conversation_tally_insert" AFTER INSERT ON "Conversation"
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "step_tally_insert"();
+
+CREATE FUNCTION "step_tally_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
+  SELECT floor(random() * 16)::integer, "flowId", "stepId", "status", SUM("d")
+  FROM (
+    SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", -1 FROM old_rows r
+  ) AS c ("flowId", "stepId", "status", "d")
+  GROUP BY "flowId", "stepId", "status"
+  HAVING SUM("d") <> 0
+  ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" + EXCLUDED."n";
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "Conversation_tally_delete" AFTER DELETE ON "Conversation"
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "step_tally_delete"();
+
+CREATE FUNCTION "step_tally_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
+  SELECT floor(random() * 16)::integer, "flowId", "stepId", "status", SUM("d")
+  FROM (
+    SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", -1 FROM old_rows r
+    UNION ALL
+    SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", 1 FROM new_rows r
+  ) AS c ("flowId", "stepId", "status", "d")
+  GROUP BY "flowId", "stepId", "status"
+  HAVING SUM("d") <> 0
+  ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" + EXCLUDED."n";
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "Conversation_tally_update" AFTER UPDATE ON "Conversation"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION "step_tally_update"();
