@@ -26,6 +26,7 @@ import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
+import * as t from './tally-sql.ts';
 
 const num = (v: number | bigint | null | undefined) => Number(v ?? 0);
 
@@ -58,8 +59,8 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
   const distinct = async (filter: ReportFilter, column: 'sourcePlatform' | 'sourceCampaign') =>
     (
       await reader.all<{ value: string }>(
-        q.tallyCovers(filter)
-          ? q.tallyDistinct(dialect, column === 'sourcePlatform' ? 'platform' : 'campaign', GROUP_LIMIT)
+        t.tallyCovers(filter)
+          ? t.tallyDistinct(dialect, column === 'sourcePlatform' ? 'platform' : 'campaign', GROUP_LIMIT)
           : q.distinctValues(dialect, filter, column, GROUP_LIMIT),
       )
     ).map((r) => r.value);
@@ -78,8 +79,8 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
   return {
     async funnel(filter) {
       const cells = await reader.all<q.FunnelCellRow>(
-        q.tallyCovers(filter)
-          ? q.tallyFunnelCells(dialect, filter, q.ROLLUP_LIMIT + 1)
+        t.tallyCovers(filter)
+          ? t.tallyFunnelCells(dialect, filter, q.ROLLUP_LIMIT + 1)
           : q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1),
       );
       if (cells.length <= q.ROLLUP_LIMIT)
@@ -107,8 +108,8 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
     async dropOff(filter) {
       const rows = await reader.all<DropOffRow & { active: bigint | number; abandoned: bigint | number }>(
-        q.tallyCovers(filter) && !filter.platform && !filter.campaign
-          ? q.tallyDropOff()
+        t.tallyCovers(filter) && !filter.platform && !filter.campaign
+          ? t.tallyDropOff()
           : q.dropOff(dialect, filter),
       );
       return sortDropOff(
@@ -125,7 +126,7 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
       const { page, pageSize } = pageOf(query);
       const [[total], ids] = await Promise.all([
         reader.all<{ n: number | bigint }>(
-          q.tallyCovers(query) ? q.tallyCount(dialect, query) : q.tableCount(dialect, query),
+          t.tallyCovers(query) ? t.tallyCount(dialect, query) : q.tableCount(dialect, query),
         ),
         reader.all<{ id: string }>(q.tablePage(dialect, query, pageSize, page)),
       ]);
