@@ -24,7 +24,7 @@ export const CSV_COLUMNS = [
   'created_at',
 ] as const;
 
-const EXPORT_PAGE = 100;
+const EXPORT_PAGE = 500;
 
 function row(l: Lead): string {
   const cells = [
