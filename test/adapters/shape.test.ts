@@ -41,11 +41,18 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'Events API, interactivity and commands on the app server, through the inbox',
     'bolt-logger.ts': "bolt's logger interface over ours",
     'escape.ts': 'mrkdwn escaping',
+    'respond.ts': 'replies through response URLs (slash commands, clicks)',
+    'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
+    'escape.ts': 'markdown escaping in linear time',
+    'embed-fit.ts': 'embeds within each limit and the 6,000 total',
+    'permissions.ts': 'permission flags, the invite URL, channel permissions',
+    'tools.ts': 'send limits and setup for the registry entry',
+    'doctor.ts': 'doctor checks against the REST API',
   },
   telegram: {
     'http-route.ts': 'the webhook on the app server, through the inbox',
