@@ -5,6 +5,9 @@
  *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
  *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, runtime, scale, wire)
+ *   npm run bench -- --only scale-data [--leads N] [--ops overview,stats]
+ *                                 1,000,000 stored leads on SQLite and PostgreSQL (not in the
+ *                                 default run: generating them takes minutes)
  *
  * Figures are throughput and latency on this machine at this moment: compare runs from the
  * same machine, and prefer medians of several runs when other work is running.
@@ -17,6 +20,7 @@ import { engineLoad, floorLoad, openLoop, ROOT } from './core.ts';
 import { memoryFootprint } from './memory.ts';
 import { runtimeFigures } from './runtime.ts';
 import { webLoad } from './scale.ts';
+import { SCALE_OPS, scaleData } from './scale-data.ts';
 import { median, round } from './stats.ts';
 import { leadbotTelegram, peerTelegram } from './telegram.ts';
 import { wireCost } from './wire.ts';
@@ -25,6 +29,10 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 1) || 1;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const wanted = (s: string) => !only || only === s;
+/** Stored leads of the scale-data scenario. */
+const SCALE_LEADS = Number(args.includes('--leads') ? args[args.indexOf('--leads') + 1] : 1_000_000);
+/** `--ops overview,stats`: only these operations of scale-data. */
+const SCALE_OPS_WANTED = args.includes('--ops') ? args[args.indexOf('--ops') + 1]?.split(',') : undefined;
 
 /** Messages per concurrency level: every level runs whole multiples of its people. */
 const CORE_BUDGET: Record<number, number> = { 1: 1000, 100: 5000, 1000: 10000 };
@@ -119,6 +127,20 @@ async function pass(): Promise<Figures> {
       log('scale.two.perSecond', two.perSecond);
       log('scale.ratio', two.perSecond / one.perSecond);
     });
+  // Only on request: generating a million leads twice takes minutes.
+  if (only === 'scale-data')
+    await attempt('scale-data', async () => {
+      for (const provider of ['sqlite', 'postgres'] as const) {
+        const r = await scaleData(provider, SCALE_LEADS, 3, SCALE_OPS_WANTED);
+        log(`scaleData.${provider}.leads`, r.leads);
+        log(`scaleData.${provider}.generateSeconds`, r.generateSeconds);
+        for (const [op, v] of Object.entries(r.ops)) {
+          log(`scaleData.${provider}.${op}.ms`, v.ms);
+          log(`scaleData.${provider}.${op}.rssIncreaseMb`, v.rssIncreaseMb);
+          log(`scaleData.${provider}.${op}.loopMaxMs`, v.loopMaxMs);
+        }
+      }
+    });
   if (wanted('wire'))
     await attempt('wire', async () => {
       for (const provider of ['sqlite', 'postgres'] as const) {
@@ -170,6 +192,25 @@ function table(f: Figures): string {
         `| ${q} | ${n(`telegram.q${q}.leadbot.perSecond`)} | ${n(`telegram.q${q}.leadbot.p99Ms`)} | ${n(`telegram.q${q}.peer.perSecond`)} | ${n(`telegram.q${q}.peer.p99Ms`)} | ${n(`telegram.q${q}.ratio`, 2)}× |`,
       );
     rows.push('');
+  }
+  if (f['scaleData.sqlite.leads'] !== undefined || f['scaleData.postgres.leads'] !== undefined) {
+    const leads = f['scaleData.sqlite.leads'] ?? f['scaleData.postgres.leads']!;
+    rows.push(`### Flat as data grows: ${leads.toLocaleString('en')} stored leads`, '');
+    rows.push(
+      '| operation | SQLite ms | SQLite +RSS MB | SQLite loop max ms | PostgreSQL ms | PostgreSQL +RSS MB | PostgreSQL loop max ms |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const [op, label] of Object.entries(SCALE_OPS)) {
+      const k = (p: string, m: string) => `scaleData.${p}.${op}.${m}`;
+      rows.push(
+        `| ${label} | ${n(k('sqlite', 'ms'))} | ${n(k('sqlite', 'rssIncreaseMb'))} | ${n(k('sqlite', 'loopMaxMs'), 1)} | ${n(k('postgres', 'ms'))} | ${n(k('postgres', 'rssIncreaseMb'))} | ${n(k('postgres', 'loopMaxMs'), 1)} |`,
+      );
+    }
+    rows.push(
+      '',
+      `Generated in ${n('scaleData.sqlite.generateSeconds')} s (SQLite) and ${n('scaleData.postgres.generateSeconds')} s (PostgreSQL). Times are medians of 3 runs (exports: one run); +RSS is the process's peak RSS during the operation minus its RSS just before; loop max is the longest event-loop block.`,
+      '',
+    );
   }
   const other: string[] = [];
   if (f['alerts.p50Ms'] !== undefined)

@@ -14,13 +14,13 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
 } from 'discord.js';
-import { collect } from '../../src/core/commands/export-csv.ts';
 import { answerLink } from '../../src/core/commands/link.ts';
 import { type ManagerReply, replyToManager } from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
 import type { IdentityKey } from '../../src/core/ports/index.ts';
+import { type SpooledFile, spoolFile, tooLargeText } from '../shared/spool-file.ts';
 import type { DiscordListeners } from './listen.ts';
 import { LEADBOT_COMMAND, LINK_COMMAND, toManagerInput } from './manager-input.ts';
 import {
@@ -30,6 +30,9 @@ import {
   NO_MENTIONS,
   renderConsentPrompt,
 } from './outbound.ts';
+
+/** Discord's default upload limit per file for bots: 10 MiB (larger in boosted servers only). */
+const DISCORD_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
 /** Discord user ids are global: a member is one identity whatever the server (see inbound.ts). */
 export const discordMemberKey = (userId: string): IdentityKey => ({
@@ -75,7 +78,7 @@ const flags = (ephemeral: boolean) => MessageFlags.SuppressEmbeds | (ephemeral ?
  */
 async function postInChannel(
   i: ChatInputCommandInteraction,
-  messages: { content: string; files?: { attachment: Buffer; name: string }[] }[],
+  messages: { content: string; files?: { attachment: Buffer | string; name: string }[] }[],
 ): Promise<boolean> {
   try {
     const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
@@ -98,9 +101,25 @@ const CANNOT_POST = new Set<number>([
 const NOT_POSTED = 'I cannot post in this channel (missing permission), so here is the answer privately.\n';
 
 async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Promise<void> {
-  const files = reply.file
-    ? [{ attachment: await collect(reply.file.chunks()), name: reply.file.filename }]
-    : [];
+  const file = reply.file ? await spoolFile(reply.file) : null;
+  try {
+    await deliverWith(i, reply, file);
+  } finally {
+    await file?.dispose();
+  }
+}
+
+async function deliverWith(
+  i: ChatInputCommandInteraction,
+  given: ManagerReply,
+  file: SpooledFile | null,
+): Promise<void> {
+  // Over the cap the words replace the file (the file stays on disk only until then).
+  const tooLarge = file !== null && file.bytes > DISCORD_ATTACHMENT_LIMIT;
+  const reply = tooLarge
+    ? { ...given, texts: [...given.texts, tooLargeText(file.bytes, DISCORD_ATTACHMENT_LIMIT, 'Discord')] }
+    : given;
+  const files = file && !tooLarge ? [{ attachment: file.path, name: file.filename }] : [];
   const payload = (content: string, withFiles: boolean) => ({
     content,
     allowedMentions: NO_MENTIONS,

@@ -9,7 +9,6 @@
  * manager's DM, or to the channel when public and the bot is in it.
  */
 import type { App, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { collect } from '../../src/core/commands/export-csv.ts';
 import {
   COMMAND_FAILED_TEXT,
   type ManagerReply,
@@ -18,6 +17,8 @@ import {
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
+import { spoolFile } from '../shared/spool-file.ts';
+import { uploadFile } from './file-upload.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
 import { checkedRespond, packSections, type Respond } from './respond.ts';
@@ -86,27 +87,26 @@ export function registerSlackManagers(w: SlackManagerWiring): void {
       await respond({ response_type: 'in_channel', ...renderConsentPrompt(userId, text, invitedBy) });
     }
     if (reply.file) {
-      const file = reply.file;
-      const upload = async (channel: string) =>
-        client.files.uploadV2({
-          channel_id: channel,
-          filename: file.filename,
-          title: file.filename,
-          file: await collect(file.chunks()),
-        });
-      const dm = async () => (await client.conversations.open({ users: ctx.userId })).channel?.id;
-      if (!reply.private) {
-        try {
-          await upload(ctx.channelId);
-          return;
-        } catch (err) {
-          // Not a member of the channel (or a DM between people): the file goes to the manager instead.
-          log.info({ error: errText(err) }, 'public export not possible here; sending it by DM');
-          await respond({ response_type: 'ephemeral', text: EXPORT_TO_DM_TEXT });
+      // Spooled once to a temporary file, uploaded from it as a stream (file-upload.ts).
+      const file = await spoolFile(reply.file);
+      try {
+        const upload = (channel: string) => uploadFile(client, channel, file);
+        const dm = async () => (await client.conversations.open({ users: ctx.userId })).channel?.id;
+        if (!reply.private) {
+          try {
+            await upload(ctx.channelId);
+            return;
+          } catch (err) {
+            // Not a member of the channel (or a DM between people): the file goes to the manager instead.
+            log.info({ error: errText(err) }, 'public export not possible here; sending it by DM');
+            await respond({ response_type: 'ephemeral', text: EXPORT_TO_DM_TEXT });
+          }
         }
+        const channel = await dm();
+        if (channel) await upload(channel);
+      } finally {
+        await file.dispose();
       }
-      const channel = await dm();
-      if (channel) await upload(channel);
     }
   }
 

@@ -5,8 +5,8 @@
  * way `replyToManager` says, split within Telegram's 4,096 characters: private ones to the
  * manager's DM, public ones to the chat; a `qualify` is followed by the consent prompt.
  */
+import { createReadStream } from 'node:fs';
 import { type Api, Composer, type Context, GrammyError, InputFile } from 'grammy';
-import { collect } from '../../src/core/commands/export-csv.ts';
 import {
   COMMAND_FAILED_TEXT,
   type ManagerReply,
@@ -15,8 +15,12 @@ import {
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { IdentityKey, Logger } from '../../src/core/ports/index.ts';
+import { spoolFile, tooLargeText } from '../shared/spool-file.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { renderConsentPrompt, TELEGRAM_REPLY_LIMITS } from './outbound.ts';
+
+/** Bot API sendDocument: "Bots can currently send files of any type of up to 50 MB in size". */
+const TELEGRAM_DOCUMENT_LIMIT = 50 * 1024 * 1024;
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -72,8 +76,15 @@ export function registerTelegramManagers(bot: Composer<Context>, w: TelegramMana
       for (const text of reply.texts)
         await ctx.api.sendMessage(target, text, { link_preview_options: { is_disabled: true } });
       if (reply.file) {
-        const data = await collect(reply.file.chunks());
-        await ctx.api.sendDocument(target, new InputFile(data, reply.file.filename));
+        const file = await spoolFile(reply.file);
+        try {
+          if (file.bytes > TELEGRAM_DOCUMENT_LIMIT)
+            await ctx.api.sendMessage(target, tooLargeText(file.bytes, TELEGRAM_DOCUMENT_LIMIT, 'Telegram'));
+          // grammY streams a ReadStream into the multipart body: the file never sits in memory.
+          else await ctx.api.sendDocument(target, new InputFile(createReadStream(file.path), file.filename));
+        } finally {
+          await file.dispose();
+        }
       }
     } catch (err) {
       // Only a 403 means the bot may not write to the manager (never started, or blocked it);

@@ -74,6 +74,8 @@ export function matchesQuery(lead: Lead, q: LeadQuery): boolean {
   return (
     matchesFilter(lead, q) &&
     (!q.stage || lead.stage === q.stage) &&
+    (!q.ownerId || lead.ownerId === q.ownerId) &&
+    (!q.source || lead.source.platform === q.source || lead.source.campaign === q.source) &&
     (!search || [lead.name, lead.company, lead.email].some((v) => v && foldCase(v).includes(search)))
   );
 }
@@ -227,9 +229,35 @@ export function compareLeads(q: Pick<LeadQuery, 'sort' | 'order'>): (a: Lead, b:
   };
 }
 
+/** The table's cursor after `lead`: its creation time and id (opaque to the dashboard). */
+export function tableCursor(lead: Pick<Lead, 'createdAt' | 'id'>): string {
+  return `${lead.createdAt.getTime().toString(36)}.${encodeURIComponent(lead.id)}`;
+}
+
+/** The row a {@link tableCursor} names, when the query's sort can use it (by creation time). */
+export function tableAfter(q: Pick<LeadQuery, 'after' | 'sort'>): { createdAt: Date; id: string } | null {
+  if (!q.after || (q.sort ?? 'createdAt') !== 'createdAt') return null;
+  const dot = q.after.indexOf('.');
+  const ms = Number.parseInt(q.after.slice(0, dot), 36);
+  let id: string;
+  try {
+    id = decodeURIComponent(q.after.slice(dot + 1));
+  } catch {
+    return null;
+  }
+  return dot > 0 && Number.isFinite(ms) && id ? { createdAt: new Date(ms), id } : null;
+}
+
 /** Filters, sorts and pages leads for the table. */
 export function queryLeads(leads: readonly Lead[], q: LeadQuery): LeadTable {
   const rows = leads.filter((l) => matchesQuery(l, q)).sort(compareLeads(q));
   const { page, pageSize } = pageOf(q);
+  const after = tableAfter(q);
+  if (after) {
+    const order = compareLeads(q);
+    const start = rows.findIndex((l) => order(l, { ...l, ...after } as Lead) > 0);
+    const from = start < 0 ? rows.length : start;
+    return { items: rows.slice(from, from + pageSize), total: rows.length, page, pageSize };
+  }
   return { items: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, page, pageSize };
 }

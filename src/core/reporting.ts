@@ -17,6 +17,7 @@ export {
   NONE_KEY,
   reachedMql,
   reachedSql,
+  tableCursor,
 } from './reporting-rules.ts';
 
 /** Which leads a report covers. `since`/`until` apply to the lead's creation time. */
@@ -70,6 +71,10 @@ export type LeadSortKey = 'createdAt' | 'score' | 'stage' | 'name';
 
 export interface LeadQuery extends ReportFilter {
   stage?: Stage;
+  /** Only this owner's leads (`<platform>:<userId>`). */
+  ownerId?: string;
+  /** The platform or the campaign is this (the manager commands' `source` filter). */
+  source?: string;
   /**
    * Substring of name, company or email, ignoring case: letters A–Z match a–z, every other
    * character matches only itself ({@link foldCase}; the rule SQLite's `lower()` and
@@ -81,6 +86,12 @@ export interface LeadQuery extends ReportFilter {
   order?: 'asc' | 'desc';
   /** 1-based. */
   page?: number;
+  /**
+   * The last row of the previous page ({@link tableCursor}), sorted by creation time: the page
+   * starts after it instead of skipping `(page - 1) * pageSize` rows, so "Next" costs the same
+   * on page 20,000 as on page 2. Ignored with another sort.
+   */
+  after?: string;
   pageSize?: number;
 }
 

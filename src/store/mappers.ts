@@ -72,6 +72,34 @@ export function toLead(r: Row<'Lead'>): Lead {
   };
 }
 
+/** A Lead row as a raw statement returns it: SQLite gives dates as ISO text and booleans as 0/1. */
+export type RawLeadRow = Omit<
+  Row<'Lead'>,
+  'consent' | 'consentAt' | 'reachedMqlAt' | 'reachedSqlAt' | 'createdAt' | 'updatedAt'
+> & {
+  consent: boolean | number;
+  consentAt: Date | string | null;
+  reachedMqlAt: Date | string | null;
+  reachedSqlAt: Date | string | null;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+};
+
+const rawDate = (v: Date | string | null): Date | null => (v === null || v instanceof Date ? v : new Date(v));
+
+/** {@link toLead} of a raw row (reporting statements, SQLite's reader worker). */
+export function rawLead(r: RawLeadRow): Lead {
+  return toLead({
+    ...r,
+    consent: Boolean(r.consent),
+    consentAt: rawDate(r.consentAt),
+    reachedMqlAt: rawDate(r.reachedMqlAt),
+    reachedSqlAt: rawDate(r.reachedSqlAt),
+    createdAt: rawDate(r.createdAt)!,
+    updatedAt: rawDate(r.updatedAt)!,
+  });
+}
+
 /** The columns a lead patch (or a new lead) writes; undefined fields are left alone. */
 export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCreateInput, 'id'>> {
   const out: Record<string, unknown> = {
@@ -204,7 +232,12 @@ export function leadFilterWhere(filter: LeadFilter): Prisma.LeadWhereInput {
   if (filter.cursor) {
     const c = decodeCursor(filter.cursor);
     if (!c) throw new LeadbotError('BAD_INPUT', 'invalid page cursor');
-    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { createdAt: c.createdAt, id: { lt: c.id } }] });
+    // `createdAt <= c AND (createdAt < c OR id < c.id)`: the same rows as `createdAt < c OR
+    // (createdAt = c AND id < c.id)`, but its first term is a range the createdAt index seeks to.
+    // The plain OR made both databases scan every newer lead for each page (an export of
+    // 100,000 leads took 40 s on SQLite; quadratic in the number of leads).
+    and.push({ createdAt: { lte: c.createdAt } });
+    and.push({ OR: [{ createdAt: { lt: c.createdAt } }, { id: { lt: c.id } }] });
   }
   return { AND: and };
 }

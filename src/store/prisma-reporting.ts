@@ -1,7 +1,10 @@
 /**
  * {@link ReportingQueries} in the database: every figure is a GROUP BY / COUNT and every list a
  * LIMIT (statements in reporting-sql.ts and scoring-sql.ts), so the work per request does not
- * grow with the number of leads in the process, only in the database. Statements run through
+ * grow with the number of leads in the process, only in the database. Without a time range or
+ * a search the funnel, the filter menus and the table's total come from LeadTally (and the
+ * drop-off without any filter from StepTally), which
+ * triggers keep (the migration lead_tally): a few hundred rows instead of a scan of every lead. Statements run through
  * a {@link SqlReader} (a worker thread on SQLite); the rows of a table page are then read by id.
  */
 import type { Lead, Stage } from '../core/ports/index.ts';
@@ -18,11 +21,12 @@ import {
 } from '../core/reporting.ts';
 import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
 import { rollUpStats } from '../core/stats-rules.ts';
-import { toLead } from './mappers.ts';
+import { type RawLeadRow, rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
+import * as t from './tally-sql.ts';
 
 const num = (v: number | bigint | null | undefined) => Number(v ?? 0);
 
@@ -53,9 +57,13 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
   };
 
   const distinct = async (filter: ReportFilter, column: 'sourcePlatform' | 'sourceCampaign') =>
-    (await reader.all<{ value: string }>(q.distinctValues(dialect, filter, column, GROUP_LIMIT))).map(
-      (r) => r.value,
-    );
+    (
+      await reader.all<{ value: string }>(
+        t.tallyCovers(filter)
+          ? t.tallyDistinct(dialect, column === 'sourcePlatform' ? 'platform' : 'campaign', GROUP_LIMIT)
+          : q.distinctValues(dialect, filter, column, GROUP_LIMIT),
+      )
+    ).map((r) => r.value);
 
   const statsGroups = async (by: 'source' | 'inviter') => {
     const rows = await reader.all<q.StatsRow>(q.statsGroups(dialect, by, STATS_LIMIT));
@@ -70,7 +78,11 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
   return {
     async funnel(filter) {
-      const cells = await reader.all<q.FunnelCellRow>(q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1));
+      const cells = await reader.all<q.FunnelCellRow>(
+        t.tallyCovers(filter)
+          ? t.tallyFunnelCells(dialect, filter, q.ROLLUP_LIMIT + 1)
+          : q.funnelCells(dialect, filter, q.ROLLUP_LIMIT + 1),
+      );
       if (cells.length <= q.ROLLUP_LIMIT)
         return rollUpFunnel(
           cells.map((c) => ({
@@ -96,7 +108,9 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
     async dropOff(filter) {
       const rows = await reader.all<DropOffRow & { active: bigint | number; abandoned: bigint | number }>(
-        q.dropOff(dialect, filter),
+        t.tallyCovers(filter) && !filter.platform && !filter.campaign
+          ? t.tallyDropOff()
+          : q.dropOff(dialect, filter),
       );
       return sortDropOff(
         rows.map((r) => ({
@@ -111,7 +125,9 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async leads(query: LeadQuery) {
       const { page, pageSize } = pageOf(query);
       const [[total], ids] = await Promise.all([
-        reader.all<{ n: number | bigint }>(q.tableCount(dialect, query)),
+        reader.all<{ n: number | bigint }>(
+          t.tallyCovers(query) ? t.tallyCount(dialect, query) : q.tableCount(dialect, query),
+        ),
         reader.all<{ id: string }>(q.tablePage(dialect, query, pageSize, page)),
       ]);
       return { items: await leadsById(ids.map((r) => r.id)), total: num(total?.n), page, pageSize };
@@ -120,15 +136,12 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async *leadPages(query: LeadQuery, pageSize = 500) {
       let after: { createdAt: Date; id: string } | null = null;
       for (;;) {
-        const keys: { id: string; createdAt: Date | string }[] = await reader.all(
-          q.keysetPage(dialect, query, after, pageSize),
-        );
-        const page = await leadsById(keys.map((r) => r.id));
+        const rows: RawLeadRow[] = await reader.all(q.keysetPage(dialect, query, after, pageSize));
+        const page = rows.map(rawLead);
         if (page.length > 0) yield page;
-        const last = keys.at(-1);
-        if (keys.length < pageSize || !last) return;
-        // SQLite hands the date back as its stored ISO text.
-        after = { createdAt: new Date(last.createdAt), id: last.id };
+        const last = page.at(-1);
+        if (rows.length < pageSize || !last) return;
+        after = { createdAt: last.createdAt, id: last.id };
       }
     },
 

@@ -7,7 +7,7 @@
  */
 import type { Sql } from '@prisma/client/runtime/client';
 import type { LeadQuery, ReportFilter } from '../core/reporting.ts';
-import { searchTerm } from '../core/reporting-rules.ts';
+import { searchTerm, tableAfter } from '../core/reporting-rules.ts';
 import type { Dialect } from './prisma-types.ts';
 import { empty, join, raw, sql } from './raw-statements.ts';
 
@@ -32,7 +32,10 @@ const folded = (dialect: Dialect, expr: string) =>
 const at = (dialect: Dialect, d: Date) => (dialect === 'postgres' ? sql`${d}::timestamp(3)` : sql`${d}`);
 
 /** `WHERE` of a report filter (and the table's stage and search) on the Lead table. */
-export function leadWhere(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 'stage' | 'search'>): Sql {
+export function leadWhere(
+  dialect: Dialect,
+  f: ReportFilter & Pick<LeadQuery, 'stage' | 'search' | 'ownerId' | 'source'>,
+): Sql {
   const and: Sql[] = [];
   if (f.since) and.push(sql`"createdAt" >= ${at(dialect, f.since)}`);
   if (f.until) and.push(sql`"createdAt" < ${at(dialect, f.until)}`);
@@ -40,6 +43,8 @@ export function leadWhere(dialect: Dialect, f: ReportFilter & Pick<LeadQuery, 's
   if (f.campaign) and.push(sql`"sourceCampaign" = ${f.campaign}`);
   if (f.stage)
     and.push(dialect === 'postgres' ? sql`"stage" = ${f.stage}::"Stage"` : sql`"stage" = ${f.stage}`);
+  if (f.ownerId) and.push(sql`"ownerId" = ${f.ownerId}`);
+  if (f.source) and.push(sql`("sourcePlatform" = ${f.source} OR "sourceCampaign" = ${f.source})`);
   const search = searchTerm(f);
   if (search) {
     const contains = (column: string) =>
@@ -217,8 +222,20 @@ function tableOrder(dialect: Dialect, q: LeadQuery): Sql {
   return raw(`ORDER BY ${key} ${dir}, ${binary(dialect, '"id"').sql} ${dir}`);
 }
 
-/** The ids of one page of the leads table, in the table's order. */
+/**
+ * The ids of one page of the leads table, in the table's order: after the cursor's row when
+ * there is one (a range on the createdAt index, then the id), else skipping the earlier pages.
+ */
 export function tablePage(dialect: Dialect, q: LeadQuery, pageSize: number, page: number): Sql {
+  const after = tableAfter(q);
+  if (after) {
+    const desc = (q.order ?? 'desc') === 'desc';
+    const [edge, strict] = desc ? ['<=', '<'] : ['>=', '>'];
+    const t = at(dialect, after.createdAt);
+    return sql`SELECT "id" FROM "Lead" ${leadWhere(dialect, q)}
+      AND "createdAt" ${raw(edge)} ${t} AND ("createdAt" ${raw(strict)} ${t} OR ${binary(dialect, '"id"')} ${raw(strict)} ${after.id})
+      ${tableOrder(dialect, q)} LIMIT ${pageSize}`;
+  }
   return sql`SELECT "id" FROM "Lead" ${leadWhere(dialect, q)} ${tableOrder(dialect, q)}
     LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
 }
@@ -227,7 +244,10 @@ export function tableCount(dialect: Dialect, q: LeadQuery): Sql {
   return sql`SELECT COUNT(*) AS "n" FROM "Lead" ${leadWhere(dialect, q)}`;
 }
 
-/** Id and creation time of the next `limit` matching leads after `after`, newest first (keyset on createdAt, id). */
+/**
+ * The next `limit` matching leads after `after`, whole rows, newest first (keyset on createdAt,
+ * id): an export reads each page in one statement, with no second read by id.
+ */
 export function keysetPage(
   dialect: Dialect,
   q: LeadQuery,
@@ -235,8 +255,9 @@ export function keysetPage(
   limit: number,
 ): Sql {
   const next = after
-    ? sql` AND ("createdAt" < ${at(dialect, after.createdAt)} OR ("createdAt" = ${at(dialect, after.createdAt)} AND "id" < ${after.id}))`
+    ? // A range on createdAt first (an index seek), then the tie-break: see leadFilterWhere.
+      sql` AND "createdAt" <= ${at(dialect, after.createdAt)} AND ("createdAt" < ${at(dialect, after.createdAt)} OR "id" < ${after.id})`
     : empty;
-  return sql`SELECT "id", "createdAt" FROM "Lead" ${leadWhere(dialect, q)}${next}
+  return sql`SELECT * FROM "Lead" ${leadWhere(dialect, q)}${next}
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }

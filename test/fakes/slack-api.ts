@@ -217,6 +217,9 @@ export async function startFakeSlackApi(
         };
       }
       case 'files.getUploadURLExternal': {
+        // https://api.slack.com/methods/files.getUploadURLExternal: `filename` and `length` (the
+        // size in bytes) are required arguments.
+        if (!a.filename || !(Number(a.length) > 0)) return { ok: false, error: 'invalid_arguments' };
         const id = `F${++seq}`;
         files.set(id, { content: '', filename: a.filename });
         return { ok: true, file_id: id, upload_url: `${baseUrl}api/upload/${id}` };

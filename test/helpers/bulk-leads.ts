@@ -35,7 +35,8 @@ export function pathOf(i: number): { stage: string; mql: boolean; sql: boolean }
 }
 export const platformOf = (i: number) => PLATFORMS[i % 4]!;
 export const campaignOf = (i: number) => (i % 5 === 0 ? null : `campaign-${i % 13}`);
-export const ownerOf = (i: number) => (i % 3 === 0 ? 'slack:UREP' : null);
+/** Four reps share the owned leads. */
+export const ownerOf = (i: number) => (i % 3 === 0 ? `slack:UREP${i % 4}` : null);
 export const inviterOf = (i: number) => (i % 11 === 0 ? `slack:UMGR${i % 3}` : null);
 /** Minutes before `base` the lead was created: lead 0 is the newest. */
 export const createdAt = (base: Date, i: number) => new Date(base.getTime() - i * MINUTE);
@@ -49,7 +50,7 @@ const EXPR = {
   mql: `(${R} BETWEEN 8 AND 15 OR ${R} IN (17, 19))`,
   sql: `(${R} BETWEEN 13 AND 16)`,
   score: '((i * 37) % 150)',
-  owner: `CASE WHEN i % 3 = 0 THEN 'slack:UREP' END`,
+  owner: `CASE WHEN i % 3 = 0 THEN 'slack:UREP' || (i % 4) END`,
   // Mixed case, so a name sort that did not fold case would put every 'GAMMA' first.
   name: `CASE WHEN i % 50 = 0 THEN NULL WHEN i % 3 = 0 THEN 'alpha ' WHEN i % 3 = 1 THEN 'Beta ' ELSE 'GAMMA ' END || ((i * 7919) % 100000)`,
   email: `'user' || i || '@example.com'`,
@@ -98,7 +99,7 @@ async function postgresDialect(url: string, n: number, base: Date): Promise<Dial
   return {
     postgres: true,
     select: (columns, where = '') =>
-      `SELECT ${columns.join(', ')} FROM generate_series(0, ${n - 1}) AS s(i) ${where}`,
+      `SELECT ${columns.join(', ')} FROM generate_series(0::bigint, ${n - 1}) AS s(i) ${where}`,
     at: (m) => `(${baseSql} - (${m}) * INTERVAL '1 minute')`,
     async run(sql) {
       await client.query(sql);
@@ -147,6 +148,9 @@ export async function insertBulkLeads(
         created,
         created,
       ])}`);
+    // One account per lead, on its platform (what `forget @member` finds the lead by).
+    await d.run(`INSERT INTO "Identity" ("id", "platform", "workspaceId", "userId", "leadId", "createdAt")
+      ${select([`${EXPR.id} || '-i'`, EXPR.platform, `'T1'`, `'U' || i`, EXPR.id, created])}`);
     // The stage history: to MQL, to SQL, and the way out (disqualified, back to cold).
     const change = (suffix: string, from: string, to: string, at: string, where: string) =>
       d.run(`INSERT INTO "StageChange" ("id", "leadId", "fromStage", "toStage", "reason", "actor", "createdAt")

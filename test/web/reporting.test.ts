@@ -18,6 +18,7 @@ import {
   type ReportingQueries,
   type SourceStats,
   STATS_LIMIT,
+  tableCursor,
   toCsv,
 } from '../../src/core/reporting.ts';
 import { buildScoringReportFromTallies } from '../../src/core/scoring-report.ts';
@@ -200,18 +201,37 @@ describe.each(backends.map((b) => [b.name, b] as const))(
         { search: 'gmbh', stage: 'SQL' },
         { platform: 'discord', sort: 'name' },
         { stage: 'cold', sort: 'score', order: 'asc' },
+        { ownerId: 'slack:UREP' },
+        { source: 'slack' },
+        { source: 'spring', stage: 'SQL' },
       ];
       for (const q of queries) {
         const [a, b] = [await r.leads(q), await generic.leads(q)];
         expect(ids(a), JSON.stringify(q)).toEqual(ids(b));
         expect(a.total, JSON.stringify(q)).toBe(b.total);
       }
+      // "Next" continues after the last row shown (keyset): the same rows as page by page.
+      for (const order of ['desc', 'asc'] as const)
+        for (const rq of [r, generic]) {
+          const byOffset: string[] = [];
+          const byCursor: string[] = [];
+          let after: string | undefined;
+          for (let page = 1; page <= 4; page++) {
+            byOffset.push(...ids(await rq.leads({ order, pageSize: 2, page })));
+            const t = await rq.leads({ order, pageSize: 2, page, ...(after ? { after } : {}) });
+            byCursor.push(...ids(t));
+            const last = t.items.at(-1);
+            after = last ? tableCursor(last) : undefined;
+          }
+          expect(byCursor, order).toEqual(byOffset);
+          expect(byCursor.length, order).toBeGreaterThan(4);
+        }
       const pages = async (rq: typeof r, q: LeadQuery) => {
         const out: string[][] = [];
         for await (const page of rq.leadPages(q, 3)) out.push(page.map((l) => l.id));
         return out.flat();
       };
-      for (const q of [{}, { platform: 'slack' }, { search: 'e' }] as LeadQuery[])
+      for (const q of [{}, { platform: 'slack' }, { search: 'e' }, { source: 'spring' }] as LeadQuery[])
         expect(await pages(r, q), JSON.stringify(q)).toEqual(await pages(generic, q));
       expect(await r.stats()).toEqual(await generic.stats());
       const scoring = buildScoringReportFromTallies(await r.scoringTallies());

@@ -1,7 +1,7 @@
 /** `/dashboard/leads`: filterable, sortable, paged table of leads, and its CSV download. */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
 import type { Lead } from '../../core/ports/index.ts';
-import { type LeadSortKey, type LeadTable, toCsv } from '../../core/reporting.ts';
+import { type LeadSortKey, type LeadTable, tableCursor, toCsv } from '../../core/reporting.ts';
 import { filterForm, layout } from './layout.ts';
 import { type DashboardQuery, queryString } from './query.ts';
 
@@ -9,8 +9,14 @@ function sortLink(q: DashboardQuery, key: LeadSortKey, label: string): SafeHtml 
   const active = q.sort === key;
   const order = active && q.order === 'desc' ? 'asc' : 'desc';
   const arrow = active ? (q.order === 'desc' ? ' ↓' : ' ↑') : '';
-  return html`<a href="/dashboard/leads${queryString(q, { sort: key, order, page: 1 })}">${label}${arrow}</a>`;
+  return html`<a href="/dashboard/leads${queryString(q, { sort: key, order, page: 1, after: '' })}">${label}${arrow}</a>`;
 }
+
+/** "Next" continues after the last row shown (keyset) when sorted by creation time. */
+const next = (table: LeadTable) => {
+  const last = table.items.at(-1);
+  return last ? tableCursor(last) : '';
+};
 
 export function leadsPage(input: {
   query: DashboardQuery;
@@ -24,18 +30,18 @@ export function leadsPage(input: {
   return layout(
     'Leads',
     html`${filterForm('/dashboard/leads', q, { ...input.options, leads: true })}
-<p>${table.total} leads · <a href="/dashboard/leads.csv${queryString(q, { page: '' })}" download>Download CSV</a> (newest first)</p>
+<p>${table.total} leads · <a href="/dashboard/leads.csv${queryString(q, { page: '', after: '' })}" download>Download CSV</a> (newest first)</p>
 <table class="leads">
 <thead><tr><th>${sortLink(q, 'name', 'Name')}</th><th>Company</th><th>${sortLink(q, 'stage', 'Stage')}</th><th>${sortLink(q, 'score', 'Score')}</th><th>Owner</th><th>Platform</th><th>Campaign</th><th>${sortLink(q, 'createdAt', 'Created (UTC)')}</th></tr></thead>
 <tbody>${table.items.map(row)}</tbody>
 </table>
 <nav class="pages">${
       table.page > 1
-        ? html`<a href="/dashboard/leads${queryString(q, { page: table.page - 1 })}">← Previous</a>`
+        ? html`<a href="/dashboard/leads${queryString(q, { page: table.page - 1, after: '' })}">← Previous</a>`
         : ''
     } Page ${table.page} of ${pages} ${
       table.page < pages
-        ? html`<a href="/dashboard/leads${queryString(q, { page: table.page + 1 })}">Next →</a>`
+        ? html`<a href="/dashboard/leads${queryString(q, { page: table.page + 1, after: next(table) })}">Next →</a>`
         : ''
     }</nav>`,
   );

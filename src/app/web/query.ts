@@ -12,6 +12,8 @@ export interface DashboardQuery {
   sort: LeadSortKey;
   order: 'asc' | 'desc';
   page: number;
+  /** The last row of the previous page, set by the "Next" link (keyset paging). */
+  after?: string;
 }
 
 const SORTS: LeadSortKey[] = ['createdAt', 'score', 'stage', 'name'];
@@ -39,6 +41,8 @@ export function parseQuery(url: string): DashboardQuery {
   if (platform) q.platform = platform;
   if (campaign) q.campaign = campaign;
   if (search) q.search = search;
+  const after = text('after');
+  if (after) q.after = after;
   if (STAGES.includes(stage as Stage)) q.stage = stage as Stage;
   return q;
 }
@@ -56,6 +60,7 @@ export function toLeadQuery(q: DashboardQuery, now: Date, pageSize = 25): LeadQu
   const lq: LeadQuery = { ...toFilter(q, now), sort: q.sort, order: q.order, page: q.page, pageSize };
   if (q.stage) lq.stage = q.stage;
   if (q.search) lq.search = q.search;
+  if (q.after) lq.after = q.after;
   return lq;
 }
 
@@ -74,6 +79,7 @@ export function queryString(
     sort: q.sort,
     order: q.order,
     page: q.page,
+    after: q.after,
     ...change,
   };
   for (const [k, v] of Object.entries(all)) if (v !== undefined && v !== '') p.set(k, String(v));
