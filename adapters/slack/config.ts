@@ -23,7 +23,11 @@ export const slackConfigSchema = z.object({
     .string()
     .trim()
     .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information'),
+  /**
+   * Verifies HTTP requests; not needed in Socket Mode, whose envelopes come over a connection
+   * the app opened with its app-level token (Slack does not sign them).
+   */
+  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information').optional(),
   /** Socket Mode when set (app-level token, `xapp-`). */
   appToken: z
     .string()
@@ -45,6 +49,9 @@ export const slackConfigSchema = z.object({
   managerGroup: slackId('user group').optional(),
   /** Intent keywords, contact limits, quiet hours (see src/core/outreach/settings.ts); defaults when absent. */
   outreach: z.custom<OutreachSettings>().optional(),
+}).refine((c) => c.appToken !== undefined || c.signingSecret !== undefined, {
+  path: ['signingSecret'],
+  message: 'must be the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)',
 });
 
 export type SlackAdapterConfig = z.infer<typeof slackConfigSchema>;
@@ -80,7 +87,7 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
   const apiUrl = blank(env.SLACK_API_URL);
   const input = {
     botToken,
-    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    signingSecret: blank(env.SLACK_SIGNING_SECRET),
     appToken: blank(env.SLACK_APP_TOKEN),
     salesChannel: blank(env.SLACK_SALES_CHANNEL),
     salesReps: (env.SLACK_SALES_REPS ?? '')
