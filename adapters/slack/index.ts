@@ -222,9 +222,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
       }
       started = true;
       logger.info(
-        socket
-          ? { transport: 'socket' }
-          : { transport: 'http', path: SLACK_EVENTS_PATH },
+        socket ? { transport: 'socket' } : { transport: 'http', path: SLACK_EVENTS_PATH },
         socket
           ? 'slack adapter started over Socket Mode (no public URL needed)'
           : `slack adapter started over HTTP: Slack posts to ${SLACK_EVENTS_PATH}`,

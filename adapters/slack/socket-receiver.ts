@@ -15,7 +15,13 @@
  * A `view_submission` is processed up to its listener's ack before Slack is answered, because
  * that ack can carry what the user sees (`response_action: errors`), as over HTTP.
  */
-import { type App, type Logger as BoltLogger, type Receiver, type ReceiverEvent, SocketModeReceiver } from '@slack/bolt';
+import {
+  type App,
+  type Logger as BoltLogger,
+  type Receiver,
+  type ReceiverEvent,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 import { slackDeliveryId } from './http-route.ts';

@@ -35,7 +35,11 @@ describe('Slack transport configuration', () => {
   });
 
   it('accepts both set (Socket Mode wins) and still checks a secret that is given', () => {
-    const c = parseSlackConfig({ ...bot, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: 'shhh-very-secret' });
+    const c = parseSlackConfig({
+      ...bot,
+      SLACK_APP_TOKEN: appToken,
+      SLACK_SIGNING_SECRET: 'shhh-very-secret',
+    });
     expect(c).toMatchObject({ appToken, signingSecret: 'shhh-very-secret' });
     expect(refusal({ ...bot, SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: 'short' }).variable).toBe(
       'SLACK_SIGNING_SECRET',
@@ -60,7 +64,10 @@ describe('Slack transport configuration', () => {
     };
     const secret = { SLACK_SIGNING_SECRET: 'shhh-very-secret' };
     expect(routes({ ...bot, SLACK_APP_TOKEN: appToken })).toEqual({ transport: 'socket', mounted: [] });
-    expect(routes({ ...bot, ...secret, SLACK_APP_TOKEN: appToken })).toEqual({ transport: 'socket', mounted: [] });
+    expect(routes({ ...bot, ...secret, SLACK_APP_TOKEN: appToken })).toEqual({
+      transport: 'socket',
+      mounted: [],
+    });
     expect(routes({ ...bot, ...secret })).toEqual({ transport: 'http', mounted: ['POST /slack/events'] });
   });
 

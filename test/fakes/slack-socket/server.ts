@@ -24,8 +24,8 @@ import {
   helloMessage,
   MAX_CONNECTIONS,
   MAX_RETRIES,
-  PING_EVERY_MS,
   type Payload,
+  PING_EVERY_MS,
   parseAck,
 } from './rules.ts';
 

@@ -1,0 +1,151 @@
+/**
+ * One Slack scenario, two transports. A driver delivers what Slack would send — an Events API
+ * event, an interaction payload, a slash command — either as a signed HTTP POST to
+ * `/slack/events` (harness.ts) or as an envelope on the Socket Mode connection the adapter
+ * opened to the fake (test/fakes/slack-socket), and resolves once Slack was acknowledged.
+ * Both run the real bolt App, the real engine and a store against the fake Web API.
+ */
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+  type SlackAdapterConfig,
+} from '../../../adapters/slack/index.ts';
+import type { Inbox } from '../../../src/core/inbox/inbox.ts';
+import type { LeadStore } from '../../../src/core/ports/index.ts';
+import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
+import { type FakeSlackSocket, startFakeSlackSocket } from '../../fakes/slack-socket/server.ts';
+import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
+import { SALES_CHANNEL, SIGNING_SECRET, sign, startHarness, TEAM } from './harness.ts';
+
+export type Transport = 'http' | 'socket';
+export const TRANSPORTS: Transport[] = ['http', 'socket'];
+
+// biome-ignore lint/suspicious/noExplicitAny: Slack payloads as the tests build them.
+type Json = Record<string, any>;
+
+export interface SlackDriver {
+  transport: Transport;
+  fake: FakeSlackApi;
+  adapter: SlackAdapter;
+  store: LeadStore;
+  clock: TestClock;
+  /** An Events API event; resolves once acknowledged (HTTP 200 / envelope ack). */
+  event(event: Json, eventId: string): Promise<void>;
+  /** A block_actions / view_submission payload; resolves with what the ack carried. */
+  interaction(payload: Json): Promise<Json>;
+  /** A slash command's fields (`command`, `text`, `user_id`, …). */
+  slash(fields: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DriverOptions {
+  config?: Partial<SlackAdapterConfig>;
+  salesReps?: string[];
+  inbox?: Inbox;
+}
+
+/** The driver of `transport`. */
+export function startDriver(transport: Transport, opts: DriverOptions = {}): Promise<SlackDriver> {
+  return transport === 'http' ? startHttpDriver(opts) : startSocketDriver(opts);
+}
+
+async function startHttpDriver(opts: DriverOptions): Promise<SlackDriver> {
+  const h = await startHarness({
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.salesReps ? { salesReps: opts.salesReps } : {}),
+    ...(opts.inbox ? { inbox: opts.inbox } : {}),
+  });
+  const ok = (status: number) => {
+    if (status !== 200) throw new Error(`Slack over HTTP answered ${status}`);
+  };
+  return {
+    transport: 'http',
+    fake: h.fake,
+    adapter: h.adapter,
+    store: h.store,
+    clock: h.clock,
+    event: async (event, eventId) => ok(await h.event(event, eventId)),
+    interaction: async (payload) => {
+      // Signed like harness.post, but keeping the answer's body: a modal's ack rides on it.
+      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const ts = Math.floor(Date.now() / 1000);
+      const res = await fetch(h.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': sign(SIGNING_SECRET, ts, body),
+        },
+        body,
+      });
+      ok(res.status);
+      const text = await res.text();
+      return text ? (JSON.parse(text) as Json) : {};
+    },
+    slash: async (fields) =>
+      ok(await h.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded')),
+    close: () => h.close(),
+  };
+}
+
+export interface SocketDriver extends SlackDriver {
+  socket: FakeSlackSocket;
+}
+
+/** The Socket Mode driver: the adapter with `SLACK_APP_TOKEN`, no HTTP server at all. */
+export async function startSocketDriver(opts: DriverOptions = {}): Promise<SocketDriver> {
+  const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
+  const socket = await startFakeSlackSocket({ webApiUrl: fake.apiUrl });
+  const clock = createTestClock(new Date(Date.now() + 60_000));
+  const { engine, store } = await createTestEngine({ clock });
+  const adapter = createSlackAdapter(
+    {
+      botToken: 'xoxb-test-token',
+      appToken: socket.appToken,
+      apiUrl: socket.apiUrl,
+      botId: 'BBOT',
+      botUserId: 'UBOT',
+      salesChannel: SALES_CHANNEL,
+      salesReps: opts.salesReps ?? [],
+      ...opts.config,
+    },
+    {
+      logger: silentLogger,
+      store,
+      leadEvents: NO_LEAD_EVENTS,
+      clock,
+      inbox: opts.inbox ?? memoryInbox({ clock }),
+    },
+  );
+  await adapter.start(engine.handle);
+  return {
+    transport: 'socket',
+    socket,
+    fake,
+    adapter,
+    store,
+    clock,
+    event: async (event, eventId) => {
+      await socket.send('events_api', {
+        token: 'legacy-verification-token',
+        team_id: TEAM,
+        api_app_id: 'A0LEADBOT',
+        type: 'event_callback',
+        event_id: eventId,
+        event_time: Math.floor(Date.now() / 1000),
+        event,
+      });
+    },
+    interaction: (payload) => socket.send('interactive', payload),
+    slash: async (fields) => {
+      await socket.send('slash_commands', { ...fields, api_app_id: 'A0LEADBOT' });
+    },
+    async close() {
+      await adapter.stop();
+      await socket.close();
+      await fake.close();
+    },
+  };
+}
