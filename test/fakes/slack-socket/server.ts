@@ -57,6 +57,8 @@ export interface FakeSlackSocket {
    * every retry went unacknowledged. Waits for a connection when none is open.
    */
   send(type: EnvelopeType, payload: Payload, opts?: { acceptsResponsePayload?: boolean }): Promise<Payload>;
+  /** The next `n` acks are lost on the way (as on a connection that broke): the envelopes are redelivered. */
+  loseAcks(n: number): void;
   /** Sends `disconnect` on every open connection; unless `warning`, drops them after `graceMs`. */
   disconnect(reason: DisconnectReason, graceMs?: number): Promise<void>;
   /** Resolves once `n` connections got their hello. */
@@ -87,6 +89,7 @@ export async function startFakeSlackSocket(opts: {
   const opens: string[] = [];
   const helloWaiters = new Set<() => void>();
   let hellos = 0;
+  let lost = 0;
   let next = 0; // round-robin across connections, as Slack spreads envelopes
   let port = 0;
 
@@ -116,6 +119,10 @@ export async function startFakeSlackSocket(opts: {
   function onAck(raw: string): void {
     const ack = parseAck(raw);
     if (!ack) return; // not an ack: Slack ignores it too
+    if (lost > 0) {
+      lost--;
+      return;
+    }
     const p = pending.get(ack.envelope_id);
     if (!p) {
       strayAcks.push(ack.envelope_id);
@@ -228,6 +235,9 @@ export async function startFakeSlackSocket(opts: {
         pending.set(envelope.envelope_id, { envelope, timer: null, resolve, reject });
         deliver(envelope.envelope_id);
       });
+    },
+    loseAcks(n) {
+      lost = n;
     },
     async disconnect(reason, graceMs = 1000) {
       const targets = sockets.filter((s) => s.ws.readyState === WebSocket.OPEN);

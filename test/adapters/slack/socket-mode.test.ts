@@ -1,0 +1,88 @@
+/**
+ * What only Socket Mode has: redelivery of an envelope whose ack did not arrive, `disconnect`
+ * and reconnection, and the ack coming only after the event is stored in the inbox. The real
+ * bolt App and @slack/socket-mode client against the fake Socket Mode endpoint.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createInbox } from '../../../src/core/inbox/inbox.ts';
+import { createMemoryInboxStore } from '../../../src/core/memory/memory-inbox.ts';
+import type { InboxStore } from '../../../src/core/ports/index.ts';
+import { silentLogger } from '../../helpers/engine.ts';
+import { dmEvent } from './harness.ts';
+import { type SocketDriver, startSocketDriver } from './transports.ts';
+
+let d: SocketDriver | undefined;
+afterEach(async () => {
+  await d?.close();
+  d = undefined;
+});
+
+let seq = 0;
+const nextTs = () => `1700004000.${String(++seq).padStart(6, '0')}`;
+const FIRST_QUESTION = 'brings you here';
+const asked = (dd: SocketDriver, user: string, question: string) =>
+  dd.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user}` && c.args.text?.includes(question))
+    .length;
+const deliveriesOf = (dd: SocketDriver, eventId: string) =>
+  dd.socket.deliveries.filter((x) => x.envelope.payload.event_id === eventId).map((x) => x.envelope);
+
+describe('Slack Socket Mode', () => {
+  it('opens its connection with the app token through SLACK_API_URL and needs no HTTP server', async () => {
+    d = await startSocketDriver();
+    expect(d.socket.opens).toEqual(['ok']);
+    expect(d.socket.connections()).toBe(1);
+    await d.event(dmEvent('U0AL', 'start', nextTs()), 'EvOPEN1');
+    await d.adapter.idle();
+    expect(asked(d, 'U0AL', FIRST_QUESTION)).toBe(1);
+    expect(d.socket.acks).toHaveLength(1);
+  });
+
+  it('processes an envelope redelivered after a lost ack only once', async () => {
+    d = await startSocketDriver();
+    d.socket.loseAcks(1);
+    await d.event(dmEvent('U0BO', 'start', nextTs()), 'EvLOST1');
+    await d.adapter.idle();
+    const sent = deliveriesOf(d, 'EvLOST1');
+    expect(sent.map((e) => [e.retry_attempt, e.retry_reason])).toEqual([
+      [0, ''],
+      [1, 'timeout'],
+    ]);
+    expect(new Set(sent.map((e) => e.envelope_id)).size).toBe(1);
+    expect(asked(d, 'U0BO', FIRST_QUESTION)).toBe(1);
+  }, 15_000);
+
+  it('reconnects after disconnect (refresh_requested) and the conversation goes on', async () => {
+    d = await startSocketDriver();
+    await d.event(dmEvent('U0CY', 'start', nextTs()), 'EvREF1');
+    await d.adapter.idle();
+    expect(asked(d, 'U0CY', FIRST_QUESTION)).toBe(1);
+    await d.socket.disconnect('refresh_requested');
+    // Sent while the app is between connections: Slack holds it for the next one.
+    const answered = d.event(dmEvent('U0CY', '1', nextTs()), 'EvREF2');
+    await d.socket.waitForHellos(2);
+    await answered;
+    await d.adapter.idle();
+    expect(d.socket.opens).toEqual(['ok', 'ok']); // a fresh link for the new connection
+    expect(asked(d, 'U0CY', 'Which company are you with?')).toBe(1);
+    expect(deliveriesOf(d, 'EvREF2').at(-1)?.envelope_id).toBeDefined();
+  }, 30_000);
+
+  it('acknowledges only after the event is stored: a failed insert leaves it to Slack to resend', async () => {
+    const store = createMemoryInboxStore();
+    let failures = 1;
+    const flaky: InboxStore = Object.assign(Object.create(store), {
+      receive: (input: Parameters<InboxStore['receive']>[0]) => {
+        if (failures-- > 0) return Promise.reject(new Error('database is locked'));
+        return store.receive(input);
+      },
+    });
+    const inbox = createInbox({ store: flaky, clock: { now: () => new Date() }, logger: silentLogger, workerId: 't' });
+    d = await startSocketDriver({ inbox });
+    await d.event(dmEvent('U0DI', 'start', nextTs()), 'EvSTORE1');
+    await d.adapter.idle();
+    const sent = deliveriesOf(d, 'EvSTORE1');
+    expect(sent.map((e) => e.retry_attempt)).toEqual([0, 1]); // no ack for the copy not stored
+    expect(d.socket.acks).toHaveLength(1);
+    expect(asked(d, 'U0DI', FIRST_QUESTION)).toBe(1);
+  }, 15_000);
+});
