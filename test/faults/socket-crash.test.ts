@@ -142,4 +142,17 @@ describe('kill -9 of a Socket Mode process', () => {
       'the inbox drained',
     );
   }, 180_000);
+
+  it('SIGTERM closes the connection and exits 0; Slack holds what comes next for the next process', async () => {
+    if (!bot) bot = await startBot(db.url, api, socketEnv());
+    await eventually(() => socket.connections() === 1, 30_000, 'connected');
+    bot.cli.child.kill('SIGTERM');
+    expect(await bot.cli.exited).toEqual({ code: 0, signal: null });
+    bot = null;
+    await eventually(() => socket.connections() === 0, 10_000, 'the connection closed');
+    const held = start('U0LATE', 'EvLate3000');
+    bot = await startBot(db.url, api, socketEnv());
+    await held;
+    await eventually(() => asked('U0LATE') === 1, 30_000, 'the held event answered');
+  }, 120_000);
 });
