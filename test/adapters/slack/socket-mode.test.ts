@@ -86,3 +86,27 @@ describe('Slack Socket Mode', () => {
     expect(asked(d, 'U0DI', FIRST_QUESTION)).toBe(1);
   }, 15_000);
 });
+
+describe('Slack Socket Mode, odd envelopes', () => {
+  it('acknowledges odd events, never pings a channel, and keeps serving', async () => {
+    d = await startSocketDriver();
+    const huge = `${'é🙂<!channel> '.repeat(4000)}`;
+    const odd: [string, Record<string, unknown>][] = [
+      ['EvODD1', dmEvent('U0ODD', '', nextTs())],
+      ['EvODD2', dmEvent('U0ODD', huge, nextTs())],
+      ['EvODD3', dmEvent('U0ODD', '<!everyone> <@U0BOSS> *bold* <https://evil.example|x>', nextTs())],
+      ['EvODD4', { type: 'reaction_added', user: 'U0ODD', reaction: 'tada', item: { type: 'message' } }],
+      ['EvODD5', { type: 'message', subtype: 'message_deleted', channel: 'DU0ODD', ts: nextTs() }],
+    ];
+    for (const [id, event] of odd) await d.event(event, id);
+    await d.socket.send('interactive', { type: 'block_actions', user: { id: 'U0ODD' }, actions: [] });
+    await d.slash({ command: '/leadbot', text: '', user_id: 'U0ODD', team_id: 'T0LEADBOT', channel_id: 'DU0ODD' });
+    await d.adapter.idle();
+    expect(d.socket.acks).toHaveLength(odd.length + 2);
+    const sent = JSON.stringify(d.fake.calls.map((c) => [c.args.text, c.args.blocks]));
+    expect(sent).not.toMatch(/<!channel>|<!everyone>|<@U0BOSS>/);
+    await d.event(dmEvent('U0NEXT', 'start', nextTs()), 'EvODD6');
+    await d.adapter.idle();
+    expect(asked(d, 'U0NEXT', FIRST_QUESTION)).toBe(1);
+  }, 20_000);
+});

@@ -54,7 +54,8 @@ export interface FakeSlackSocket {
   hellos(): number;
   /**
    * Sends one envelope and resolves with its ack's payload (`{}` when none), or rejects when
-   * every retry went unacknowledged. Waits for a connection when none is open.
+   * every retry went unacknowledged. With no connection open it is held for the next one — a
+   * simplification: Slack counts that as a failed attempt and retries on its own schedule.
    */
   send(type: EnvelopeType, payload: Payload, opts?: { acceptsResponsePayload?: boolean }): Promise<Payload>;
   /** The next `n` acks are lost on the way (as on a connection that broke): the envelopes are redelivered. */
