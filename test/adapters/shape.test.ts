@@ -41,6 +41,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'Events API, interactivity and commands on the app server, through the inbox',
     'bolt-logger.ts': "bolt's logger interface over ours",
     'escape.ts': 'mrkdwn escaping',
+    'socket-receiver.ts': 'Socket Mode envelopes stored in the inbox before their ack',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',

@@ -24,7 +24,10 @@ async function open(authorization?: string, method = 'POST') {
     method,
     headers: authorization ? { authorization } : {},
   });
-  return { status: res.status, body: res.status === 200 ? await res.json() : null };
+  return {
+    status: res.status,
+    body: (res.status === 200 ? await res.json() : null) as Record<string, string>,
+  };
 }
 
 /** Connects and collects every message; resolves once `hello` came. */
@@ -54,14 +57,20 @@ describe('fake Slack Socket Mode', () => {
   it('opens a connection only with the app-level token in the Authorization header, by POST', async () => {
     expect((await open()).body).toEqual({ ok: false, error: 'not_authed' });
     expect((await open('Bearer xapp-1-wrong')).body).toEqual({ ok: false, error: 'invalid_auth' });
-    expect((await open('Bearer xoxb-a-bot-token')).body).toEqual({ ok: false, error: 'not_allowed_token_type' });
+    expect((await open('Bearer xoxb-a-bot-token')).body).toEqual({
+      ok: false,
+      error: 'not_allowed_token_type',
+    });
     expect((await open(`Bearer ${fake.appToken}`, 'GET')).status).toBe(405);
     const ok = await open(`Bearer ${fake.appToken}`);
-    expect(ok.body).toMatchObject({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\//) });
+    expect(ok.body).toMatchObject({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/link\//),
+    });
   });
 
   it('says hello, takes each link once, and refuses a made-up link', async () => {
-    const { url } = (await open(`Bearer ${fake.appToken}`)).body;
+    const url = (await open(`Bearer ${fake.appToken}`)).body.url!;
     const { ws, next } = await connect(url);
     const hello = await next('hello');
     expect(hello).toMatchObject({
@@ -71,23 +80,37 @@ describe('fake Slack Socket Mode', () => {
     });
     for (const again of [url, url.replace(/ticket=[^&]+/, 'ticket=forged')]) {
       const refused = new WebSocket(again);
-      const status = await new Promise((r) => refused.on('unexpected-response', (_q, res) => r(res.statusCode)));
+      const status = await new Promise((r) =>
+        refused.on('unexpected-response', (_q, res) => r(res.statusCode)),
+      );
       expect(status).toBe(401);
     }
     ws.close();
   });
 
   it('redelivers an envelope nobody acknowledged: same id, retry_attempt + 1, reason timeout', async () => {
-    const { url } = (await open(`Bearer ${fake.appToken}`)).body;
+    const url = (await open(`Bearer ${fake.appToken}`)).body.url!;
     const { ws, next } = await connect(url);
     const sentAt = Date.now();
-    const acked = fake.send('events_api', { type: 'event_callback', event_id: 'Ev1', event: { type: 'message' } });
+    const acked = fake.send('events_api', {
+      type: 'event_callback',
+      event_id: 'Ev1',
+      event: { type: 'message' },
+    });
     const first = await next('events_api');
-    expect(first).toMatchObject({ retry_attempt: 0, accepts_response_payload: false, payload: { event_id: 'Ev1' } });
+    expect(first).toMatchObject({
+      retry_attempt: 0,
+      accepts_response_payload: false,
+      payload: { event_id: 'Ev1' },
+    });
     ws.send(JSON.stringify({ envelope_id: 'not-one-of-yours' })); // ignored: not a pending envelope
     const second = await next('events_api');
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(ACK_WINDOW_MS - 50);
-    expect(second).toMatchObject({ envelope_id: first.envelope_id, retry_attempt: 1, retry_reason: 'timeout' });
+    expect(second).toMatchObject({
+      envelope_id: first.envelope_id,
+      retry_attempt: 1,
+      retry_reason: 'timeout',
+    });
     ws.send(JSON.stringify({ envelope_id: second.envelope_id, payload: {} }));
     expect(await acked).toEqual({});
     expect(fake.strayAcks).toContain('not-one-of-yours');
@@ -95,7 +118,7 @@ describe('fake Slack Socket Mode', () => {
   }, 10_000);
 
   it('sends disconnect and drops a connection that stays', async () => {
-    const { url } = (await open(`Bearer ${fake.appToken}`)).body;
+    const url = (await open(`Bearer ${fake.appToken}`)).body.url!;
     const { ws, next } = await connect(url);
     const closed = new Promise((r) => ws.on('close', r));
     await fake.disconnect('refresh_requested', 100);

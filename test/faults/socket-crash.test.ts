@@ -96,7 +96,8 @@ describe('kill -9 of a Socket Mode process', () => {
     const frozen = Array.from({ length: PEOPLE }, (_, i) => `U0FROZEN${i}`);
     const unacked = frozen.map((u, i) => start(u, `EvFrozen${2000 + i}`));
     await eventually(
-      () => socket.deliveries.filter((x) => x.envelope.payload.event_id.startsWith('EvFrozen')).length === PEOPLE,
+      () =>
+        socket.deliveries.filter((x) => x.envelope.payload.event_id.startsWith('EvFrozen')).length === PEOPLE,
       10_000,
       'the frozen process was sent every envelope',
     );
@@ -120,8 +121,12 @@ describe('kill -9 of a Socket Mode process', () => {
       'every person asked the first question',
     );
     const recoveredMs = Date.now() - restartedAt;
-    const frozenDeliveries = socket.deliveries.filter((x) => x.envelope.payload.event_id.startsWith('EvFrozen'));
-    const ackedDeliveries = socket.deliveries.filter((x) => x.envelope.payload.event_id.startsWith('EvAcked'));
+    const frozenDeliveries = socket.deliveries.filter((x) =>
+      x.envelope.payload.event_id.startsWith('EvFrozen'),
+    );
+    const ackedDeliveries = socket.deliveries.filter((x) =>
+      x.envelope.payload.event_id.startsWith('EvAcked'),
+    );
     console.log(
       `[socket-crash] killed with ${PEOPLE} events acked-unprocessed and ${PEOPLE} unacked; ` +
         `all answered ${recoveredMs} ms after the restart; ${frozenDeliveries.length} deliveries of the unacked ` +

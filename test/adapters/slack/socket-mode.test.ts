@@ -21,8 +21,9 @@ let seq = 0;
 const nextTs = () => `1700004000.${String(++seq).padStart(6, '0')}`;
 const FIRST_QUESTION = 'brings you here';
 const asked = (dd: SocketDriver, user: string, question: string) =>
-  dd.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === `D${user}` && c.args.text?.includes(question))
-    .length;
+  dd.fake
+    .callsTo('chat.postMessage')
+    .filter((c) => c.args.channel === `D${user}` && c.args.text?.includes(question)).length;
 const deliveriesOf = (dd: SocketDriver, eventId: string) =>
   dd.socket.deliveries.filter((x) => x.envelope.payload.event_id === eventId).map((x) => x.envelope);
 
@@ -76,7 +77,12 @@ describe('Slack Socket Mode', () => {
         return store.receive(input);
       },
     });
-    const inbox = createInbox({ store: flaky, clock: { now: () => new Date() }, logger: silentLogger, workerId: 't' });
+    const inbox = createInbox({
+      store: flaky,
+      clock: { now: () => new Date() },
+      logger: silentLogger,
+      workerId: 't',
+    });
     d = await startSocketDriver({ inbox });
     await d.event(dmEvent('U0DI', 'start', nextTs()), 'EvSTORE1');
     await d.adapter.idle();
@@ -100,7 +106,13 @@ describe('Slack Socket Mode, odd envelopes', () => {
     ];
     for (const [id, event] of odd) await d.event(event, id);
     await d.socket.send('interactive', { type: 'block_actions', user: { id: 'U0ODD' }, actions: [] });
-    await d.slash({ command: '/leadbot', text: '', user_id: 'U0ODD', team_id: 'T0LEADBOT', channel_id: 'DU0ODD' });
+    await d.slash({
+      command: '/leadbot',
+      text: '',
+      user_id: 'U0ODD',
+      team_id: 'T0LEADBOT',
+      channel_id: 'DU0ODD',
+    });
     await d.adapter.idle();
     expect(d.socket.acks).toHaveLength(odd.length + 2);
     const sent = JSON.stringify(d.fake.calls.map((c) => [c.args.text, c.args.blocks]));
