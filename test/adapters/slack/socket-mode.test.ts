@@ -4,10 +4,14 @@
  * bolt App and @slack/socket-mode client against the fake Socket Mode endpoint.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSlackAdapter } from '../../../adapters/slack/index.ts';
 import { createInbox } from '../../../src/core/inbox/inbox.ts';
 import { createMemoryInboxStore } from '../../../src/core/memory/memory-inbox.ts';
 import type { InboxStore } from '../../../src/core/ports/index.ts';
+import { startFakeSlackApi } from '../../fakes/slack-api.ts';
+import { startFakeSlackSocket } from '../../fakes/slack-socket/server.ts';
 import { silentLogger } from '../../helpers/engine.ts';
+import { memoryInbox } from '../../helpers/inbox.ts';
 import { dmEvent } from './harness.ts';
 import { type SocketDriver, startSocketDriver } from './transports.ts';
 
@@ -121,4 +125,38 @@ describe('Slack Socket Mode, odd envelopes', () => {
     await d.adapter.idle();
     expect(asked(d, 'U0NEXT', FIRST_QUESTION)).toBe(1);
   }, 20_000);
+});
+
+describe('Slack Socket Mode, start', () => {
+  it('refuses to start with a wrong app-level token, naming SLACK_APP_TOKEN', async () => {
+    const fake = await startFakeSlackApi();
+    const socket = await startFakeSlackSocket({ webApiUrl: fake.apiUrl });
+    const adapter = createSlackAdapter(
+      {
+        botToken: 'xoxb-1',
+        appToken: 'xapp-1-wrong',
+        apiUrl: socket.apiUrl,
+        botId: 'B',
+        botUserId: 'U',
+        salesReps: [],
+      },
+      { logger: silentLogger, inbox: memoryInbox() },
+    );
+    try {
+      const failure = await adapter
+        .start(async () => [])
+        .then(
+          () => null,
+          (err: { userMessage?: string }) => err,
+        );
+      expect(failure?.userMessage).toBe(
+        'SLACK_APP_TOKEN is refused by Slack (apps.connections.open: invalid_auth) — check it',
+      );
+      expect(socket.opens).toEqual(['invalid_auth']); // not retried: a wrong token stays wrong
+      expect(socket.connections()).toBe(0);
+    } finally {
+      await socket.close();
+      await fake.close();
+    }
+  });
 });
