@@ -160,3 +160,28 @@ describe('Slack Socket Mode, start', () => {
     }
   });
 });
+
+describe('Slack Socket Mode, several instances', () => {
+  it('Slack spreads envelopes over the connections; each is processed once', async () => {
+    const inboxStore = createMemoryInboxStore();
+    const inboxOf = (workerId: string) =>
+      createInbox({ store: inboxStore, clock: { now: () => new Date() }, logger: silentLogger, workerId });
+    d = await startSocketDriver({ inbox: inboxOf('one') });
+    const second = await startSocketDriver({ inbox: inboxOf('two'), shared: d });
+    try {
+      expect(d.socket.connections()).toBe(2);
+      const users = ['U0M1', 'U0M2', 'U0M3', 'U0M4'];
+      await Promise.all(users.map((u, i) => d!.event(dmEvent(u, 'start', nextTs()), `EvMULTI${i}`)));
+      await d.adapter.idle();
+      await second.adapter.idle();
+      const connections = d.socket.deliveries
+        .filter((x) => x.envelope.payload.event_id?.startsWith('EvMULTI'))
+        .map((x) => x.connection);
+      expect(new Set(connections)).toEqual(new Set([1, 2])); // both instances got some
+      expect(connections).toHaveLength(users.length); // each envelope went once
+      expect(users.map((u) => asked(d!, u, FIRST_QUESTION))).toEqual([1, 1, 1, 1]);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -46,6 +46,13 @@ export interface DriverOptions {
   inbox?: Inbox;
 }
 
+/** A second instance joins the first one's fakes and store (closing it leaves them running). */
+export interface SharedWith {
+  fake: FakeSlackApi;
+  socket: FakeSlackSocket;
+  store: LeadStore;
+}
+
 /** The driver of `transport`. */
 export function startDriver(transport: Transport, opts: DriverOptions = {}): Promise<SlackDriver> {
   return transport === 'http' ? startHttpDriver(opts) : startSocketDriver(opts);
@@ -95,11 +102,14 @@ export interface SocketDriver extends SlackDriver {
 }
 
 /** The Socket Mode driver: the adapter with `SLACK_APP_TOKEN`, no HTTP server at all. */
-export async function startSocketDriver(opts: DriverOptions = {}): Promise<SocketDriver> {
-  const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
-  const socket = await startFakeSlackSocket({ webApiUrl: fake.apiUrl });
+export async function startSocketDriver(
+  opts: DriverOptions & { shared?: SharedWith } = {},
+): Promise<SocketDriver> {
+  const shared = opts.shared;
+  const fake = shared?.fake ?? (await startFakeSlackApi({ botUserId: 'UBOT' }));
+  const socket = shared?.socket ?? (await startFakeSlackSocket({ webApiUrl: fake.apiUrl }));
   const clock = createTestClock(new Date(Date.now() + 60_000));
-  const { engine, store } = await createTestEngine({ clock });
+  const { engine, store } = await createTestEngine({ clock, ...(shared ? { store: shared.store } : {}) });
   const adapter = createSlackAdapter(
     {
       botToken: 'xoxb-test-token',
@@ -144,6 +154,7 @@ export async function startSocketDriver(opts: DriverOptions = {}): Promise<Socke
     },
     async close() {
       await adapter.stop();
+      if (shared) return;
       await socket.close();
       await fake.close();
     },
