@@ -126,6 +126,20 @@ describe('fake Slack Socket Mode', () => {
     await closed;
   });
 
+  it('allows 10 connections at once and refuses an 11th', async () => {
+    while (fake.connections() > 0) await new Promise((r) => setTimeout(r, 20)); // earlier tests' sockets
+    const open10 = [];
+    for (let i = 0; i < 10; i++)
+      open10.push(await connect((await open(`Bearer ${fake.appToken}`)).body.url!));
+    expect(fake.connections()).toBe(10);
+    const eleventh = new WebSocket((await open(`Bearer ${fake.appToken}`)).body.url!);
+    const status = await new Promise((r) =>
+      eleventh.on('unexpected-response', (_q, res) => r(res.statusCode)),
+    );
+    expect(status).toBe(401);
+    for (const c of open10) c.ws.close();
+  });
+
   it('forwards the other Web API methods to the fake Web API', async () => {
     const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
       method: 'POST',
