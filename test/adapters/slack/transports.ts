@@ -101,24 +101,43 @@ export interface SocketDriver extends SlackDriver {
   socket: FakeSlackSocket;
 }
 
-/** The Socket Mode driver: the adapter with `SLACK_APP_TOKEN`, no HTTP server at all. */
+/**
+ * The Socket Mode driver: harness.ts's adapter and store with `SLACK_APP_TOKEN` and
+ * `SLACK_API_URL` pointing at the fake Socket Mode endpoint, which forwards the other Web API
+ * methods to the harness's fake Web API. No Slack route is mounted: events come over the socket.
+ * With `shared`, a second instance on the first one's fakes and store.
+ */
 export async function startSocketDriver(
   opts: DriverOptions & { shared?: SharedWith } = {},
 ): Promise<SocketDriver> {
   const shared = opts.shared;
-  const fake = shared?.fake ?? (await startFakeSlackApi({ botUserId: 'UBOT' }));
-  const socket = shared?.socket ?? (await startFakeSlackSocket({ webApiUrl: fake.apiUrl }));
+  if (shared) return startSharedSocketDriver(opts, shared);
+  const socket = await startFakeSlackSocket();
+  const h = await startHarness({
+    config: { ...opts.config, appToken: socket.appToken, apiUrl: socket.apiUrl },
+    ...(opts.salesReps ? { salesReps: opts.salesReps } : {}),
+    ...(opts.inbox ? { inbox: opts.inbox } : {}),
+  });
+  socket.forwardTo(h.fake.apiUrl);
+  return socketDriver(socket, h.fake, h.adapter, h.store, h.clock, async () => {
+    await h.close();
+    await socket.close();
+  });
+}
+
+/** A second instance: the same app on the same fakes and store, without an HTTP server. */
+async function startSharedSocketDriver(opts: DriverOptions, shared: SharedWith): Promise<SocketDriver> {
   const clock = createTestClock(new Date(Date.now() + 60_000));
-  const { engine, store } = await createTestEngine({ clock, ...(shared ? { store: shared.store } : {}) });
+  const { engine, store } = await createTestEngine({ clock, store: shared.store });
   const adapter = createSlackAdapter(
     {
       botToken: 'xoxb-test-token',
-      appToken: socket.appToken,
-      apiUrl: socket.apiUrl,
+      appToken: shared.socket.appToken,
+      apiUrl: shared.socket.apiUrl,
       botId: 'BBOT',
       botUserId: 'UBOT',
       salesChannel: SALES_CHANNEL,
-      salesReps: opts.salesReps ?? [],
+      salesReps: [],
       ...opts.config,
     },
     {
@@ -130,6 +149,17 @@ export async function startSocketDriver(
     },
   );
   await adapter.start(engine.handle);
+  return socketDriver(shared.socket, shared.fake, adapter, store, clock, () => adapter.stop());
+}
+
+function socketDriver(
+  socket: FakeSlackSocket,
+  fake: FakeSlackApi,
+  adapter: SlackAdapter,
+  store: LeadStore,
+  clock: TestClock,
+  close: () => Promise<void>,
+): SocketDriver {
   return {
     transport: 'socket',
     socket,
@@ -152,11 +182,6 @@ export async function startSocketDriver(
     slash: async (fields) => {
       await socket.send('slash_commands', { ...fields, api_app_id: 'A0LEADBOT' });
     },
-    async close() {
-      await adapter.stop();
-      if (shared) return;
-      await socket.close();
-      await fake.close();
-    },
+    close,
   };
 }

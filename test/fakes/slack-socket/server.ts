@@ -58,6 +58,8 @@ export interface FakeSlackSocket {
    * simplification: Slack counts that as a failed attempt and retries on its own schedule.
    */
   send(type: EnvelopeType, payload: Payload, opts?: { acceptsResponsePayload?: boolean }): Promise<Payload>;
+  /** Where other Web API methods go from now on (when the Web API fake starts later). */
+  forwardTo(webApiUrl: string): void;
   /** The next `n` acks are lost on the way (as on a connection that broke): the envelopes are redelivered. */
   loseAcks(n: number): void;
   /** Sends `disconnect` on every open connection; unless `warning`, drops them after `graceMs`. */
@@ -75,11 +77,11 @@ interface Pending {
 }
 
 /** Starts the fake; `webApiUrl` is the fake Web API other methods are forwarded to. */
-export async function startFakeSlackSocket(opts: {
-  webApiUrl: string;
-  appToken?: string;
-}): Promise<FakeSlackSocket> {
+export async function startFakeSlackSocket(
+  opts: { webApiUrl?: string; appToken?: string } = {},
+): Promise<FakeSlackSocket> {
   const appToken = opts.appToken ?? APP_TOKEN;
+  let webApiUrl = opts.webApiUrl;
   const tickets = new Set<string>();
   const sockets: { ws: WebSocket; n: number; ping: NodeJS.Timeout }[] = [];
   const pending = new Map<string, Pending>();
@@ -143,8 +145,12 @@ export async function startFakeSlackSocket(opts: {
       const v = req.headers[h];
       if (typeof v === 'string') headers[h] = v;
     }
+    if (!webApiUrl) {
+      res.writeHead(502).end();
+      return;
+    }
     try {
-      const r = await fetch(`${opts.webApiUrl}${method}`, {
+      const r = await fetch(`${webApiUrl}${method}`, {
         method: req.method ?? 'POST',
         headers,
         ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
@@ -236,6 +242,9 @@ export async function startFakeSlackSocket(opts: {
         pending.set(envelope.envelope_id, { envelope, timer: null, resolve, reject });
         deliver(envelope.envelope_id);
       });
+    },
+    forwardTo(url) {
+      webApiUrl = url;
     },
     loseAcks(n) {
       lost = n;
