@@ -1,6 +1,7 @@
 /**
  * kill -9 of a real `leadbot start` serving Slack over Socket Mode (against the fake Socket Mode
- * endpoint and the fake Web API), at both moments that matter:
+ * endpoint and the fake Web API; set up as on a laptop: no signing secret, no Slack route on the
+ * HTTP server), at both moments that matter:
  * - after the ack, before processing (INBOX_TEST_DELAY_MS holds processing back): Slack will not
  *   resend, so the stored row must be processed by the next process's inbox;
  * - before the ack (the process is frozen with SIGSTOP while the envelopes reach its socket):
@@ -76,6 +77,8 @@ function start(user: string, eventId: string) {
 }
 
 const socketEnv = () => ({
+  // The laptop set-up: no signing secret (startBot sets one for HTTP) and no public URL.
+  SLACK_SIGNING_SECRET: '',
   SLACK_APP_TOKEN: socket.appToken,
   SLACK_API_URL: socket.apiUrl,
   INBOX_LEASE_SECONDS: String(LEASE_S),
@@ -87,6 +90,7 @@ describe('kill -9 of a Socket Mode process', () => {
     const transport = bot.cli.logs.find((l) => String(l.msg).startsWith('slack adapter started'));
     expect(transport?.msg).toBe('slack adapter started over Socket Mode (no public URL needed)');
     expect(socket.connections()).toBe(1);
+    expect((await fetch(`${bot.base}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
 
     // 1. Acknowledged (so stored), then the kill before processing.
     const acked = Array.from({ length: PEOPLE }, (_, i) => `U0ACKED${i}`);
