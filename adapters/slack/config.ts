@@ -16,45 +16,47 @@ const slackId = (what: string) =>
     .trim()
     .regex(/^[A-Z0-9]{2,}$/, `must be a Slack ${what} id such as C0123ABCD`);
 
-export const slackConfigSchema = z
-  .object({
-    // A bot token: events, Block Kit posts and the sales channel act as the app's bot user. A user
-    // token (xoxp-) would post as a person and is refused.
-    botToken: z
-      .string()
-      .trim()
-      .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-    /**
-     * Verifies HTTP requests; not needed in Socket Mode, whose envelopes come over a connection
-     * the app opened with its app-level token (Slack does not sign them).
-     */
-    signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information').optional(),
-    /** Socket Mode when set (app-level token, `xapp-`). */
-    appToken: z
-      .string()
-      .trim()
-      .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
-      .optional(),
-    /** Where sales alerts go; alerts are disabled when absent. */
-    salesChannel: slackId('channel').optional(),
-    /** Round-robin owners for new SQLs (user ids). Empty: no automatic assignment. */
-    salesReps: z.array(slackId('user')).default([]),
-    /** Web API base, ending with `/` (tests point it at a loopback fake). */
-    apiUrl: z.url().default('https://slack.com/api/'),
-    /** Bot identity; when given, bolt skips its `auth.test` call at start. */
-    botId: z.string().optional(),
-    botUserId: z.string().optional(),
-    /** Community managers allowed to run `/leadbot <sub>` (user ids). */
-    managers: z.array(slackId('user')).optional(),
-    /** Or a user group (`S…`) whose members are managers. */
-    managerGroup: slackId('user group').optional(),
-    /** Intent keywords, contact limits, quiet hours (see src/core/outreach/settings.ts); defaults when absent. */
-    outreach: z.custom<OutreachSettings>().optional(),
-  })
-  .refine((c) => c.appToken !== undefined || c.signingSecret !== undefined, {
+const slackConfigFields = z.object({
+  // A bot token: events, Block Kit posts and the sales channel act as the app's bot user. A user
+  // token (xoxp-) would post as a person and is refused.
+  botToken: z
+    .string()
+    .trim()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  // Verifies HTTP requests. Not needed in Socket Mode: its envelopes come over a connection the
+  // app opened with its app-level token, and Slack does not sign them.
+  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information').optional(),
+  /** Socket Mode when set (app-level token, `xapp-`). */
+  appToken: z
+    .string()
+    .trim()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+    .optional(),
+  /** Where sales alerts go; alerts are disabled when absent. */
+  salesChannel: slackId('channel').optional(),
+  /** Round-robin owners for new SQLs (user ids). Empty: no automatic assignment. */
+  salesReps: z.array(slackId('user')).default([]),
+  /** Web API base, ending with `/` (tests point it at a loopback fake). */
+  apiUrl: z.url().default('https://slack.com/api/'),
+  /** Bot identity; when given, bolt skips its `auth.test` call at start. */
+  botId: z.string().optional(),
+  botUserId: z.string().optional(),
+  /** Community managers allowed to run `/leadbot <sub>` (user ids). */
+  managers: z.array(slackId('user')).optional(),
+  /** Or a user group (`S…`) whose members are managers. */
+  managerGroup: slackId('user group').optional(),
+  /** Intent keywords, contact limits, quiet hours (see src/core/outreach/settings.ts); defaults when absent. */
+  outreach: z.custom<OutreachSettings>().optional(),
+});
+
+/** The Slack configuration; HTTP mode (no `appToken`) needs the signing secret. */
+export const slackConfigSchema = slackConfigFields.refine(
+  (c) => c.appToken !== undefined || c.signingSecret !== undefined,
+  {
     path: ['signingSecret'],
     message: 'must be the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)',
-  });
+  },
+);
 
 export type SlackAdapterConfig = z.infer<typeof slackConfigSchema>;
 
