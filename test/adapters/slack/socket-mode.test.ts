@@ -66,7 +66,7 @@ describe('Slack Socket Mode', () => {
     // Sent while the app is between connections: the fake holds it for the next one.
     const answered = d.event(dmEvent('U0CY', '1', nextTs()), 'EvREF2');
     await d.socket.waitForHellos(2);
-    // @slack/socket-mode 3.1 waits clientPingTimeout (5 s) before reconnecting (3.2 shortens the gap).
+    // @slack/socket-mode 3.1 waits clientPingTimeout (5 s) before it reconnects.
     console.log(`[socket-mode] reconnected ${Date.now() - askedAt} ms after refresh_requested`);
     await answered;
     await d.adapter.idle();
