@@ -95,13 +95,7 @@ async function slash(dd: SlackDriver, user: string, text: string, channel = COMM
   await dd.adapter.idle();
 }
 
-const lastEphemeral = (dd: SlackDriver, user: string) =>
-  String(
-    dd.fake
-      .callsTo('chat.postEphemeral')
-      .filter((c) => c.args.user === user)
-      .at(-1)?.args.text ?? '',
-  );
+const lastEphemeral = (dd: SlackDriver, user: string) => dd.privateReplies(user).at(-1) ?? '';
 
 describe.each(TRANSPORTS)('Slack over %s', (transport) => {
   it('qualifies a prospect to SQL over DMs and buttons; sales claim the alert', async () => {

@@ -37,6 +37,8 @@ export interface SlackDriver {
   interaction(payload: Json): Promise<Json>;
   /** A slash command's fields (`command`, `text`, `user_id`, …). */
   slash(fields: Record<string, string>): Promise<void>;
+  /** The texts only `user` was shown (ephemeral replies), oldest first. */
+  privateReplies(user: string): string[];
   close(): Promise<void>;
 }
 
@@ -93,8 +95,17 @@ async function startHttpDriver(opts: DriverOptions): Promise<SlackDriver> {
     },
     slash: async (fields) =>
       ok(await h.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded')),
+    privateReplies: (user) => privateReplies(h.fake, user),
     close: () => h.close(),
   };
+}
+
+/** What the fake Web API showed `user` alone. The one place that knows how replies are sent. */
+function privateReplies(fake: FakeSlackApi, user: string): string[] {
+  return fake
+    .callsTo('chat.postEphemeral')
+    .filter((c) => c.args.user === user)
+    .map((c) => String(c.args.text ?? ''));
 }
 
 export interface SocketDriver extends SlackDriver {
@@ -182,6 +193,7 @@ function socketDriver(
     slash: async (fields) => {
       await socket.send('slash_commands', { ...fields, api_app_id: 'A0LEADBOT' });
     },
+    privateReplies: (user) => privateReplies(fake, user),
     close,
   };
 }
