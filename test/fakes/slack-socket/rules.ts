@@ -51,6 +51,16 @@ export interface Envelope {
   retry_reason: string;
 }
 
+/**
+ * Whether the ack may carry a response: slash commands (the command's reply) and the
+ * interactions whose HTTP answer carries one — a modal submission (`response_action`) or an
+ * options request (socket-mode, "Responding to events"); never an Events API delivery or a click.
+ */
+export function acceptsResponsePayload(type: EnvelopeType, payload: Payload): boolean {
+  if (type === 'slash_commands') return true;
+  return type === 'interactive' && ['view_submission', 'block_suggestion'].includes(payload.type);
+}
+
 /** The `hello` a new connection gets first (socket-mode, "Connecting"). */
 export function helloMessage(numConnections: number, appId: string, host: string) {
   return {

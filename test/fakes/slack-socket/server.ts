@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   ACK_WINDOW_MS,
+  acceptsResponsePayload,
   connectionsOpenError,
   type DisconnectReason,
   type Envelope,
@@ -234,7 +235,7 @@ export async function startFakeSlackSocket(
         envelope_id: randomUUID(),
         type,
         payload,
-        accepts_response_payload: o.acceptsResponsePayload ?? type !== 'events_api',
+        accepts_response_payload: o.acceptsResponsePayload ?? acceptsResponsePayload(type, payload),
         retry_attempt: 0,
         retry_reason: '',
       };
