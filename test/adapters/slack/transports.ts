@@ -13,7 +13,7 @@ import {
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
 import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
+import type { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { type FakeSlackSocket, startFakeSlackSocket } from '../../fakes/slack-socket/server.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
 import { memoryInbox } from '../../helpers/inbox.ts';
