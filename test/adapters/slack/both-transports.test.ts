@@ -90,7 +90,6 @@ async function slash(dd: SlackDriver, user: string, text: string, channel = COMM
     channel_id: channel,
     channel_name: channel.startsWith('D') ? 'directmessage' : 'community',
     trigger_id: `trig-${nextTs()}`,
-    response_url: 'https://hooks.slack.invalid/x',
   });
   await dd.adapter.idle();
 }

@@ -78,7 +78,7 @@ async function startHttpDriver(opts: DriverOptions): Promise<SlackDriver> {
     event: async (event, eventId) => ok(await h.event(event, eventId)),
     interaction: async (payload) => {
       // Signed like harness.post, but keeping the answer's body: a modal's ack rides on it.
-      const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const body = `payload=${encodeURIComponent(JSON.stringify(withResponseUrl(h.fake, payload)))}`;
       const ts = Math.floor(Date.now() / 1000);
       const res = await fetch(h.url, {
         method: 'POST',
@@ -94,18 +94,36 @@ async function startHttpDriver(opts: DriverOptions): Promise<SlackDriver> {
       return text ? (JSON.parse(text) as Json) : {};
     },
     slash: async (fields) =>
-      ok(await h.post(new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded')),
+      ok(
+        await h.post(
+          new URLSearchParams(slashFields(h.fake, fields)).toString(),
+          'application/x-www-form-urlencoded',
+        ),
+      ),
     privateReplies: (user) => privateReplies(h.fake, user),
     close: () => h.close(),
   };
 }
 
-/** What the fake Web API showed `user` alone. The one place that knows how replies are sent. */
+/** What the fake showed `user` alone (postEphemeral or an ephemeral response), oldest first. */
 function privateReplies(fake: FakeSlackApi, user: string): string[] {
-  return fake
-    .callsTo('chat.postEphemeral')
-    .filter((c) => c.args.user === user)
-    .map((c) => String(c.args.text ?? ''));
+  return fake.ephemerals
+    .filter((m) => m.ephemeralTo === user)
+    .map((m) => m.blocks.map((b: { text?: { text: string } }) => b.text?.text ?? '').join('\n') || m.text);
+}
+
+/** A click or submission as Slack sends it: with a response URL for the message clicked. */
+function withResponseUrl(fake: FakeSlackApi, payload: Json): Json {
+  const channel = payload.channel?.id;
+  const user = payload.user?.id;
+  if (payload.response_url || !channel || !user) return payload;
+  return { ...payload, response_url: fake.responseUrl({ channel, user, messageTs: payload.message?.ts }) };
+}
+
+/** A slash command as Slack sends it: with its response URL. */
+function slashFields(fake: FakeSlackApi, fields: Record<string, string>): Record<string, string> {
+  if (fields.response_url || !fields.channel_id || !fields.user_id) return fields;
+  return { ...fields, response_url: fake.responseUrl({ channel: fields.channel_id, user: fields.user_id }) };
 }
 
 export interface SocketDriver extends SlackDriver {
@@ -179,6 +197,8 @@ function socketDriver(
     store,
     clock,
     event: async (event, eventId) => {
+      // Slack delivers a channel's events only to apps in it (as harness.event does).
+      if (typeof event.channel === 'string') fake.join(event.channel);
       await socket.send('events_api', {
         token: 'legacy-verification-token',
         team_id: TEAM,
@@ -189,9 +209,9 @@ function socketDriver(
         event,
       });
     },
-    interaction: (payload) => socket.send('interactive', payload),
+    interaction: (payload) => socket.send('interactive', withResponseUrl(fake, payload)),
     slash: async (fields) => {
-      await socket.send('slash_commands', { ...fields, api_app_id: 'A0LEADBOT' });
+      await socket.send('slash_commands', { ...slashFields(fake, fields), api_app_id: 'A0LEADBOT' });
     },
     privateReplies: (user) => privateReplies(fake, user),
     close,
