@@ -141,6 +141,7 @@ describe('fake Slack Socket Mode', () => {
   });
 
   it('forwards the other Web API methods to the fake Web API', async () => {
+    api.join('C1'); // the strict Web API fake answers not_in_channel otherwise
     const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer xoxb-1' },

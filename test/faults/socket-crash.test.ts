@@ -66,6 +66,7 @@ const asked = (user: string) =>
     .filter((c) => c.args.channel === `D${user}` && String(c.args.text).includes(FIRST_QUESTION)).length;
 
 function start(user: string, eventId: string) {
+  api.join(`D${user}`); // the bot's DM with the person (the strict fake answers only there)
   const ts = `1700005000.${eventId.slice(-4).padStart(6, '0')}`;
   return socket.send('events_api', {
     type: 'event_callback',
