@@ -13,6 +13,7 @@ const TIMED = [
   'test/app/http-hardening.test.ts',
   'test/faults/crash.test.ts',
   'test/faults/inbox-crash.test.ts',
+  'test/faults/socket-crash.test.ts',
   'test/scale/two-processes.test.ts',
 ];
 

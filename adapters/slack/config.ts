@@ -16,14 +16,16 @@ const slackId = (what: string) =>
     .trim()
     .regex(/^[A-Z0-9]{2,}$/, `must be a Slack ${what} id such as C0123ABCD`);
 
-export const slackConfigSchema = z.object({
+const slackConfigFields = z.object({
   // A bot token: events, Block Kit posts and the sales channel act as the app's bot user. A user
   // token (xoxp-) would post as a person and is refused.
   botToken: z
     .string()
     .trim()
     .regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information'),
+  // Verifies HTTP requests. Not needed in Socket Mode: its envelopes come over a connection the
+  // app opened with its app-level token, and Slack does not sign them.
+  signingSecret: z.string().trim().min(8, 'must be the signing secret from Basic Information').optional(),
   /** Socket Mode when set (app-level token, `xapp-`). */
   appToken: z
     .string()
@@ -46,6 +48,15 @@ export const slackConfigSchema = z.object({
   /** Intent keywords, contact limits, quiet hours (see src/core/outreach/settings.ts); defaults when absent. */
   outreach: z.custom<OutreachSettings>().optional(),
 });
+
+/** The Slack configuration; HTTP mode (no `appToken`) needs the signing secret. */
+export const slackConfigSchema = slackConfigFields.refine(
+  (c) => c.appToken !== undefined || c.signingSecret !== undefined,
+  {
+    path: ['signingSecret'],
+    message: 'must be the signing secret from Basic Information (or set SLACK_APP_TOKEN for Socket Mode)',
+  },
+);
 
 export type SlackAdapterConfig = z.infer<typeof slackConfigSchema>;
 
@@ -80,7 +91,7 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
   const apiUrl = blank(env.SLACK_API_URL);
   const input = {
     botToken,
-    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+    signingSecret: blank(env.SLACK_SIGNING_SECRET),
     appToken: blank(env.SLACK_APP_TOKEN),
     salesChannel: blank(env.SLACK_SALES_CHANNEL),
     salesReps: (env.SLACK_SALES_REPS ?? '')

@@ -76,8 +76,6 @@ export function isSlackPlatformError(err: unknown): err is LeadbotError {
 
 /** Slack's public Web API; SLACK_API_URL replaces it (tests point it at a fake). */
 const DEFAULT_API_URL = 'https://slack.com/api/';
-/** Socket Mode always opens its connection through the public API. */
-export const SOCKET_MODE_ENDPOINT: PlatformEndpoint = { platform: 'Slack', url: DEFAULT_API_URL };
 
 export function slackEndpoint(apiUrl: string | undefined): PlatformEndpoint {
   return apiUrl && apiUrl !== DEFAULT_API_URL

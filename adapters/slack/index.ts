@@ -2,12 +2,14 @@
  * The Slack adapter: a bolt `App` on one of two transports — HTTP (Events API, interactivity
  * and slash commands at `POST /slack/events`, mounted on the app's HTTP server through
  * {@link HttpRoutes}; each request is verified, stored in the durable inbox, answered, then
- * processed: http-route.ts) or Socket Mode when `SLACK_APP_TOKEN` is set. Its listeners are
+ * processed: http-route.ts) or Socket Mode when `SLACK_APP_TOKEN` is set (a WebSocket the app
+ * opens itself, so no public URL; each envelope is stored, acknowledged, then processed:
+ * socket-receiver.ts). Its listeners are
  * registered per job: prospects.ts, managers.ts (`/leadbot <sub>`), outreach.ts (consent
  * buttons, intent offers) and sales.ts (Claim / Not a fit); it also builds the sales
  * {@link AlertSink}.
  */
-import { App, type Receiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, type Receiver, webApi } from '@slack/bolt';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
@@ -20,13 +22,14 @@ import type { AdapterDeps } from '../shared/types.ts';
 import { createSlackAlertSink } from './alert-sink.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
-import { SOCKET_MODE_ENDPOINT, slackEndpoint, startError, toPlatformError } from './errors.ts';
+import { slackEndpoint, startError, toPlatformError } from './errors.ts';
 import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManagers, slackPermissions } from './managers.ts';
 import { renderMessage } from './outbound.ts';
 import { registerSlackOutreach } from './outreach.ts';
 import { type ReplyVia, registerSlackProspects } from './prospects.ts';
 import { registerSlackSales } from './sales.ts';
+import { durableSocketReceiver } from './socket-receiver.ts';
 
 export type { SlackAdapterConfig } from './config.ts';
 export { parseSlackConfig, SLACK_VARIABLES, slackConfigSchema } from './config.ts';
@@ -61,9 +64,22 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
       userMessage: 'Set SLACK_APP_TOKEN for Socket Mode, or run Slack through `leadbot start` (HTTP server).',
     });
   }
-  const receiver: Receiver = socket
-    ? new SocketModeReceiver({ appToken: config.appToken!, logger: boltLogger })
-    : routeReceiver();
+  if (!socket && config.signingSecret === undefined) {
+    throw new LeadbotError('CONFIG_INVALID', 'Slack HTTP mode needs SLACK_SIGNING_SECRET', {
+      userMessage: 'Set SLACK_SIGNING_SECRET (Basic Information), or SLACK_APP_TOKEN for Socket Mode.',
+    });
+  }
+  const inbox = requireInbox(deps, 'slack');
+  const socketReceiver = socket
+    ? durableSocketReceiver({
+        appToken: config.appToken!,
+        apiUrl: config.apiUrl,
+        inbox,
+        logger,
+        boltLogger,
+      })
+    : null;
+  const receiver: Receiver = socketReceiver ?? routeReceiver();
   const app = new App({
     token: config.botToken,
     receiver,
@@ -81,7 +97,6 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
 
   let handler: InboundHandler | null = null;
   let started = false;
-  const inbox = requireInbox(deps, 'slack');
 
   // Events are acknowledged before the listeners run; tracking processEvent (which awaits them)
   // lets stop() finish the work already accepted instead of dropping it.
@@ -98,6 +113,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     return p;
   };
   async function idle(): Promise<void> {
+    await socketReceiver?.idle(); // envelopes being stored and acknowledged
     await inbox.idle(); // a stored event waiting for its processing (e.g. the test delay)
     while (inflight.size > 0) await Promise.all(inflight);
   }
@@ -157,16 +173,17 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
   }
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
-    // processEvent rejects: the inbox keeps the event and retries it (HTTP), Socket Mode leaves
-    // it unacknowledged for Slack to resend.
+    // processEvent rejects: the inbox keeps the event and retries it (both transports store
+    // the event before Slack is acknowledged).
     throw err;
   });
 
-  if (!socket && deps.http) {
+  if (!socket && deps.http && config.signingSecret !== undefined) {
+    const signingSecret = config.signingSecret;
     deps.http.route(
       'POST',
       SLACK_EVENTS_PATH,
-      createSlackRoute({ app, signingSecret: config.signingSecret, inbox, logger, accepting: () => started }),
+      createSlackRoute({ app, signingSecret, inbox, logger, accepting: () => started }),
     );
   }
 
@@ -207,7 +224,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
       // auth.test and the Socket Mode connection share one deadline; SIGTERM ends them at once.
       const endpoint = slackEndpoint(config.apiUrl);
       const calls = (method: string, variable: string) =>
-        startCalls(method === 'auth.test' ? endpoint : SOCKET_MODE_ENDPOINT, {
+        startCalls(endpoint, {
           signal: opts.signal,
           isUnreachable: (err) => (err as { code?: string } | null)?.code === 'slack_webapi_request_error',
           translate: (err) => startError(err, method, variable),
@@ -221,7 +238,12 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
         throw err;
       }
       started = true;
-      logger.info({ transport: socket ? 'socket' : 'http' }, 'slack adapter started');
+      logger.info(
+        socket ? { transport: 'socket' } : { transport: 'http', path: SLACK_EVENTS_PATH },
+        socket
+          ? 'slack adapter started over Socket Mode (no public URL needed)'
+          : `slack adapter started over HTTP: Slack posts to ${SLACK_EVENTS_PATH}`,
+      );
     },
     async stop() {
       started = false;

@@ -116,11 +116,12 @@ async function call(
   method: string,
   args: Record<string, string>,
   signal: AbortSignal,
+  token = config.botToken,
 ): Promise<{ body: { ok?: boolean; error?: string } & Record<string, unknown>; scopes: string[] | null }> {
   const res = await fetch(`${config.apiUrl}${method}`, {
     method: 'POST',
     headers: {
-      authorization: `Bearer ${config.botToken}`,
+      authorization: `Bearer ${token}`,
       'content-type': 'application/x-www-form-urlencoded',
     },
     body: new URLSearchParams(args).toString(),
@@ -170,6 +171,18 @@ async function doctor(config: SlackAdapterConfig, deps: { signal: AbortSignal })
         : `missing ${missing.map((s) => `${s} (${SLACK_BOT_SCOPES[s]})`).join(', ')}`,
     fix: 'add the missing bot scopes (leadbot setup slack prints the whole manifest) and reinstall the app to the workspace',
   });
+  if (config.appToken) {
+    // Socket Mode: the app-level token must open a connection (the URL it returns is unused).
+    const open = await call(config, 'apps.connections.open', {}, deps.signal, config.appToken);
+    checks.push({
+      check: 'Slack Socket Mode',
+      ok: open.body.ok === true,
+      detail: open.body.ok
+        ? 'apps.connections.open gives a WebSocket URL'
+        : `apps.connections.open: ${open.body.error ?? 'refused'}`,
+      fix: 'set SLACK_APP_TOKEN to an app-level token (xapp-…) with connections:write (Basic Information → App-Level Tokens), and turn Socket Mode on',
+    });
+  }
   if (config.salesChannel) {
     const channel = config.salesChannel;
     const info = await call(config, 'conversations.info', { channel }, deps.signal);

@@ -43,6 +43,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'escape.ts': 'mrkdwn escaping',
     'respond.ts': 'replies through response URLs (slash commands, clicks)',
     'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
+    'socket-receiver.ts': 'Socket Mode envelopes stored in the inbox before their ack',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',

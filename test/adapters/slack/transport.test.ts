@@ -1,7 +1,6 @@
 /**
- * Transport selection. Socket Mode needs a WebSocket URL from `apps.connections.open`, which
- * bolt's SocketModeReceiver always asks slack.com for (its client options are not exposed), so
- * only the configuration path is tested here: the receiver bolt itself ships is used.
+ * Transport selection. Socket Mode end to end (against the fake Socket Mode endpoint) is in
+ * both-transports.test.ts and socket-mode.test.ts; here, which receiver and routes each gets.
  */
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,6 +8,7 @@ import { SocketModeReceiver } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parseSlackConfig } from '../../../adapters/slack/config.ts';
 import { createSlackAdapter } from '../../../adapters/slack/index.ts';
+import type { DurableSocketReceiver } from '../../../adapters/slack/socket-receiver.ts';
 import { isLeadbotError } from '../../../src/core/errors.ts';
 import { silentLogger } from '../../helpers/engine.ts';
 import { memoryInbox } from '../../helpers/inbox.ts';
@@ -21,7 +21,7 @@ const env = {
 };
 
 describe('Slack transports', () => {
-  it('uses bolt SocketModeReceiver when SLACK_APP_TOKEN is set, without an HTTP route', () => {
+  it('holds the connection with bolt SocketModeReceiver when SLACK_APP_TOKEN is set, without an HTTP route', () => {
     const routes: string[] = [];
     const adapter = createSlackAdapter(parseSlackConfig({ ...env, SLACK_APP_TOKEN: 'xapp-1-A-1' })!, {
       logger: silentLogger,
@@ -29,7 +29,7 @@ describe('Slack transports', () => {
       http: { route: (m, p) => routes.push(`${m} ${p}`) },
     });
     expect(adapter.transport).toBe('socket');
-    expect(adapter.receiver).toBeInstanceOf(SocketModeReceiver);
+    expect((adapter.receiver as DurableSocketReceiver).socket).toBeInstanceOf(SocketModeReceiver);
     expect(routes).toEqual([]);
     expect(adapter.alertSink).toBeNull();
   });
