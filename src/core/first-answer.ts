@@ -17,6 +17,7 @@ import {
 } from './conversation.ts';
 import type { EventOrigin, InboundEvent, OutboundMessage } from './events.ts';
 import type { Flow } from './flow/validate.ts';
+import { sourceOf } from './people/profile.ts';
 
 /** What an event of a person without a lead does: record `answer`, or only `show` messages. */
 export type FirstContact = { answer: Reply } | { show: OutboundMessage[] };
@@ -32,12 +33,7 @@ function replyOf(e: InboundEvent): Reply | null {
 function startVariables(e: EventOrigin) {
   return baseVariables(
     {
-      source: {
-        platform: e.platform,
-        workspaceId: e.workspaceId,
-        channelId: e.channelId,
-        campaign: e.campaign ?? null,
-      },
+      source: sourceOf(e, e.campaign ?? null),
       name: e.displayName ?? null,
       email: null,
       phone: null,
