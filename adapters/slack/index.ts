@@ -25,6 +25,7 @@ import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManagers, slackPermissions } from './managers.ts';
 import { renderMessages } from './outbound.ts';
 import { registerSlackOutreach } from './outreach.ts';
+import { createSlackProfiles } from './profile.ts';
 import { registerSlackProspects } from './prospects.ts';
 import { registerSlackSales } from './sales.ts';
 
@@ -117,6 +118,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     handler: () => handler,
     reply: post,
     botUserId: config.botUserId,
+    profiles: createSlackProfiles(app.client, logger, () => clock.now().getTime()),
     logger,
   });
   // Claim / Not a fit, manager commands, consent prompts and intent offers need the store, and

@@ -15,6 +15,7 @@ import {
 } from './inbound.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { ACTION, labelsFor, renderAnswered } from './outbound.ts';
+import type { SlackProfiles } from './profile.ts';
 
 export interface ProspectWiring {
   app: App;
@@ -23,6 +24,8 @@ export interface ProspectWiring {
   /** Posts the core's answer to a channel (escaped, Block Kit). */
   reply: (channel: string, isDirect: boolean, out: Awaited<ReturnType<InboundHandler>>) => Promise<void>;
   botUserId?: string;
+  /** Adds who the person is (users.info, cached: profile.ts) before the core sees the event. */
+  profiles?: SlackProfiles;
   logger: Logger;
 }
 
@@ -35,9 +38,10 @@ const prospectCommand: Middleware<SlackCommandMiddlewareArgs> = async ({ command
 export function registerSlackProspects(w: ProspectWiring): void {
   const { app, logger } = w;
 
-  async function handle(event: InboundEvent | null, replyChannel?: string): Promise<void> {
+  async function handle(parsed: InboundEvent | null, replyChannel?: string): Promise<void> {
     const handler = w.handler();
-    if (!event || !handler) return;
+    if (!parsed || !handler) return;
+    const event = w.profiles ? await w.profiles.enrich(parsed) : parsed;
     // A failure of the core (the database away) propagates: the inbox keeps the event and
     // retries it. Its effects are committed once; a failed reply is not retried with it.
     const out = await handler(event);

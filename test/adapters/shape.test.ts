@@ -41,6 +41,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'Events API, interactivity and commands on the app server, through the inbox',
     'bolt-logger.ts': "bolt's logger interface over ours",
     'escape.ts': 'mrkdwn escaping',
+    'profile.ts': 'who a person is: users.info and team.info, cached a day (events carry only ids)',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',

@@ -4,7 +4,7 @@
  * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
  * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
  * conversations.history, views.open, auth.test, files.uploadV2 (getUploadURLExternal, the upload
- * URL, completeUploadExternal) and usergroups.users.list.
+ * URL, completeUploadExternal), usergroups.users.list, users.info and team.info.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +27,14 @@ export interface FakeMessage {
   user: string;
 }
 
+/** A workspace member as users.info describes one (https://api.slack.com/methods/users.info). */
+export interface FakeSlackUser {
+  /** The legacy username (`name`). */
+  name: string;
+  realName?: string;
+  displayName?: string;
+}
+
 /** An injected failure: HTTP status (429 with Retry-After seconds, 5xx) or a Slack `error`. */
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
 
@@ -40,6 +48,10 @@ export interface FakeSlackApi {
   files: Map<string, { content: string; filename?: string; channel?: string; comment?: string }>;
   /** Members of user groups, for usergroups.users.list. */
   userGroups: Map<string, string[]>;
+  /** People of the workspace, for users.info (an unknown id answers `user_not_found`). */
+  users: Map<string, FakeSlackUser>;
+  /** The workspace, for team.info (its name can be changed by a test). */
+  team: { name: string };
   /** The next `times` calls to `method` fail with `failure` (they are still recorded). */
   failNext(method: string, failure: Failure, times?: number): void;
   /** Resolves when `predicate` holds (checked on every call), rejects after `timeoutMs`. */
@@ -72,6 +84,8 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
   const waiters = new Set<() => void>();
   const files = new Map<string, { content: string; filename?: string; channel?: string; comment?: string }>();
   const userGroups = new Map<string, string[]>();
+  const users = new Map<string, FakeSlackUser>();
+  const team = { name: 'Acme Slack' };
   let seq = 0;
   let baseUrl = '';
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
@@ -152,6 +166,18 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
         const users = userGroups.get(a.usergroup);
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'users.info': {
+        // users.info: `user` is required; an unknown id is `user_not_found` (api.slack.com/methods/users.info).
+        const u = users.get(a.user);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        const profile = { real_name: u.realName ?? '', display_name: u.displayName ?? '' };
+        return {
+          ok: true,
+          user: { id: a.user, team_id: 'T1', name: u.name, real_name: u.realName, profile },
+        };
+      }
+      case 'team.info':
+        return { ok: true, team: { id: a.team ?? 'T1', name: team.name, domain: 'acme' } };
       case 'views.open':
         return { ok: true, view: { id: `V${++seq}`, ...a.view } };
       default:
@@ -204,6 +230,8 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
     callsTo: (method) => calls.filter((c) => c.method === method),
     files,
     userGroups,
+    users,
+    team,
     failNext(method, failure, times = 1) {
       failures.set(method, { failure, times });
     },
