@@ -21,6 +21,7 @@ import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { escapeText } from './outbound.ts';
+import { discordReach } from './profile.ts';
 
 /** custom_id prefixes of the alert's buttons and modal (`lb:` like every leadbot id; ≤ 100 chars with a lead id). */
 export const ALERT_IDS = {
@@ -40,7 +41,7 @@ export function renderDiscordAlert(
   alert: AlertPayload,
   idempotencyKey: string,
 ): RESTPostAPIChannelMessageJSONBody {
-  const c = alertContent(alert, escapeText);
+  const c = alertContent(alert, escapeText, discordReach);
   const embed = new EmbedBuilder()
     .setTitle(clip(c.title, 256))
     .setDescription(clip(`**${c.why.label}**\n${c.why.text}`, 4096))

@@ -7,6 +7,7 @@
  * answer it carries, go on unchanged.
  */
 import type { App } from '@slack/bolt';
+import { type ReachRenderer, safeProfileUrl } from '../../src/core/alert-content.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 
@@ -106,3 +107,14 @@ export function createSlackProfiles(
     },
   };
 }
+
+/**
+ * A person in a Slack alert: Slack people as a user mention (`<@U…>`: it links their profile and,
+ * per the issue, notifies nobody outside the channel), others as a link to their profile.
+ * `label` is already escaped; ids and links are checked so a stored value cannot form markup.
+ */
+export const slackReach: ReachRenderer = (p, label) => {
+  if (p.platform === 'slack' && /^[UW][A-Z0-9]{2,20}$/.test(p.userId)) return `<@${p.userId}> ${label}`;
+  const url = safeProfileUrl(p.profileUrl);
+  return url ? `<${url}|${label}> on ${p.platform}` : null;
+};

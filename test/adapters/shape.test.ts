@@ -47,6 +47,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'listen.ts': 'one discord.js listener per job, each event handled once',
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
+    'profile.ts': 'how an alert reaches a person: a mention inside the embed',
   },
   telegram: {
     'http-route.ts': 'the webhook on the app server, through the inbox',

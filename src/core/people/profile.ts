@@ -38,7 +38,8 @@ export function personLabel(p: { displayName: string | null; username: string | 
 /** The source as words: `Acme Slack › #community`, names where known, ids where not. */
 export function sourceLabel(s: LeadSource, fallbackPlatform?: string | null): string {
   const workspace = s.workspaceName || s.workspaceId;
-  const channel = s.channelName ? `#${s.channelName}` : s.channelId;
+  // A Telegram group is its own channel: its id said twice is noise.
+  const channel = s.channelName ? `#${s.channelName}` : s.channelId === s.workspaceId ? null : s.channelId;
   const platform = s.platform ?? fallbackPlatform ?? null;
   const named = [workspace, channel].filter((v) => v).join(' › ');
   return [platform, named].filter((v) => v).join(' · ');
