@@ -87,7 +87,9 @@ describe('the alert says who the lead is', () => {
   });
 
   it('Telegram: the name and the t.me link as plain text', () => {
-    expect(renderTelegramAlert(base)).toContain('Person: Ana Souza (@\u2060anasouza) on telegram https://t.me/anasouza');
+    expect(renderTelegramAlert(base)).toContain(
+      'Person: Ana Souza (@\u2060anasouza) on telegram https://t.me/anasouza',
+    );
   });
 
   it('a hostile name, handle, group title or profile link pings nobody and forms no markup', () => {

@@ -247,6 +247,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             notes: await deps.store.listNotes(lead.id),
             schedules: await deps.store.schedules.listForLead(lead.id),
             verdicts: await deps.store.verdicts.listForLead(lead.id),
+            identities: await deps.store.listIdentities(lead.id),
           },
           deps.flows,
         ),
