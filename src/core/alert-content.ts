@@ -56,8 +56,10 @@ export function alertContent(
   const who = alert.name ? inert(alert.name) : 'Unnamed lead';
   const src = alert.source;
   const where = sourceLabel(src, alert.platform);
-  const people = (alert.people ?? []).map((p) => {
-    const label = inert(clip(personLabel(p) ?? 'unnamed', 120));
+  // An account with neither a name nor a link (a web visitor) says nothing the Name does not.
+  const known = (alert.people ?? []).filter((p) => personLabel(p) || safeProfileUrl(p.profileUrl));
+  const people = known.map((p) => {
+    const label = inert(clip(personLabel(p) ?? p.platform, 120));
     return reach?.(p, label) ?? plainReach(p, label);
   });
   const company = alert.company ? ` (${inert(alert.company)})` : '';

@@ -86,6 +86,18 @@ describe('the alert says who the lead is', () => {
     expect(body.allowed_mentions).toEqual({ parse: [] });
   });
 
+  it('an account with nothing known (a web visitor) adds no Person line', () => {
+    const web = {
+      platform: 'web',
+      workspaceId: '',
+      userId: 'v1',
+      displayName: null,
+      username: null,
+      profileUrl: null,
+    };
+    expect(renderTelegramAlert({ ...base, people: [web] })).toContain('Person: —');
+  });
+
   it('Telegram: the name and the t.me link as plain text', () => {
     expect(renderTelegramAlert(base)).toContain(
       'Person: Ana Souza (@\u2060anasouza) on telegram https://t.me/anasouza',
