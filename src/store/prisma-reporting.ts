@@ -22,6 +22,7 @@ import { toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
+import { type SpeedSqlRow, speedRows } from './speed-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
 
 const num = (v: number | bigint | null | undefined) => Number(v ?? 0);
@@ -172,5 +173,16 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     },
 
     scoringTallies: () => scoringTallies(db, reader),
+
+    async speedToLead() {
+      const read = async (by: 'rep' | 'platform') =>
+        (await reader.all<SpeedSqlRow>(speedRows(dialect, by))).map((r) => ({
+          key: r.key,
+          claims: num(r.claims),
+          medianMs: Number(r.medianMs ?? 0),
+          p90Ms: Number(r.p90Ms ?? 0),
+        }));
+      return { byRep: await read('rep'), byPlatform: await read('platform') };
+    },
   };
 }
