@@ -4,7 +4,9 @@
  * workspace's), and the core stores them on the account it creates. Answers are cached and
  * asked again at most once a day per person (and per workspace): a busy DM costs no API calls.
  * A failed lookup (rate limit, `user_not_found`) only leaves the names out: the event, and the
- * answer it carries, go on unchanged.
+ * answer it carries, go on unchanged. A slow one (Slack's client waits out a 429's Retry-After)
+ * is not waited for beyond {@link PROFILE_WAIT_MS}: the prospect's answer goes on without names
+ * and the lookup lands in the cache for the next event.
  */
 import type { App } from '@slack/bolt';
 import { type ReachRenderer, safeProfileUrl } from '../../src/core/alert-content.ts';
@@ -13,6 +15,8 @@ import type { Logger } from '../../src/core/ports/index.ts';
 
 /** How long a looked-up name is used before Slack is asked again. */
 export const PROFILE_TTL_MS = 24 * 60 * 60_000;
+/** How long a prospect's event waits for a lookup before it goes on without names. */
+export const PROFILE_WAIT_MS = 1500;
 /** Cached people and workspaces beyond this are dropped oldest first (memory stays bounded). */
 const MAX_CACHED = 10_000;
 
@@ -56,14 +60,29 @@ export function createSlackProfiles(
   client: App['client'],
   logger: Logger,
   now: () => number = Date.now,
+  waitMs = PROFILE_WAIT_MS,
 ): SlackProfiles {
   const people = ttlCache<Names>(now);
   const teams = ttlCache<string | null>(now);
+  /** Lookups under way, so events of one person arriving together ask Slack once. */
+  const inflight = new Map<string, Promise<unknown>>();
+
+  function once<T>(key: string, lookup: () => Promise<T>): Promise<T> {
+    const pending = inflight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = lookup().finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    return started;
+  }
 
   async function person(workspaceId: string, userId: string): Promise<Names> {
     const key = `${workspaceId}:${userId}`;
     const cached = people.get(key);
     if (cached) return cached;
+    return once(`user:${key}`, () => lookUpPerson(key, userId));
+  }
+
+  async function lookUpPerson(key: string, userId: string): Promise<Names> {
     try {
       const res = await client.users.info({ user: userId });
       const names = res.user ? namesOf(res.user) : {};
@@ -79,6 +98,10 @@ export function createSlackProfiles(
     if (!workspaceId) return null;
     const cached = teams.get(workspaceId);
     if (cached !== undefined) return cached;
+    return once(`team:${workspaceId}`, () => lookUpTeam(workspaceId));
+  }
+
+  async function lookUpTeam(workspaceId: string): Promise<string | null> {
     try {
       const res = await client.team.info({ team: workspaceId });
       const name = res.team?.name || null;
@@ -94,10 +117,17 @@ export function createSlackProfiles(
     async enrich(event) {
       // Only a private event can create a lead or an account; public chatter needs no names.
       if (!event.isDirect || event.displayName) return event;
-      const [names, workspaceName] = await Promise.all([
-        person(event.workspaceId, event.userId),
-        team(event.workspaceId),
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<null>((resolve) => {
+        timer = setTimeout(() => resolve(null), waitMs);
+      });
+      const found = await Promise.race([
+        Promise.all([person(event.workspaceId, event.userId), team(event.workspaceId)]),
+        gaveUp,
       ]);
+      clearTimeout(timer);
+      if (!found) return event;
+      const [names, workspaceName] = found;
       return {
         ...event,
         ...names,

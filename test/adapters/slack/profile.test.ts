@@ -44,6 +44,21 @@ describe('slack: who the lead is', () => {
     expect(h.fake.callsTo('users.info')).toHaveLength(2);
   });
 
+  it('a rate-limited users.info does not hold up the answer; the lookup finishes in the background, once', async () => {
+    h = await startHarness();
+    h.fake.users.set('U0SLOW', { name: 'slow', realName: 'Sam Low' });
+    // Slack answers 429 with Retry-After 3 s; the client waits it out, the prospect does not.
+    h.fake.failNext('users.info', { status: 429, retryAfter: 3 });
+    const before = h.fake.callsTo('chat.postMessage').length;
+    await dm(h, 'U0SLOW', 'start');
+    expect(h.fake.callsTo('chat.postMessage').length).toBeGreaterThan(before);
+    const key = { platform: 'slack', workspaceId: TEAM, userId: 'U0SLOW' };
+    expect(await h.store.findIdentity(key)).toMatchObject({ displayName: null });
+    // The client's retry lands in the cache (one lookup in flight, never two at once).
+    await h.fake.waitFor((calls) => calls.filter((c) => c.method === 'users.info').length === 2, 10_000);
+    expect(h.fake.callsTo('users.info')).toHaveLength(2);
+  }, 15_000);
+
   it('an unknown person (user_not_found) still gets their answer, without a name', async () => {
     h = await startHarness();
     const before = h.fake.callsTo('chat.postMessage').length;
