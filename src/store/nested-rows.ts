@@ -55,6 +55,8 @@ export const ANSWER_COLUMNS_SPEC = {
   rawText: 'text',
   attempt: 'int',
   accepted: 'bool',
+  inferred: 'bool',
+  evidence: 'text',
   createdAt: 'date',
 } as const satisfies Spec<Row<'Answer'>>;
 

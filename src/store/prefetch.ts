@@ -161,7 +161,7 @@ function nestedColumns(dialect: Dialect) {
  * affinity, so a numeric answer is stored as a number, which a raw read cannot hand back as JSON.
  */
 export const ANSWER_COLUMNS = raw(
-  `"id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt", "accepted", "createdAt"`,
+  `"id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt", "accepted", "inferred", "evidence", "createdAt"`,
 );
 export type AnswerText = Omit<Row<'Answer'>, 'value'> & { value: string | null };
 export const answerFromText = (r: AnswerText): Answer =>
