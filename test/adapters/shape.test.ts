@@ -42,6 +42,8 @@ const OWN: Record<Platform, Record<string, string>> = {
     'bolt-logger.ts': "bolt's logger interface over ours",
     'escape.ts': 'mrkdwn escaping',
     'profile.ts': 'who a person is: users.info and team.info, cached a day (events carry only ids)',
+    'respond.ts': 'replies through response URLs (slash commands, clicks)',
+    'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',

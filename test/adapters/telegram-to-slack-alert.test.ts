@@ -25,7 +25,7 @@ describe('a Telegram prospect in the Slack alert', () => {
     const clock = createTestClock(new Date(Date.now() + 60_000));
     const { engine, store } = await createTestEngine({ clock });
     telegram = await startHarness('polling', engine.handle, silentLogger);
-    slack = await startFakeSlackApi();
+    slack = await startFakeSlackApi({ channels: ['C0SALES'] });
     const ana = person(telegram, { id: 7042, first_name: 'Ana', last_name: 'Souza', username: 'anasouza' });
     await qualify(ana);
 
