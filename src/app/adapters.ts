@@ -7,10 +7,12 @@
 // Only the config modules load up front (zod, no SDK); each SDK is imported when its platform
 // is enabled, so `leadbot --help`, a config error or `leadbot chat` do not pay for four SDKs.
 import { DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/config.ts';
+import { discordTools } from '../../adapters/discord/tools.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
 import { slackTools } from '../../adapters/slack/tools.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
+import { TELEGRAM_SEND_LIMITS, telegramDoctor, telegramSetup } from '../../adapters/telegram/tools.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
 import { LLM_VARIABLES, parseLlmConfig } from '../llm/config.ts';
@@ -71,6 +73,9 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/telegram/index.ts')).createTelegramAdapter(config, deps),
     prefix: 'TELEGRAM_',
     variables: TELEGRAM_VARIABLES,
+    sendLimits: TELEGRAM_SEND_LIMITS,
+    setup: telegramSetup,
+    doctor: telegramDoctor,
   }),
   defineAdapter({
     name: 'slack',
@@ -88,6 +93,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/discord/index.ts')).createDiscordAdapter(config, deps),
     prefix: 'DISCORD_',
     variables: DISCORD_VARIABLES,
+    ...discordTools,
   }),
   // On unless WEB_CHAT=off: the zero-setup channel (no token needed).
   defineAdapter({

@@ -50,18 +50,23 @@ const OWN: Record<Platform, Record<string, string>> = {
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
     'profile.ts': 'how an alert reaches a person: a mention inside the embed',
+    'escape.ts': 'markdown escaping in linear time',
+    'embed-fit.ts': 'embeds within each limit and the 6,000 total',
+    'permissions.ts': 'permission flags, the invite URL, channel permissions',
+    'tools.ts': 'send limits and setup for the registry entry',
+    'doctor.ts': 'doctor checks against the REST API',
   },
   telegram: {
     'http-route.ts': 'the webhook on the app server, through the inbox',
     'callback-data.ts': 'what inline buttons carry (64 bytes)',
     'network-retry.ts': 'bounded retries of network errors',
+    'tools.ts': 'setup, doctor and send limits (plain fetch, no SDK)',
+    'polling.ts': 'long polling through @grammyjs/runner, each update through the inbox',
   },
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {
-  telegram: { 'sales.ts': 'Claim / Not a fit on Telegram alerts: issue #16' },
-};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);
