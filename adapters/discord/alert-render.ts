@@ -22,6 +22,7 @@ import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { clipEscapedText, fitEmbeds } from './embed-fit.ts';
 import { escapeText } from './outbound.ts';
+import { discordReach } from './profile.ts';
 
 /** custom_id prefixes of the alert's buttons and modal (`lb:` like every leadbot id; ≤ 100 chars with a lead id). */
 export const ALERT_IDS = {
@@ -44,7 +45,7 @@ export function renderDiscordAlert(
   alert: AlertPayload,
   idempotencyKey: string,
 ): RESTPostAPIChannelMessageJSONBody {
-  const c = alertContent(alert, escapeText);
+  const c = alertContent(alert, escapeText, discordReach);
   const embed = new EmbedBuilder()
     .setTitle(clipEscapedText(c.title, 256))
     .setDescription(clipEscapedText(`**${c.why.label}**\n${c.why.text}`, 4096))

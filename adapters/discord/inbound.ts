@@ -28,7 +28,14 @@ export interface UserView {
   bot: boolean;
 }
 
-export interface MessageView {
+/** The names discord.js knows of a server and its channel (absent in DMs and in plain test objects). */
+interface PlaceNames {
+  guild?: { name: string } | null;
+  /** A DM channel has no name; a server channel or thread has one. */
+  channel?: object | null;
+}
+
+export interface MessageView extends PlaceNames {
   id: string;
   content: string;
   channelId: string;
@@ -43,7 +50,7 @@ export interface MessageView {
   messageSnapshots?: { map<T>(fn: (snapshot: { content: string }) => T): T[] };
 }
 
-export interface InteractionView {
+export interface InteractionView extends PlaceNames {
   id: string;
   channelId: string | null;
   guildId: string | null;
@@ -84,12 +91,28 @@ function person(user: UserView): Pick<EventOrigin, 'userId' | 'username' | 'disp
   return who;
 }
 
+/** A link to the person's Discord profile, which opens in a browser or the app for anyone. */
+function profile(user: UserView): Pick<EventOrigin, 'profileUrl'> {
+  return { profileUrl: `https://discord.com/users/${user.id}` };
+}
+
+/** The server's and channel's names of a server event, where discord.js has them cached. */
+function placeNames(v: PlaceNames): Pick<EventOrigin, 'workspaceName' | 'channelName'> {
+  return {
+    ...(v.guild?.name ? { workspaceName: v.guild.name } : {}),
+    ...(v.channel && 'name' in v.channel && typeof v.channel.name === 'string' && v.channel.name
+      ? { channelName: v.channel.name }
+      : {}),
+  };
+}
+
 function privateOrigin(i: InteractionView, target: PrivateTarget): EventOrigin {
   return {
     platform: 'discord',
     workspaceId: '',
     channelId: target.channelId,
     ...person(i.user),
+    ...profile(i.user),
     isDirect: true,
     eventId: i.id,
     raw: i,
@@ -110,6 +133,8 @@ function interactionOrigin(i: ComponentView | ModalView): EventOrigin {
     workspaceId: i.guildId ?? '',
     channelId: i.channelId ?? '',
     ...person(i.user),
+    ...profile(i.user),
+    ...placeNames(i),
     isDirect: false,
     eventId: i.id,
     raw: i,
@@ -135,6 +160,8 @@ export function parseMessage(m: MessageView, ctx: { botUserId: string }): Inboun
     workspaceId: m.guildId ?? '',
     channelId: m.channelId,
     ...person(m.author),
+    ...profile(m.author),
+    ...(isDirect ? {} : placeNames(m)),
     isDirect,
     eventId: m.id,
     raw: m,

@@ -12,6 +12,7 @@ import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip, clipEscaped } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
 import { SECTION_TEXT_MAX, type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';
+import { slackReach } from './profile.ts';
 
 export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
 export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
@@ -68,7 +69,7 @@ export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
  * (round-robin), so it is the only mention in the message.
  */
 export function renderSlackAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
-  const c = alertContent(alert, inertValue);
+  const c = alertContent(alert, inertValue, slackReach);
   const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`);
   const breakdown = c.breakdown.map((line) => `• ${line}`);
   const blocks: SlackBlock[] = [

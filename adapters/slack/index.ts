@@ -27,6 +27,7 @@ import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManagers, slackPermissions } from './managers.ts';
 import { renderMessage } from './outbound.ts';
 import { registerSlackOutreach } from './outreach.ts';
+import { createSlackProfiles } from './profile.ts';
 import { type ReplyVia, registerSlackProspects } from './prospects.ts';
 import { registerSlackSales } from './sales.ts';
 import { durableSocketReceiver } from './socket-receiver.ts';
@@ -149,6 +150,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     handler: () => handler,
     reply: post,
     botUserId: config.botUserId,
+    profiles: createSlackProfiles(app.client, logger, () => clock.now().getTime()),
     logger,
   });
   // Claim / Not a fit, manager commands, consent prompts and intent offers need the store, and

@@ -18,6 +18,7 @@ import {
 } from './inbound.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { ACTION, labelsFor, renderAnswered } from './outbound.ts';
+import type { SlackProfiles } from './profile.ts';
 import { checkedRespond, type Respond } from './respond.ts';
 
 /** How an answer reaches the person when it must not be a public post. */
@@ -40,6 +41,8 @@ export interface ProspectWiring {
     via?: ReplyVia,
   ) => Promise<void>;
   botUserId?: string;
+  /** Adds who the person is (users.info, cached: profile.ts) before the core sees the event. */
+  profiles?: SlackProfiles;
   logger: Logger;
 }
 
@@ -52,9 +55,10 @@ const prospectCommand: Middleware<SlackCommandMiddlewareArgs> = async ({ command
 export function registerSlackProspects(w: ProspectWiring): void {
   const { app, logger } = w;
 
-  async function handle(event: InboundEvent | null, replyChannel?: string, via?: ReplyVia): Promise<void> {
+  async function handle(parsed: InboundEvent | null, replyChannel?: string, via?: ReplyVia): Promise<void> {
     const handler = w.handler();
-    if (!event || !handler) return;
+    if (!parsed || !handler) return;
+    const event = w.profiles ? await w.profiles.enrich(parsed) : parsed;
     // A failure of the core (the database away) propagates: the inbox keeps the event and
     // retries it. Its effects are committed once; a failed reply is not retried with it.
     const out = await handler(event);

@@ -42,7 +42,9 @@ export const SLACK_BOT_SCOPES: Record<string, string> = {
   'groups:read': 'doctor: private sales channels',
   'im:history': 'direct messages to the bot',
   'im:write': 'opening the DM a conversation continues in',
+  'team:read': "who the lead is: the workspace's name on the lead's source (team.info)",
   'usergroups:read': 'managers given as a user group (SLACK_MANAGER_GROUP)',
+  'users:read': "who the lead is: a prospect's real and display name (users.info)",
 };
 
 /** The events the adapter listens to (https://docs.slack.dev/reference/events). */

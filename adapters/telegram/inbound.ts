@@ -44,8 +44,15 @@ function origin(message: Pick<Message, 'chat'>, from: User, updateId: number): E
     isDirect,
     eventId: String(updateId),
   };
-  if (from.username) o.username = from.username;
+  if (from.username) {
+    o.username = from.username;
+    // Who has a username can be reached at t.me/<username> (https://core.telegram.org/api/links#public-username-links).
+    o.profileUrl = `https://t.me/${from.username}`;
+  }
   if (displayName) o.displayName = displayName;
+  // Groups and channels have a title; a private chat's is the person, not a place.
+  const title = 'title' in message.chat ? message.chat.title : undefined;
+  if (!isDirect && title) o.workspaceName = title;
   return o;
 }
 

@@ -28,6 +28,7 @@ import { type Flow, parseFlow } from './flow/validate.ts';
 import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { createLead } from './lead-lifecycle.ts';
+import { profileOf, sourceOf } from './people/profile.ts';
 import type {
   AnswerInterpreter,
   Clock,
@@ -141,15 +142,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const created = await createLead(
       tx,
       deps.leadEvents,
-      {
-        name: e.displayName ?? null,
-        source: { platform: e.platform, workspaceId: e.workspaceId, channelId: e.channelId, campaign },
-      },
-      {
-        ...key,
-        ...(e.username ? { username: e.username } : {}),
-        chatId: e.channelId,
-      },
+      { name: e.displayName ?? null, source: sourceOf(e, campaign) },
+      { ...key, ...profileOf(e), chatId: e.channelId },
     );
     return { lead: created, created: true };
   }

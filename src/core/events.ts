@@ -25,8 +25,16 @@ export interface EventOrigin {
   channelId: string;
   /** The person's id on that platform. */
   userId: string;
+  /** The person's handle on the platform, without `@`. */
   username?: string;
+  /** The person's name as the platform shows it. */
   displayName?: string;
+  /** A link that reaches the person on their platform (`https://t.me/<username>`), where there is one. */
+  profileUrl?: string;
+  /** The workspace's name where the platform gives it (Slack team, Discord server, Telegram group title). */
+  workspaceName?: string;
+  /** The channel's name where the platform gives it (without `#`). */
+  channelName?: string;
   /** True in a private chat with the bot. */
   isDirect: boolean;
   /** The platform's unique id for this delivery (update_id, event_id, interaction id). */

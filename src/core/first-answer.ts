@@ -18,6 +18,7 @@ import {
 import type { EventOrigin, InboundEvent, OutboundMessage } from './events.ts';
 import { namesStep } from './flow/step-ref.ts';
 import type { Flow } from './flow/validate.ts';
+import { sourceOf } from './people/profile.ts';
 
 /** What an event of a person without a lead does: record `answer`, or only `show` messages. */
 export type FirstContact = { answer: Reply } | { show: OutboundMessage[] };
@@ -33,12 +34,7 @@ function replyOf(e: InboundEvent): Reply | null {
 function startVariables(e: EventOrigin) {
   return baseVariables(
     {
-      source: {
-        platform: e.platform,
-        workspaceId: e.workspaceId,
-        channelId: e.channelId,
-        campaign: e.campaign ?? null,
-      },
+      source: sourceOf(e, e.campaign ?? null),
       name: e.displayName ?? null,
       email: null,
       phone: null,

@@ -117,6 +117,14 @@ export async function buildAlertPayload(
     answers,
     breakdown,
     conversationId: flow.conversationId,
+    people: (await tx.listIdentities(lead.id)).map((i) => ({
+      platform: i.platform,
+      workspaceId: i.workspaceId,
+      userId: i.userId,
+      displayName: i.displayName,
+      username: i.username,
+      profileUrl: i.profileUrl,
+    })),
   };
 }
 

@@ -2,10 +2,9 @@
  * Lead and identity rows as every store builds them: new ones (the schema's defaults, then the
  * input) and patched ones. The memory and Prisma stores share these, so they cannot drift.
  */
-import type { Identity, IdentityKey, Lead, LeadPatch, NewLead } from './ports/index.ts';
+import type { Identity, Lead, LeadPatch, NewIdentity, NewLead } from './ports/index.ts';
 
-/** An account to attach to a lead. */
-export type NewIdentity = IdentityKey & { username?: string; chatId?: string };
+export type { NewIdentity } from './ports/index.ts';
 
 /** A new lead: the schema's defaults, then the defined fields of `input`. */
 export function newLead(input: NewLead, id: string, now: Date): Lead {
@@ -30,6 +29,8 @@ export function newLead(input: NewLead, id: string, now: Date): Lead {
       workspaceId: null,
       channelId: null,
       campaign: null,
+      workspaceName: null,
+      channelName: null,
       ...definedOnly(source ?? {}),
     },
     createdAt: now,
@@ -45,6 +46,8 @@ export function newIdentity(leadId: string, identity: NewIdentity, id: string, n
     workspaceId: identity.workspaceId,
     userId: identity.userId,
     username: identity.username ?? null,
+    displayName: identity.displayName ?? null,
+    profileUrl: identity.profileUrl ?? null,
     chatId: identity.chatId ?? null,
     leadId,
     createdAt: now,

@@ -96,8 +96,8 @@ function optional(text: string | undefined): string | undefined {
 
 /**
  * The event with every text field sanitized: message text, choice values and step, command
- * name and arguments, the unsupported reason, display name, username and campaign (the last
- * three dropped when nothing visible is left). Identifiers are only made storable. `raw` is
+ * name and arguments, the unsupported reason, display name, username, profile link, workspace and
+ * channel names and campaign (those dropped when nothing visible is left). Identifiers are only made storable. `raw` is
  * left alone: the core never reads it.
  */
 export function sanitizeEvent(e: InboundEvent): InboundEvent {
@@ -109,9 +109,19 @@ export function sanitizeEvent(e: InboundEvent): InboundEvent {
     eventId: storableText(e.eventId),
     username: optional(e.username),
     displayName: optional(e.displayName),
+    profileUrl: optional(e.profileUrl),
+    workspaceName: optional(e.workspaceName),
+    channelName: optional(e.channelName),
     campaign: optional(e.campaign),
   };
-  for (const key of ['username', 'displayName', 'campaign'] as const)
+  for (const key of [
+    'username',
+    'displayName',
+    'profileUrl',
+    'workspaceName',
+    'channelName',
+    'campaign',
+  ] as const)
     if (origin[key] === undefined) delete origin[key];
   switch (e.kind) {
     case 'message':

@@ -66,6 +66,8 @@ export function toLead(r: Row<'Lead'>): Lead {
       workspaceId: r.sourceWorkspace,
       channelId: r.sourceChannel,
       campaign: r.sourceCampaign,
+      workspaceName: r.sourceWorkspaceName,
+      channelName: r.sourceChannelName,
     },
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -119,6 +121,8 @@ export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCrea
     sourceWorkspace: p.source?.workspaceId,
     sourceChannel: p.source?.channelId,
     sourceCampaign: p.source?.campaign,
+    sourceWorkspaceName: p.source?.workspaceName,
+    sourceChannelName: p.source?.channelName,
   };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as Partial<Omit<Prisma.LeadUncheckedCreateInput, 'id'>>;
@@ -132,6 +136,8 @@ export function toIdentity(r: Row<'Identity'>): Identity {
     workspaceId: r.workspaceId,
     userId: r.userId,
     username: r.username,
+    displayName: r.displayName,
+    profileUrl: r.profileUrl,
     chatId: r.chatId,
     createdAt: r.createdAt,
   };

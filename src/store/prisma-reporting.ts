@@ -25,6 +25,7 @@ import { type RawLeadRow, rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
+import { type SpeedSqlRow, speedRows } from './speed-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
 import * as t from './tally-sql.ts';
 
@@ -185,5 +186,16 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     },
 
     scoringTallies: () => scoringTallies(db, reader),
+
+    async speedToLead() {
+      const read = async (by: 'rep' | 'platform') =>
+        (await reader.all<SpeedSqlRow>(speedRows(dialect, by))).map((r) => ({
+          key: r.key,
+          claims: num(r.claims),
+          medianMs: Number(r.medianMs ?? 0),
+          p90Ms: Number(r.p90Ms ?? 0),
+        }));
+      return { byRep: await read('rep'), byPlatform: await read('platform') };
+    },
   };
 }

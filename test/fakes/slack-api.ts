@@ -4,8 +4,8 @@
  * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
  * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
  * conversations.history, conversations.info, views.open, auth.test, files.uploadV2
- * (getUploadURLExternal, the upload URL, completeUploadExternal), usergroups.users.list, and
- * response URLs (`fake.responseUrl(...)`, see slack/response-url.ts).
+ * (getUploadURLExternal, the upload URL, completeUploadExternal), usergroups.users.list,
+ * users.info, team.info and response URLs (`fake.responseUrl(...)`, see slack/response-url.ts).
  *
  * Strict like Slack: every message and view is checked against the documented Block Kit limits
  * (slack/limits.ts) and refused with Slack's own error (`invalid_blocks`, `msg_too_long`, HTTP
@@ -41,6 +41,14 @@ export interface FakeMessage {
   ephemeralTo?: string;
 }
 
+/** A workspace member as users.info describes one (https://api.slack.com/methods/users.info). */
+export interface FakeSlackUser {
+  /** The legacy username (`name`). */
+  name: string;
+  realName?: string;
+  displayName?: string;
+}
+
 /** An injected failure: HTTP status (429 with Retry-After seconds, 5xx) or a Slack `error`. */
 export type Failure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
 
@@ -54,6 +62,10 @@ export interface FakeSlackApi {
   files: Map<string, { content: string; filename?: string; channel?: string; comment?: string }>;
   /** Members of user groups, for usergroups.users.list. */
   userGroups: Map<string, string[]>;
+  /** People of the workspace, for users.info (an unknown id answers `user_not_found`). */
+  users: Map<string, FakeSlackUser>;
+  /** The workspace, for team.info (its name can be changed by a test). */
+  team: { name: string };
   /** Ephemeral messages (chat.postEphemeral and ephemeral responses), in order. */
   ephemerals: FakeMessage[];
   /** Everything posted through response URLs, in order. */
@@ -120,6 +132,8 @@ export async function startFakeSlackApi(
   const waiters = new Set<() => void>();
   const files = new Map<string, { content: string; filename?: string; channel?: string; comment?: string }>();
   const userGroups = new Map<string, string[]>();
+  const users = new Map<string, FakeSlackUser>();
+  const team = { name: 'Acme Slack' };
   let seq = 0;
   let baseUrl = '';
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
@@ -238,6 +252,18 @@ export async function startFakeSlackApi(
         const users = userGroups.get(a.usergroup);
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
+      case 'users.info': {
+        // users.info: `user` is required; an unknown id is `user_not_found` (api.slack.com/methods/users.info).
+        const u = users.get(a.user);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        const profile = { real_name: u.realName ?? '', display_name: u.displayName ?? '' };
+        return {
+          ok: true,
+          user: { id: a.user, team_id: 'T1', name: u.name, real_name: u.realName, profile },
+        };
+      }
+      case 'team.info':
+        return { ok: true, team: { id: a.team ?? 'T1', name: team.name, domain: 'acme' } };
       case 'views.open':
         if (viewRefusal(a.view)) return viewRefusal(a.view);
         return { ok: true, view: { id: `V${++seq}`, ...a.view } };
@@ -345,6 +371,8 @@ export async function startFakeSlackApi(
     callsTo: (method) => calls.filter((c) => c.method === method),
     files,
     userGroups,
+    users,
+    team,
     ephemerals,
     responses,
     join: (channel) => void member.add(channel),

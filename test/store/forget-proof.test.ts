@@ -27,6 +27,10 @@ const SLACK = { platform: 'slack' as const, workspaceId: 'T0FORGET', userId: 'U0
 const TELEGRAM = { platform: 'telegram' as const, workspaceId: '', userId: '998877665544' };
 const EMAIL = 'jane.forget@acme-proof.example';
 const PHONE = '+33 6 12 34 56 78';
+// Who the person is on their platforms: names, handles, the link that reaches them.
+const DISPLAY_NAME = 'Jane Forgetmenot';
+const HANDLE = 'jane_forget_tg';
+const GROUP = 'Forgetful Users Group';
 
 // The strong prospect of flows/transcripts/strong-prospect.yaml, with the proof's email.
 const STEPS = [
@@ -83,7 +87,16 @@ async function dumpPostgres(url: string): Promise<Dump> {
   }
 }
 
-const NEEDLES = (leadId: string) => [leadId, SLACK.userId, TELEGRAM.userId, EMAIL, PHONE];
+const NEEDLES = (leadId: string) => [
+  leadId,
+  SLACK.userId,
+  TELEGRAM.userId,
+  EMAIL,
+  PHONE,
+  DISPLAY_NAME,
+  HANDLE,
+  GROUP,
+];
 
 /** `table: needle` for every row that mentions one of the needles. */
 function mentions(dump: Dump, needles: string[]): string[] {
@@ -99,7 +112,15 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
   let lastStepId: string | undefined;
   for (const [n, step] of STEPS.entries()) {
     // Platform event ids carry no user id (Slack Ev…, Discord snowflakes, Telegram update ids).
-    const origin = { ...SLACK, channelId: 'D0FORGET', isDirect: true, eventId: `Ev0PROOF${n}` };
+    const origin = {
+      ...SLACK,
+      channelId: 'D0FORGET',
+      isDirect: true,
+      eventId: `Ev0PROOF${n}`,
+      displayName: DISPLAY_NAME,
+      username: 'jane.forget',
+      workspaceName: GROUP,
+    };
     const out = await engine.handle(transcriptEvent(step, origin, lastStepId));
     for (const m of out) if (m.kind === 'question' && m.stepId) lastStepId = m.stepId;
   }
@@ -108,7 +129,14 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
   const lead = await store.updateLead(leadId, { phone: PHONE });
   expect(lead.stage).toBe('SQL');
   expect((await store.outbox.list()).some((o) => o.leadId === leadId)).toBe(true);
-  await store.addIdentity(leadId, { ...TELEGRAM, username: 'jane_tg', chatId: TELEGRAM.userId });
+  expect(await store.findIdentity(SLACK)).toMatchObject({ displayName: DISPLAY_NAME });
+  await store.addIdentity(leadId, {
+    ...TELEGRAM,
+    username: HANDLE,
+    displayName: DISPLAY_NAME,
+    profileUrl: `https://t.me/${HANDLE}`,
+    chatId: TELEGRAM.userId,
+  });
   await store.addNote({ leadId, author: 'slack:U0MGR', text: `call ${PHONE}` });
   const outreach = store.outreach!;
   const keys = [`lead:${leadId}`, 'slack:T0FORGET:U0FORGETME1', 'telegram::998877665544'];
@@ -148,6 +176,10 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
   ])
     expect(seen.some((s) => s.startsWith(`${table}:`))).toBe(true);
   if (store.schedules) expect(seen.some((s) => s.startsWith('ScheduledMessage:'))).toBe(true);
+  // Names, handles and named sources are stored where the lead card and alerts read them.
+  expect(seen).toEqual(
+    expect.arrayContaining([`Identity: ${DISPLAY_NAME}`, `Identity: ${HANDLE}`, `Lead: ${GROUP}`]),
+  );
 
   expect(await forgetPerson({ store, outreach: store.outreach!, leadEvents: NO_LEAD_EVENTS }, TELEGRAM)).toBe(
     true,

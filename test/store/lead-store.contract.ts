@@ -56,15 +56,51 @@ export function leadStoreContract(name: string, open: OpenStore): void {
         workspaceId: null,
         channelId: null,
         campaign: 'spring',
+        workspaceName: null,
+        channelName: null,
       });
       expect(lead.createdAt).toBeInstanceOf(Date);
       const found = await store.findIdentity(key);
-      expect(found).toMatchObject({ ...key, leadId: lead.id, username: 'ada', chatId: 'C9' });
+      expect(found).toMatchObject({
+        ...key,
+        leadId: lead.id,
+        username: 'ada',
+        displayName: null,
+        profileUrl: null,
+        chatId: 'C9',
+      });
       expect(await store.findIdentity(ident())).toBeNull();
       expect(await store.getLead(lead.id)).toEqual(lead);
       expect(await store.getLead('missing')).toBeNull();
       expect(await store.findLeadByIdentity(key)).toEqual(lead);
       expect(await store.findLeadByIdentity(ident())).toBeNull();
+    });
+
+    it("keeps who the person is: the account's profile and the source's names", async () => {
+      const key = ident('telegram');
+      const source = {
+        platform: 'telegram',
+        workspaceId: '-100123',
+        channelId: '-100123',
+        campaign: null,
+        workspaceName: 'Acme Users 🚀',
+        channelName: null,
+      };
+      const profile = { username: 'ana_s', displayName: 'Ana Souza', profileUrl: 'https://t.me/ana_s' };
+      const lead = await store.createLead(
+        { name: 'Ana Souza', source },
+        { ...key, ...profile, chatId: '42' },
+      );
+      expect(lead.source).toEqual(source);
+      expect((await store.getLead(lead.id))?.source).toEqual(source);
+      expect(await store.findIdentity(key)).toMatchObject({ ...key, ...profile });
+      const second = ident('discord');
+      await store.addIdentity(lead.id, { ...second, displayName: 'Ana', username: 'ana.s' });
+      const accounts = await store.listIdentities(lead.id);
+      expect(accounts.map((i) => [i.displayName, i.username, i.profileUrl])).toEqual([
+        ['Ana Souza', 'ana_s', 'https://t.me/ana_s'],
+        ['Ana', 'ana.s', null],
+      ]);
     });
 
     it('adds identities; a taken identity is DUPLICATE', async () => {
@@ -104,6 +140,8 @@ export function leadStoreContract(name: string, open: OpenStore): void {
         workspaceId: null,
         channelId: 'C1',
         campaign: 'x',
+        workspaceName: null,
+        channelName: null,
       });
       expect(await store.getLead(lead.id)).toEqual(updated);
       await expect(store.updateLead('missing', { score: 1 })).rejects.toSatisfy((e) =>

@@ -3,11 +3,13 @@
  * what the bot qualified, with the answers, the score breakdown and the stage history.
  */
 import type { Command } from 'commander';
+import { safeProfileUrl } from '../../core/alert-content.ts';
 import { LeadbotError } from '../../core/errors.ts';
 import type { FlowDefinition } from '../../core/flow/schema.ts';
 import { parseFlow } from '../../core/flow/validate.ts';
 import { displayAnswer } from '../../core/lead-lifecycle.ts';
-import { type LeadStore, STAGES, type Stage } from '../../core/ports/index.ts';
+import { personLabel, sourceLabel } from '../../core/people/profile.ts';
+import { type Identity, type LeadStore, STAGES, type Stage } from '../../core/ports/index.ts';
 import { type CliContext, withStore } from '../cli-context.ts';
 import { printable } from './chat.ts';
 
@@ -50,6 +52,12 @@ export async function leadDetails(store: LeadStore, id: string) {
   };
 }
 
+/** ` (Ana Souza (@ana) https://t.me/ana)`: who the account is, printable; empty when unknown. */
+function identityAbout(i: Identity): string {
+  const about = [personLabel(i), safeProfileUrl(i.profileUrl)].filter(Boolean).join(' ');
+  return about ? ` (${cell(about)})` : '';
+}
+
 /** The human-readable `leads show` report. */
 export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): string {
   const { lead } = d;
@@ -58,8 +66,8 @@ export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): strin
     `  stage: ${lead.stage}   score: ${lead.score}   owner: ${cell(lead.ownerId)}`,
     `  name: ${cell(lead.name)}   company: ${cell(lead.company)}`,
     `  email: ${cell(lead.email)}   phone: ${cell(lead.phone)}   consent: ${lead.consent ? `yes (${iso(lead.consentAt)})` : 'no'}`,
-    `  source: ${cell(lead.source.platform)} ${cell(lead.source.campaign)}   invited by: ${cell(lead.invitedBy)}   created: ${iso(lead.createdAt)}`,
-    `  identities: ${d.identities.map((i) => `${i.platform}:${i.workspaceId ? `${i.workspaceId}:` : ''}${i.userId}`).join(', ')}`,
+    `  source: ${cell(sourceLabel(lead.source))} ${cell(lead.source.campaign)}   invited by: ${cell(lead.invitedBy)}   created: ${iso(lead.createdAt)}`,
+    `  identities: ${d.identities.map((i) => `${i.platform}:${i.workspaceId ? `${i.workspaceId}:` : ''}${i.userId}${identityAbout(i)}`).join(', ')}`,
     '',
     'Score breakdown:',
   ];
@@ -128,7 +136,7 @@ export function register(program: Command, ctx: CliContext): void {
         for (const l of page.items) {
           const who = [l.name, l.company].filter(Boolean).map(cell).join(' @ ') || '-';
           process.stdout.write(
-            `${l.id}  ${l.stage.padEnd(12)} ${String(l.score).padStart(4)}  ${who}  ${cell(l.source.platform)}\n`,
+            `${l.id}  ${l.stage.padEnd(12)} ${String(l.score).padStart(4)}  ${who}  ${cell(sourceLabel(l.source))}\n`,
           );
         }
         if (page.items.length === 0) process.stdout.write('no leads\n');

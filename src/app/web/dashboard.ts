@@ -180,12 +180,23 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     guarded(async (req, res) => {
       const query = parseQuery(req.url ?? '');
       const filter = toFilter(query, now());
-      const [report, dropOff] = await Promise.all([reporting.funnel(filter), reporting.dropOff(filter)]);
+      const [report, dropOff, speed] = await Promise.all([
+        reporting.funnel(filter),
+        reporting.dropOff(filter),
+        reporting.speedToLead(),
+      ]);
       const opts = await options(query, report);
       sendHtml(
         res,
         200,
-        overviewPage({ query, report, dropOff, options: opts, ...(deps.flows ? { flows: deps.flows } : {}) }),
+        overviewPage({
+          query,
+          report,
+          dropOff,
+          speed,
+          options: opts,
+          ...(deps.flows ? { flows: deps.flows } : {}),
+        }),
       );
     }),
   );
@@ -247,6 +258,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             notes: await deps.store.listNotes(lead.id),
             schedules: await deps.store.schedules.listForLead(lead.id),
             verdicts: await deps.store.verdicts.listForLead(lead.id),
+            identities: await deps.store.listIdentities(lead.id),
           },
           deps.flows,
         ),

@@ -3,10 +3,13 @@
  * follow-ups, sales reps' verdicts and transcript. Every value goes through `html`, which escapes.
  */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
+import { safeProfileUrl } from '../../core/alert-content.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
+import { personLabel, sourceLabel } from '../../core/people/profile.ts';
 import type {
   Answer,
   Conversation,
+  Identity,
   Lead,
   Note,
   RepVerdict,
@@ -26,6 +29,17 @@ export interface LeadDetails {
   schedules?: ScheduledMessage[];
   /** Sales reps' verdicts on its SQL alert, oldest first. */
   verdicts?: RepVerdict[];
+  /** The lead's accounts: who the person is on each platform and how to reach them. */
+  identities?: Identity[];
+}
+
+/** One account: name and handle, and a link to the profile when it is a plain https link. */
+function account(i: Identity): SafeHtml {
+  const label = `${personLabel(i) ?? i.userId} on ${i.platform}`;
+  const url = safeProfileUrl(i.profileUrl);
+  return url
+    ? html`<li><a href="${url}" rel="noopener noreferrer" target="_blank">${label}</a></li>`
+    : html`<li>${label}</li>`;
 }
 
 const when = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
@@ -79,7 +93,8 @@ export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
 <dt>Email</dt><dd>${lead.email ?? ''}</dd>
 <dt>Phone</dt><dd>${lead.phone ?? ''}</dd>
 <dt>Consent</dt><dd>${lead.consent ? `yes (${lead.consentAt ? when(lead.consentAt) : ''})` : 'no'}</dd>
-<dt>Source</dt><dd>${[lead.source.platform, lead.source.campaign].filter(Boolean).join(' · ')}</dd>
+<dt>Person</dt><dd data-testid="person"><ul class="accounts">${(d.identities ?? []).map(account)}</ul></dd>
+<dt>Source</dt><dd data-testid="source">${[sourceLabel(lead.source), lead.source.campaign].filter(Boolean).join(' · ')}</dd>
 <dt>Invited by</dt><dd data-testid="invited-by">${lead.invitedBy ?? ''}</dd>
 <dt>Created</dt><dd>${when(lead.createdAt)}</dd>
 </dl>

@@ -7,6 +7,7 @@ import {
   type FunnelGroup,
   type FunnelReport,
 } from '../../core/reporting.ts';
+import { formatDuration, type SpeedReport, type SpeedRow } from '../../core/speed-to-lead.ts';
 import { funnelChart, percent } from './funnel-chart.ts';
 import { filterForm, layout } from './layout.ts';
 import type { DashboardQuery } from './query.ts';
@@ -36,12 +37,26 @@ function dropOffTable(rows: DropOffRow[], flows: FlowCatalog | undefined): SafeH
 </table>`;
 }
 
+/** SQL → first claim per rep or platform: median and p90 (the whole history, not the filter). */
+function speedTable(caption: string, rows: SpeedRow[]): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<table class="speed" data-testid="speed-${caption.toLowerCase().replace(/\W+/g, '-')}">
+<caption>Speed to lead, SQL → claim, ${caption} (all time)</caption>
+<thead><tr><th>${caption.replace('per ', '')}</th><th>Claimed</th><th>Median</th><th>p90</th></tr></thead>
+<tbody>${rows.map(
+    (r) =>
+      html`<tr><td>${r.key}</td><td>${r.claims}</td><td>${formatDuration(r.medianMs)}</td><td>${formatDuration(r.p90Ms)}</td></tr>`,
+  )}</tbody>
+</table>`;
+}
+
 export function overviewPage(input: {
   query: DashboardQuery;
   report: FunnelReport;
   options: { platforms: string[]; campaigns: string[] };
   dropOff: DropOffRow[];
   flows?: FlowCatalog;
+  speed?: SpeedReport;
 }): SafeHtml {
   const { report, query } = input;
   const rate = conversionRates(report.overall);
@@ -59,6 +74,8 @@ ${funnelChart(report.overall)}
 ${groupTable('By platform', report.byPlatform, report.more.byPlatform)}
 ${groupTable('By campaign', report.byCampaign, report.more.byCampaign)}
 ${groupTable('By inviting manager', report.byInviter, report.more.byInviter)}
+${speedTable('per rep', input.speed?.byRep ?? [])}
+${speedTable('per platform', input.speed?.byPlatform ?? [])}
 <h2>Drop-off per flow step</h2>
 ${dropOffTable(input.dropOff, input.flows)}`,
   );

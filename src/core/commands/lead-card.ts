@@ -2,10 +2,13 @@
  * `lead @member|id`: stage, score breakdown, answers, owner, source (and inviting manager),
  * linked accounts, history, scheduled follow-ups and sales reps' verdicts.
  */
+
+import { safeProfileUrl } from '../alert-content.ts';
 import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
-import type { Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
+import { personLabel } from '../people/profile.ts';
+import type { Identity, Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -44,6 +47,12 @@ export function verdictLine(v: RepVerdict): string {
 /** Where the card reads follow-ups and verdicts (the stores {@link LeadStore} offers). */
 export type CardExtras = Pick<LeadStore, 'schedules' | 'verdicts'>;
 
+/** One account: `telegram:7001 (Ana Souza (@ana) https://t.me/ana)`, who they are and where to reach them. */
+export function accountLine(i: Identity): string {
+  const about = [personLabel(i), safeProfileUrl(i.profileUrl)].filter(Boolean).join(' ');
+  return `${i.platform}:${i.userId}${about ? ` (${about})` : ''}`;
+}
+
 /** The card as plain text lines. */
 export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtras): Promise<string> {
   const payload = await buildAlertPayload(tx, lead, '', await latestFlow(tx, lead.id));
@@ -54,8 +63,8 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtra
   const lines = [
     `Lead ${lead.id}: ${lead.name ?? '(no name)'}${lead.company ? `, ${lead.company}` : ''}`,
     `Stage: ${lead.stage} · Score: ${lead.score} · Owner: ${lead.ownerId ?? 'none'} · Consent: ${lead.consent ? 'yes' : 'no'}`,
-    `Source: ${[src.platform, src.workspaceId, src.channelId, src.campaign].filter(Boolean).join(' / ') || 'unknown'}${lead.invitedBy ? ` · Invited by: ${lead.invitedBy}` : ''}`,
-    `Accounts: ${identities.map((i) => `${i.platform}:${i.userId}${i.username ? ` (${i.username})` : ''}`).join(', ') || 'none'}`,
+    `Source: ${[src.platform, src.workspaceName || src.workspaceId, src.channelName ? `#${src.channelName}` : src.channelId, src.campaign].filter(Boolean).join(' / ') || 'unknown'}${lead.invitedBy ? ` · Invited by: ${lead.invitedBy}` : ''}`,
+    `Accounts: ${identities.map(accountLine).join(', ') || 'none'}`,
     'Score breakdown:',
     ...(payload.breakdown.length
       ? payload.breakdown.map((b) => `  ${b.points >= 0 ? '+' : ''}${b.points} ${b.reason}`)

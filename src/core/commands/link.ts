@@ -6,7 +6,14 @@
  */
 import { randomInt } from 'node:crypto';
 import { forgetLead } from '../lead-lifecycle.ts';
-import type { Clock, IdentityKey, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
+import type {
+  Clock,
+  IdentityKey,
+  LeadEvents,
+  LeadStore,
+  NewIdentity,
+  OutreachStore,
+} from '../ports/index.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
 
 export const LINK_CODE_TTL_MS = 15 * 60_000;
@@ -48,7 +55,7 @@ export async function redeemLinkCode(
   deps: LinkDeps,
   key: IdentityKey,
   code: string,
-  extra: { username?: string; chatId?: string } = {},
+  extra: Omit<NewIdentity, keyof IdentityKey> = {},
 ): Promise<RedeemResult> {
   const taken = await deps.outreach.takeLinkCode(code.trim().toUpperCase(), deps.clock.now());
   if (!taken) return 'invalid';
@@ -85,7 +92,7 @@ export async function answerLink(
   key: IdentityKey,
   code: string | null,
   texts: LinkTexts,
-  extra: { username?: string; chatId?: string } = {},
+  extra: Omit<NewIdentity, keyof IdentityKey> = {},
 ): Promise<string> {
   if (!code) {
     const issued = await issueLinkCode(deps, key);

@@ -1,15 +1,30 @@
 /**
  * `stats`: leads per stage, and conversion cold → MQL → SQL per source and per inviting
- * manager (leads who accepted a manager's `qualify`). Counted by the store's reporting queries
+ * manager (leads who accepted a manager's `qualify`), and speed to lead (SQL → claim, median and
+ * p90 per rep and platform). Counted by the store's reporting queries
  * (GROUP BY in the database), so the command costs the same at any number of leads.
  */
 import { STAGES } from '../ports/index.ts';
 import type { SourceStats } from '../reporting.ts';
+import { formatDuration, type SpeedReport, type SpeedRow } from '../speed-to-lead.ts';
 import type { CommandDeps, CommandReply } from './types.ts';
 
 export type { SourceStats, Stats } from '../reporting.ts';
 
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}%`);
+
+/** Speed to lead: SQL → first claim per rep and per platform (nothing while no lead was claimed). */
+function speedLines(speed: SpeedReport): string[] {
+  const row = (r: SpeedRow) =>
+    `  ${r.key}: median ${formatDuration(r.medianMs)}, p90 ${formatDuration(r.p90Ms)} (${r.claims} claimed)`;
+  if (speed.byRep.length === 0) return [];
+  return [
+    'Speed to lead, SQL → claim, per rep:',
+    ...speed.byRep.map(row),
+    'Per platform:',
+    ...speed.byPlatform.map(row),
+  ];
+}
 
 export async function stats(deps: CommandDeps): Promise<Omit<CommandReply, 'private'>> {
   const s = await deps.store.reporting.stats();
@@ -23,6 +38,7 @@ export async function stats(deps: CommandDeps): Promise<Omit<CommandReply, 'priv
     ...more(s.more.bySource, 'sources'),
     ...s.byInviter.map(row),
     ...more(s.more.byInviter, 'inviting managers'),
+    ...speedLines(await deps.store.reporting.speedToLead()),
   ];
   return { text: lines.join('\n') };
 }

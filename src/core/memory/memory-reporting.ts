@@ -4,7 +4,7 @@
  * (test/web/reporting.test.ts) and what the memory store reports with; it reads every lead, so
  * it suits the small data sets of tests and the terminal chat.
  */
-import type { Conversation, Lead, LeadStore } from '../ports/index.ts';
+import type { Conversation, Lead, LeadStore, RepVerdict } from '../ports/index.ts';
 import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries } from '../reporting.ts';
 import {
   buildDropOff,
@@ -16,6 +16,7 @@ import {
 } from '../reporting-rules.ts';
 import { readScoringData } from '../scoring-data.ts';
 import { talliesOf } from '../scoring-report.ts';
+import { type ClaimSample, speedReport } from '../speed-to-lead.ts';
 import { buildStats } from '../stats-rules.ts';
 
 async function allLeads(store: LeadStore, filter: ReportFilter): Promise<Lead[]> {
@@ -85,6 +86,19 @@ export function createRepoReporting(store: LeadStore): ReportingQueries {
     },
     async stats() {
       return buildStats(await allLeads(store, {}));
+    },
+    async speedToLead() {
+      const first = new Map<string, RepVerdict>();
+      for (const v of await store.verdicts.list())
+        if (v.verdict === 'claimed' && !first.has(v.leadId)) first.set(v.leadId, v);
+      const samples: ClaimSample[] = [];
+      for (const v of first.values()) {
+        const lead = await store.getLead(v.leadId);
+        if (!lead?.reachedSqlAt || v.createdAt < lead.reachedSqlAt) continue;
+        const ms = v.createdAt.getTime() - lead.reachedSqlAt.getTime();
+        samples.push({ rep: v.actor, platform: lead.source.platform || '(none)', ms });
+      }
+      return speedReport(samples);
     },
     async scoringTallies() {
       const data = [];

@@ -11,6 +11,7 @@ import { forgetPerson } from '../commands/forget.ts';
 import { answerLink, LINK_CODE_TTL_MS, type LinkTexts } from '../commands/link.ts';
 import type { InboundEvent, OutboundMessage } from '../events.ts';
 import { cleanText } from '../flow/inputs.ts';
+import { profileOf } from '../people/profile.ts';
 import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from '../ports/index.ts';
 import { sanitizeEvent } from '../text-hygiene.ts';
 import type { ContactPolicy } from './contact-policy.ts';
@@ -70,7 +71,7 @@ export function withPersonCommands(
       // Answered here, not by the engine: de-duplicate like it does, or a redelivered
       // `link <code>` would find its code used and answer "invalid code".
       if (!(await deps.store.markEventProcessed(e.platform, e.eventId))) return [];
-      const extra = { chatId: e.channelId, ...(e.username ? { username: e.username } : {}) };
+      const extra = { chatId: e.channelId, ...profileOf(e) };
       return [info(await answerLink(deps, key, w[1] ?? null, LINK_TEXTS, extra))];
     }
     if (w.length === 1 && (w[0] === 'stop' || w[0] === '/stop')) await deps.contactPolicy.optOut(key);

@@ -15,6 +15,21 @@ export interface AlertPayload {
   answers: { stepId: string; question: string; answer: string }[];
   breakdown: { ruleId: string; points: number; reason: string }[];
   conversationId: string | null;
+  /**
+   * Who the lead is on each platform (their accounts' profiles), so a rep can reach them.
+   * Absent on alerts queued before profiles existed.
+   */
+  people?: AlertPerson[];
+}
+
+/** One account of the lead as an alert shows it. */
+export interface AlertPerson {
+  platform: string;
+  workspaceId: string;
+  userId: string;
+  displayName: string | null;
+  username: string | null;
+  profileUrl: string | null;
 }
 
 /** Where sales alerts go (Slack channel, or Discord/Telegram). */

@@ -11,6 +11,7 @@ import type {
   Lead,
   LeadFilter,
   LeadPatch,
+  NewIdentity,
   NewLead,
   Note,
   Page,
@@ -33,11 +34,8 @@ export interface LeadRepo {
   /** The lead behind an account, in one read (the per-event lookup). */
   findLeadByIdentity(key: IdentityKey): Promise<Lead | null>;
   /** Creates a lead and its first identity together. */
-  createLead(lead: NewLead, identity?: IdentityKey & { username?: string; chatId?: string }): Promise<Lead>;
-  addIdentity(
-    leadId: string,
-    identity: IdentityKey & { username?: string; chatId?: string },
-  ): Promise<Identity>;
+  createLead(lead: NewLead, identity?: NewIdentity): Promise<Lead>;
+  addIdentity(leadId: string, identity: NewIdentity): Promise<Identity>;
   listIdentities(leadId: string): Promise<Identity[]>;
   /** Detaches one account from its lead (manager `unlink`); returns whether it existed. */
   removeIdentity(key: IdentityKey): Promise<boolean>;

@@ -17,6 +17,10 @@ export interface LeadSource {
   workspaceId: string | null;
   channelId: string | null;
   campaign: string | null;
+  /** The workspace's name where the platform gives one ("Acme Slack", a Discord server, a Telegram group title). */
+  workspaceName?: string | null;
+  /** The channel's name where the platform gives one (`community` of `#community`). */
+  channelName?: string | null;
 }
 
 export interface Lead {
@@ -44,10 +48,30 @@ export interface Lead {
   updatedAt: Date;
 }
 
-export interface Identity extends IdentityKey {
+/**
+ * Who the person behind an account is, as their platform shows them: captured when the account
+ * is first seen, erased with the lead by `forget`.
+ */
+export interface PersonProfile {
+  /** The platform handle without `@` (Telegram/Discord username, Slack display name); null where none. */
+  username: string | null;
+  /** The name people see (Telegram first + last name, Discord global name, Slack real name). */
+  displayName: string | null;
+  /** A link that reaches the person on their platform (`https://t.me/<username>`), given by its adapter. */
+  profileUrl: string | null;
+}
+
+/** An account to attach to a lead, with what its platform told about the person. */
+export type NewIdentity = IdentityKey & {
+  username?: string;
+  displayName?: string;
+  profileUrl?: string;
+  chatId?: string;
+};
+
+export interface Identity extends IdentityKey, PersonProfile {
   id: string;
   leadId: string;
-  username: string | null;
   chatId: string | null;
   createdAt: Date;
 }

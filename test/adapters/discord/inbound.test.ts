@@ -43,10 +43,29 @@ describe('parseMessage', () => {
       userId: user.id,
       username: 'pat',
       displayName: 'Pat',
+      profileUrl: `https://discord.com/users/${user.id}`,
       isDirect: true,
       eventId: '555000000000000001',
       text: '40 people',
     });
+  });
+
+  test('a server mention carries the server and channel names discord.js has', () => {
+    const named = message({
+      guildId: '800000000000000001',
+      guild: { name: 'Acme Discord' },
+      channel: { name: 'general' },
+      content: `<@${BOT}> hi`,
+      mentioned: [BOT],
+    });
+    expect(parseMessage(named, { botUserId: BOT })).toMatchObject({
+      workspaceName: 'Acme Discord',
+      channelName: 'general',
+    });
+    // A DM channel has no name, and a DM is no place.
+    const dm = parseMessage(message({ channel: { recipientId: user.id } }), { botUserId: BOT });
+    expect(dm).not.toHaveProperty('workspaceName');
+    expect(dm).not.toHaveProperty('channelName');
   });
 
   test('in a server only a mention counts, and the mention is removed from the text', () => {

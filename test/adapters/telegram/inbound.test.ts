@@ -17,9 +17,20 @@ describe('telegram inbound mapping (recorded updates)', () => {
       userId: '7001',
       username: 'ada_l',
       displayName: 'Ada Lovelace',
+      profileUrl: 'https://t.me/ada_l',
       isDirect: true,
       eventId: '900001',
     });
+    // A private chat's title would be the person: no workspace name there.
+    expect(map('private-start-deeplink')).not.toHaveProperty('workspaceName');
+  });
+
+  it('has no profile link for a person without a username', () => {
+    const update = fixture('private-text') as { message: { from: { username?: string } } };
+    delete update.message.from.username;
+    const event = toInboundEvent(update as never, BOT);
+    expect(event).not.toHaveProperty('profileUrl');
+    expect(event).not.toHaveProperty('username');
   });
 
   it('maps a bare /start without inventing a campaign', () => {
@@ -72,6 +83,7 @@ describe('telegram inbound mapping (recorded updates)', () => {
       isDirect: false,
       workspaceId: '-1001234567890',
       channelId: '-1001234567890',
+      workspaceName: 'Growth Hackers',
     });
   });
 

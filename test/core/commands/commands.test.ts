@@ -109,6 +109,26 @@ describe('manager commands', () => {
     expect(s).toContain('discord: 1 leads, 0% to MQL, – to SQL');
   });
 
+  it('stats shows speed to lead, SQL → claim per rep and platform, once a lead was claimed', async () => {
+    const t = setup();
+    const lead = await t.addLead('UA');
+    expect((await t.run('stats')).text).not.toContain('Speed to lead');
+    await t.run('stage @UA SQL hot');
+    const sqlAt = (await t.store.getLead(lead.id))!.reachedSqlAt!;
+    await t.store.verdicts.record({
+      leadId: lead.id,
+      verdict: 'claimed',
+      actor: 'slack:UREP',
+      reason: null,
+      createdAt: new Date(sqlAt.getTime() + 245_000),
+    });
+    const s = (await t.run('stats')).text;
+    expect(s).toContain(
+      'Speed to lead, SQL → claim, per rep:\n  slack:UREP: median 4m 05s, p90 4m 05s (1 claimed)',
+    );
+    expect(s).toContain('Per platform:\n  slack: median 4m 05s, p90 4m 05s (1 claimed)');
+  });
+
   it('forget erases the person and every row about them, and nobody else', async () => {
     const t = setup();
     const jane = await t.addLead('UJANE');

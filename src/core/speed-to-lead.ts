@@ -1,0 +1,66 @@
+/**
+ * Speed to lead: how long after a lead reached SQL a rep claimed it, as the median and the 90th
+ * percentile per rep and per platform. A lead counts once, with its first claim; a claim
+ * recorded before the lead reached SQL (a manager claimed a cold lead) is not a response time.
+ * Percentiles are nearest-rank (the ⌈p·n⌉-th smallest), so the figure is a time that occurred;
+ * the database computes the same with window functions (src/store/speed-sql.ts).
+ */
+import { compareText } from './reporting-rules.ts';
+
+/** One row of the report: a rep (`slack:U…`) or a platform, and its claim times. */
+export interface SpeedRow {
+  key: string;
+  /** Leads claimed. */
+  claims: number;
+  medianMs: number;
+  p90Ms: number;
+}
+
+export interface SpeedReport {
+  /** Per rep who claimed first, most claims first (ties by key); at most {@link SPEED_LIMIT}. */
+  byRep: SpeedRow[];
+  /** Per source platform of the lead, ordered the same way. */
+  byPlatform: SpeedRow[];
+}
+
+/** At most this many rows per section (a chat message). */
+export const SPEED_LIMIT = 20;
+
+/** One claimed lead: who claimed it first, its platform, and the time from SQL to that claim. */
+export interface ClaimSample {
+  rep: string;
+  platform: string;
+  ms: number;
+}
+
+/** The ⌈p·n⌉-th smallest of `sorted` (n ≥ 1); `tenths` is p·10, so integer arithmetic matches SQL. */
+export function nearestRank(sorted: number[], tenths: number): number {
+  const rank = Math.floor((tenths * sorted.length + 9) / 10);
+  return sorted[Math.max(1, rank) - 1]!;
+}
+
+function rows(samples: ClaimSample[], keyOf: (s: ClaimSample) => string): SpeedRow[] {
+  const groups = new Map<string, number[]>();
+  for (const s of samples) groups.set(keyOf(s), [...(groups.get(keyOf(s)) ?? []), s.ms]);
+  return [...groups]
+    .map(([key, times]) => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return { key, claims: sorted.length, medianMs: nearestRank(sorted, 5), p90Ms: nearestRank(sorted, 9) };
+    })
+    .sort((a, b) => b.claims - a.claims || compareText(a.key, b.key))
+    .slice(0, SPEED_LIMIT);
+}
+
+/** The report from every claimed lead's sample (the memory store's way; the database groups itself). */
+export function speedReport(samples: ClaimSample[]): SpeedReport {
+  return { byRep: rows(samples, (s) => s.rep), byPlatform: rows(samples, (s) => s.platform) };
+}
+
+/** `4m 05s`, `1h 02m`, `850ms`: a response time for people. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
