@@ -24,6 +24,7 @@ import type {
   ScheduledMessage,
   ScheduleStore,
 } from '../ports/index.ts';
+import { type EmailContent, type EmailRoute, sendByEmail } from './email-step.ts';
 import { flowOfConversation, lastActivity } from './flow-of.ts';
 import { planNurture } from './planner.ts';
 import type { FollowUpPolicy } from './policy.ts';
@@ -47,6 +48,8 @@ export interface ScheduleRunnerOptions {
   pollMs?: number;
   /** Send attempts before a message is dropped. Default 5. */
   maxAttempts?: number;
+  /** Email follow-ups (adapters/email/); without it they are skipped as `no_smtp`. */
+  email?: EmailRoute;
 }
 
 export interface RunResult {
@@ -62,13 +65,35 @@ export interface ScheduleRunner {
 }
 
 type Outcome =
-  | { status: 'sent' }
+  | { status: 'sent'; via: 'chat' | 'email' }
   | { status: 'skipped' | 'cancelled'; outcome: string }
   | { status: 'postponed'; outcome: string; dueAt: Date; basis?: Date };
 
 const skip = (outcome: string): Outcome => ({ status: 'skipped', outcome });
 
-/** What the row would send now, or why it should not. */
+/** Email is off (no SMTP_URL): email follow-ups end as `no_smtp`. */
+const NO_EMAIL: EmailRoute = { sender: null, unsubscribeUrl: () => '' };
+
+/** What the row would send now (as chat messages, and as an email where the flow can), or why it should not. */
+interface Composed {
+  chat: OutboundMessage[];
+  email: EmailContent | null;
+}
+
+/** Both forms of one follow-up text: the chat message and the email (subject from the flow). */
+function both(
+  vars: Conversation['variables'],
+  text: string,
+  link: string | undefined,
+  subject?: string,
+): Composed {
+  const body = render(text, vars);
+  return {
+    chat: [info(link ? `${body}\n${link}` : body)],
+    email: subject ? { subject: render(subject, vars), body, link: link ?? null } : null,
+  };
+}
+
 function compose(
   row: ScheduledMessage,
   lead: Lead,
@@ -76,7 +101,7 @@ function compose(
   flow: Flow,
   fu: FollowUps,
   activity: Date,
-): OutboundMessage[] | Outcome {
+): Composed | Outcome {
   const engaged = row.basis !== null && activity > row.basis;
   const vars = conv.variables;
   if (row.kind === 'reminder') {
@@ -86,7 +111,8 @@ function compose(
       return skip('finished');
     if (engaged) return skip('engaged');
     const text = fu.reminder.text;
-    return [...(text ? [info(render(text, vars))] : []), question(flow, conv.currentStep, vars)];
+    const chat = [...(text ? [info(render(text, vars))] : []), question(flow, conv.currentStep, vars)];
+    return { chat, email: null };
   }
   if (row.kind === 'nurture') {
     if (!fu.nurture) return skip('not_configured');
@@ -94,7 +120,7 @@ function compose(
     if (engaged) return skip('engaged');
     const item = fu.nurture.messages[row.sequence];
     if (!item) return skip('series_done');
-    return [info(item.link ? `${render(item.text, vars)}\n${item.link}` : render(item.text, vars))];
+    return both(vars, item.text, item.link, item.subject);
   }
   if (!fu.reengage) return skip('not_configured');
   if (lead.stage !== 'cold') return skip(`stage_${lead.stage}`);
@@ -103,7 +129,7 @@ function compose(
     const dueAt = new Date(activity.getTime() + parseDuration(fu.reengage.after));
     return { status: 'postponed', outcome: 'engaged', dueAt, basis: activity };
   }
-  return [info(render(fu.reengage.text, vars))];
+  return both(vars, fu.reengage.text, undefined, fu.reengage.subject);
 }
 
 export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
@@ -125,6 +151,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       channelId: row.channelId,
       sequence: row.sequence + 1,
       basis: row.basis,
+      channel: row.channel,
     };
     if (row.kind === 'reminder' && fu.reminder) {
       if (row.sequence < fu.reminder.max) {
@@ -159,7 +186,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
     if (!flow || !fu) return skip('not_configured');
     const activity = (await lastActivity(o.repo, lead.id)) ?? conv.lastActivityAt;
     const composed = compose(row, lead, conv, flow, fu, activity);
-    if (!Array.isArray(composed)) return composed;
+    if ('status' in composed) return composed;
 
     const identities = await o.repo.listIdentities(lead.id);
     const identity =
@@ -167,6 +194,22 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       identities[0];
     if (!identity) return { status: 'cancelled', outcome: 'gone' };
     const key = { platform: identity.platform, workspaceId: identity.workspaceId, userId: identity.userId };
+    // chat-then-email: chat where the platform can take a message we start, email otherwise.
+    const byEmail =
+      row.channel === 'email' || (row.channel === 'chat-then-email' && !o.senders[row.platform]);
+    if (byEmail) {
+      if (!composed.email) return skip('not_configured');
+      const emailed = await sendByEmail(
+        { ...o, route: o.email ?? NO_EMAIL, maxAttempts },
+        row,
+        lead,
+        composed.email,
+        key,
+        now,
+      );
+      if (emailed.status === 'sent') await planNext(row, lead, conv, fu);
+      return emailed;
+    }
     const decision = await o.policy.check({ key, kind: row.kind, now });
     if (!decision.ok) {
       if (decision.reason === 'opted_out') {
@@ -179,7 +222,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
     const send = o.senders[row.platform];
     if (!send) return skip('no_sender');
     try {
-      await send({ workspaceId: row.workspaceId, channelId: row.channelId }, composed);
+      await send({ workspaceId: row.workspaceId, channelId: row.channelId }, composed.chat);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       log.warn({ scheduleId: row.id, attempt: row.attempts, error }, 'scheduled message send failed');
@@ -198,7 +241,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       at: now,
     });
     await planNext(row, lead, conv, fu);
-    return { status: 'sent' };
+    return { status: 'sent', via: 'chat' };
   }
 
   async function runOnce(): Promise<RunResult> {
@@ -226,10 +269,16 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
         await o.schedules.postpone(row.id, o.workerId, outcome.dueAt, outcome.outcome, outcome.basis);
         result.postponed++;
       } else if (outcome.status === 'sent') {
-        await o.schedules.finish(row.id, o.workerId, 'sent', 'sent', now);
+        await o.schedules.finish(row.id, o.workerId, 'sent', 'sent', now, outcome.via);
         result.sent++;
         log.info(
-          { scheduleId: row.id, leadId: row.leadId, kind: row.kind, sequence: row.sequence },
+          {
+            scheduleId: row.id,
+            leadId: row.leadId,
+            kind: row.kind,
+            sequence: row.sequence,
+            via: outcome.via,
+          },
           'scheduled message sent',
         );
       } else {

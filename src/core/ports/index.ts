@@ -8,6 +8,7 @@
 export * from './alerts.ts';
 export * from './chat.ts';
 export * from './conversations.ts';
+export * from './email.ts';
 export * from './inbox.ts';
 export * from './json.ts';
 export * from './lead-events.ts';
