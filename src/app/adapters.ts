@@ -13,6 +13,7 @@ import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
+import { emailSection } from './email-wiring.ts';
 import { httpSection } from './ops/http-limits.ts';
 import type { PlatformTools } from './platform-tools.ts';
 import { dashboardSection } from './web/config.ts';
@@ -98,7 +99,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
 ];
 
 /** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
-export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection];
+export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection, emailSection];
 
 /**
  * The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`.

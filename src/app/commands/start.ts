@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import type pino from 'pino';
+import type { EmailConfig } from '../../../adapters/email/config.ts';
 import { raceSignal } from '../../core/abort.ts';
 import { createEngine } from '../../core/engine.ts';
 import { createInbox } from '../../core/inbox/inbox.ts';
@@ -9,6 +10,7 @@ import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
+import { createEmailWiring } from '../email-wiring.ts';
 import { createHttpServer } from '../http-server.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
@@ -195,7 +197,24 @@ export async function startBot(
     // One outreach store for every adapter and the follow-ups, on the database: contact limits,
     // opt-outs and link codes hold across platforms and restarts.
     const outreach = store.outreach;
-    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
+    const email = await createEmailWiring({
+      config: config.adapters.email as EmailConfig | null,
+      store,
+      flows,
+      clock: systemClock,
+      logger,
+      http,
+      limits: limits.chat,
+    });
+    cleanups.push({ what: 'email sender', run: async () => email.close() });
+    const followUps = createFollowUpWiring({
+      config,
+      store,
+      flows,
+      clock: systemClock,
+      logger,
+      email: email.route,
+    });
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     // Webhook routes and the web chat store each inbound event here before answering it; the
     // poll loop processes what an instance left unprocessed and prunes old rows (docs/scaling.md).
