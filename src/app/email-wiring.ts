@@ -12,7 +12,7 @@ import type { FlowCatalog } from '../core/flow/catalog.ts';
 import type { EmailRoute } from '../core/nurture/email-step.ts';
 import { unsubscribeToken } from '../core/nurture/unsubscribe.ts';
 import type { Clock, LeadStore, Logger } from '../core/ports/index.ts';
-import type { ConfigSection } from './config.ts';
+import type { AppConfig, ConfigSection } from './config.ts';
 
 /** The app section (`APP_SECTIONS` in src/app/adapters.ts); null when SMTP_URL is unset. */
 export const emailSection: ConfigSection<EmailConfig> = {
@@ -39,7 +39,7 @@ export interface EmailWiring {
 
 /** Creates the sender and mounts the unsubscribe route; or, without SMTP, the route that skips. */
 export async function createEmailWiring(deps: {
-  config: EmailConfig | null;
+  config: Pick<AppConfig, 'adapters'>;
   store: LeadStore;
   flows: FlowCatalog;
   clock: Clock;
@@ -47,10 +47,12 @@ export async function createEmailWiring(deps: {
   http: HttpRoutes;
   limits?: ClientLimits;
 }): Promise<EmailWiring> {
-  const { config, store, clock, logger } = deps;
+  const { store, clock, logger } = deps;
+  const config = (deps.config.adapters.email ?? null) as EmailConfig | null;
   if (!config) {
     if (flowsUseEmail(deps.flows))
       logger.warn(
+        { smtp: 'off' },
         'email follow-ups are off: SMTP_URL is not set; they are skipped and shown as "not sent: no SMTP"',
       );
     return { route: { sender: null, unsubscribeUrl: () => '' }, close() {} };

@@ -32,8 +32,8 @@ export function createFollowUpWiring(deps: {
   clock: Clock;
   logger: Logger;
   pollMs?: number;
-  /** Email follow-ups: the SMTP sender and unsubscribe links (src/app/email-wiring.ts). */
-  email?: EmailRoute;
+  /** Email follow-ups: the SMTP sender and unsubscribe links (src/app/email-wiring.ts); closed by stop. */
+  email?: { route: EmailRoute; close(): void };
 }): FollowUpWiring {
   const { store, flows, clock, logger, config } = deps;
   const workerId = `${hostname()}:${process.pid}`;
@@ -74,7 +74,7 @@ export function createFollowUpWiring(deps: {
         policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
         senders,
         workerId,
-        ...(deps.email ? { email: deps.email } : {}),
+        ...(deps.email ? { email: deps.email.route } : {}),
         ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
       });
       runner.start();
@@ -94,6 +94,7 @@ export function createFollowUpWiring(deps: {
       }
       return async () => {
         for (const stop of stops.reverse()) await stop();
+        deps.email?.close();
       };
     },
   };
