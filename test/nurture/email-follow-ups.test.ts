@@ -11,6 +11,7 @@ import { createEmailAdapter } from '../../adapters/email/index.ts';
 import { messageIdFor } from '../../adapters/email/outbound.ts';
 import { createHttpServer } from '../../src/app/http-server.ts';
 import { createLogger } from '../../src/app/logger.ts';
+import { scheduleLine } from '../../src/core/commands/lead-card.ts';
 import type { EmailRoute } from '../../src/core/nurture/email-step.ts';
 import { unsubscribeToken } from '../../src/core/nurture/unsubscribe.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
@@ -201,7 +202,9 @@ describe('email nurture', () => {
     await qualify('yes', 'unknown@example.com');
     bot.clock.advance(DAY);
     expect(await runner.runOnce()).toEqual({ sent: 0, skipped: 1, postponed: 0 });
-    expect((await rows())[0]).toMatchObject({ status: 'skipped', outcome: 'invalid_address:550 5.1.1' });
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'skipped', outcome: 'invalid_address:550 5.1.1' });
+    expect(scheduleLine(row!)).toMatch(/nurture #0 via email: not sent: invalid address \(550 5\.1\.1\)$/);
     bot.clock.advance(5 * DAY);
     expect(await runner.runOnce()).toEqual({ sent: 0, skipped: 0, postponed: 0 });
     expect(smtp.received).toHaveLength(0);
@@ -255,8 +258,11 @@ describe('email nurture', () => {
     await qualify();
     bot.clock.advance(DAY);
     await bot.makeRunner().runOnce();
-    expect((await rows())[0]).toMatchObject({ status: 'skipped', outcome: 'no_smtp' });
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'skipped', outcome: 'no_smtp' });
     expect(smtp.received).toHaveLength(0);
+    // The lead card (manager `lead` command, `leadbot leads show`) says why.
+    expect(scheduleLine(row!)).toBe('2030-01-08 09:00 nurture #0 via email: not sent: no SMTP');
   });
 
   it('chat-then-email: chat where the bot can write first, email otherwise', async () => {
