@@ -9,9 +9,9 @@ import type {
   ScheduleChannel,
   ScheduledMessage,
   ScheduleKind,
-  SentVia,
   ScheduleStatus,
   ScheduleStore,
+  SentVia,
   Verdict,
   VerdictLog,
 } from '../core/ports/index.ts';
