@@ -3,6 +3,8 @@
  * PostgreSQL, the same figures as the port-generic reference on every backend.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { overviewPage } from '../../src/app/web/overview-page.ts';
+import { parseQuery } from '../../src/app/web/query.ts';
 import { createRepoReporting } from '../../src/core/memory/memory-reporting.ts';
 import type { LeadStore, NewScheduledMessage, SentVia } from '../../src/core/ports/index.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
@@ -72,6 +74,15 @@ describe.each(storeBackends().map((b) => [b.name, b] as const))('nurture funnel 
       ['none', 3, 0],
     ]);
     expect(rows).toEqual(await generic.nurtureFunnel({}));
+    // The dashboard shows it as a breakdown, with each group's conversion to SQL.
+    const page = overviewPage({
+      query: parseQuery('/dashboard'),
+      report: await r.funnel({}),
+      dropOff: [],
+      nurture: rows,
+      options: { platforms: [], campaigns: [] },
+    }).value;
+    expect(page).toMatch(/<caption>By nurture<\/caption>.*<td>email<\/td><td>2<\/td><td>2<\/td><td>1<\/td>/s);
     expect(await r.nurtureFunnel({ since: new Date(Date.now() + 3_600_000) })).toEqual(
       await generic.nurtureFunnel({ since: new Date(Date.now() + 3_600_000) }),
     );

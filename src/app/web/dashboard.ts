@@ -180,12 +180,23 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     guarded(async (req, res) => {
       const query = parseQuery(req.url ?? '');
       const filter = toFilter(query, now());
-      const [report, dropOff] = await Promise.all([reporting.funnel(filter), reporting.dropOff(filter)]);
+      const [report, dropOff, nurture] = await Promise.all([
+        reporting.funnel(filter),
+        reporting.dropOff(filter),
+        reporting.nurtureFunnel(filter),
+      ]);
       const opts = await options(query, report);
       sendHtml(
         res,
         200,
-        overviewPage({ query, report, dropOff, options: opts, ...(deps.flows ? { flows: deps.flows } : {}) }),
+        overviewPage({
+          query,
+          report,
+          dropOff,
+          nurture,
+          options: opts,
+          ...(deps.flows ? { flows: deps.flows } : {}),
+        }),
       );
     }),
   );

@@ -41,6 +41,8 @@ export function overviewPage(input: {
   report: FunnelReport;
   options: { platforms: string[]; campaigns: string[] };
   dropOff: DropOffRow[];
+  /** The funnel by how leads were nurtured (email / chat / none). */
+  nurture?: FunnelGroup[];
   flows?: FlowCatalog;
 }): SafeHtml {
   const { report, query } = input;
@@ -59,6 +61,11 @@ ${funnelChart(report.overall)}
 ${groupTable('By platform', report.byPlatform, report.more.byPlatform)}
 ${groupTable('By campaign', report.byCampaign, report.more.byCampaign)}
 ${groupTable('By inviting manager', report.byInviter, report.more.byInviter)}
+${groupTable(
+  'By nurture',
+  (input.nurture ?? []).filter((g) => g.leads > 0),
+  0,
+)}
 <h2>Drop-off per flow step</h2>
 ${dropOffTable(input.dropOff, input.flows)}`,
   );
