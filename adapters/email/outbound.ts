@@ -23,7 +23,8 @@ export interface MailOptions {
   text: string;
   html: string;
   messageId: string;
-  list: { unsubscribe: { url: string }[] };
+  /** One List-Unsubscribe header holding every entry (RFC 2369 §3.2: a comma-separated list). */
+  list: { unsubscribe: { url: string }[][] };
   headers: Record<string, string>;
 }
 
@@ -60,7 +61,7 @@ ${link}<p style="font-size:12px;color:#666"><a href="${escapeHtml(m.unsubscribeU
     text,
     html,
     messageId: messageIdFor(m.id, env.domain),
-    list: { unsubscribe },
+    list: { unsubscribe: [unsubscribe] },
     // RFC 8058 §3.1: a POST of this body to the https List-Unsubscribe URI unsubscribes.
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };

@@ -65,7 +65,13 @@ export async function startFakeSmtp(): Promise<FakeSmtp> {
             return cb(smtpError(r.code, r.text));
           }
           const lines = new Map(
-            parsed.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).trim()]),
+            parsed.headerLines.map((h) => [
+              h.key,
+              h.line
+                .slice(h.line.indexOf(':') + 1)
+                .replace(/\r?\n[ \t]+/g, ' ') // unfolded (RFC 5322 §2.2.3)
+                .trim(),
+            ]),
           );
           received.push({
             messageId: parsed.messageId ?? '',
