@@ -5,13 +5,10 @@
  * the `send` of the adapter of the lead's platform (`ChatAdapter.send`).
  */
 
-import { info, question } from '../conversation.ts';
 import { parseDuration } from '../duration.ts';
-import type { OutboundMessage, Platform } from '../events.ts';
+import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUps } from '../flow/schema.ts';
-import { render } from '../flow/template.ts';
-import type { Flow } from '../flow/validate.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type {
@@ -24,7 +21,8 @@ import type {
   ScheduledMessage,
   ScheduleStore,
 } from '../ports/index.ts';
-import { type EmailContent, type EmailRoute, sendByEmail } from './email-step.ts';
+import { compose, type Outcome, skip } from './compose.ts';
+import { type EmailRoute, sendByEmail } from './email-step.ts';
 import { flowOfConversation, lastActivity } from './flow-of.ts';
 import { planNurture } from './planner.ts';
 import type { FollowUpPolicy } from './policy.ts';
@@ -64,73 +62,8 @@ export interface ScheduleRunner {
   stop(): Promise<void>;
 }
 
-type Outcome =
-  | { status: 'sent'; via: 'chat' | 'email' }
-  | { status: 'skipped' | 'cancelled'; outcome: string }
-  | { status: 'postponed'; outcome: string; dueAt: Date; basis?: Date };
-
-const skip = (outcome: string): Outcome => ({ status: 'skipped', outcome });
-
 /** Email is off (no SMTP_URL): email follow-ups end as `no_smtp`. */
 const NO_EMAIL: EmailRoute = { sender: null, unsubscribeUrl: () => '' };
-
-/** What the row would send now (as chat messages, and as an email where the flow can), or why it should not. */
-interface Composed {
-  chat: OutboundMessage[];
-  email: EmailContent | null;
-}
-
-/** Both forms of one follow-up text: the chat message and the email (subject from the flow). */
-function both(
-  vars: Conversation['variables'],
-  text: string,
-  link: string | undefined,
-  subject?: string,
-): Composed {
-  const body = render(text, vars);
-  return {
-    chat: [info(link ? `${body}\n${link}` : body)],
-    email: subject ? { subject: render(subject, vars), body, link: link ?? null } : null,
-  };
-}
-
-function compose(
-  row: ScheduledMessage,
-  lead: Lead,
-  conv: Conversation,
-  flow: Flow,
-  fu: FollowUps,
-  activity: Date,
-): Composed | Outcome {
-  const engaged = row.basis !== null && activity > row.basis;
-  const vars = conv.variables;
-  if (row.kind === 'reminder') {
-    if (!fu.reminder) return skip('not_configured');
-    if (conv.variables._stopped !== undefined) return { status: 'cancelled', outcome: 'stopped' };
-    if (conv.status === 'completed' || !conv.currentStep || !flow.definition.steps[conv.currentStep])
-      return skip('finished');
-    if (engaged) return skip('engaged');
-    const text = fu.reminder.text;
-    const chat = [...(text ? [info(render(text, vars))] : []), question(flow, conv.currentStep, vars)];
-    return { chat, email: null };
-  }
-  if (row.kind === 'nurture') {
-    if (!fu.nurture) return skip('not_configured');
-    if (lead.stage !== 'MQL') return skip(`stage_${lead.stage}`);
-    if (engaged) return skip('engaged');
-    const item = fu.nurture.messages[row.sequence];
-    if (!item) return skip('series_done');
-    return both(vars, item.text, item.link, item.subject);
-  }
-  if (!fu.reengage) return skip('not_configured');
-  if (lead.stage !== 'cold') return skip(`stage_${lead.stage}`);
-  if (engaged) {
-    // They came back on their own: wait for a new silence before the one re-engagement.
-    const dueAt = new Date(activity.getTime() + parseDuration(fu.reengage.after));
-    return { status: 'postponed', outcome: 'engaged', dueAt, basis: activity };
-  }
-  return both(vars, fu.reengage.text, undefined, fu.reengage.subject);
-}
 
 export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
   const leaseMs = o.leaseMs ?? 60_000;
