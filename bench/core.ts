@@ -190,6 +190,7 @@ export function openLoop(provider: Provider, people: number, rate: number): Prom
       }),
     );
     const latencies: number[] = [];
+    const cpu = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: people }, async (_, k) => {
@@ -202,6 +203,6 @@ export function openLoop(provider: Provider, people: number, rate: number): Prom
         }
       }),
     );
-    return loadResult(latencies, started);
+    return loadResult(latencies, started, cpu);
   });
 }

@@ -41,12 +41,12 @@ export const openBenchStore = (url: string): Promise<LeadStore> => openStore(url
 /** A bare Prisma client on the database, configured like the store's. */
 export async function openPrisma(db: BenchDatabase): Promise<Client> {
   if (db.provider === 'sqlite') {
-    const [{ PrismaBetterSqlite3 }, { PrismaClient }] = await Promise.all([
-      import('@prisma/adapter-better-sqlite3'),
+    const [{ sqliteAdapterWithStatementCache }, { PrismaClient }] = await Promise.all([
+      import('../src/store/sqlite-statement-cache.ts'),
       import('../src/store/generated/sqlite/client.ts'),
     ]);
     const client = new PrismaClient({
-      adapter: new PrismaBetterSqlite3({ url: db.url.slice('file:'.length), timeout: 5000 }),
+      adapter: sqliteAdapterWithStatementCache({ url: db.url.slice('file:'.length), timeout: 5000 }),
     });
     await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await client.$queryRawUnsafe('PRAGMA synchronous = NORMAL');

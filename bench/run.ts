@@ -4,7 +4,7 @@
  *
  *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
- *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, runtime, scale)
+ *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, runtime, scale, wire)
  *
  * Figures are throughput and latency on this machine at this moment: compare runs from the
  * same machine, and prefer medians of several runs when other work is running.
@@ -19,6 +19,7 @@ import { runtimeFigures } from './runtime.ts';
 import { webLoad } from './scale.ts';
 import { median, round } from './stats.ts';
 import { leadbotTelegram, peerTelegram } from './telegram.ts';
+import { wireCost } from './wire.ts';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 1) || 1;
@@ -118,6 +119,15 @@ async function pass(): Promise<Figures> {
       log('scale.two.perSecond', two.perSecond);
       log('scale.ratio', two.perSecond / one.perSecond);
     });
+  if (wanted('wire'))
+    await attempt('wire', async () => {
+      for (const provider of ['sqlite', 'postgres'] as const) {
+        const w = await wireCost(provider);
+        log(`wire.${provider}.perSecond`, w.perSecond);
+        log(`wire.${provider}.botUs`, w.botUsPerRequest);
+        if (provider === 'postgres') log('wire.postgres.databaseUs', w.databaseUsPerRequest);
+      }
+    });
   return f;
 }
 
@@ -187,6 +197,10 @@ function table(f: Figures): string {
   if (f['scale.ratio'] !== undefined)
     other.push(
       `| 2 processes vs 1 on PostgreSQL (web chat) | ${n('scale.two.perSecond')} vs ${n('scale.one.perSecond')} req/s = ${n('scale.ratio', 2)}× |`,
+    );
+  if (f['wire.sqlite.botUs'] !== undefined)
+    other.push(
+      `| web chat CPU µs per request (50 at once): bot on SQLite / bot on PostgreSQL / PostgreSQL backends | ${n('wire.sqlite.botUs')} / ${n('wire.postgres.botUs')} / ${n('wire.postgres.databaseUs')} µs |`,
     );
   if (other.length) rows.push('### Other figures', '', '| figure | value |', '|---|---|', ...other, '');
   return rows.join('\n');

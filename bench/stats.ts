@@ -22,6 +22,8 @@ export interface LoadResult {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of this whole process (user + system) per operation, in µs: less sensitive to other work on the machine than the timings. */
+  cpuUsPerOp: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function drive(
   const perWorker = opts.perWorker ?? Number.POSITIVE_INFINITY;
   const latencies: number[] = [];
   let issued = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await parallel(concurrency, async (w) => {
     for (let seq = 0; issued < budget && seq < perWorker; seq++) {
@@ -47,13 +50,18 @@ export async function drive(
       latencies.push(performance.now() - t0);
     }
   });
-  return loadResult(latencies, started);
+  return loadResult(latencies, started, cpu);
 }
 
-/** Throughput and percentiles of `latencies` (ms) measured since `started` (performance.now()). */
-export function loadResult(latencies: number[], started: number): LoadResult {
+/**
+ * Throughput and percentiles of `latencies` (ms) measured since `started` (performance.now()),
+ * and the process's CPU time per operation since `cpu` (a `process.cpuUsage()` taken at the start).
+ */
+export function loadResult(latencies: number[], started: number, cpu: NodeJS.CpuUsage): LoadResult {
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   return {
+    cpuUsPerOp: (used.user + used.system) / Math.max(1, latencies.length),
     messages: latencies.length,
     seconds,
     perSecond: latencies.length / seconds,

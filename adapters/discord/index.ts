@@ -77,6 +77,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
         clock,
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: discordPermissions,
+        interpreter: deps.interpreter,
       })
     : null;
   if (services) registerDiscordSales(listen, { services, logger });

@@ -4,7 +4,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { Clock, LeadEvents, LeadStore, Logger, OutreachStore } from '../../src/core/ports/index.ts';
+import type {
+  AnswerInterpreter,
+  Clock,
+  LeadEvents,
+  LeadStore,
+  Logger,
+  OutreachStore,
+} from '../../src/core/ports/index.ts';
 
 /** What a route declares besides its handler. */
 export interface RouteOptions {
@@ -59,4 +66,6 @@ export interface AdapterDeps {
    * Required by the Slack, Telegram and web adapters (they refuse to start without it).
    */
   inbox?: Inbox;
+  /** The optional model that also reads public messages for buying intent; keywords only without. */
+  interpreter?: AnswerInterpreter | undefined;
 }

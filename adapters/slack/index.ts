@@ -131,6 +131,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
           clock,
           settings: config.outreach ?? defaultOutreachSettings(),
           permissions: slackPermissions(app, config.managers ?? [], config.managerGroup, logger),
+          interpreter: deps.interpreter,
         })
       : null;
   if (services) {

@@ -110,6 +110,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         clock: deps.clock ?? { now: () => new Date() },
         settings: config.outreach ?? defaultOutreachSettings(),
         permissions: telegramPermissions(bot.api, config.managers ?? [], config.managerChatId),
+        interpreter: deps.interpreter,
       })
     : null;
   if (services) {

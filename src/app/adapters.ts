@@ -12,6 +12,7 @@ import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.t
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
+import { LLM_VARIABLES, parseLlmConfig } from '../llm/config.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
 import { emailSection } from './email-wiring.ts';
 import { httpSection } from './ops/http-limits.ts';
@@ -99,7 +100,12 @@ export const ADAPTERS: AdapterEntry<any>[] = [
 ];
 
 /** Sections of the app itself that are no adapter (read into `AppConfig.adapters` too). */
-export const APP_SECTIONS: readonly ConfigSection[] = [dashboardSection, httpSection, emailSection];
+export const APP_SECTIONS: readonly ConfigSection[] = [
+  dashboardSection,
+  httpSection,
+  { name: 'llm', prefix: 'LLM_', variables: LLM_VARIABLES, parse: parseLlmConfig },
+  emailSection,
+];
 
 /**
  * The config sections of every registered adapter (plus {@link APP_SECTIONS}), for `loadConfig`.

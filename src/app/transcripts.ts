@@ -10,8 +10,15 @@
  *     args: [campaign]
  *   - say: Acme
  *   - choose: [approved]
+ *   - say: we're ~40 people and it should be live next month
+ *     model:   # what the answer interpreter answered (recorded): the engine still judges it
+ *       - { step: team_size, value: "40", evidence: "~40 people", confidence: 0.9 }
  * expect: { stage: SQL, score: 120, finalStep: null, alerts: 1 }
  * ```
+ *
+ * A transcript with recorded model answers runs with an interpreter that replays them (no
+ * network, deterministic in CI); one without runs with none, exactly as `leadbot start` does
+ * without `LLM_BASE_URL`.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
@@ -20,12 +27,20 @@ import { createEngine } from '../core/engine.ts';
 import { LeadbotError } from '../core/errors.ts';
 import type { InboundEvent, OutboundMessage } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
-import type { Clock, LeadStore, Logger } from '../core/ports/index.ts';
+import type { AnswerInterpreter, Clock, InterpretedValue, LeadStore, Logger } from '../core/ports/index.ts';
 import { STAGES } from '../core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../core/webhooks/lead-events.ts';
 
+/** One value the answer interpreter proposed for the message, as recorded. */
+const recordedValue = z.strictObject({
+  step: z.string().min(1),
+  value: z.string(),
+  evidence: z.string(),
+  confidence: z.number().min(0).max(1).default(1),
+});
+
 const stepSchema = z.union([
-  z.strictObject({ say: z.string() }),
+  z.strictObject({ say: z.string(), model: z.array(recordedValue).optional() }),
   z.strictObject({ choose: z.array(z.string()).min(1) }),
   z.strictObject({ command: z.string().min(1), args: z.array(z.string()).default([]) }),
 ]);
@@ -104,11 +119,16 @@ export async function runTranscript(
   if (!deps.flows.get(transcript.flow)) {
     throw new LeadbotError('BAD_INPUT', `transcript names unknown flow "${transcript.flow}"`);
   }
+  // Recorded model answers are replayed for the step being played, never anything else.
+  let recorded: InterpretedValue[] = [];
+  const replay: AnswerInterpreter = { interpret: async () => recorded };
+  const withModel = transcript.steps.some((s) => 'model' in s && s.model);
   // A transcript plays on a throwaway store no webhook endpoint hears of.
   const engine = createEngine({
     ...deps,
     leadEvents: NO_LEAD_EVENTS,
     options: { defaultFlowId: transcript.flow },
+    ...(withModel ? { interpreter: replay } : {}),
   });
   const userId =
     deps.userId ?? `transcript-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
@@ -125,6 +145,10 @@ export async function runTranscript(
       isDirect: true,
       eventId: `${userId}-${n}`,
     };
+    recorded = ('model' in step && step.model ? step.model : []).map(({ step: stepId, ...v }) => ({
+      stepId,
+      ...v,
+    }));
     const out = await engine.handle(transcriptEvent(step, origin, lastStepId));
     replies.push(...out);
     for (const m of out) if (m.kind === 'question' && m.stepId) lastStepId = m.stepId;

@@ -10,7 +10,14 @@ import type { ManagerPermissions } from './commands/types.ts';
 import { type ContactPolicy, createContactPolicy } from './outreach/contact-policy.ts';
 import { withPersonCommands } from './outreach/person-handler.ts';
 import type { OutreachSettings } from './outreach/settings.ts';
-import type { Clock, InboundHandler, LeadEvents, LeadStore, OutreachStore } from './ports/index.ts';
+import type {
+  AnswerInterpreter,
+  Clock,
+  InboundHandler,
+  LeadEvents,
+  LeadStore,
+  OutreachStore,
+} from './ports/index.ts';
 
 export interface CommunityServices {
   readonly store: LeadStore;
@@ -21,6 +28,8 @@ export interface CommunityServices {
   readonly clock: Clock;
   readonly contactPolicy: ContactPolicy;
   readonly managerCommands: ManagerCommands;
+  /** The optional model that also reads public messages for buying intent (offer-on-intent.ts). */
+  readonly interpreter?: AnswerInterpreter | undefined;
   /** The engine's handler with `stop`, `forget me` and `link` answered in front of it. */
   withPersonCommands(handler: InboundHandler): InboundHandler;
 }
@@ -33,6 +42,7 @@ export function createCommunityServices(deps: {
   clock: Clock;
   settings: OutreachSettings;
   permissions: ManagerPermissions;
+  interpreter?: AnswerInterpreter | undefined;
 }): CommunityServices {
   const { store, leadEvents, outreach, clock } = deps;
   const contactPolicy = createContactPolicy({ store, outreach, clock, settings: deps.settings });
@@ -42,6 +52,7 @@ export function createCommunityServices(deps: {
     outreach,
     clock,
     contactPolicy,
+    interpreter: deps.interpreter,
     managerCommands: createManagerCommands({
       store,
       leadEvents,

@@ -22,7 +22,6 @@ import type {
   Logger,
 } from './ports/index.ts';
 import { isAutomaticMoveAllowed, scoreConversation, stageFor } from './scoring.ts';
-import { truncateText } from './text-fit.ts';
 
 /** Raw text longer than this is stored truncated (the answer is rejected long before). */
 export const MAX_RAW_TEXT = 10_000;
@@ -184,69 +183,6 @@ export function parseReply(flow: Flow, stepId: string, reply: Reply): ParseResul
 }
 
 /**
- * Records the reply to the current step (accepted or not), moves the conversation on,
- * and rescores the lead. Returns the messages to send.
- */
-export async function answerStep(
-  t: Turn,
-  flow: Flow,
-  conv: Conversation,
-  reply: Reply,
-): Promise<OutboundMessage[]> {
-  const stepId = conv.currentStep!;
-  const step = flow.definition.steps[stepId]!;
-  const parsed = parseReply(flow, stepId, reply);
-  const raw = 'text' in reply ? reply.text : reply.values.join(', ');
-  const attempt = conv.attempts + 1;
-  await t.tx.addAnswer({
-    conversationId: conv.id,
-    stepId,
-    value: parsed.ok ? parsed.value : null,
-    rawText: truncateText(raw, MAX_RAW_TEXT),
-    attempt,
-    accepted: parsed.ok,
-    createdAt: t.now,
-  });
-  const variables: Variables = { ...conv.variables };
-  const out: OutboundMessage[] = [];
-  let next: string;
-  const leadPatch: LeadPatch = {};
-  if (!parsed.ok) {
-    if (attempt < step.maxAttempts) {
-      await t.tx.updateConversation(conv, { attempts: attempt, lastActivityAt: t.now });
-      return [retryMessage(flow, stepId, variables), question(flow, stepId, variables)];
-    }
-    next =
-      step.onInvalid === 'skip'
-        ? nextStep(flow, stepId, variables)
-        : step.onInvalid === 'end'
-          ? END
-          : step.onInvalid.goto;
-    out.push(info(message(flow, 'movingOn', variables)));
-  } else {
-    applyAnswer(variables, step, stepId, parsed.value);
-    if (step.field === 'consent') {
-      leadPatch.consent = parsed.value === true;
-      leadPatch.consentAt = parsed.value === true ? t.now : null;
-    } else if (step.field) {
-      leadPatch[step.field] = String(parsed.value);
-    }
-    next = nextStep(flow, stepId, variables);
-  }
-  const done = next === END;
-  await t.tx.updateConversation(conv, {
-    currentStep: done ? null : next,
-    attempts: 0,
-    variables,
-    lastActivityAt: t.now,
-    ...(done ? { status: 'completed' as const, endedAt: t.now } : {}),
-  });
-  if (parsed.ok) await rescore(t, flow, conv.id, variables, leadPatch);
-  out.push(done ? info(message(flow, 'done', variables)) : question(flow, next, variables));
-  return out;
-}
-
-/**
  * Recomputes the conversation's contributions, the lead's score (sum of all its
  * contributions) and moves the stage forward when the flow says so.
  */
@@ -258,9 +194,14 @@ export async function rescore(
   leadPatch: LeadPatch = {},
 ): Promise<Lead> {
   const accepted = new Map<string, JsonValue>();
-  for (const a of await t.tx.listAnswers(conversationId))
-    if (a.accepted && a.value !== null) accepted.set(a.stepId, a.value);
-  const { contributions, hard } = scoreConversation(flow.definition, accepted, variables);
+  const evidence = new Map<string, string>();
+  for (const a of await t.tx.listAnswers(conversationId)) {
+    if (!a.accepted || a.value === null) continue;
+    accepted.set(a.stepId, a.value);
+    if (a.inferred && a.evidence) evidence.set(a.stepId, a.evidence);
+    else evidence.delete(a.stepId);
+  }
+  const { contributions, hard } = scoreConversation(flow.definition, accepted, variables, evidence);
   const score = await t.tx.replaceScoreContributions(t.lead.id, conversationId, contributions);
   let lead = await t.tx.updateLead(t.lead.id, { ...leadPatch, score });
   const target = stageFor(flow.definition, score, accepted.size, hard);

@@ -7,8 +7,8 @@
  * (`LeadStore.unitOfWork`). All state lives in the store, so a restarted process resumes every
  * conversation where it was.
  */
+import { answerStep } from './answer-step.ts';
 import {
-  answerStep,
   info,
   message,
   openConversation,
@@ -24,12 +24,15 @@ import { firstContact } from './first-answer.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
+import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { createLead } from './lead-lifecycle.ts';
 import type {
+  AnswerInterpreter,
   Clock,
   Conversation,
   InboundHandler,
+  InterpretedValue,
   Lead,
   LeadEvents,
   LeadRepo,
@@ -59,6 +62,8 @@ export interface EngineDeps {
   flows: FlowCatalog;
   clock: Clock;
   logger: Logger;
+  /** Reads free text for several steps at once (src/core/interpret/); without one, every step is asked. */
+  interpreter?: AnswerInterpreter | undefined;
   options?: EngineOptions;
 }
 
@@ -165,7 +170,11 @@ export function createEngine(deps: EngineDeps): Engine {
     return startConversation(t, currentFlow(preferred), e);
   }
 
-  async function process(tx: LeadRepo, e: InboundEvent): Promise<OutboundMessage[]> {
+  async function process(
+    tx: LeadRepo,
+    e: InboundEvent,
+    proposals?: InterpretedValue[],
+  ): Promise<OutboundMessage[]> {
     if (!(await tx.markEventProcessed(e.platform, e.eventId))) return [];
     if (!e.isDirect) {
       // Personal questions never go to a shared channel.
@@ -180,7 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if ('show' in first) return first.show;
       const { lead } = await findOrCreateLead(tx, e);
       const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
-      return answerStep(t, flow, await openConversation(t, flow, e), first.answer);
+      return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
     const { lead, created } = await findOrCreateLead(tx, e);
     const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
@@ -230,7 +239,8 @@ export function createEngine(deps: EngineDeps): Engine {
           open.status === 'active'
             ? open
             : await tx.updateConversation(open, { status: 'active', lastActivityAt: now });
-        return answerStep(t, flow, conv, e.kind === 'message' ? { text: e.text } : { values: e.values });
+        const reply = e.kind === 'message' ? { text: e.text } : { values: e.values };
+        return answerStep(t, flow, conv, reply, proposals);
       }
     }
   }
@@ -255,9 +265,16 @@ export function createEngine(deps: EngineDeps): Engine {
         const early = await beforeLead(e);
         if (early) return early;
       }
+      // Asked before the unit of work, so no transaction waits on a model.
+      const proposals = deps.interpreter
+        ? await askInterpreter(
+            { interpreter: deps.interpreter, store, logger, currentFlow, flowOf: (c) => flowOf(store, c) },
+            e,
+          )
+        : undefined;
       for (let attempt = 0; ; attempt++) {
         try {
-          return await store.unitOfWork(hintsOf(e), (tx) => process(tx, e));
+          return await store.unitOfWork(hintsOf(e), (tx) => process(tx, e, proposals));
         } catch (err) {
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');

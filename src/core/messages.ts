@@ -10,6 +10,8 @@ export const DEFAULT_MESSAGES = {
   unsupported: 'Sorry, I can only read text messages and buttons here.',
   movingOn: "No problem, let's move on.",
   unknownCommand: 'I know /start, /restart and /stop.',
+  /** What a free-text message filled for other questions (only with an answer interpreter). */
+  noted: 'Noted: {{noted}}. (Just tell me if I got something wrong.)',
 } as const;
 
 export type MessageKey = keyof typeof DEFAULT_MESSAGES;

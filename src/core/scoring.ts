@@ -11,6 +11,7 @@
 
 import { evaluate, type Variables } from './flow/conditions.ts';
 import type { FlowDefinition } from './flow/schema.ts';
+import { quoteEvidence, stepsOfCondition } from './interpret/evidence-quotes.ts';
 import type { JsonValue, ScoreContribution, Stage } from './ports/index.ts';
 
 export type ContributionInput = Omit<ScoreContribution, 'id' | 'leadId' | 'conversationId' | 'createdAt'>;
@@ -24,11 +25,14 @@ export interface ScoreResult {
 /**
  * Computes the contributions of one conversation.
  * @param answers accepted value per step id (latest accepted answer wins).
+ * @param evidence for steps whose answer was inferred, the words it rests on: quoted in the
+ *   reason of every contribution that comes from them.
  */
 export function scoreConversation(
   def: FlowDefinition,
   answers: Map<string, JsonValue>,
   vars: Variables,
+  evidence: Map<string, string> = new Map(),
 ): ScoreResult {
   const contributions: ContributionInput[] = [];
   for (const [stepId, step] of Object.entries(def.steps)) {
@@ -39,7 +43,7 @@ export function scoreConversation(
         ruleId: `answer:${stepId}`,
         stepId,
         points: step.points,
-        reason: step.reason ?? `Answered "${stepId}"`,
+        reason: (step.reason ?? `Answered "${stepId}"`) + quoteEvidence([stepId], evidence),
       });
     }
     if (step.options) {
@@ -50,7 +54,7 @@ export function scoreConversation(
           ruleId: `option:${stepId}=${o.value}`,
           stepId,
           points: o.points,
-          reason: o.reason ?? `${stepId}: ${o.label}`,
+          reason: (o.reason ?? `${stepId}: ${o.label}`) + quoteEvidence([stepId], evidence),
         });
       }
     }
@@ -61,7 +65,7 @@ export function scoreConversation(
       ruleId: `rule:${rule.id}`,
       stepId: null,
       points: rule.points,
-      reason: rule.reason ?? rule.id,
+      reason: (rule.reason ?? rule.id) + quoteEvidence(stepsOfCondition(def, rule.when), evidence),
     });
   }
   let hard: ScoreResult['hard'] = null;

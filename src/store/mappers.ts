@@ -138,6 +138,8 @@ export function toAnswer(r: Row<'Answer'>): Answer {
     rawText: r.rawText,
     attempt: r.attempt,
     accepted: r.accepted,
+    inferred: r.inferred,
+    evidence: r.evidence,
     createdAt: r.createdAt,
   };
 }

@@ -25,12 +25,12 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
     const path = sqliteFilePath(databaseUrl);
     sqlitePath = path;
     ensureSqliteWritable(path);
-    const [{ PrismaBetterSqlite3 }, { PrismaClient }] = await Promise.all([
-      import('@prisma/adapter-better-sqlite3'),
+    const [{ sqliteAdapterWithStatementCache }, { PrismaClient }] = await Promise.all([
+      import('./sqlite-statement-cache.ts'),
       import('./generated/sqlite/client.ts'),
     ]);
     client = new PrismaClient({
-      adapter: new PrismaBetterSqlite3({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+      adapter: sqliteAdapterWithStatementCache({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }),
     });
     // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
     // (only a power loss may drop the last commits) and ~10x faster than FULL.

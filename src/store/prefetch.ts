@@ -1,9 +1,10 @@
 /**
  * What a group transaction (group-commit.ts) loads up front for all its units of work, from
- * their hints (`LeadStore.unitOfWork`), in five statements instead of five per unit: the
- * events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`), the
- * leads behind the persons' accounts, those leads' score contributions, their open
- * conversations and those conversations' answers. The per-transaction view (prisma-tx-view.ts)
+ * their hints (`LeadStore.unitOfWork`), in two statements instead of five per unit: the
+ * events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`), and
+ * the leads behind the persons' accounts with, nested as JSON in the same rows
+ * (nested-rows.ts), those leads' score contributions, their newest open conversations and those
+ * conversations' answers. The per-transaction view (prisma-tx-view.ts)
  * then answers `markEventProcessed`, `findLeadByIdentity`, `findOpenConversation`,
  * `listAnswers` and contribution reads from here, and keeps these rows current as the
  * transaction writes. Everything is read inside the transaction, so nothing is stale: no cache
@@ -13,6 +14,17 @@
 import { identityKeyString } from '../core/outreach/persons.ts';
 import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports/index.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
+import {
+  ANSWER_COLUMNS_SPEC,
+  CONTRIBUTION_COLUMNS,
+  CONVERSATION_COLUMNS,
+  fragment,
+  jsonRow,
+  jsonRows,
+  oldestFirst,
+  parseJsonColumn,
+  unpackRow,
+} from './nested-rows.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertNewRows, join, raw, sql } from './raw-statements.ts';
 
@@ -74,9 +86,9 @@ export async function prefetch(
     (k) => !into.leads.has(identityKeyString(k)),
   );
   if (keys.length === 0) return;
-  const rows = await db.$queryRaw<(Row<'Lead'> & { _platform: string; _workspace: string; _user: string })[]>(
+  const rows = await db.$queryRaw<LeadWithNested[]>(
     sql`SELECT "Lead".*, "Identity"."platform" AS "_platform", "Identity"."workspaceId" AS "_workspace",
-               "Identity"."userId" AS "_user"
+               "Identity"."userId" AS "_user", ${nestedColumns(dialect)}
         FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
         WHERE ${join(
           keys.map(
@@ -94,33 +106,54 @@ export async function prefetch(
       userId: r._user,
     });
     into.leads.set(key, r.id);
-    into.known.set(r.id, toLead(r));
+    const { _platform, _workspace, _user, _contributions, _open, ...lead } = r;
+    into.known.set(r.id, toLead(lead as Row<'Lead'>));
+    // A lead this transaction loaded before (through another account) keeps what it has: the
+    // write buffer and the view update those entries as the transaction writes.
+    if (into.contributions.has(r.id)) continue;
+    const contributions = (parseJsonColumn(_contributions) ?? []) as unknown[][];
+    into.contributions.set(
+      r.id,
+      oldestFirst(contributions.map((c) => toContribution(unpackRow(CONTRIBUTION_COLUMNS, c)))),
+    );
+    const open = parseJsonColumn(_open) as unknown[] | null;
+    if (!open) {
+      into.open.set(r.id, null);
+      continue;
+    }
+    const conversation = toConversation(unpackRow(CONVERSATION_COLUMNS, open));
+    into.open.set(r.id, conversation);
+    const answers = (open[Object.keys(CONVERSATION_COLUMNS).length] ?? []) as unknown[][];
+    into.answers.set(
+      conversation.id,
+      oldestFirst(answers.map((a) => toAnswer(unpackRow(ANSWER_COLUMNS_SPEC, a)))),
+    );
   }
+}
 
-  const leadIds = [...new Set(rows.map((r) => r.id))].filter((id) => !into.contributions.has(id));
-  if (leadIds.length === 0) return;
-  const contributions = await db.$queryRaw<Row<'ScoreContribution'>[]>(
-    sql`SELECT * FROM "ScoreContribution" WHERE "leadId" IN (${join(leadIds, ', ')})
-        ORDER BY "createdAt" ASC, "id" ASC`,
-  );
-  for (const id of leadIds) into.contributions.set(id, []);
-  for (const c of contributions) into.contributions.get(c.leadId)?.push(toContribution(c));
+type LeadWithNested = Row<'Lead'> & {
+  _platform: string;
+  _workspace: string;
+  _user: string;
+  /** The lead's score contributions (nested-rows.ts). */
+  _contributions: unknown;
+  /** Its newest active or abandoned conversation, its answers appended (nested-rows.ts). */
+  _open: unknown;
+};
 
-  const conversations = await db.$queryRaw<Row<'Conversation'>[]>(
-    sql`SELECT * FROM "Conversation" WHERE "leadId" IN (${join(leadIds, ', ')})
-          AND "status" IN ('active', 'abandoned')
-        ORDER BY "startedAt" DESC, "id" DESC`,
+/**
+ * The two nested columns of the lead query: the lead's contributions, and its newest open
+ * conversation with that conversation's answers as its last element.
+ */
+function nestedColumns(dialect: Dialect) {
+  const answers = `(SELECT ${jsonRows(dialect, 'a', ANSWER_COLUMNS_SPEC)} FROM "Answer" a WHERE a."conversationId" = c."id")`;
+  return fragment(
+    `(SELECT ${jsonRows(dialect, 's', CONTRIBUTION_COLUMNS)} FROM "ScoreContribution" s
+        WHERE s."leadId" = "Lead"."id") AS "_contributions",
+     (SELECT ${jsonRow(dialect, 'c', CONVERSATION_COLUMNS, [answers])} FROM "Conversation" c
+        WHERE c."leadId" = "Lead"."id" AND c."status" IN ('active', 'abandoned')
+        ORDER BY c."startedAt" DESC, c."id" DESC LIMIT 1) AS "_open"`,
   );
-  for (const id of leadIds) into.open.set(id, null);
-  for (const c of conversations) if (!into.open.get(c.leadId)) into.open.set(c.leadId, toConversation(c));
-  const open = [...into.open.values()].filter((c) => c !== null).map((c) => c.id);
-  if (open.length === 0) return;
-  const answers = await db.$queryRaw<AnswerText[]>(
-    sql`SELECT ${ANSWER_COLUMNS} FROM "Answer" WHERE "conversationId" IN (${join(open, ', ')})
-        ORDER BY "createdAt" ASC, "id" ASC`,
-  );
-  for (const id of open) into.answers.set(id, []);
-  for (const a of answers) into.answers.get(a.conversationId)?.push(answerFromText(a));
 }
 
 /**
@@ -128,7 +161,7 @@ export async function prefetch(
  * affinity, so a numeric answer is stored as a number, which a raw read cannot hand back as JSON.
  */
 export const ANSWER_COLUMNS = raw(
-  `"id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt", "accepted", "createdAt"`,
+  `"id", "conversationId", "stepId", CAST("value" AS TEXT) AS "value", "rawText", "attempt", "accepted", "inferred", "evidence", "createdAt"`,
 );
 export type AnswerText = Omit<Row<'Answer'>, 'value'> & { value: string | null };
 export const answerFromText = (r: AnswerText): Answer =>

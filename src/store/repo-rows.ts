@@ -61,6 +61,8 @@ export function newAnswerRow(input: Parameters<LeadRepo['addAnswer']>[0]): Answe
     rawText: input.rawText,
     attempt: input.attempt,
     accepted: input.accepted,
+    inferred: input.inferred ?? false,
+    evidence: input.evidence ?? null,
     createdAt: input.createdAt ?? new Date(),
   };
 }

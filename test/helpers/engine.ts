@@ -8,7 +8,7 @@ import { loadFlowCatalog } from '../../src/app/flow-files.ts';
 import { createEngine, type Engine, type EngineOptions, type FlowCatalog } from '../../src/core/engine.ts';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
-import type { Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports/index.ts';
+import type { AnswerInterpreter, Clock, LeadEvents, LeadStore, Logger } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 
 export const FLOWS_DIR = fileURLToPath(new URL('../../flows/', import.meta.url));
@@ -48,7 +48,13 @@ export function createTestClock(start = new Date('2026-01-05T09:00:00.000Z')): T
  * events go where `leadEvents` says (nowhere unless given).
  */
 export async function createTestEngine(
-  opts: { store?: LeadStore; clock?: Clock; options?: EngineOptions; leadEvents?: LeadEvents } = {},
+  opts: {
+    store?: LeadStore;
+    clock?: Clock;
+    options?: EngineOptions;
+    leadEvents?: LeadEvents;
+    interpreter?: AnswerInterpreter;
+  } = {},
 ): Promise<{ engine: Engine; store: LeadStore; flows: FlowCatalog; clock: Clock }> {
   const store = opts.store ?? createMemoryStore();
   const flows = await loadFlowCatalog(FLOWS_DIR);
@@ -60,6 +66,7 @@ export async function createTestEngine(
     clock,
     logger: silentLogger,
     ...(opts.options ? { options: opts.options } : {}),
+    ...(opts.interpreter ? { interpreter: opts.interpreter } : {}),
   });
   return { engine, store, flows, clock };
 }

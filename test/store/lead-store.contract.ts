@@ -202,6 +202,54 @@ export function leadStoreContract(name: string, open: OpenStore): void {
       ]);
     });
 
+    it('keeps whether an answer was inferred and its evidence, in and out of units of work', async () => {
+      const key = ident();
+      const lead = await store.createLead({}, key);
+      const conv = await store.createConversation({
+        leadId: lead.id,
+        flowId: 'default',
+        flowVersion: 'v1',
+        currentStep: 'email',
+        platform: 'slack',
+        workspaceId: 'T1',
+        channelId: 'D1',
+      });
+      const evidence = 'we’re ~40 people — «budget» approved 👍';
+      await store.transaction(async (tx) => {
+        await tx.addAnswer({
+          conversationId: conv.id,
+          stepId: 'team_size',
+          value: 40,
+          rawText: `${evidence}, live next month`,
+          attempt: 1,
+          accepted: true,
+          inferred: true,
+          evidence,
+        });
+        await tx.addAnswer({
+          conversationId: conv.id,
+          stepId: 'company',
+          value: 'Acme',
+          rawText: 'Acme',
+          attempt: 1,
+          accepted: true,
+        });
+      });
+      const shape = (list: { stepId: string; inferred: boolean; evidence: string | null }[]) =>
+        list.map((a) => [a.stepId, a.inferred, a.evidence]);
+      const expected = [
+        ['team_size', true, evidence],
+        ['company', false, null],
+      ];
+      expect(shape(await store.listAnswers(conv.id))).toEqual(expected);
+      // A unit of work about this person reads them from what it loaded up front.
+      const seen = await store.unitOfWork(
+        { event: { platform: 'slack', eventId: `e-${Math.random()}` }, person: key },
+        (tx) => tx.listAnswers(conv.id),
+      );
+      expect(shape(seen)).toEqual(expected);
+    });
+
     it('replaces the score contributions of one conversation', async () => {
       const { lead, conv } = await conversationFor(store);
       await store.replaceScoreContributions(lead.id, null, [

@@ -9,7 +9,7 @@ import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { LeadStore } from '../../src/core/ports/index.ts';
+import type { AnswerInterpreter, LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
 
@@ -36,9 +36,13 @@ export async function startWebHarness(
     dashboardToken?: string;
     limits?: ClientLimits;
     inbox?: Inbox;
+    interpreter?: AnswerInterpreter;
   } = {},
 ): Promise<WebHarness> {
-  const { engine, store, flows, clock } = await createTestEngine(opts.store ? { store: opts.store } : {});
+  const { engine, store, flows, clock } = await createTestEngine({
+    ...(opts.store ? { store: opts.store } : {}),
+    ...(opts.interpreter ? { interpreter: opts.interpreter } : {}),
+  });
   const http = createHttpServer({ logger: silentLogger });
   if (opts.dashboardToken) {
     mountDashboard(http, { store, token: opts.dashboardToken, flows, clock, logger: silentLogger });

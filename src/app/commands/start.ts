@@ -11,6 +11,7 @@ import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createEmailWiring } from '../email-wiring.ts';
 import { createHttpServer } from '../http-server.ts';
+import { answerInterpreter } from '../llm-wiring.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
 import { beforeFatalExit, onUnhandledRejection } from '../ops/process-guard.ts';
@@ -170,13 +171,14 @@ export async function startBot(
       throw listenError(err, config);
     });
     cleanups.push({ what: 'HTTP server', run: () => http.close() });
-
+    const interpreter = await answerInterpreter(config, logger, metrics); // undefined without LLM_BASE_URL
     const engine = createEngine({
       store: counted,
       leadEvents,
       flows,
       clock: systemClock,
       logger,
+      interpreter,
       options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
     });
     // Abandoning idle conversations is a cheap query; a few times per idle period is plenty.
@@ -226,6 +228,7 @@ export async function startBot(
         outreach,
         limits: limits.chat,
         inbox,
+        interpreter,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       signal?.throwIfAborted();
@@ -243,13 +246,8 @@ export async function startBot(
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
     // Sales alerts: the core queued them in the outbox; the chosen adapter's sink delivers them.
-    const alerts = startSalesAlerts({
-      config,
-      sinks: sinksByAdapter,
-      store: counted,
-      clock: systemClock,
-      logger,
-    });
+    const sales = { config, sinks: sinksByAdapter, store: counted, clock: systemClock, logger };
+    const alerts = startSalesAlerts(sales);
     if (alerts) {
       cleanups.push({ what: 'outbox dispatcher', run: alerts.stop });
       flushOutbox = alerts.flush;

@@ -24,6 +24,8 @@ export interface Metrics {
   alertFailed(): void;
   /** A promise rejected with nobody to handle it (logged by ops/process-guard.ts). */
   unhandledRejection(): void;
+  /** One call of the answer interpreter's model (src/llm/): outcome, latency, tokens. */
+  llmCall(call: { outcome: string; seconds: number; inputTokens: number; outputTokens: number }): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -80,6 +82,24 @@ export function createMetrics(opts: { backlog?: () => Promise<number>; defaults?
     help: 'Sales alerts given up on (marked failed).',
     registers: [registry],
   });
+  const llmCalls = new client.Counter({
+    name: 'leadbot_llm_calls_total',
+    help: 'Answer interpreter model calls, by outcome (ok, timeout, error, invalid, budget).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const llmLatency = new client.Histogram({
+    name: 'leadbot_llm_call_duration_seconds',
+    help: 'Latency of the answer interpreter model calls that were made.',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
+    registers: [registry],
+  });
+  const llmTokens = new client.Counter({
+    name: 'leadbot_llm_tokens_total',
+    help: 'Tokens the model endpoint reported (its usage), by direction (input, output): the cost.',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+  });
   new client.Gauge({
     name: 'leadbot_alert_backlog',
     help: 'Outbox rows waiting for delivery (pending or sending).',
@@ -109,6 +129,13 @@ export function createMetrics(opts: { backlog?: () => Promise<number>; defaults?
       errors.inc({ where: 'alert_delivery' });
     },
     unhandledRejection: () => rejections.inc(),
+    llmCall(call) {
+      llmCalls.inc({ outcome: call.outcome });
+      if (call.outcome === 'budget') return; // no call was made
+      llmLatency.observe(call.seconds);
+      llmTokens.inc({ direction: 'input' }, call.inputTokens);
+      llmTokens.inc({ direction: 'output' }, call.outputTokens);
+    },
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

@@ -64,7 +64,8 @@ export function parseChoice(step: FlowStep, tokens: string[]): ParseResult {
   return { ok: true, value: picked.map((o) => o.value), display: picked.map((o) => o.label).join(', ') };
 }
 
-function parseNumber(text: string): number | null {
+/** The first number in `text` (with a k/M suffix), or null. */
+export function parseNumber(text: string): number | null {
   const m = /(-?\d[\d,\s]*(?:\.\d+)?)\s*([kKmM])?/.exec(text);
   if (!m) return null;
   const n = Number(m[1]!.replace(/[,\s]/g, ''));

@@ -15,6 +15,7 @@ import type {
   LeadFilter,
   LeadPatch,
   LeadRepo,
+  NewAnswer,
   NewConversation,
   NewLead,
   Note,
@@ -202,8 +203,9 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
     return count;
   }
 
-  async addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer> {
-    const row: Answer = { ...copy(input), id: newId(), createdAt: input.createdAt ?? new Date() };
+  async addAnswer(input: NewAnswer): Promise<Answer> {
+    const { inferred = false, evidence = null, createdAt = new Date() } = input;
+    const row: Answer = { ...copy(input), inferred, evidence, id: newId(), createdAt };
     this.append(this.tables().answers, row);
     return copy(row);
   }

@@ -7,10 +7,10 @@
  * same message, or two messages at once, get one offer between them. A post that then fails
  * costs the person that offer (the cooldown holds): an unsolicited message is sent at most once.
  */
-import type { IdentityKey } from '../ports/index.ts';
+import type { AnswerInterpreter, IdentityKey } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import type { ContactPolicy, Refusal } from './contact-policy.ts';
-import { detectIntent } from './intent.ts';
+import { detectIntent, detectIntentWithModel } from './intent.ts';
 
 export const OFFER_TEXT =
   'Hi! It sounds like you are looking into this. Would you like a few quick questions in a private message so our team can help? Nothing is sent privately unless you accept.';
@@ -29,13 +29,22 @@ export type OfferOnIntentResult =
   /** Post `text` to the member in the channel (counted already). */
   { outcome: 'offer'; text: string; signal: string } | { outcome: 'quiet'; reason: 'no_signal' | Refusal };
 
-/** Decides whether to answer the message with an offer, and counts the offer if so. */
+/**
+ * Decides whether to answer the message with an offer, and counts the offer if so. The keyword
+ * list decides first; with an answer interpreter, a message it does not match is classified by
+ * the model, whose quoted reason becomes the signal. Either way the same contact policy gates it.
+ */
 export async function offerOnIntent(
-  deps: { contactPolicy: ContactPolicy },
+  deps: { contactPolicy: ContactPolicy; interpreter?: AnswerInterpreter | undefined },
   input: OfferOnIntentInput,
 ): Promise<OfferOnIntentResult> {
   const policy = deps.contactPolicy;
-  const signal = detectIntent(sanitizeText(input.text), policy.settings);
+  const text = sanitizeText(input.text);
+  const signal =
+    detectIntent(text, policy.settings) ??
+    (deps.interpreter && text.trim() !== '' && text.length <= 2000
+      ? await detectIntentWithModel(text, input.member, deps.interpreter)
+      : null);
   if (!signal) return { outcome: 'quiet', reason: 'no_signal' };
   const { platform } = input.member;
   const decision = await policy.approach(input.member, 'offer', platform, input.channelId, {

@@ -34,8 +34,23 @@ export interface Answer {
   rawText: string;
   attempt: number;
   accepted: boolean;
+  /**
+   * True when the value was filled from a message written for another step, by the
+   * `AnswerInterpreter` (answer-interpreter.ts); the engine accepted it only after the step's own validation and
+   * after finding `evidence` in that message.
+   */
+  inferred: boolean;
+  /** The words of the message an inferred value rests on (null for a typed answer). */
+  evidence: string | null;
   createdAt: Date;
 }
+
+/** What `addAnswer` takes: `inferred` defaults to false, `evidence` to null. */
+export type NewAnswer = Omit<Answer, 'id' | 'createdAt' | 'inferred' | 'evidence'> & {
+  createdAt?: Date;
+  inferred?: boolean;
+  evidence?: string | null;
+};
 
 export interface NewConversation {
   leadId: string;

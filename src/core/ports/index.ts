@@ -6,6 +6,7 @@
  * sinks, lead events, clock, logger) are implemented by adapters, the app and the core's modules.
  */
 export * from './alerts.ts';
+export * from './answer-interpreter.ts';
 export * from './chat.ts';
 export * from './conversations.ts';
 export * from './email.ts';

@@ -1,7 +1,7 @@
 /** The storage port: `LeadRepo` (reads and writes of leads and everything of theirs) and `LeadStore` (transactions, units of work, and the stores it offers). */
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
-import type { Answer, Conversation, ConversationPatch, NewConversation } from './conversations.ts';
+import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { InboxStore } from './inbox.ts';
 import type { JsonValue } from './json.ts';
 import type {
@@ -66,7 +66,7 @@ export interface LeadRepo {
   /** Marks active conversations idle since before `before` as abandoned; returns how many. */
   abandonIdleConversations(before: Date): Promise<number>;
 
-  addAnswer(input: Omit<Answer, 'id' | 'createdAt'> & { createdAt?: Date }): Promise<Answer>;
+  addAnswer(input: NewAnswer): Promise<Answer>;
   listAnswers(conversationId: string): Promise<Answer[]>;
 
   /**
