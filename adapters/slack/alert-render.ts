@@ -1,18 +1,58 @@
 /**
  * Pure rendering of a sales alert for the sales channel, and of its state after Claim or
  * Not a fit. Everything that came from a lead (name, company, answers, campaign) is escaped:
- * a prospect who types `<!channel>` as their company must not ping the sales team.
+ * a prospect who types `<!channel>` as their company must not ping the sales team. Each value
+ * is clipped after escaping (never inside an entity such as `&amp;`), so an alert fits Slack's
+ * limits whatever the person typed: escaping can grow a text fourfold (`<` → `&lt;`), and a
+ * refused alert (`invalid_blocks`) would never be delivered.
  */
 import type { types } from '@slack/bolt';
 import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports/index.ts';
-import { clip } from '../../src/core/text-fit.ts';
+import { clip, clipEscaped } from '../../src/core/text-fit.ts';
 import { escapeMrkdwn, plainText } from './escape.ts';
-import { type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';
+import { SECTION_TEXT_MAX, type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';
 
 export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
 export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
 export const ALERT_EVENT_TYPE = 'leadbot_alert';
+
+/**
+ * Escaped characters one value of a lead may take: a field holds 2,000 (section fields,
+ * https://docs.slack.dev/reference/block-kit/blocks/section-block), and a summary line carries
+ * name and company together.
+ */
+const VALUE_MAX = 500;
+/** Sections of answers and score lines together (a message holds 50 blocks; 6 are the rest of the alert). */
+const LIST_SECTIONS = 40;
+
+/** A person's text made inert, then clipped to {@link VALUE_MAX} without cutting an escape. */
+const inertValue = (text: string) => clipEscaped(text, VALUE_MAX, escapeMrkdwn);
+
+/**
+ * Lines (each escaped already, each within a section) packed under `title` into sections of at
+ * most 3,000 characters; lines beyond `maxSections` are dropped and counted in a last line.
+ */
+function listSections(title: string, lines: string[], maxSections: number): SlackBlock[] {
+  const texts: string[] = [];
+  let current = `*${title}*`;
+  let kept = 0;
+  for (const line of lines) {
+    if (current.length + 1 + line.length <= SECTION_TEXT_MAX) current += `\n${line}`;
+    else {
+      if (texts.length + 1 >= maxSections) break;
+      texts.push(current);
+      current = line;
+    }
+    kept++;
+  }
+  if (kept < lines.length) {
+    const more = `… and ${lines.length - kept} more`;
+    current = current.length + 1 + more.length <= SECTION_TEXT_MAX ? `${current}\n${more}` : current;
+  }
+  texts.push(current);
+  return texts.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+}
 
 /** Message metadata carrying the idempotency key, found again through conversations.history. */
 export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
@@ -28,22 +68,18 @@ export function alertMetadata(alert: AlertPayload, idempotencyKey: string) {
  * (round-robin), so it is the only mention in the message.
  */
 export function renderSlackAlert(alert: AlertPayload, ownerUserId?: string | null): SlackMessagePayload {
-  const c = alertContent(alert, escapeMrkdwn);
-  const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`).join('\n');
-  const breakdown = c.breakdown.map((line) => `• ${line}`).join('\n');
+  const c = alertContent(alert, inertValue);
+  const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`);
+  const breakdown = c.breakdown.map((line) => `• ${line}`);
   const blocks: SlackBlock[] = [
     { type: 'header', text: plainText(c.title, 150) },
     { type: 'section', fields: c.fields.map((f) => ({ type: 'mrkdwn', text: `*${f.label}*\n${f.value}` })) },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${c.why.label}*\n${c.why.text}`, 3000) } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*${c.why.label}*\n${c.why.text}` } },
   ];
-  if (answers)
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Answers*\n${answers}`, 3000) } });
-  if (breakdown) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: clip(`*Score breakdown*\n${breakdown}`, 3000) },
-    });
-  }
+  const answerSections = answers.length > 0 ? Math.max(1, LIST_SECTIONS - Math.min(breakdown.length, 10)) : 0;
+  if (answers.length > 0) blocks.push(...listSections('Answers', answers, answerSections));
+  if (breakdown.length > 0)
+    blocks.push(...listSections('Score breakdown', breakdown, Math.max(1, LIST_SECTIONS - answerSections)));
   const ref = `Lead \`${escapeMrkdwn(alert.leadId)}\`${alert.conversationId ? ` · conversation \`${escapeMrkdwn(alert.conversationId)}\`` : ''}`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ref }] });
   if (ownerUserId) {

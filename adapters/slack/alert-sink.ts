@@ -32,6 +32,9 @@ export interface SlackAlertSinkOptions {
   clock?: Clock;
 }
 
+/** The counter of the rotation among SLACK_SALES_REPS. */
+export const ROUND_ROBIN_COUNTER = 'slack:sales-reps';
+
 /** Reads `ts` of an earlier post of this key, or null. */
 async function findPosted(
   client: WebClient,
@@ -67,17 +70,20 @@ async function findPosted(
 export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
   const limit = opts.historyLimit ?? 200;
   const reps = opts.salesReps ?? [];
-  let next = 0;
   const log = opts.logger.child({ component: 'slack-alert-sink' });
 
-  /** Gives a lead without owner to the next rep; in-process round-robin (several dispatchers each rotate). */
+  /**
+   * Gives a lead without owner to the next rep. The turn is a counter in the database
+   * (`store.counters`), so it survives restarts and every instance's dispatcher takes turns in
+   * one rotation instead of each rotating on its own.
+   */
   async function roundRobin(alert: AlertPayload): Promise<string | null> {
     if (reps.length === 0 || !opts.store || !opts.leadEvents) return null;
     const { store, leadEvents } = opts;
     const lead = await store.getLead(alert.leadId);
     if (!lead) return null;
     if (lead.ownerId) return lead.ownerId.startsWith('slack:') ? lead.ownerId.slice(6) : null;
-    const rep = reps[next++ % reps.length]!;
+    const rep = reps[(await store.counters.next(ROUND_ROBIN_COUNTER)) % reps.length]!;
     const now = opts.clock?.now() ?? new Date();
     await store.transaction((tx) =>
       assignOwner(tx, leadEvents, lead.id, `slack:${rep}`, 'system:round-robin', now),

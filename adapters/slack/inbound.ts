@@ -119,7 +119,10 @@ export function fromBlockAction(body: Json): ChoiceEvent | null {
   const blockId = str(action.block_id) ?? '';
   const stepId = blockId.startsWith(QUESTION_BLOCK_PREFIX) ? blockId.slice(QUESTION_BLOCK_PREFIX.length) : '';
   let values: string[];
-  if (String(action.action_id).startsWith(ACTION.choicePrefix)) {
+  if (action.action_id === ACTION.select) {
+    const picked = action.selected_option?.value;
+    values = typeof picked === 'string' ? [picked] : [];
+  } else if (String(action.action_id).startsWith(ACTION.choicePrefix)) {
     values = typeof action.value === 'string' ? [action.value] : [];
   } else if (action.action_id === ACTION.multiDone) {
     const selected = body?.state?.values?.[blockId]?.[ACTION.multi]?.selected_options ?? [];

@@ -23,9 +23,9 @@ import type { SlackAdapterConfig } from './config.ts';
 import { SOCKET_MODE_ENDPOINT, slackEndpoint, startError, toPlatformError } from './errors.ts';
 import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManagers, slackPermissions } from './managers.ts';
-import { renderMessages } from './outbound.ts';
+import { renderMessage } from './outbound.ts';
 import { registerSlackOutreach } from './outreach.ts';
-import { registerSlackProspects } from './prospects.ts';
+import { type ReplyVia, registerSlackProspects } from './prospects.ts';
 import { registerSlackSales } from './sales.ts';
 
 export type { SlackAdapterConfig } from './config.ts';
@@ -102,12 +102,28 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     while (inflight.size > 0) await Promise.all(inflight);
   }
 
-  async function post(channel: string, isDirect: boolean, out: OutboundMessage[]): Promise<void> {
-    for (const payload of renderMessages(out, isDirect)) {
+  /** Posts the core's answer; see {@link ReplyVia} for answers that must not be public. */
+  async function post(channel: string, isDirect: boolean, out: OutboundMessage[], via: ReplyVia = {}) {
+    for (const msg of out) {
+      const payload = renderMessage(msg, isDirect);
+      let method = 'chat.postMessage';
       try {
-        await app.client.chat.postMessage({ channel, ...payload, unfurl_links: false, unfurl_media: false });
+        if (via.respond) {
+          method = 'response_url';
+          await via.respond({ response_type: 'ephemeral', ...payload });
+        } else if (msg.offerPrivate && !isDirect && via.user) {
+          method = 'chat.postEphemeral';
+          await app.client.chat.postEphemeral({ channel, user: via.user, ...payload });
+        } else {
+          await app.client.chat.postMessage({
+            channel,
+            ...payload,
+            unfurl_links: false,
+            unfurl_media: false,
+          });
+        }
       } catch (err) {
-        throw toPlatformError(err, 'chat.postMessage');
+        throw toPlatformError(err, method);
       }
     }
   }

@@ -2,9 +2,11 @@
  * Manager commands on Slack: `/leadbot <sub>` from community managers (listed user ids, or a
  * user group), as a bolt `app.command` listener behind a listener middleware that lets only
  * manager subcommands through (prospects.ts takes `start`, `restart`, `stop`). The reply goes
- * out the way `replyToManager` says — split within Slack's section limit — as ephemeral
- * messages unless the manager asked for `public`; exports are uploaded to the manager's DM or
- * the channel.
+ * out the way `replyToManager` says — split within Slack's section limit — through the
+ * command's response URL (`respond`): ephemeral unless the manager asked for `public`, and in
+ * either case also in channels the bot is not in and in DMs between people, where
+ * `chat.postMessage` answers `not_in_channel` / `channel_not_found`. Exports are uploaded to the
+ * manager's DM, or to the channel when public and the bot is in it.
  */
 import type { App, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { collect } from '../../src/core/commands/export-csv.ts';
@@ -17,9 +19,14 @@ import type { CommandContext, ManagerPermissions } from '../../src/core/commands
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
-import { escapedSection, renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
+import { renderConsentPrompt, SLACK_REPLY_LIMITS } from './outbound.ts';
+import { checkedRespond, packSections, type Respond } from './respond.ts';
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Told when a public export cannot be posted where the command was typed. */
+export const EXPORT_TO_DM_TEXT =
+  'I am not in this conversation, so the export went to our private chat. Invite me to share it here.';
 
 /** Managers: listed user ids, or members of a user group (looked up, cached one minute). */
 export function slackPermissions(
@@ -71,34 +78,39 @@ export function registerSlackManagers(w: SlackManagerWiring): void {
   const client = app.client;
   const log = w.logger.child({ component: 'slack-managers' });
 
-  async function deliver(reply: ManagerReply, ctx: CommandContext): Promise<void> {
-    for (const text of reply.texts) {
-      const message = { channel: ctx.channelId, text, blocks: [escapedSection(text)] };
-      if (reply.private) await client.chat.postEphemeral({ ...message, user: ctx.userId });
-      else await client.chat.postMessage(message);
-    }
+  async function deliver(reply: ManagerReply, ctx: CommandContext, respond: Respond): Promise<void> {
+    for (const message of packSections(reply.texts, reply.private ? 'ephemeral' : 'in_channel'))
+      await respond(message);
     if (reply.prompt) {
       const { userId, text, invitedBy } = reply.prompt;
-      await client.chat.postMessage({
-        channel: ctx.channelId,
-        ...renderConsentPrompt(userId, text, invitedBy),
-      });
+      await respond({ response_type: 'in_channel', ...renderConsentPrompt(userId, text, invitedBy) });
     }
     if (reply.file) {
-      const channel = reply.private
-        ? (await client.conversations.open({ users: ctx.userId })).channel?.id
-        : ctx.channelId;
-      if (!channel) return;
-      await client.files.uploadV2({
-        channel_id: channel,
-        filename: reply.file.filename,
-        title: reply.file.filename,
-        file: await collect(reply.file.chunks()),
-      });
+      const file = reply.file;
+      const upload = async (channel: string) =>
+        client.files.uploadV2({
+          channel_id: channel,
+          filename: file.filename,
+          title: file.filename,
+          file: await collect(file.chunks()),
+        });
+      const dm = async () => (await client.conversations.open({ users: ctx.userId })).channel?.id;
+      if (!reply.private) {
+        try {
+          await upload(ctx.channelId);
+          return;
+        } catch (err) {
+          // Not a member of the channel (or a DM between people): the file goes to the manager instead.
+          log.info({ error: errText(err) }, 'public export not possible here; sending it by DM');
+          await respond({ response_type: 'ephemeral', text: EXPORT_TO_DM_TEXT });
+        }
+      }
+      const channel = await dm();
+      if (channel) await upload(channel);
     }
   }
 
-  app.command(LEADBOT_COMMAND, managerCommand, async ({ ack, command }) => {
+  app.command(LEADBOT_COMMAND, managerCommand, async ({ ack, command, respond: boltRespond }) => {
     await ack();
     const input = toManagerInput(command.text);
     if (!input) return;
@@ -110,13 +122,16 @@ export function registerSlackManagers(w: SlackManagerWiring): void {
       isDirect: command.channel_name === 'directmessage' || command.channel_id.startsWith('D'),
       memberKey: slackMemberKey(command.team_id),
     };
+    const respond = checkedRespond(boltRespond);
     try {
-      await deliver(replyToManager(await services.managerCommands.run(input, ctx), SLACK_REPLY_LIMITS), ctx);
+      await deliver(
+        replyToManager(await services.managerCommands.run(input, ctx), SLACK_REPLY_LIMITS),
+        ctx,
+        respond,
+      );
     } catch (err) {
       log.error({ sub: input.sub, error: errText(err) }, 'manager command failed');
-      await client.chat
-        .postEphemeral({ channel: ctx.channelId, user: ctx.userId, text: COMMAND_FAILED_TEXT })
-        .catch(() => undefined);
+      await respond({ response_type: 'ephemeral', text: COMMAND_FAILED_TEXT }).catch(() => undefined);
     }
   });
 }

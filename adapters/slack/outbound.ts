@@ -7,14 +7,16 @@
 import type { types } from '@slack/bolt';
 import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
-import { clipEscaped } from '../../src/core/text-fit.ts';
-import { escapeMrkdwn, plainText } from './escape.ts';
+import { clipEscaped, splitToFit } from '../../src/core/text-fit.ts';
+import { escapeMrkdwn, formatMrkdwn, plainText } from './escape.ts';
 
 /** Action and block ids the adapter listens for; kept in one place so inbound.ts matches them. */
 export const ACTION = {
   choicePrefix: 'lb_choice_',
   multi: 'lb_multi',
   multiDone: 'lb_multi_done',
+  /** A single choice among more options than buttons fit: a static select. */
+  select: 'lb_choice_select',
   openDm: 'lb_open_dm',
 } as const;
 /** `block_id` of a question's actions block: `lb_q:<stepId>` (the step travels back with a click). */
@@ -38,7 +40,22 @@ export const SECTION_TEXT_MAX = 3000;
 /** A manager reply: one section block per message, so the section's limit is the message's. */
 export const SLACK_REPLY_LIMITS: ReplyLimits = { maxLength: SECTION_TEXT_MAX, escape: escapeMrkdwn };
 
-const MAX_BUTTONS = 25; // Slack's limit of elements in one actions block
+/** Slack's Block Kit limits the renderers meet (https://docs.slack.dev/reference/block-kit/…). */
+export const SLACK_BLOCK_LIMITS = {
+  /** Blocks of one message (…/blocks). */
+  blocks: 50,
+  /** Elements of one actions block (…/blocks/actions-block): more choices become a select menu. */
+  buttons: 25,
+  /** Options of a checkbox group (…/block-elements/checkboxes-element): more become a multi-select. */
+  checkboxes: 10,
+  /** Options of a static (multi-)select menu (…/block-elements/select-menu-element). */
+  selectOptions: 100,
+  /** Characters of an option's value (…/composition-objects/option-object). */
+  optionValue: 150,
+  /** Characters of a message's `text` (chat.postMessage: `msg_too_long` above). */
+  messageText: 40_000,
+} as const;
+const MAX_BUTTONS = SLACK_BLOCK_LIMITS.buttons;
 
 /** A mrkdwn section of `text` escaped, clipped to the section's limit without cutting an entity. */
 export function section(text: string): types.SectionBlock {
@@ -62,8 +79,12 @@ function blockId(stepId: string | undefined): string {
  * @param isDirect whether the target is a DM; `offerPrivate` is honoured only outside DMs.
  */
 export function renderMessage(msg: OutboundMessage, isDirect: boolean): SlackMessagePayload {
-  const text = escapeMrkdwn(msg.text);
-  const blocks: SlackBlock[] = [section(msg.text)];
+  // A long text becomes several sections (one message holds 50 blocks; one is kept for buttons),
+  // split after formatting so no escape or link is cut.
+  const text = clipEscaped(msg.text, SLACK_BLOCK_LIMITS.messageText, formatMrkdwn);
+  const blocks: SlackBlock[] = splitToFit(msg.text, SECTION_TEXT_MAX, formatMrkdwn)
+    .slice(0, SLACK_BLOCK_LIMITS.blocks - 1)
+    .map(escapedSection);
   if (msg.offerPrivate && !isDirect) {
     blocks.push({
       type: 'actions',
@@ -81,16 +102,29 @@ export function renderMessage(msg: OutboundMessage, isDirect: boolean): SlackMes
     return { text, blocks };
   }
   const choices = msg.choices ?? [];
+  const options = () =>
+    choices.slice(0, SLACK_BLOCK_LIMITS.selectOptions).map((c) => ({
+      text: plainText(c.label),
+      // Longer values are refused when the flow loads (sendLimits, tools.ts); never sent invalid.
+      value: c.value.slice(0, SLACK_BLOCK_LIMITS.optionValue),
+    }));
   if (choices.length > 0 && msg.multiple) {
+    // Up to 10 options as checkboxes; more (a checkbox group holds 10) as a multi-select menu,
+    // so no option is ever left out. Both report `selected_options` under the same action id.
+    const picker: types.Checkboxes | types.MultiStaticSelect =
+      choices.length <= SLACK_BLOCK_LIMITS.checkboxes
+        ? { type: 'checkboxes', action_id: ACTION.multi, options: options() }
+        : {
+            type: 'multi_static_select',
+            action_id: ACTION.multi,
+            placeholder: plainText('Choose any that apply', 150),
+            options: options(),
+          };
     blocks.push({
       type: 'actions',
       block_id: blockId(msg.stepId),
       elements: [
-        {
-          type: 'checkboxes',
-          action_id: ACTION.multi,
-          options: choices.slice(0, 10).map((c) => ({ text: plainText(c.label), value: c.value })),
-        },
+        picker,
         {
           type: 'button',
           action_id: ACTION.multiDone,
@@ -100,11 +134,24 @@ export function renderMessage(msg: OutboundMessage, isDirect: boolean): SlackMes
         },
       ],
     });
+  } else if (choices.length > MAX_BUTTONS) {
+    blocks.push({
+      type: 'actions',
+      block_id: blockId(msg.stepId),
+      elements: [
+        {
+          type: 'static_select',
+          action_id: ACTION.select,
+          placeholder: plainText('Choose one', 150),
+          options: options(),
+        },
+      ],
+    });
   } else if (choices.length > 0) {
     blocks.push({
       type: 'actions',
       block_id: blockId(msg.stepId),
-      elements: choices.slice(0, MAX_BUTTONS).map((c, i) => ({
+      elements: choices.map((c, i) => ({
         type: 'button',
         action_id: `${ACTION.choicePrefix}${i}`,
         text: plainText(c.label),
@@ -145,8 +192,8 @@ export function labelsFor(blocks: SlackBlock[], values: string[]): string[] {
     if (b.type !== 'actions') continue;
     for (const el of b.elements) {
       if (el.type === 'button' && typeof el.value === 'string') labels.set(el.value, el.text.text);
-      if (el.type === 'checkboxes')
-        for (const o of el.options) if (o.value !== undefined) labels.set(o.value, o.text.text);
+      if (el.type === 'checkboxes' || el.type === 'multi_static_select' || el.type === 'static_select')
+        for (const o of el.options ?? []) if (o.value !== undefined) labels.set(o.value, o.text.text);
     }
   }
   return values.map((v) => labels.get(v) ?? v);

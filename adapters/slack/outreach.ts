@@ -5,7 +5,7 @@
  * The rules are the core's use cases (src/core/outreach/accept-invitation.ts,
  * offer-on-intent.ts); this file reads the payloads and posts what they decide.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import { acceptInvitation, CONSENT_TEXT, isInvitee } from '../../src/core/outreach/accept-invitation.ts';
 import { offerOnIntent } from '../../src/core/outreach/offer-on-intent.ts';
@@ -14,6 +14,7 @@ import { escapeMrkdwn } from './escape.ts';
 import { clickedMessage, parseConsentValue } from './inbound.ts';
 import { slackMemberKey } from './managers.ts';
 import { CONSENT_ACTION, renderConsentPrompt, renderMessages, withoutButtons } from './outbound.ts';
+import { checkedRespond } from './respond.ts';
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -32,33 +33,34 @@ export function registerSlackOutreach(w: SlackOutreachWiring): void {
   const client = app.client;
   const log = w.logger.child({ component: 'slack-outreach' });
 
-  /** The prompt with its buttons replaced by what happened, so it cannot be answered twice. */
-  async function settlePrompt(body: BlockAction, text: string): Promise<void> {
+  /**
+   * The prompt with its buttons replaced by what happened, so it cannot be answered twice.
+   * Through the click's response URL: a prompt posted by a slash command may sit in a channel
+   * the bot is not in, where chat.update answers not_in_channel.
+   */
+  async function settlePrompt(body: BlockAction, respond: RespondFn, text: string): Promise<void> {
     const prompt = clickedMessage(body);
     if (!prompt) return;
-    await client.chat
-      .update({
-        channel: prompt.channel,
-        ts: prompt.ts,
-        text: prompt.text,
-        blocks: withoutButtons(prompt.blocks, escapeMrkdwn(text)),
-      })
-      .catch((err) => log.warn({ error: errText(err) }, 'could not update the consent prompt'));
+    await checkedRespond(respond)({
+      replace_original: true,
+      text: prompt.text,
+      blocks: withoutButtons(prompt.blocks, escapeMrkdwn(text)),
+    }).catch((err) => log.warn({ error: errText(err) }, 'could not update the consent prompt'));
   }
 
-  async function notYours(body: BlockAction): Promise<void> {
-    const channel = clickedMessage(body)?.channel;
-    if (channel)
-      await client.chat.postEphemeral({ channel, user: body.user.id, text: CONSENT_TEXT.notYours });
+  async function notYours(respond: RespondFn): Promise<void> {
+    await checkedRespond(respond)({ response_type: 'ephemeral', text: CONSENT_TEXT.notYours }).catch((err) =>
+      log.warn({ error: errText(err) }, 'could not tell a member the invitation is not theirs'),
+    );
   }
 
-  app.action<BlockAction<ButtonAction>>(CONSENT_ACTION.accept, async ({ ack, body }) => {
+  app.action<BlockAction<ButtonAction>>(CONSENT_ACTION.accept, async ({ ack, body, respond }) => {
     await ack();
     const user = body.user.id;
     const team = body.team?.id ?? body.user.team_id ?? '';
     const prompt = parseConsentValue(body.actions[0]?.value);
     // Checked before the DM opens: nobody else's click may open one.
-    if (!prompt || !isInvitee(prompt.userId, user)) return notYours(body);
+    if (!prompt || !isInvitee(prompt.userId, user)) return notYours(respond);
     const handle = w.handler();
     if (!handle) return;
     try {
@@ -85,20 +87,20 @@ export function registerSlackOutreach(w: SlackOutreachWiring): void {
           },
         },
       );
-      if (result.outcome !== 'accepted') return notYours(body);
+      if (result.outcome !== 'accepted') return notYours(respond);
       for (const p of renderMessages(result.replies, true))
         await client.chat.postMessage({ channel: dm, ...p });
-      await settlePrompt(body, CONSENT_TEXT.accepted);
+      await settlePrompt(body, respond, CONSENT_TEXT.accepted);
     } catch (err) {
       log.error({ error: errText(err) }, 'consent accept failed');
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(CONSENT_ACTION.decline, async ({ ack, body }) => {
+  app.action<BlockAction<ButtonAction>>(CONSENT_ACTION.decline, async ({ ack, body, respond }) => {
     await ack();
     const prompt = parseConsentValue(body.actions[0]?.value);
-    if (!prompt || !isInvitee(prompt.userId, body.user.id)) return notYours(body);
-    await settlePrompt(body, CONSENT_TEXT.declined);
+    if (!prompt || !isInvitee(prompt.userId, body.user.id)) return notYours(respond);
+    await settlePrompt(body, respond, CONSENT_TEXT.declined);
   });
 
   // Intent signals: public channel messages (never DMs, bots, edits or the bot itself).

@@ -1,7 +1,10 @@
 /**
  * Bolt listeners for prospects: DMs, mentions, question buttons, the "continue privately"
  * button and `/leadbot start|restart|stop`. Each one maps the payload with inbound.ts, hands it
- * to the core, and posts the answer rendered by outbound.ts.
+ * to the core, and posts the answer rendered by outbound.ts. Outside the bot's own DM nothing
+ * personal is posted in public: the "continue privately" offer goes ephemerally to the person
+ * (chat.postEphemeral after a mention; the response URL after a slash command, which also works
+ * in channels the bot is not in and in DMs between people).
  */
 import type { App, BlockAction, ButtonAction, Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { InboundEvent } from '../../src/core/events.ts';
@@ -15,13 +18,27 @@ import {
 } from './inbound.ts';
 import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
 import { ACTION, labelsFor, renderAnswered } from './outbound.ts';
+import { checkedRespond, type Respond } from './respond.ts';
+
+/** How an answer reaches the person when it must not be a public post. */
+export interface ReplyVia {
+  /** The person who acted: an offer to continue privately is shown to them only. */
+  user?: string;
+  /** A slash command's response URL: everything goes through it, ephemerally. */
+  respond?: Respond;
+}
 
 export interface ProspectWiring {
   app: App;
   /** The core's handler, set by `adapter.start`. */
   handler: () => InboundHandler | null;
   /** Posts the core's answer to a channel (escaped, Block Kit). */
-  reply: (channel: string, isDirect: boolean, out: Awaited<ReturnType<InboundHandler>>) => Promise<void>;
+  reply: (
+    channel: string,
+    isDirect: boolean,
+    out: Awaited<ReturnType<InboundHandler>>,
+    via?: ReplyVia,
+  ) => Promise<void>;
   botUserId?: string;
   logger: Logger;
 }
@@ -35,14 +52,14 @@ const prospectCommand: Middleware<SlackCommandMiddlewareArgs> = async ({ command
 export function registerSlackProspects(w: ProspectWiring): void {
   const { app, logger } = w;
 
-  async function handle(event: InboundEvent | null, replyChannel?: string): Promise<void> {
+  async function handle(event: InboundEvent | null, replyChannel?: string, via?: ReplyVia): Promise<void> {
     const handler = w.handler();
     if (!event || !handler) return;
     // A failure of the core (the database away) propagates: the inbox keeps the event and
     // retries it. Its effects are committed once; a failed reply is not retried with it.
     const out = await handler(event);
     try {
-      await w.reply(replyChannel ?? event.channelId, event.isDirect, out);
+      await w.reply(replyChannel ?? event.channelId, event.isDirect, out, via);
     } catch (err) {
       logger.error(
         { eventId: event.eventId, kind: event.kind, error: err instanceof Error ? err.message : String(err) },
@@ -57,7 +74,8 @@ export function registerSlackProspects(w: ProspectWiring): void {
     await handle(fromEventEnvelope(body, botId(context)));
   });
   app.event('app_mention', async ({ body, context }) => {
-    await handle(fromEventEnvelope(body, botId(context)));
+    const event = fromEventEnvelope(body, botId(context));
+    await handle(event, undefined, event ? { user: event.userId } : undefined);
   });
 
   // Checkbox toggles of a multiple-choice question: the answer comes with "Done".
@@ -66,7 +84,7 @@ export function registerSlackProspects(w: ProspectWiring): void {
   });
 
   app.action(
-    new RegExp(`^(${ACTION.choicePrefix}\\d+|${ACTION.multiDone})$`),
+    new RegExp(`^(${ACTION.choicePrefix}\\d+|${ACTION.select}|${ACTION.multiDone})$`),
     async ({ ack, body, client }) => {
       await ack();
       const event = fromBlockAction(body);
@@ -120,8 +138,26 @@ export function registerSlackProspects(w: ProspectWiring): void {
     });
   });
 
-  app.command(LEADBOT_COMMAND, prospectCommand, async ({ ack, body }) => {
+  app.command(LEADBOT_COMMAND, prospectCommand, async ({ ack, body, client, respond }) => {
     await ack();
-    await handle(fromSlashCommand(body));
+    const event = fromSlashCommand(body);
+    if (!event) return;
+    // A DM is the bot's own only if it is the one conversations.open gives for this person;
+    // otherwise (a DM between people, a channel) the bot cannot post there: the person gets the
+    // private offer through the command's response URL.
+    let ownDm = false;
+    if (event.isDirect) {
+      try {
+        ownDm = (await client.conversations.open({ users: event.userId })).channel?.id === event.channelId;
+      } catch (err) {
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'conversations.open failed');
+      }
+    }
+    if (ownDm) await handle(event);
+    else
+      await handle({ ...event, isDirect: false }, undefined, {
+        user: event.userId,
+        respond: checkedRespond(respond),
+      });
   });
 }

@@ -9,6 +9,7 @@
 import { DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/config.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
+import { slackTools } from '../../adapters/slack/tools.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
@@ -79,6 +80,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/slack/index.ts')).createSlackAdapter(config, deps),
     prefix: 'SLACK_',
     variables: SLACK_VARIABLES,
+    ...slackTools,
   }),
   defineAdapter({
     name: 'discord',

@@ -1,5 +1,6 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
+import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import { createPrismaOutbox } from './prisma-outbox.ts';
@@ -58,6 +59,7 @@ export function createPrismaStore(
     outreach: createPrismaOutreachStore(client, dialect),
     schedules: createPrismaScheduleStore(client, dialect),
     sessions: createPrismaSessionStore(client),
+    counters: createPrismaCounterStore(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

@@ -42,7 +42,7 @@ describe.each(['memory', 'sqlite'] as const)(
       const store = opened!.store;
       const { engine } = await createTestEngine({ store });
       harness = await startHarness('polling', engine.handle, silentLogger);
-      slack = await startFakeSlackApi();
+      slack = await startFakeSlackApi({ channels: [SALES] });
       const client = new webApi.WebClient('xoxb-test', {
         slackApiUrl: slack.apiUrl,
         retryConfig: { retries: 0 },

@@ -41,6 +41,8 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'Events API, interactivity and commands on the app server, through the inbox',
     'bolt-logger.ts': "bolt's logger interface over ours",
     'escape.ts': 'mrkdwn escaping',
+    'respond.ts': 'replies through response URLs (slash commands, clicks)',
+    'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',

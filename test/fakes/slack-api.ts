@@ -1,13 +1,25 @@
 /**
- * A fake Slack Web API on 127.0.0.1 for the real `@slack/web-api` client (bolt's `client`).
+ * A strict fake Slack Web API on 127.0.0.1 for the real `@slack/web-api` client (bolt's `client`).
  * Point the client at `fake.apiUrl` (`slackApiUrl`). It records every call, keeps channel
  * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
  * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
- * conversations.history, views.open, auth.test, files.uploadV2 (getUploadURLExternal, the upload
- * URL, completeUploadExternal) and usergroups.users.list.
+ * conversations.history, conversations.info, views.open, auth.test, files.uploadV2
+ * (getUploadURLExternal, the upload URL, completeUploadExternal), usergroups.users.list, and
+ * response URLs (`fake.responseUrl(...)`, see slack/response-url.ts).
+ *
+ * Strict like Slack: every message and view is checked against the documented Block Kit limits
+ * (slack/limits.ts) and refused with Slack's own error (`invalid_blocks`, `msg_too_long`, HTTP
+ * 200); the bot posts only where it is: a channel it is not a member of answers
+ * `not_in_channel` (private channels and DMs it is not part of: `channel_not_found`). The bot is
+ * a member of the channels given at start (`channels`) or added with `join`; its DMs are the
+ * ones opened with conversations.open or added with `join('D…')`.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { messageRefusal, viewRefusal } from './slack/limits.ts';
+import { answerResponse, type FakeResponse, type ResponseTarget } from './slack/response-url.ts';
+
+export type { FakeResponse } from './slack/response-url.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded JSON as the client sent it.
 type Json = any;
@@ -25,6 +37,8 @@ export interface FakeMessage {
   blocks: Json[];
   metadata?: Json;
   user: string;
+  /** Set when it was posted through a response URL or chat.postEphemeral: only this user sees it. */
+  ephemeralTo?: string;
 }
 
 /** An injected failure: HTTP status (429 with Retry-After seconds, 5xx) or a Slack `error`. */
@@ -40,6 +54,24 @@ export interface FakeSlackApi {
   files: Map<string, { content: string; filename?: string; channel?: string; comment?: string }>;
   /** Members of user groups, for usergroups.users.list. */
   userGroups: Map<string, string[]>;
+  /** Ephemeral messages (chat.postEphemeral and ephemeral responses), in order. */
+  ephemerals: FakeMessage[];
+  /** Everything posted through response URLs, in order. */
+  responses: FakeResponse[];
+  /** Makes the bot a member of `channel` (a `D…` id: a DM of the bot). */
+  join(channel: string): void;
+  /** Removes the bot from `channel`. */
+  leave(channel: string): void;
+  /** Whether the bot is in `channel`. */
+  isMember(channel: string): boolean;
+  /** A response URL for an invocation by `user` in `channel` (a click: `messageTs` of its message). */
+  responseUrl(target: { channel: string; user: string; messageTs?: string }): string;
+  /** Moves the fake's clock (response URL expiry) forward. */
+  advance(ms: number): void;
+  /** The OAuth scopes auth.test reports in `x-oauth-scopes` (doctor checks). */
+  scopes: string[];
+  /** auth.test answers `invalid_auth` for any other token; undefined: every token is valid. */
+  validToken: string | undefined;
   /** The next `times` calls to `method` fail with `failure` (they are still recorded). */
   failNext(method: string, failure: Failure, times?: number): void;
   /** Resolves when `predicate` holds (checked on every call), rejects after `timeoutMs`. */
@@ -64,8 +96,24 @@ async function readArgs(req: IncomingMessage): Promise<Record<string, Json>> {
 }
 
 /** Starts the fake on an ephemeral port. `botUserId` is the author of the bot's messages. */
-export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(
+  opts: { botUserId?: string; channels?: string[]; scopes?: string[]; token?: string } = {},
+): Promise<FakeSlackApi> {
   const botUser = opts.botUserId ?? 'UBOT';
+  const member = new Set(opts.channels ?? []);
+  const ephemerals: FakeMessage[] = [];
+  const responses: FakeResponse[] = [];
+  const responseTargets = new Map<string, ResponseTarget>();
+  let skew = 0;
+  const now = () => Date.now() + skew;
+  const state = { scopes: opts.scopes ?? [], validToken: opts.token };
+  /** not_in_channel / channel_not_found as Slack answers a post where the bot is not. */
+  const whereNot = (channel: unknown): Json | null => {
+    if (typeof channel !== 'string' || channel === '') return { ok: false, error: 'channel_not_found' };
+    if (member.has(channel)) return null;
+    // Public channels the bot can see but is not in; private ones and other people's DMs are invisible to it.
+    return { ok: false, error: channel.startsWith('C') ? 'not_in_channel' : 'channel_not_found' };
+  };
   const calls: SlackCall[] = [];
   const channels = new Map<string, FakeMessage[]>();
   const failures = new Map<string, { failure: Failure; times: number }>();
@@ -87,9 +135,17 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
   function answer(method: string, a: Record<string, Json>): Json {
     switch (method) {
       case 'auth.test':
-        return { ok: true, user_id: botUser, bot_id: 'BBOT', team_id: 'T1' };
+        return {
+          ok: true,
+          user_id: botUser,
+          bot_id: 'BBOT',
+          team_id: 'T1',
+          team: 'Leadbot Test',
+          url: 'https://test.slack.com/',
+        };
       case 'chat.postMessage': {
-        if (!a.channel) return { ok: false, error: 'channel_not_found' };
+        const refused = whereNot(a.channel) ?? messageRefusal(a);
+        if (refused) return refused;
         const msg: FakeMessage = {
           ts: nextTs(),
           channel: a.channel,
@@ -102,19 +158,45 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
         return { ok: true, channel: a.channel, ts: msg.ts, message: { ...msg, type: 'message' } };
       }
       case 'chat.update': {
+        const refused = whereNot(a.channel) ?? messageRefusal(a);
+        if (refused) return refused;
         const msg = history(a.channel).find((m) => m.ts === a.ts);
         if (!msg) return { ok: false, error: 'message_not_found' };
         msg.text = a.text ?? msg.text;
         if (a.blocks) msg.blocks = a.blocks;
         return { ok: true, channel: a.channel, ts: a.ts, text: msg.text };
       }
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: nextTs() };
+      case 'chat.postEphemeral': {
+        const refused = whereNot(a.channel) ?? messageRefusal(a);
+        if (refused) return refused;
+        if (!a.user) return { ok: false, error: 'user_not_in_channel' };
+        const msg: FakeMessage = {
+          ts: nextTs(),
+          channel: a.channel,
+          text: a.text ?? '',
+          blocks: a.blocks ?? [],
+          user: botUser,
+          ephemeralTo: a.user,
+        };
+        ephemerals.push(msg);
+        return { ok: true, message_ts: msg.ts };
+      }
       case 'conversations.open': {
         const users = String(a.users ?? '');
-        return { ok: true, channel: { id: `D${users.split(',')[0]}` } };
+        const id = `D${users.split(',')[0]}`;
+        member.add(id); // the bot's own DM with the user
+        return { ok: true, channel: { id } };
+      }
+      case 'conversations.info': {
+        if (typeof a.channel !== 'string' || (!member.has(a.channel) && !a.channel.startsWith('C')))
+          return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          channel: { id: a.channel, is_member: member.has(a.channel), name: a.channel.toLowerCase() },
+        };
       }
       case 'conversations.history': {
+        if (!member.has(a.channel)) return whereNot(a.channel);
         const inclusive = a.inclusive === 'true' || a.inclusive === true;
         const all = [...history(a.channel)]
           .filter((m) => !a.latest || (inclusive ? m.ts <= a.latest : m.ts < a.latest))
@@ -140,6 +222,7 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
         return { ok: true, file_id: id, upload_url: `${baseUrl}api/upload/${id}` };
       }
       case 'files.completeUploadExternal': {
+        if (a.channel_id !== undefined && whereNot(a.channel_id)) return whereNot(a.channel_id);
         const list: { id: string; title?: string }[] =
           typeof a.files === 'string' ? JSON.parse(a.files) : a.files;
         for (const f of list) {
@@ -153,6 +236,7 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
       }
       case 'views.open':
+        if (viewRefusal(a.view)) return viewRefusal(a.view);
         return { ok: true, view: { id: `V${++seq}`, ...a.view } };
       default:
         return { ok: false, error: 'unknown_method' };
@@ -172,10 +256,61 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
       return;
     }
     const args = await readArgs(req);
-    calls.push({ method, args, token: req.headers.authorization?.replace(/^Bearer /, '') });
+    const token = req.headers.authorization?.replace(/^Bearer /, '');
+    calls.push({ method, args, token });
     res.on('finish', () => {
       for (const w of [...waiters]) w();
     });
+    if (method.startsWith('response/')) {
+      const id = method.slice('response/'.length);
+      const target = responseTargets.get(id);
+      const { status, answer: body } = answerResponse(target, args, now());
+      if (target && body.ok) {
+        const text = args.text ?? '';
+        const blocks = args.blocks ?? [];
+        const responseType = args.response_type === 'in_channel' ? 'in_channel' : 'ephemeral';
+        responses.push({
+          id,
+          channel: target.channel,
+          user: target.user,
+          responseType,
+          replaceOriginal: !!args.replace_original,
+          text,
+          blocks,
+        });
+        const original = target.messageTs
+          ? history(target.channel).find((m) => m.ts === target.messageTs)
+          : undefined;
+        if (args.delete_original && original)
+          history(target.channel).splice(history(target.channel).indexOf(original), 1);
+        else if (args.replace_original && original) Object.assign(original, { text, blocks });
+        else if (responseType === 'in_channel')
+          history(target.channel).push({
+            ts: nextTs(),
+            channel: target.channel,
+            text,
+            blocks,
+            user: botUser,
+          });
+        else
+          ephemerals.push({
+            ts: nextTs(),
+            channel: target.channel,
+            text,
+            blocks,
+            user: botUser,
+            ephemeralTo: target.user,
+          });
+      }
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    if (state.validToken !== undefined && token !== state.validToken) {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: false, error: 'invalid_auth' }));
+      return;
+    }
     const f = failures.get(method);
     if (f && f.times > 0) {
       f.times--;
@@ -191,7 +326,10 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
       }
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(method, args)));
+    // Every Web API answer names the token's scopes (https://docs.slack.dev/authentication/tokens: "x-oauth-scopes").
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'x-oauth-scopes': state.scopes.join(',') })
+      .end(JSON.stringify(answer(method, args)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -204,6 +342,31 @@ export async function startFakeSlackApi(opts: { botUserId?: string } = {}): Prom
     callsTo: (method) => calls.filter((c) => c.method === method),
     files,
     userGroups,
+    ephemerals,
+    responses,
+    join: (channel) => void member.add(channel),
+    leave: (channel) => void member.delete(channel),
+    isMember: (channel) => member.has(channel),
+    responseUrl(target) {
+      const id = `R${++seq}`;
+      responseTargets.set(id, { ...target, createdAt: now(), uses: 0 });
+      return `${baseUrl}api/response/${id}`;
+    },
+    advance(ms) {
+      skew += ms;
+    },
+    get scopes() {
+      return state.scopes;
+    },
+    set scopes(v: string[]) {
+      state.scopes = v;
+    },
+    get validToken() {
+      return state.validToken;
+    },
+    set validToken(v: string | undefined) {
+      state.validToken = v;
+    },
     failNext(method, failure, times = 1) {
       failures.set(method, { failure, times });
     },

@@ -96,6 +96,7 @@ describe('kill -9 between the 2xx and the commit', () => {
     bot = await startBot(db.url, slack, { ...env, INBOX_TEST_DELAY_MS: String(DELAY_MS) });
     const base = bot.base;
     const slackUsers = Array.from({ length: PEOPLE }, (_, i) => `U0CRASH${i}`);
+    for (const u of slackUsers) slack.join(`D${u}`); // their DMs with the bot
     const telegramUsers = Array.from({ length: PEOPLE }, (_, i) => 900_100 + i);
     const visitors = Array.from({ length: PEOPLE }, (_, i) => `crash_${i}_${randomId().slice(0, 8)}`);
     let updateId = 1;

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 describe('platform API faults', () => {
   it('Slack answering 429 and 500 for a stretch: every alert posted once after it recovers', async () => {
-    const slack = await startFakeSlackApi();
+    const slack = await startFakeSlackApi({ channels: [SALES_CHANNEL] });
     cleanups.push(() => slack.close());
     const clock = createTestClock(new Date(Date.now() + 60_000));
     const { engine, store } = await createTestEngine({ clock });

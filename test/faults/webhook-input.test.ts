@@ -68,6 +68,7 @@ describe('hostile webhook bodies against leadbot start', () => {
     expect(bot!.cli.child.signalCode).toBeNull();
 
     // Genuine events are still processed on both routes.
+    slack.join('DU0GENUINE'); // the person's DM with the bot
     expect(await postSlack(base, slackDm('T0INPUT', 'U0GENUINE', 'start', 'EvGenuine1'))).toBe(200);
     expect(await postTelegram(base, telegramText(2, 424242, '/start'))).toBe(200);
     await eventually(

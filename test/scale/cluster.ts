@@ -28,6 +28,7 @@ export async function startBot(
   slack: FakeSlackApi,
   extraEnv: Record<string, string> = {},
 ): Promise<BotProcess> {
+  slack.join(SALES_CHANNEL); // the bot was invited to the sales channel
   const cli = startCli(['start', '--no-migrate'], {
     DATABASE_URL: databaseUrl,
     PORT: '0',

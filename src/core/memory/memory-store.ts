@@ -5,6 +5,7 @@
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
 import type { Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
 import { createMemoryOutreachStore } from './memory-outreach.ts';
@@ -85,6 +86,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     verdicts: createMemoryVerdictLog(opts.clock, undefined, verdictRows),
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
+    counters: createMemoryCounterStore(),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },

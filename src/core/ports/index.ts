@@ -9,6 +9,7 @@ export * from './alerts.ts';
 export * from './answer-interpreter.ts';
 export * from './chat.ts';
 export * from './conversations.ts';
+export * from './counters.ts';
 export * from './email.ts';
 export * from './inbox.ts';
 export * from './json.ts';

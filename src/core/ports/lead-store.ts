@@ -2,6 +2,7 @@
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
+import type { CounterStore } from './counters.ts';
 import type { InboxStore } from './inbox.ts';
 import type { JsonValue } from './json.ts';
 import type {
@@ -160,6 +161,8 @@ export interface LeadStore extends LeadRepo {
   readonly sessions: SessionStore;
   /** The durable inbox of inbound events (src/core/inbox/). */
   readonly inbox: InboxStore;
+  /** Named counters on the same database (round-robin assignment shared by all instances). */
+  readonly counters: CounterStore;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -11,7 +11,8 @@ describe('renderSlackAlert', () => {
   it('shows who, where, answers, breakdown and the two buttons, with no live mention or markup', () => {
     const { text, blocks } = renderSlackAlert(hostileAlert);
     const json = JSON.stringify({ text, blocks });
-    expect(json).not.toMatch(/<!(channel|here|everyone)>|<@U0BOSS>|<https?:/);
+    // A typed URL stays a plain link to where it goes; it can never carry a disguising label.
+    expect(json).not.toMatch(/<!(channel|here|everyone)>|<@U0BOSS>|<https?:[^>]*\|/);
     expect(json).toContain('&lt;!channel&gt;');
     expect(json).toContain('+15 Actively evaluating');
     expect(json).toContain('-5 Late');

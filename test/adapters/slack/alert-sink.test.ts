@@ -12,7 +12,7 @@ let fake: FakeSlackApi;
 let sink: AlertSink;
 
 beforeEach(async () => {
-  fake = await startFakeSlackApi();
+  fake = await startFakeSlackApi({ channels: ['C0SALES'] });
   const client = new webApi.WebClient('xoxb-test', {
     slackApiUrl: fake.apiUrl,
     retryConfig: { retries: 0 },

@@ -81,7 +81,7 @@ for (const name of ['postgres', 'sqlite'] as const) {
       cleanups.push(() => opened.cleanup());
       const second = await openStore(opened.url!, { logger });
       cleanups.push(() => second.close());
-      const fake = await startFakeSlackApi();
+      const fake = await startFakeSlackApi({ channels: [CHANNEL] });
       cleanups.push(() => fake.close());
 
       await qualifyLeads(opened.store, ROWS, new Date());

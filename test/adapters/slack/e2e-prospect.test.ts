@@ -24,7 +24,11 @@ afterEach(async () => {
 
 let seq = 0;
 const nextTs = () => `1700001000.${String(++seq).padStart(6, '0')}`;
-const posts = (hh: Harness) => hh.fake.callsTo('chat.postMessage').length;
+/** Everything the bot said: posts, ephemeral posts and response-URL replies. */
+const posts = (hh: Harness) =>
+  hh.fake.callsTo('chat.postMessage').length +
+  hh.fake.callsTo('chat.postEphemeral').length +
+  hh.fake.responses.length;
 
 /** Sends one DM or click, waits until the adapter handled it, and checks the bot answered. */
 async function act(hh: Harness, send: () => Promise<number>): Promise<void> {
@@ -162,7 +166,8 @@ describe('Slack end to end', () => {
       .map((c) => JSON.stringify({ text: c.args.text, blocks: c.args.blocks }));
     const all = sent.join('\n');
     expect(all).toContain('&lt;!channel&gt;'); // the text was echoed...
-    expect(all).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil/); // ...but never live
+    // ...but never live; the typed URL stays a link to where it goes, never under a disguising label.
+    expect(all).not.toMatch(/<!channel>|<@U0BOSS>|<https:\/\/evil[^>]*\|/);
     expect(all).not.toContain('*Acme*');
   });
 
@@ -202,7 +207,10 @@ describe('Slack end to end', () => {
       ts: nextTs(),
     };
     await act(h, () => h!.event(mention, 'EvMENTION'));
-    const invite = h.fake.channels.get('C0COMMUNITY')![0]!;
+    // The offer is shown to the person only: nothing about them is posted in the channel.
+    expect(h.fake.channels.get('C0COMMUNITY') ?? []).toEqual([]);
+    const invite = h.fake.ephemerals.find((m) => m.channel === 'C0COMMUNITY')!;
+    expect(invite.ephemeralTo).toBe('U0PAM');
     const actions = invite.blocks.find((b) => b.type === 'actions');
     expect(actions.elements[0].action_id).toBe('lb_open_dm');
     await act(h, () =>
@@ -236,10 +244,40 @@ describe('Slack end to end', () => {
       channel_id: 'DU0CMD',
       channel_name: 'directmessage',
       trigger_id: 'trig-cmd-1',
-      response_url: 'https://hooks.slack.invalid/x',
+      response_url: h.fake.responseUrl({ channel: 'DU0CMD', user: 'U0CMD' }),
     }).toString();
     await act(h, () => h!.post(form, 'application/x-www-form-urlencoded'));
     const dm = h.fake.channels.get('DU0CMD') ?? [];
     expect(dm.some((m) => m.text.includes('brings you here'))).toBe(true);
   });
+
+  it.each([
+    ['a channel the bot is not in', 'C0ELSEWHERE', 'general'],
+    ['a DM between two people', 'D0PEOPLE', 'directmessage'],
+  ])(
+    'answers /leadbot in %s privately through the response URL; the offer leads to the DM',
+    async (_, channel, name) => {
+      h = await startHarness();
+      const form = new URLSearchParams({
+        command: '/leadbot',
+        text: '',
+        user_id: 'U0SL',
+        user_name: 'sl',
+        team_id: TEAM,
+        channel_id: channel,
+        channel_name: name,
+        trigger_id: `trig-${channel}`,
+        response_url: h.fake.responseUrl({ channel, user: 'U0SL' }),
+      }).toString();
+      await act(h, () => h!.post(form, 'application/x-www-form-urlencoded'));
+      expect(h.fake.channels.get(channel) ?? []).toEqual([]);
+      const offer = h.fake.responses.at(-1)!;
+      expect(offer).toMatchObject({ channel, user: 'U0SL', responseType: 'ephemeral' });
+      const button = offer.blocks.find((b) => b.type === 'actions').elements[0];
+      expect(button.action_id).toBe('lb_open_dm');
+      const ephemeral = h.fake.ephemerals.at(-1)!;
+      await act(h, () => h!.interaction(clickPayload('U0SL', channel, ephemeral, button, nextTs())));
+      expect((h.fake.channels.get('DU0SL') ?? []).some((m) => m.text.includes('brings you here'))).toBe(true);
+    },
+  );
 });

@@ -58,7 +58,7 @@ export async function startHarness(
     wrap?: (handle: InboundHandler) => InboundHandler;
   } = {},
 ): Promise<Harness> {
-  const fake = await startFakeSlackApi({ botUserId: 'UBOT' });
+  const fake = await startFakeSlackApi({ botUserId: 'UBOT', channels: [SALES_CHANNEL] });
   // A minute ahead of the wall clock the store stamps outbox rows with, so they are due at once.
   const clock = createTestClock(new Date(Date.now() + 60_000));
   const { engine, store } = await createTestEngine({ store: opts.store, clock });
@@ -112,14 +112,40 @@ export async function startHarness(
     clock,
     url,
     post,
-    event: (event, eventId, o) =>
-      post(
+    event: (event, eventId, o) => {
+      // Slack delivers a channel's events only to apps in it, and DM events only for the bot's own DMs.
+      if (typeof event.channel === 'string') fake.join(event.channel);
+      return post(
         JSON.stringify({ type: 'event_callback', team_id: TEAM, api_app_id: 'A1', event_id: eventId, event }),
         'application/json',
         o,
-      ),
-    interaction: (payload, o) =>
-      post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded', o),
+      );
+    },
+    interaction: (payload, o) => {
+      // Every click on a message carries a response URL for that message, as Slack sends it.
+      const p = payload as {
+        response_url?: string;
+        channel?: { id?: string };
+        user?: { id?: string };
+        message?: { ts?: string };
+      };
+      const body =
+        p.response_url || !p.channel?.id || !p.user?.id
+          ? payload
+          : {
+              ...payload,
+              response_url: fake.responseUrl({
+                channel: p.channel.id,
+                user: p.user.id,
+                messageTs: p.message?.ts,
+              }),
+            };
+      return post(
+        `payload=${encodeURIComponent(JSON.stringify(body))}`,
+        'application/x-www-form-urlencoded',
+        o,
+      );
+    },
     async close() {
       await adapter.stop();
       await server.close();

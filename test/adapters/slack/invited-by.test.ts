@@ -28,7 +28,7 @@ async function slash(hh: Harness, user: string, text: string): Promise<void> {
     channel_id: CHANNEL,
     channel_name: 'community',
     trigger_id: `trig-${nextTs()}`,
-    response_url: 'https://hooks.slack.invalid/x',
+    response_url: hh.fake.responseUrl({ channel: CHANNEL, user }),
   }).toString();
   expect(await hh.post(form, 'application/x-www-form-urlencoded')).toBe(200);
   await hh.adapter.idle();
@@ -52,13 +52,11 @@ async function accept(hh: Harness, user: string): Promise<void> {
   await hh.adapter.idle();
 }
 
-const lastEphemeral = (hh: Harness, user: string) =>
-  String(
-    hh.fake
-      .callsTo('chat.postEphemeral')
-      .filter((c) => c.args.user === user)
-      .at(-1)?.args.text ?? '',
-  );
+/** The last private message `user` was shown, its sections joined. */
+const lastEphemeral = (hh: Harness, user: string) => {
+  const m = hh.fake.ephemerals.filter((e) => e.ephemeralTo === user).at(-1);
+  return m ? m.blocks.map((b: { text?: { text: string } }) => b.text?.text ?? '').join('\n') || m.text : '';
+};
 
 async function leadOf(store: LeadStore, userId: string) {
   const identity = await store.findIdentity({ platform: 'slack', workspaceId: TEAM, userId });

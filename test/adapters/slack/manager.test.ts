@@ -38,17 +38,17 @@ async function slash(hh: Harness, user: string, text: string, channel = CHANNEL)
     channel_id: channel,
     channel_name: channel.startsWith('D') ? 'directmessage' : 'community',
     trigger_id: `trig-${nextTs()}`,
-    response_url: 'https://hooks.slack.invalid/x',
+    response_url: hh.fake.responseUrl({ channel, user }),
   }).toString();
   expect(await hh.post(form, 'application/x-www-form-urlencoded')).toBe(200);
   await hh.adapter.idle();
 }
 
+/** What `user` was shown privately (ephemeral responses and chat.postEphemeral), each message's sections joined. */
 const ephemerals = (hh: Harness, user: string) =>
-  hh.fake
-    .callsTo('chat.postEphemeral')
-    .filter((c) => c.args.user === user)
-    .map((c) => String(c.args.text));
+  hh.fake.ephemerals
+    .filter((m) => m.ephemeralTo === user)
+    .map((m) => m.blocks.map((b: { text?: { text: string } }) => b.text?.text ?? '').join('\n') || m.text);
 const lastEphemeral = (hh: Harness, user: string) => ephemerals(hh, user).at(-1) ?? '';
 
 async function clickConsent(hh: Harness, user: string, which: 'accept' | 'decline' = 'accept') {

@@ -17,7 +17,7 @@ let store: LeadStore;
 let clock: TestClock;
 
 beforeEach(async () => {
-  fake = await startFakeSlackApi();
+  fake = await startFakeSlackApi({ channels: ['C0SALES'] });
   store = createMemoryStore();
   // Rows are stamped with the store's wall clock; the test clock starts a minute ahead so they are due.
   clock = createTestClock(new Date(Date.now() + 60_000));
