@@ -20,6 +20,7 @@ import {
 import { alertContent } from '../../src/core/alert-content.ts';
 import type { AlertPayload } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
+import { clipEscapedText, fitEmbeds } from './embed-fit.ts';
 import { escapeText } from './outbound.ts';
 
 /** custom_id prefixes of the alert's buttons and modal (`lb:` like every leadbot id; ≤ 100 chars with a lead id). */
@@ -32,6 +33,9 @@ export const ALERT_IDS = {
 
 const FOOTER = 'leadbot alert · ';
 
+/** Fields never shortened for the 6,000 total: who decided (a mention), and the lead's id. */
+const KEEP_WHOLE = ['Outcome', 'Reference'] as const;
+
 /** The footer text that marks the message of one outbox row. */
 export const alertFooter = (idempotencyKey: string): string => `${FOOTER}${idempotencyKey}`;
 
@@ -42,14 +46,15 @@ export function renderDiscordAlert(
 ): RESTPostAPIChannelMessageJSONBody {
   const c = alertContent(alert, escapeText);
   const embed = new EmbedBuilder()
-    .setTitle(clip(c.title, 256))
-    .setDescription(clip(`**${c.why.label}**\n${c.why.text}`, 4096))
-    .addFields(c.fields.map((f) => ({ name: f.label, value: clip(f.value, 1024), inline: true })))
+    .setTitle(clipEscapedText(c.title, 256))
+    .setDescription(clipEscapedText(`**${c.why.label}**\n${c.why.text}`, 4096))
+    .addFields(c.fields.map((f) => ({ name: f.label, value: clipEscapedText(f.value, 1024), inline: true })))
     .setFooter({ text: alertFooter(idempotencyKey) });
   const answers = c.answers.map((a) => `• ${a.question}\n    ${a.answer}`).join('\n');
-  if (answers) embed.addFields({ name: 'Answers', value: clip(answers, 1024), inline: false });
+  if (answers) embed.addFields({ name: 'Answers', value: clipEscapedText(answers, 1024), inline: false });
   const breakdown = c.breakdown.map((line) => `• ${line}`).join('\n');
-  if (breakdown) embed.addFields({ name: 'Score breakdown', value: clip(breakdown, 1024), inline: false });
+  if (breakdown)
+    embed.addFields({ name: 'Score breakdown', value: clipEscapedText(breakdown, 1024), inline: false });
   const ref = `Lead \`${alert.leadId}\`${alert.conversationId ? ` · conversation \`${alert.conversationId}\`` : ''}`;
   embed.addFields({ name: 'Reference', value: clip(ref, 1024), inline: false });
   const buttons = new ActionRowBuilder<ButtonBuilder>().addComponents(
@@ -63,8 +68,9 @@ export function renderDiscordAlert(
       .setCustomId(`${ALERT_IDS.notAFit}${alert.leadId}`),
   );
   return {
-    content: clip(c.summary, 2000),
-    embeds: [embed.toJSON()],
+    content: clipEscapedText(c.summary, 2000),
+    // Each text within its limit is not enough: together they must stay within 6,000.
+    embeds: fitEmbeds([embed.toJSON()], KEEP_WHOLE),
     components: [buttons.toJSON()],
     allowed_mentions: { parse: [] },
   };
@@ -85,12 +91,13 @@ export function renderDiscordAlertOutcome(
 ): APIEmbed[] {
   const text = outcome.claimed
     ? `Claimed by <@${outcome.userId}>`
-    : `Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeText(outcome.note)}` : ''}`;
+    : `Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeText(clip(outcome.note, 500))}` : ''}`;
   const [first, ...rest] = embeds;
   const embed = new EmbedBuilder(first ?? { title: 'Sales alert' });
   const fields = (embed.data.fields ?? []).filter((f) => f.name !== 'Outcome');
-  embed.setFields(...fields, { name: 'Outcome', value: clip(text, 1024), inline: false });
-  return [embed.toJSON(), ...rest];
+  embed.setFields(...fields, { name: 'Outcome', value: clipEscapedText(text, 1024), inline: false });
+  // The Outcome field adds to a full alert: fitted again to the 6,000 total.
+  return fitEmbeds([embed.toJSON(), ...rest], KEEP_WHOLE);
 }
 
 /** The modal asking why a lead is not a fit. */

@@ -13,7 +13,7 @@ import {
   Routes,
   SlashCommandBuilder,
 } from 'discord.js';
-import { LEADBOT_COMMAND } from './manager-input.ts';
+import { LEADBOT_COMMAND, LINK_COMMAND } from './manager-input.ts';
 
 /** `/qualify [action]`: the prospect's own entry point. */
 export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = new SlashCommandBuilder()
@@ -34,7 +34,11 @@ export const QUALIFY_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = 
   )
   .toJSON();
 
-export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [QUALIFY_COMMAND, LEADBOT_COMMAND];
+export const COMMANDS: RESTPostAPIChatInputApplicationCommandsJSONBody[] = [
+  QUALIFY_COMMAND,
+  LEADBOT_COMMAND,
+  LINK_COMMAND,
+];
 
 interface ComparableOption {
   type: unknown;
@@ -71,6 +75,8 @@ function comparable(cmd: Record<string, unknown>): string {
     options,
     contexts: sorted(cmd.contexts),
     integration_types: sorted(cmd.integration_types),
+    // Who sees the command by default: an older registration without it showed /leadbot to all.
+    default_member_permissions: cmd.default_member_permissions ?? null,
   });
 }
 
@@ -82,7 +88,7 @@ export function commandsMatch(existing: Record<string, unknown>[], wanted: objec
 }
 
 /**
- * Registers {@link COMMANDS} (`/qualify`, and `/leadbot` for managers) for the application, in one server when `guildId` is set (instant)
+ * Registers {@link COMMANDS} (`/qualify`, `/leadbot` for managers, `/link`) for the application, in one server when `guildId` is set (instant)
  * or globally. Returns whether anything was written. `signal` cancels the requests (start's deadline).
  */
 export async function registerCommands(

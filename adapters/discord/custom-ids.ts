@@ -11,8 +11,11 @@ const PREFIX = 'lb:';
 export type CustomId =
   /** A button of a choice question. */
   | { kind: 'choice'; stepId: string; value: string }
-  /** A select menu of a choice question; the values come with the interaction. */
-  | { kind: 'select'; stepId: string }
+  /**
+   * A select menu of a choice question; the values come with the interaction. `part` numbers
+   * the menus of a question with more than 25 options (one menu per 25; custom_ids must differ).
+   */
+  | { kind: 'select'; stepId: string; part?: number }
   /** "Continue privately" under a reply in a server channel. */
   | { kind: 'private' }
   /** "Answer" under a free-text question shown in an ephemeral reply (opens a modal). */
@@ -39,6 +42,9 @@ export function encodeCustomId(id: CustomId): string {
       return `${PREFIX}${CODES.choice}:${encodeURIComponent(id.stepId)}:${id.value}`;
     case 'consent':
       return `${PREFIX}${id.accept ? 'y' : 'n'}:${id.userId}${id.invitedBy ? `:${id.invitedBy}` : ''}`;
+    case 'select':
+      // `#` cannot occur in an encoded step id, so the part number after it is unambiguous.
+      return `${PREFIX}${CODES.select}:${encodeURIComponent(id.stepId)}${id.part ? `#${id.part}` : ''}`;
     default:
       return `${PREFIX}${CODES[id.kind]}:${encodeURIComponent(id.stepId)}`;
   }
@@ -69,9 +75,14 @@ export function decodeCustomId(raw: string): CustomId | null {
     const stepId = step(body.slice(0, sep));
     return stepId === null ? null : { kind: 'choice', stepId, value: body.slice(sep + 1) };
   }
+  if (code === `${CODES.select}:`) {
+    const [encoded = '', part] = body.split('#');
+    const stepId = step(encoded);
+    if (stepId === null || (part !== undefined && !/^\d{1,2}$/.test(part))) return null;
+    return { kind: 'select', stepId, ...(part ? { part: Number(part) } : {}) };
+  }
   const stepId = step(body);
   if (stepId === null) return null;
-  if (code === `${CODES.select}:`) return { kind: 'select', stepId };
   if (code === `${CODES.answer}:`) return { kind: 'answer', stepId };
   if (code === `${CODES.modal}:`) return { kind: 'modal', stepId };
   return null;

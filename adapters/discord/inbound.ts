@@ -39,6 +39,8 @@ export interface MessageView {
   mentions: { users: { has(id: string): boolean } };
   attachments: { size: number };
   stickers: { size: number };
+  /** A forward's copies of the forwarded messages (its own content is empty). */
+  messageSnapshots?: { map<T>(fn: (snapshot: { content: string }) => T): T[] };
 }
 
 export interface InteractionView {
@@ -121,7 +123,8 @@ export function stripBotMention(text: string, botUserId: string): string {
 
 /**
  * A message. DMs continue the flow; in a server the bot reacts only when mentioned (anything
- * else returns null). Bots, webhooks and system messages are ignored.
+ * else returns null). Bots, webhooks and system messages are ignored; a forward is read as the
+ * text it forwards.
  */
 export function parseMessage(m: MessageView, ctx: { botUserId: string }): InboundEvent | null {
   if (m.author.bot || m.webhookId || m.system) return null;
@@ -136,7 +139,11 @@ export function parseMessage(m: MessageView, ctx: { botUserId: string }): Inboun
     eventId: m.id,
     raw: m,
   };
-  const text = isDirect ? m.content.trim() : stripBotMention(m.content, ctx.botUserId);
+  const own = isDirect ? m.content.trim() : stripBotMention(m.content, ctx.botUserId);
+  // A forward has no content of its own: what the person forwarded is what they tell us.
+  const forwarded =
+    own === '' ? (m.messageSnapshots?.map((s) => s.content.trim()) ?? []).filter(Boolean) : [];
+  const text = own || forwarded.join('\n');
   if (isDirect && text === '') {
     const reason = m.attachments.size > 0 || m.stickers.size > 0 ? 'attachment' : 'empty message';
     return { ...base, kind: 'unsupported', reason };

@@ -9,6 +9,7 @@
 import {
   ApplicationIntegrationType,
   InteractionContextType,
+  PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   SlashCommandBuilder,
   type SlashCommandSubcommandBuilder,
@@ -96,13 +97,27 @@ function leadbotCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
     .setName('leadbot')
     .setDescription('Community manager commands (leads, stages, export) and account linking')
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
-    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall);
+    .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+    // Shown to members with Manage Server only; a server admin can grant it to the manager role
+    // (Server Settings → Integrations → leadbot). Everyone else links accounts with `/link`.
+    .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
   for (const add of SUBCOMMANDS) command.addSubcommand(add);
   return command.toJSON();
 }
 
-/** `/leadbot <subcommand>`: community managers' commands, plus `link` for anyone. */
+/** `/leadbot <subcommand>`: community managers' commands (visible to Manage Server by default). */
 export const LEADBOT_COMMAND = leadbotCommand();
+
+/** `/link [code]`: account linking for everyone (the same as `/leadbot link`, which managers see). */
+export const LINK_COMMAND: RESTPostAPIChatInputApplicationCommandsJSONBody = new SlashCommandBuilder()
+  .setName('link')
+  .setDescription('Link your accounts: get a code here, or enter one from another platform')
+  .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
+  .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
+  .addStringOption((o) =>
+    o.setName('code').setDescription('A code from the bot on your other platform').setRequired(false),
+  )
+  .toJSON();
 
 /** What the mapping reads from a discord.js chat input interaction. */
 export interface ManagerCommandView {

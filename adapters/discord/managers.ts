@@ -1,16 +1,18 @@
 /**
  * Manager commands on Discord: `/leadbot <subcommand>` for community managers (members with
  * `DISCORD_MANAGER_ROLE_ID` or the Manage Server permission, as Discord reports them with each
- * interaction), answered ephemerally unless `public:true`, split within Discord's 2,000
+ * interaction), answered ephemerally unless `public:true` (then posted in the channel), split within Discord's 2,000
  * characters the way `replyToManager` says; exports arrive as a CSV attachment; `qualify` is
- * followed by the consent prompt (outreach.ts answers its buttons). `/leadbot link` lets anyone
- * link accounts.
+ * followed by the consent prompt (outreach.ts answers its buttons). `/link` (and `/leadbot
+ * link`) lets anyone link accounts: `/leadbot` itself is shown to Manage Server by default.
  */
 import {
   type ChatInputCommandInteraction,
+  DiscordAPIError,
   type Interaction,
   MessageFlags,
   PermissionFlagsBits,
+  RESTJSONErrorCodes,
 } from 'discord.js';
 import { collect } from '../../src/core/commands/export-csv.ts';
 import { answerLink } from '../../src/core/commands/link.ts';
@@ -20,7 +22,7 @@ import type { CommunityServices } from '../../src/core/community-services.ts';
 import { LINK_TEXTS } from '../../src/core/outreach/person-handler.ts';
 import type { IdentityKey } from '../../src/core/ports/index.ts';
 import type { DiscordListeners } from './listen.ts';
-import { LEADBOT_COMMAND, toManagerInput } from './manager-input.ts';
+import { LEADBOT_COMMAND, LINK_COMMAND, toManagerInput } from './manager-input.ts';
 import {
   DISCORD_REPLY_LIMITS,
   discordInviter,
@@ -64,6 +66,37 @@ export function isDiscordManager(i: MemberView, roleId: string | undefined): boo
 
 const flags = (ephemeral: boolean) => MessageFlags.SuppressEmbeds | (ephemeral ? MessageFlags.Ephemeral : 0);
 
+/**
+ * Posts a public answer as channel messages. Not as follow-ups: after the ephemeral deferral the
+ * first follow-up edits that deferred reply and keeps its ephemeral flag (Discord's rule for
+ * deferred responses), so a "public" follow-up would be private and then deleted with it. Returns
+ * false when the bot may not post in the channel (Missing Access / Permissions), so the answer is
+ * given privately instead of being lost.
+ */
+async function postInChannel(
+  i: ChatInputCommandInteraction,
+  messages: { content: string; files?: { attachment: Buffer; name: string }[] }[],
+): Promise<boolean> {
+  try {
+    const channel = i.channel ?? (await i.client.channels.fetch(i.channelId));
+    if (!channel?.isSendable()) return false;
+    for (const m of messages)
+      await channel.send({ ...m, allowedMentions: NO_MENTIONS, flags: MessageFlags.SuppressEmbeds });
+    return true;
+  } catch (err) {
+    if (err instanceof DiscordAPIError && CANNOT_POST.has(Number(err.code))) return false;
+    throw err;
+  }
+}
+
+/** Discord's codes for a channel the bot cannot see or post in. */
+const CANNOT_POST = new Set<number>([
+  RESTJSONErrorCodes.MissingAccess,
+  RESTJSONErrorCodes.MissingPermissions,
+]);
+
+const NOT_POSTED = 'I cannot post in this channel (missing permission), so here is the answer privately.\n';
+
 async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Promise<void> {
   const files = reply.file
     ? [{ attachment: await collect(reply.file.chunks()), name: reply.file.filename }]
@@ -74,14 +107,25 @@ async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Pro
     ...(withFiles && files.length ? { files } : {}),
   });
   const [first = '', ...more] = reply.texts;
+  const answerPrivately = async (texts: string[]) => {
+    const [head = '', ...rest] = texts;
+    await i.editReply(payload(head, true));
+    for (const text of rest) await i.followUp({ ...payload(text, false), flags: flags(true) });
+  };
   if (reply.private) {
-    await i.editReply(payload(first, true));
-    for (const text of more) await i.followUp({ ...payload(text, false), flags: flags(true) });
+    await answerPrivately([first, ...more]);
+  } else if (
+    await postInChannel(
+      i,
+      reply.texts.map((text, n) => payload(text, n === 0)),
+    )
+  ) {
+    await i.deleteReply(); // the private acknowledgement has nothing left to say
   } else {
-    // The acknowledgement was private; the answer itself goes to the channel.
-    for (const [n, text] of reply.texts.entries())
-      await i.followUp({ ...payload(text, n === 0), flags: flags(false) });
-    await i.deleteReply();
+    const note = `${NOT_POSTED}${first}`;
+    await answerPrivately(
+      note.length <= DISCORD_REPLY_LIMITS.maxLength ? [note, ...more] : [NOT_POSTED, first, ...more],
+    );
   }
   if (reply.prompt) {
     const { userId, text, invitedBy } = reply.prompt;
@@ -90,7 +134,7 @@ async function deliver(i: ChatInputCommandInteraction, reply: ManagerReply): Pro
 }
 
 const isLeadbotCommand = (i: Interaction): i is ChatInputCommandInteraction =>
-  i.isChatInputCommand() && i.commandName === LEADBOT_COMMAND.name;
+  i.isChatInputCommand() && (i.commandName === LEADBOT_COMMAND.name || i.commandName === LINK_COMMAND.name);
 
 /** Registers `/leadbot`; without community services (no store) it says what is missing. */
 export function registerDiscordManagers(
@@ -105,8 +149,7 @@ export function registerDiscordManagers(
     }
     // Acknowledged privately at once (3-second deadline), then answered.
     await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const input = toManagerInput(i);
-    if (input.sub === 'link') {
+    if (i.commandName === LINK_COMMAND.name || i.options.getSubcommand(false) === 'link') {
       // `/leadbot link [code]`: anyone, any place; the answer is private.
       const key = discordMemberKey(i.user.id);
       const text = await answerLink(services, key, i.options.getString('code'), LINK_TEXTS, {
@@ -115,6 +158,7 @@ export function registerDiscordManagers(
       await i.editReply({ content: escapeText(text), allowedMentions: NO_MENTIONS });
       return;
     }
+    const input = toManagerInput(i);
     const ctx: CommandContext = {
       platform: 'discord',
       workspaceId: i.guildId ?? '',

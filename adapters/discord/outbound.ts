@@ -11,7 +11,6 @@ import {
   type APIComponentInMessageActionRow,
   ButtonBuilder,
   ButtonStyle,
-  escapeMarkdown,
   MessageFlags,
   StringSelectMenuBuilder,
 } from 'discord.js';
@@ -19,11 +18,15 @@ import type { ReplyLimits } from '../../src/core/commands/reply-to-manager.ts';
 import type { ChoiceOption, OutboundMessage } from '../../src/core/events.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { CUSTOM_ID_MAX, encodeCustomId } from './custom-ids.ts';
+import { escapeText } from './escape.ts';
+
+export { escapeText } from './escape.ts';
 
 /** Discord's limits (https://discord.com/developers/docs/components/reference). */
 export const LIMITS = {
   content: 2000,
   buttonsPerRow: 5,
+  rows: 5,
   buttonLabel: 80,
   selectOptions: 25,
   selectLabel: 100,
@@ -59,19 +62,6 @@ export interface DiscordPayload {
   flags: number;
 }
 
-/**
- * Escapes text for Discord: markdown (including headings, lists, quotes and masked links)
- * via discord.js's `escapeMarkdown`, mention/channel/emoji/timestamp syntax (`<@…>`, `<#…>`,
- * `<t:…>`) and `@everyone`/`@here` (a zero-width space breaks them even where
- * allowed_mentions would not apply, such as a copy-paste).
- */
-export function escapeText(text: string): string {
-  return escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true, maskedLink: true })
-    .replace(/^(\s*)(>|-#)/gm, '$1\\$2')
-    .replace(/<(?=[@#:/]|a:|t:|id:)/g, '\\<')
-    .replace(/@(everyone|here)/gi, '@\u200b$1');
-}
-
 /** A manager reply: message content is at most 2,000 characters after escaping. */
 export const DISCORD_REPLY_LIMITS: ReplyLimits = { maxLength: LIMITS.content, escape: escapeText };
 
@@ -99,10 +89,16 @@ function choiceButtons(stepId: string, choices: ChoiceOption[]): ButtonBuilder[]
   return choices.map((c, i) => button(ids[i]!, c.label || c.value));
 }
 
-function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean): StringSelectMenuBuilder {
+function choiceSelect(
+  stepId: string,
+  choices: ChoiceOption[],
+  multiple: boolean,
+  part?: { n: number; of: number; first: number },
+): StringSelectMenuBuilder {
+  const placeholder = multiple ? UI_TEXT.chooseSeveral : UI_TEXT.chooseOne;
   return new StringSelectMenuBuilder()
-    .setCustomId(encodeCustomId({ kind: 'select', stepId }))
-    .setPlaceholder(multiple ? UI_TEXT.chooseSeveral : UI_TEXT.chooseOne)
+    .setCustomId(encodeCustomId({ kind: 'select', stepId, ...(part?.n ? { part: part.n } : {}) }))
+    .setPlaceholder(part ? `${placeholder} (${part.first + 1}–${part.first + choices.length})` : placeholder)
     .setMinValues(1)
     .setMaxValues(multiple ? choices.length : 1)
     .addOptions(
@@ -112,30 +108,43 @@ function choiceSelect(stepId: string, choices: ChoiceOption[], multiple: boolean
 
 /**
  * The components for a question's choices: buttons for up to 5 single choices, a select menu
- * for longer lists and for multiple choice (`max_values` replaces a "done" button), or null
- * when Discord cannot carry them (over 25 options, over-long values): the person then answers
- * by text or number, which the engine accepts.
+ * for longer lists and for multiple choice (`max_values` replaces a "done" button), several
+ * menus of 25 for a single choice of up to `rows × 25` options (Discord: 25 options per menu,
+ * one menu per row, 5 rows), or null when Discord cannot carry them (a multiple choice over
+ * 25, more options than the rows hold, over-long values): the person then answers by text or
+ * number, which the engine accepts.
  */
-function choiceComponents(msg: OutboundMessage): Row[] | null {
+function choiceComponents(msg: OutboundMessage, rows: number): Row[] | null {
   const choices = msg.choices ?? [];
   const stepId = msg.stepId ?? '';
   if (choices.length === 0) return [];
+  const menus = Math.ceil(choices.length / LIMITS.selectOptions);
   const selectFits =
-    choices.length <= LIMITS.selectOptions &&
+    (msg.multiple ? menus === 1 : menus <= rows) &&
     choices.every((c) => c.value.length > 0 && c.value.length <= LIMITS.selectValue) &&
-    encodeCustomId({ kind: 'select', stepId }).length <= CUSTOM_ID_MAX;
+    encodeCustomId({ kind: 'select', stepId, part: menus }).length <= CUSTOM_ID_MAX;
   if (!msg.multiple && choices.length <= LIMITS.buttonsPerRow) {
     const buttons = choiceButtons(stepId, choices);
     if (buttons) return [row(buttons)];
   }
-  return selectFits ? [row([choiceSelect(stepId, choices, msg.multiple === true)])] : null;
+  if (!selectFits) return null;
+  if (menus === 1) return [row([choiceSelect(stepId, choices, msg.multiple === true)])];
+  return Array.from({ length: menus }, (_, n) => {
+    const first = n * LIMITS.selectOptions;
+    const part = choices.slice(first, first + LIMITS.selectOptions);
+    return row([choiceSelect(stepId, part, false, { n, of: menus, first })]);
+  });
 }
 
 /** Renders one core message for the given surface. */
 export function renderMessage(msg: OutboundMessage, surface: Surface): DiscordPayload {
   let content = escapeText(msg.text);
   const components: Row[] = [];
-  const choiceRows = choiceComponents(msg);
+  // Rows left for the choices: Discord allows 5, and the Answer or Continue privately button takes one.
+  const choiceRows = choiceComponents(
+    msg,
+    LIMITS.rows - (msg.offerPrivate || surface === 'ephemeral' ? 1 : 0),
+  );
   if (choiceRows === null) {
     // Fallback: numbered options, answered by text (in a DM) or through the answer modal.
     const list = (msg.choices ?? []).map((c, i) => `${i + 1}. ${escapeText(c.label || c.value)}`);

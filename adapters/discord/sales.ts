@@ -41,11 +41,20 @@ async function handleAlertInteraction(
   const rep = `discord:${i.user.id}`;
   const deps = w.services;
   const event = { platform: 'discord', eventId: `alert:${i.id}` };
+  // After the acknowledgement, a problem is told to the clicker alone in a follow-up.
   const sorry = (text: string) =>
-    i.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    i.followUp({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  // Discord invalidates the interaction unless it is acknowledged within 3 seconds; the
+  // transaction may take longer (a busy database), so the alert is acknowledged first (a
+  // deferred update: no visible change) and edited with the outcome afterwards.
+  const acknowledge = () =>
+    i.isModalSubmit() && !i.isFromMessage()
+      ? i.deferReply({ flags: MessageFlags.Ephemeral })
+      : i.deferUpdate();
 
   if (i.isButton() && i.customId.startsWith(ALERT_IDS.claim)) {
     const leadId = i.customId.slice(ALERT_IDS.claim.length);
+    await acknowledge();
     let result: Awaited<ReturnType<typeof claimLead>>;
     try {
       result = await claimLead(deps, { leadId, rep, event });
@@ -60,7 +69,7 @@ async function handleAlertInteraction(
       i.message.embeds.map((e) => e.toJSON()),
       { userId: i.user.id, claimed: true },
     );
-    await i.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
+    await i.editReply({ embeds, components: [], allowedMentions: NO_MENTIONS });
     return;
   }
 
@@ -72,6 +81,7 @@ async function handleAlertInteraction(
   if (i.isModalSubmit() && i.customId.startsWith(ALERT_IDS.modal)) {
     const leadId = i.customId.slice(ALERT_IDS.modal.length);
     const reason = i.fields.getTextInputValue(ALERT_IDS.reasonInput);
+    await acknowledge();
     let result: Awaited<ReturnType<typeof rejectLead>>;
     try {
       result = await rejectLead(deps, { leadId, rep, reason, event });
@@ -89,9 +99,9 @@ async function handleAlertInteraction(
         i.message.embeds.map((e) => e.toJSON()),
         { userId: i.user.id, claimed: false, note: result.reason },
       );
-      await i.update({ embeds, components: [], allowedMentions: NO_MENTIONS });
+      await i.editReply({ embeds, components: [], allowedMentions: NO_MENTIONS });
     } else {
-      await sorry('Marked as not a fit.');
+      await i.editReply({ content: 'Marked as not a fit.', allowedMentions: NO_MENTIONS });
     }
   }
 }

@@ -7,6 +7,7 @@
 // Only the config modules load up front (zod, no SDK); each SDK is imported when its platform
 // is enabled, so `leadbot --help`, a config error or `leadbot chat` do not pay for four SDKs.
 import { DISCORD_VARIABLES, parseDiscordConfig } from '../../adapters/discord/config.ts';
+import { discordTools } from '../../adapters/discord/tools.ts';
 import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
 import { slackTools } from '../../adapters/slack/tools.ts';
@@ -89,6 +90,7 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/discord/index.ts')).createDiscordAdapter(config, deps),
     prefix: 'DISCORD_',
     variables: DISCORD_VARIABLES,
+    ...discordTools,
   }),
   // On unless WEB_CHAT=off: the zero-setup channel (no token needed).
   defineAdapter({

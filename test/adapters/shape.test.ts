@@ -48,6 +48,11 @@ const OWN: Record<Platform, Record<string, string>> = {
     'listen.ts': 'one discord.js listener per job, each event handled once',
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
+    'escape.ts': 'markdown escaping in linear time',
+    'embed-fit.ts': 'embeds within each limit and the 6,000 total',
+    'permissions.ts': 'permission flags, the invite URL, channel permissions',
+    'tools.ts': 'send limits and setup for the registry entry',
+    'doctor.ts': 'doctor checks against the REST API',
   },
   telegram: {
     'http-route.ts': 'the webhook on the app server, through the inbox',

@@ -4,9 +4,10 @@
  * 127.0.0.1, and the people who use it (discord/interactions.ts). It keeps what a person would
  * see (messages per channel, ephemeral ones marked with who sees them), every REST request as
  * received (so tests assert on `allowed_mentions` and escaped content), and behaves like
- * Discord where leadbot depends on it: 50007 for closed DMs, 40060 for a second
- * acknowledgement of one interaction, 429 with `retry_after` on demand, RESUME with replay,
- * every dispatch to every connected client. Dispatch payloads are built from the recorded ones
+ * Discord: the documented limits of discord/limits.ts (50035 Invalid Form Body), 50007 for
+ * closed DMs, 40060 for a second acknowledgement of one interaction, 10062 after the 3-second
+ * deadline (a fake clock: `advanceClock`), a deferred reply's first follow-up editing it,
+ * 429 with `retry_after` on demand, RESUME with replay, every dispatch to every connected client. Dispatch payloads are built from the recorded ones
  * in test/fixtures/discord/.
  */
 import { EventEmitter } from 'node:events';
@@ -39,12 +40,32 @@ export class FakeDiscord extends EventEmitter {
   /** Registered commands per scope (`global` or the guild id). */
   readonly commands = this.state.commands;
   readonly dmsClosed = this.state.dmsClosed;
+  /** Server channels where the bot lacks access: posting there answers 403 Missing Access. */
+  readonly channelsClosed = this.state.channelsClosed;
+  /** Interactions by token: whether and how each was answered. */
+  readonly interactions = this.state.interactions;
+
+  /** The server as the bot's token sees it: membership, roles, channel overwrites, intent flags. */
+  get guild() {
+    return this.state.guild;
+  }
+
+  /** Makes REST calls need `Bot <token>` (401 otherwise), as Discord does for a reset token. */
+  requireToken(token: string): void {
+    this.state.botToken = token;
+  }
+
+  /** Moves the fake's clock ahead (interaction deadlines: 3 s to answer, 15 min of follow-ups). */
+  advanceClock(ms: number): void {
+    this.state.clockOffsetMs += ms;
+  }
 
   // What people do (discord/interactions.ts).
   readonly dm = this.people.dm.bind(this.people);
   readonly say = this.people.say.bind(this.people);
   readonly slash = this.people.slash.bind(this.people);
   readonly leadbot = this.people.leadbot.bind(this.people);
+  readonly link = this.people.link.bind(this.people);
   readonly click = this.people.click.bind(this.people);
   readonly select = this.people.select.bind(this.people);
   readonly submitModal = this.people.submitModal.bind(this.people);
@@ -180,6 +201,7 @@ export class FakeDiscord extends EventEmitter {
       path,
       body,
       query: url.searchParams,
+      auth: String(req.headers.authorization ?? ''),
     });
     if (!route) return reply(404, { code: 0, message: `fake Discord: no route ${method} ${path}` });
     return reply(route[0], route[1]);

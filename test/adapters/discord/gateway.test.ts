@@ -50,13 +50,13 @@ describe('start', () => {
     const puts = fake.requests.filter((r) => r.method === 'PUT');
     expect(puts).toHaveLength(1);
     expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/commands'))).toHaveLength(2);
-    expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify', 'leadbot']);
+    expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify', 'leadbot', 'link']);
     await fake.close();
   });
 
   test('registers per guild when DISCORD_GUILD_ID is set', async () => {
     const r = await start(async () => [], { config: { guildId: IDS.guild } });
-    expect(r.fake.commands.get(IDS.guild)?.map((c) => c.name)).toEqual(['qualify', 'leadbot']);
+    expect(r.fake.commands.get(IDS.guild)?.map((c) => c.name)).toEqual(['qualify', 'leadbot', 'link']);
     expect(r.fake.commands.has('global')).toBe(false);
   });
 

@@ -81,10 +81,10 @@ describe('renderMessage', () => {
     expect((multi.components[0]!.components[0] as { max_values: number }).max_values).toBe(3);
   });
 
-  test('more than 25 options fall back to a numbered list answered by text', () => {
-    const p = renderMessage({ kind: 'question', text: 'Pick', stepId: 's', choices: choices(30) }, 'dm');
+  test('more options than 5 menus hold fall back to a numbered list answered by text', () => {
+    const p = renderMessage({ kind: 'question', text: 'Pick', stepId: 's', choices: choices(130) }, 'dm');
     expect(p.components).toEqual([]);
-    expect(p.content).toContain('\n30. Option 29');
+    expect(p.content).toContain('\n130. Option 129');
   });
 
   test('a free-text question gets an Answer button only where typing is impossible (ephemeral)', () => {

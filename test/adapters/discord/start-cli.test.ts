@@ -31,7 +31,7 @@ test('leadbot start runs the Discord bot against the fake', async () => {
     await cli.exited;
   });
   await cli.waitForLog('Discord bot connected');
-  expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify', 'leadbot']);
+  expect(fake.commands.get('global')?.map((c) => c.name)).toEqual(['qualify', 'leadbot', 'link']);
   const pat = fake.user('pat');
   fake.slash(pat, 'dm');
   const dm = fake.dmChannelOf(pat.id);

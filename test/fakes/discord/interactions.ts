@@ -80,6 +80,7 @@ export class FakePeople {
       channelId,
       userId: u.id,
       acked: false,
+      createdAt: this.state.now(),
       messageId: extra.message?.id,
     });
     return { index: this.dispatch('INTERACTION_CREATE', d), id };
@@ -90,6 +91,21 @@ export class FakePeople {
     const data: Json = { id: '1300000000000000500', name: 'qualify', type: 1 };
     if (action) data.options = [{ name: 'action', type: 3, value: action }];
     return this.interaction(u, where, { type: 2, data, context: where === 'guild' ? 0 : 1 });
+  }
+
+  /** `/link [code]`: account linking, open to every member. */
+  link(u: FakeUser, code?: string, where: 'guild' | 'dm' = 'guild') {
+    const data: Json = { id: '1300000000000000502', name: 'link', type: 1 };
+    if (code !== undefined) data.options = [{ name: 'code', type: 3, value: code }];
+    return this.interaction(
+      u,
+      where,
+      { type: 2, data, context: where === 'guild' ? 0 : 1 },
+      {
+        permissions: PERMS.none,
+        roles: [],
+      },
+    );
   }
 
   /**

@@ -1,12 +1,16 @@
 /**
  * The fake Discord's REST API (`/api/v10/...`): the gateway URL, command registration,
  * interaction callbacks and webhooks (follow-ups, the original response), DM channels and
- * channel messages. It behaves like Discord where leadbot depends on it: 50007 for closed DMs,
- * 40060 for a second acknowledgement of one interaction, history newest first; and it echoes the
- * bot's own messages on the gateway, as Discord does.
+ * channel messages. It behaves like Discord where leadbot depends on it, with the limits and
+ * errors of limits.ts: 50035 for a body over a documented limit, 50007 for closed DMs, 40060
+ * for a second acknowledgement of one interaction, 10062 after the 3-second deadline, the first
+ * follow-up of a deferred reply editing it, history newest first; and it echoes the bot's own
+ * messages on the gateway, as Discord does.
  */
+import { guildRoutes } from './guild.ts';
 import type { Dispatch } from './interactions.ts';
-import { EPHEMERAL, type FakeState, IDS, type Json } from './state.ts';
+import { checkMessageBody, checkModal, DISCORD_ERRORS, DISCORD_LIMITS } from './limits.ts';
+import { EPHEMERAL, type FakeMessage, type FakeState, IDS, type Json } from './state.ts';
 
 export type RestAnswer = [number, unknown] | null;
 
@@ -31,45 +35,76 @@ function callback(state: FakeState, path: string, body: Json | null): RestAnswer
   const m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
   if (!m) return null;
   const it = state.interactions.get(m[2]!);
-  if (!it || it.id !== m[1]) return [404, { code: 10062, message: 'Unknown interaction' }];
-  if (it.acked) return [400, { code: 40060, message: 'Interaction has already been acknowledged.' }];
-  it.acked = true;
+  if (!it || it.id !== m[1]) return [404, DISCORD_ERRORS.unknownInteraction];
+  if (it.acked) return [400, DISCORD_ERRORS.alreadyAcked];
+  // No initial response within 3 s: the token is invalidated (DISCORD_LIMITS.initialResponseMs).
+  if (state.now() - it.createdAt > DISCORD_LIMITS.initialResponseMs)
+    return [404, DISCORD_ERRORS.unknownInteraction];
   const data = (body?.data ?? {}) as Json;
+  const invalid = body?.type === 9 ? checkModal(data) : checkMessageBody(data, ['data']);
+  if (invalid) return [400, invalid];
+  it.acked = true;
   if (body?.type === 4 || body?.type === 5) {
     const ephemeral = ((data.flags ?? 0) & EPHEMERAL) !== 0;
     it.original = state.createMessage(it.channelId, data, ephemeral ? it.userId : undefined).id;
+    if (body.type === 5) it.loading = true;
   }
-  if (body?.type === 7 && it.messageId) {
-    const target = state.messages.get(it.messageId)!;
-    if (data.content !== undefined) target.content = data.content;
-    if (data.components !== undefined) target.components = data.components;
-    if (data.embeds !== undefined) target.embeds = data.embeds;
-  }
+  // A deferred update (6) or an update (7): the original response is the clicked message.
+  if ((body?.type === 6 || body?.type === 7) && it.messageId) it.original = it.messageId;
+  if (body?.type === 7 && it.messageId) editMessage(state.messages.get(it.messageId)!, data);
+  if (body?.type === 9) it.modal = data;
   return [204, undefined];
 }
 
-/** `/webhooks/:app/:token[/messages/@original]`: follow-ups and the original response. */
+/** What an edit changes: the fields it carries (flags never change: ephemeral stays ephemeral). */
+function editMessage(target: FakeMessage, body: Json): void {
+  if (body.content !== undefined) target.content = body.content;
+  if (body.components !== undefined) target.components = body.components;
+  if (body.embeds !== undefined) target.embeds = body.embeds;
+  if (body.__files?.length) target.attachments = body.__files;
+}
+
+/**
+ * `/webhooks/:app/:token[/messages/@original]`: follow-ups and the original response, for 15
+ * minutes after the interaction (DISCORD_LIMITS.tokenValidMs). The first follow-up after a
+ * deferred reply (type 5) does not create a message: "When using this endpoint directly after
+ * responding to an interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will
+ * function as Edit Original Interaction Response … The ephemeral flag will be ignored, and the
+ * value you provided in the initial defer response will be preserved"
+ * (https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message).
+ */
 function webhook(state: FakeState, method: string, path: string, body: Json | null): RestAnswer {
   const m = path.match(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/@original)?$/);
   if (!m) return null;
   const it = state.interactions.get(m[2]!);
-  if (!it?.acked) return [404, { code: 10015, message: 'Unknown Webhook' }];
+  if (!it?.acked) return [404, DISCORD_ERRORS.unknownWebhook];
+  if (state.now() - it.createdAt > DISCORD_LIMITS.tokenValidMs)
+    return [401, { code: 50027, message: 'Invalid Webhook Token' }];
+  if (method !== 'DELETE') {
+    const invalid = checkMessageBody(body);
+    if (invalid) return [400, invalid];
+  }
+  const original = it.original ? state.messages.get(it.original) : undefined;
   if (method === 'POST' && !path.endsWith('@original')) {
+    if (it.loading && original) {
+      it.loading = false;
+      editMessage(original, body ?? {});
+      return [200, state.messageJson(original)];
+    }
     const ephemeral = ((body?.flags ?? 0) & EPHEMERAL) !== 0;
     return [
       200,
       state.messageJson(state.createMessage(it.channelId, body ?? {}, ephemeral ? it.userId : undefined)),
     ];
   }
-  const original = it.original ? state.messages.get(it.original) : undefined;
-  if (!original) return [404, { code: 10008, message: 'Unknown Message' }];
+  if (!original || original.deleted) return [404, DISCORD_ERRORS.unknownMessage];
   if (method === 'PATCH') {
-    if (body?.content !== undefined) original.content = body.content;
-    if (body?.components !== undefined) original.components = body.components;
-    if (body?.__files?.length) original.attachments = body.__files;
+    it.loading = false;
+    editMessage(original, body ?? {});
     return [200, state.messageJson(original)];
   }
   if (method === 'DELETE') {
+    it.loading = false;
     original.deleted = true;
     return [204, undefined];
   }
@@ -101,9 +136,15 @@ function channels(
   const channelId = m[1]!;
   const dmUser = state.dmUserOf(channelId);
   if (req.method === 'GET' && !m[2]) {
-    if (channelId === IDS.channel)
-      return [200, { id: channelId, type: 0, guild_id: IDS.guild, name: 'general' }];
-    if (!dmUser) return [404, { code: 10003, message: 'Unknown Channel' }];
+    if (channelId === IDS.channel) {
+      if (!state.guild.joined) return [403, DISCORD_ERRORS.missingAccess];
+      const overwrites = state.guild.overwrites;
+      return [
+        200,
+        { id: channelId, type: 0, guild_id: IDS.guild, name: 'general', permission_overwrites: overwrites },
+      ];
+    }
+    if (!dmUser) return [404, DISCORD_ERRORS.unknownChannel];
     const user = state.users.get(dmUser) ?? { id: dmUser, username: 'x', global_name: null };
     return [200, { id: channelId, type: 1, recipients: [state.asUser(user)] }];
   }
@@ -117,8 +158,10 @@ function channels(
     return [200, list.map((x) => state.messageJson(x))];
   }
   if (req.method === 'POST' && m[2]) {
-    if (dmUser && state.dmsClosed.has(dmUser))
-      return [403, { code: 50007, message: 'Cannot send messages to this user' }];
+    if (dmUser && state.dmsClosed.has(dmUser)) return [403, DISCORD_ERRORS.cannotDm];
+    if (!dmUser && state.channelsClosed.has(channelId)) return [403, DISCORD_ERRORS.missingAccess];
+    const invalid = checkMessageBody(req.body);
+    if (invalid) return [400, invalid];
     const json = state.messageJson(state.createMessage(channelId, req.body ?? {}));
     if (req.body?.message_reference)
       Object.assign(json, { type: 19, message_reference: req.body.message_reference });
@@ -134,15 +177,20 @@ export function routeRest(
   state: FakeState,
   dispatch: Dispatch,
   port: number,
-  req: { method: string; path: string; body: Json | null; query: URLSearchParams },
+  req: { method: string; path: string; body: Json | null; query: URLSearchParams; auth?: string },
 ): RestAnswer {
   const { method, path, body } = req;
+  // Interaction callbacks and webhooks use the interaction token; everything else the bot token.
+  const tokenRoute = /^\/(interactions|webhooks)\//.test(path);
+  if (!tokenRoute && state.botToken !== undefined && req.auth !== `Bot ${state.botToken}`)
+    return [401, DISCORD_ERRORS.unauthorized];
   if (method === 'GET' && path === '/gateway/bot') {
     const limit = { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 };
     return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: limit }];
   }
   if (method === 'POST' && path === '/users/@me/channels') return openDm(state, body);
   return (
+    guildRoutes(state.guild, method, path) ??
     commands(state, method, path, body) ??
     (method === 'POST' ? callback(state, path, body) : null) ??
     webhook(state, method, path, body) ??

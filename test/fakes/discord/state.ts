@@ -4,6 +4,7 @@
  * pending interactions with their tokens.
  */
 import { readFileSync } from 'node:fs';
+import { GuildState } from './guild.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Discord payloads are loose JSON; the fake reads what it needs.
 export type Json = Record<string, any>;
@@ -73,8 +74,14 @@ export interface PendingInteraction {
   channelId: string;
   userId: string;
   acked: boolean;
+  /** When Discord sent it (the fake's clock): the 3-second and 15-minute deadlines count from here. */
+  createdAt: number;
+  /** A deferred reply (callback type 5) still shows "thinking…": the first follow-up edits it. */
+  loading?: boolean;
   original?: string;
   messageId?: string;
+  /** The modal shown in answer (callback type 9). */
+  modal?: Json;
 }
 
 export class FakeState {
@@ -83,10 +90,23 @@ export class FakeState {
   /** Registered commands per scope (`global` or the guild id). */
   readonly commands = new Map<string, Json[]>();
   readonly dmsClosed = new Set<string>();
+  /** Server channels the bot may not post in (403 Missing Access). */
+  readonly channelsClosed = new Set<string>();
   readonly interactions = new Map<string, PendingInteraction>();
   readonly users = new Map<string, FakeUser>();
   private readonly dmChannels = new Map<string, string>();
   private nextId = 1320000000000000000n;
+  /** The server as the bot sees it (doctor's checks). */
+  readonly guild = new GuildState();
+  /** When set, REST calls other than interaction callbacks must carry `Bot <botToken>` (else 401). */
+  botToken?: string;
+  /** How far the fake's clock was moved ahead of the real one (interaction deadlines). */
+  clockOffsetMs = 0;
+
+  /** The fake's time in ms: real time plus {@link clockOffsetMs}. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
 
   id(): string {
     this.nextId += 1n;
