@@ -15,7 +15,7 @@
 import { Api, GrammyError } from 'grammy';
 import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
 import type { AlertSink, Logger } from '../../src/core/ports/index.ts';
-import { renderTelegramAlert } from './alert-render.ts';
+import { alertKeyboard, renderTelegramAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 
 export interface TelegramAlertSinkConfig {
@@ -62,6 +62,7 @@ export function createTelegramAlertSink(
       try {
         const message = await api.sendMessage(chatId, renderTelegramAlert(alert), {
           link_preview_options: { is_disabled: true },
+          reply_markup: alertKeyboard(alert.leadId),
         });
         const externalRef = `${message.chat.id}:${message.message_id}`;
         posted.set(idempotencyKey, externalRef);

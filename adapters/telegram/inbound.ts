@@ -4,7 +4,7 @@
  */
 import type { CallbackQuery, Message, MessageEntity, Update, User } from 'grammy/types';
 import type { EventOrigin, InboundEvent } from '../../src/core/events.ts';
-import { decodeCallbackData } from './callback-data.ts';
+import { decodeCallbackData, sameButtonStep } from './callback-data.ts';
 
 export interface BotIdentity {
   id: number;
@@ -139,7 +139,8 @@ export function checkedValues(q: CallbackQuery, stepId: string): string[] {
   const values: string[] = [];
   for (const button of rows.flat()) {
     const data = 'callback_data' in button ? decodeCallbackData(button.callback_data) : null;
-    if (data?.kind === 'toggle' && data.checked && data.stepId === stepId) values.push(data.value);
+    if (data?.kind === 'toggle' && data.checked && sameButtonStep(data.stepId, stepId))
+      values.push(data.value);
   }
   return values;
 }

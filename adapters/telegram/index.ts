@@ -7,17 +7,15 @@
  * send never loses conversation state.
  */
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, HttpError } from 'grammy';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, type Context, HttpError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { sleep } from '../../src/core/abort.ts';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
-import { KeyedMutex } from '../../src/core/keyed-mutex.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
 import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
 import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
-import { RecentIds } from '../shared/recent-ids.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
@@ -27,7 +25,9 @@ import { createTelegramRoute } from './http-route.ts';
 import { registerTelegramManagers, telegramPermissions } from './managers.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
 import { registerTelegramOutreach } from './outreach.ts';
+import { createTelegramPoller } from './polling.ts';
 import { registerTelegramProspects, sendReplies } from './prospects.ts';
+import { registerTelegramSales } from './sales.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -74,32 +74,18 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   );
   // 429 waits retry_after (up to 2 min) and 5xx backs off, a bounded number of times.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowHttpErrors: true }));
-  const seen = new RecentIds<number>(10_000);
-  const perChat = new KeyedMutex(); // one update of a chat at a time (webhook calls may overlap)
   let handler: InboundHandler | undefined;
-  let polling: Promise<void> | undefined;
   let webhookMounted = false;
   let accepting = false;
   const inbox = requireInbox(deps, 'telegram');
+  const poller = createTelegramPoller(bot, inbox, ALLOWED_UPDATES);
 
-  // First for every update, manager commands included: drop an update_id this process has
-  // just handled (the engine's (platform, eventId) check is the durable one) and handle one
-  // chat at a time.
-  bot.use(async (ctx, next) => {
-    const update = ctx.update;
-    if (!seen.add(update.update_id)) {
-      log.debug({ updateId: update.update_id }, 'update seen before; ignored');
-      return;
-    }
-    const chatKey = String(ctx.chat?.id ?? ctx.from?.id ?? 'none');
-    try {
-      await perChat.run(chatKey, () => next());
-    } catch (err) {
-      // The inbox retries a failed webhook update under the same update_id: let it through then.
-      seen.delete(update.update_id);
-      throw err;
-    }
-  });
+  // First for every update, manager commands included: one update of a chat at a time, in the
+  // order received (webhook calls and the runner's concurrent sink overlap; other chats do not
+  // wait). Then a polled update is stored in the inbox, which drops one Telegram serves again —
+  // as the webhook route does — so no in-memory guard of update ids is needed.
+  bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? ctx.from?.id ?? 'none')));
+  bot.use(poller.middleware);
   // Manager commands, consent prompts and intent offers need the store, and announce what they
   // change to the lead events.
   const services = deps.store
@@ -113,6 +99,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         interpreter: deps.interpreter,
       })
     : null;
+  if (services && config.salesChatId)
+    registerTelegramSales(bot, { services, salesChatId: config.salesChatId, logger: log });
   if (services) {
     registerTelegramManagers(bot, { services, logger: log });
     registerTelegramOutreach(bot, { services, handler: () => handler, logger: log });
@@ -141,8 +129,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       return bot.isInited() ? bot.botInfo : undefined;
     },
     async idle() {
+      await poller.idle();
       await inbox.idle();
-      await perChat.idle();
     },
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
@@ -196,32 +184,19 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         log.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram adapter started');
         return;
       }
-      try {
-        // grammY's own set-up retries (deleteWebhook) never end; the call's deadline does.
-        await call(
-          (signal) =>
-            new Promise<void>((resolve, reject) => {
-              signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-              polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() });
-              polling.catch((err) => {
-                const e = toPlatformError(err, 'polling');
-                log.error({ code: e.code, err: e.message }, 'telegram polling stopped');
-                reject(err);
-              });
-            }),
-        );
-      } catch (err) {
-        await stopPolling();
-        throw err;
-      }
+      // The runner does not remove a webhook (bot.start did): getUpdates would be a 409.
+      await call((signal) => bot.api.deleteWebhook({}, grammySignal(signal)));
+      poller.start((err) => {
+        const e = toPlatformError(err, 'polling');
+        log.error({ code: e.code, err: e.message }, 'telegram polling stopped');
+      });
       log.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram adapter started');
     },
 
     async stop(): Promise<void> {
       accepting = false;
-      await stopPolling();
+      await poller.stop(); // no more fetching; every update fetched is handled first
       await inbox.idle();
-      await perChat.idle();
     },
 
     async send(target, messages): Promise<void> {
@@ -230,27 +205,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       await sendReplies(bot.api, bot.botInfo.username, target.channelId, messages);
     },
   };
-
-  /**
-   * Stops long polling, within {@link STOP_GRACE_MS}: grammY's stop confirms the last update
-   * with one more getUpdates, which an unreachable API would hold (an unconfirmed update is
-   * delivered again next time and de-duplicated).
-   */
-  async function stopPolling(): Promise<void> {
-    const running = polling;
-    if (!running) return;
-    polling = undefined;
-    const stopped = Promise.all([bot.stop(), running]).then(
-      () => undefined,
-      () => undefined,
-    );
-    await Promise.race([stopped, sleep(STOP_GRACE_MS)]);
-  }
 }
 
 /** grammY types its signals with the `abort-controller` shim; Node's own are the same thing at run time. */
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
-
-/** How long stop() waits for grammY to end long polling. */
-const STOP_GRACE_MS = 3_000;

@@ -5,9 +5,13 @@
  * way `replyToManager` says, split within Telegram's 4,096 characters: private ones to the
  * manager's DM, public ones to the chat; a `qualify` is followed by the consent prompt.
  */
-import { type Api, Composer, type Context, InputFile } from 'grammy';
+import { type Api, Composer, type Context, GrammyError, InputFile } from 'grammy';
 import { collect } from '../../src/core/commands/export-csv.ts';
-import { type ManagerReply, replyToManager } from '../../src/core/commands/reply-to-manager.ts';
+import {
+  COMMAND_FAILED_TEXT,
+  type ManagerReply,
+  replyToManager,
+} from '../../src/core/commands/reply-to-manager.ts';
 import type { CommandContext, ManagerPermissions } from '../../src/core/commands/types.ts';
 import type { CommunityServices } from '../../src/core/community-services.ts';
 import type { IdentityKey, Logger } from '../../src/core/ports/index.ts';
@@ -72,8 +76,12 @@ export function registerTelegramManagers(bot: Composer<Context>, w: TelegramMana
         await ctx.api.sendDocument(target, new InputFile(data, reply.file.filename));
       }
     } catch (err) {
-      log.warn({ error: errText(err) }, 'private reply failed');
-      if (target !== chatId) await ctx.api.sendMessage(chatId, OPEN_PRIVATE_CHAT);
+      // Only a 403 means the bot may not write to the manager (never started, or blocked it);
+      // anything else is a failure of ours, said as such rather than blamed on the manager.
+      const forbidden = err instanceof GrammyError && err.error_code === 403;
+      log.warn({ error: errText(err), forbidden }, 'manager reply failed');
+      if (target !== chatId)
+        await ctx.api.sendMessage(chatId, forbidden ? OPEN_PRIVATE_CHAT : COMMAND_FAILED_TEXT);
     }
     if (reply.prompt) {
       const { userId, text, invitedBy } = reply.prompt;

@@ -63,10 +63,10 @@ export function renderMessage(message: OutboundMessage, ctx: RenderContext): Sen
 function keyboardFor(message: OutboundMessage, ctx: RenderContext): InlineKeyboardMarkup | undefined {
   const rows: InlineKeyboardButton[][] = [];
   const stepId = message.stepId ?? '';
-  for (const choice of message.choices ?? []) {
+  for (const [i, choice] of (message.choices ?? []).entries()) {
     const callback_data = message.multiple
-      ? encodeCallbackData({ kind: 'toggle', stepId, value: choice.value, checked: false })
-      : encodeCallbackData({ kind: 'choice', stepId, value: choice.value });
+      ? encodeCallbackData({ kind: 'toggle', stepId, value: choice.value, checked: false }, i + 1)
+      : encodeCallbackData({ kind: 'choice', stepId, value: choice.value }, i + 1);
     rows.push([{ text: choice.label, callback_data }]);
   }
   if (message.multiple && rows.length > 0) {

@@ -5,8 +5,9 @@
  * de-duplicates on `update_id`), and its replies rendered (outbound.ts, pure) and sent. A pressed
  * keyboard is retired after the commit, keeping what was picked visible.
  */
-import { type Api, Composer, type Context } from 'grammy';
+import { type Api, Composer, type Context, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
+import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { toPlatformError } from './errors.ts';
@@ -89,10 +90,18 @@ export function registerTelegramProspects(bot: Composer<Context>, w: TelegramPro
         .catch((err) => warn(err, 'editMessageText'));
     }
     const inGroup = !event.isDirect;
-    await sendReplies(ctx.api, ctx.me.username, event.channelId, replies, {
-      ...(inGroup && update.message ? { replyTo: update.message.message_id } : {}),
-      ...(inGroup ? { deepLinkPayload: `group_${event.channelId}` } : {}),
-    });
+    try {
+      await sendReplies(ctx.api, ctx.me.username, event.channelId, replies, {
+        ...(inGroup && update.message ? { replyTo: update.message.message_id } : {}),
+        ...(inGroup ? { deepLinkPayload: `group_${event.channelId}` } : {}),
+      });
+    } catch (err) {
+      // 403: the person blocked the bot (or the bot left the group). The answer is committed and
+      // no retry can deliver the reply: not a failure of the update.
+      if (!(err instanceof LeadbotError && err.cause instanceof GrammyError && err.cause.error_code === 403))
+        throw err;
+      w.logger.info({ chatId: event.channelId }, 'reply not delivered: the bot may not write to this chat');
+    }
   }
 
   bot.use(prospects);

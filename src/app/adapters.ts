@@ -12,6 +12,7 @@ import type { AdapterDeps } from '../../adapters/shared/types.ts';
 import { parseSlackConfig, SLACK_VARIABLES } from '../../adapters/slack/config.ts';
 import { slackTools } from '../../adapters/slack/tools.ts';
 import { parseTelegramConfig, TELEGRAM_VARIABLES } from '../../adapters/telegram/config.ts';
+import { TELEGRAM_SEND_LIMITS, telegramDoctor, telegramSetup } from '../../adapters/telegram/tools.ts';
 import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
 import { LLM_VARIABLES, parseLlmConfig } from '../llm/config.ts';
@@ -73,6 +74,9 @@ export const ADAPTERS: AdapterEntry<any>[] = [
       (await import('../../adapters/telegram/index.ts')).createTelegramAdapter(config, deps),
     prefix: 'TELEGRAM_',
     variables: TELEGRAM_VARIABLES,
+    sendLimits: TELEGRAM_SEND_LIMITS,
+    setup: telegramSetup,
+    doctor: telegramDoctor,
   }),
   defineAdapter({
     name: 'slack',

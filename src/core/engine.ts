@@ -23,6 +23,7 @@ import type { InboundEvent, OutboundMessage } from './events.ts';
 import { firstContact } from './first-answer.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
+import { namesStep } from './flow/step-ref.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
 import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -231,7 +232,7 @@ export function createEngine(deps: EngineDeps): Engine {
         if (open.status !== 'active' && open.variables._stopped !== undefined)
           return resumeConversation(t, flow, open);
         if (!open.currentStep) return [info(message(flow, 'alreadyDone'))];
-        if (e.stepId !== undefined && e.stepId !== open.currentStep) {
+        if (e.stepId !== undefined && !namesStep(e.stepId, open.currentStep)) {
           return [info(message(flow, 'stale')), question(flow, open.currentStep, open.variables)];
         }
         // An idle-abandoned conversation: the reply answers the question the person still sees.

@@ -59,8 +59,12 @@ export interface MessageEvent extends EventOrigin {
 /** A button or menu choice. `values` holds one value, or several for a multiple choice. */
 export interface ChoiceEvent extends EventOrigin {
   kind: 'choice';
-  /** The step the choice was offered for; a stale button for another step is ignored. */
+  /**
+   * The step the choice was offered for, or its short ref (src/core/flow/step-ref.ts) where a
+   * platform's button cannot carry the id; a stale button for another step is ignored.
+   */
   stepId?: string;
+  /** Option values, or 1-based option numbers where a button cannot carry the value. */
   values: string[];
 }
 

@@ -16,6 +16,7 @@ import {
   retryMessage,
 } from './conversation.ts';
 import type { EventOrigin, InboundEvent, OutboundMessage } from './events.ts';
+import { namesStep } from './flow/step-ref.ts';
 import type { Flow } from './flow/validate.ts';
 
 /** What an event of a person without a lead does: record `answer`, or only `show` messages. */
@@ -71,7 +72,7 @@ export function firstContact(e: InboundEvent, flow: Flow, isStop: boolean): Firs
   const reply = replyOf(e);
   if (!reply) return { show: firstQuestion(flow, variables) };
   const stepId = e.kind === 'message' || e.kind === 'choice' ? e.stepId : undefined;
-  if (stepId !== undefined && stepId !== flow.startStep)
+  if (stepId !== undefined && !namesStep(stepId, flow.startStep))
     return { show: [info(message(flow, 'stale')), question(flow, flow.startStep, variables)] };
   const step = flow.definition.steps[flow.startStep]!;
   if (parseReply(flow, flow.startStep, reply).ok || step.maxAttempts <= 1) return { answer: reply };

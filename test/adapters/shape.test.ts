@@ -58,13 +58,13 @@ const OWN: Record<Platform, Record<string, string>> = {
     'http-route.ts': 'the webhook on the app server, through the inbox',
     'callback-data.ts': 'what inline buttons carry (64 bytes)',
     'network-retry.ts': 'bounded retries of network errors',
+    'tools.ts': 'setup, doctor and send limits (plain fetch, no SDK)',
+    'polling.ts': 'long polling through @grammyjs/runner, each update through the inbox',
   },
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {
-  telegram: { 'sales.ts': 'Claim / Not a fit on Telegram alerts: issue #16' },
-};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);

@@ -5,22 +5,40 @@
  * `getUpdates` as a long poll (grammY spins otherwise), keeps the messages the bot sent (with
  * edits applied) so tests can read questions and press their buttons, can inject failures
  * (429 with retry_after, 5xx) and delivers updates to a registered webhook like Telegram does.
+ *
+ * Strict like the real API: every request goes through the documented limits of
+ * `telegram/limits.ts` (text 4,096, caption 1,024, callback_data 1–64 bytes, button text,
+ * HTML entities, answerCallbackQuery 200, commands), and the chat state answers what Telegram
+ * answers — a private chat the person never started (or blocked) is a 403, an edit that changes
+ * nothing is `message is not modified`, getUpdates while a webhook is set or while another poll
+ * is held is a 409.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from 'grammy/types';
+import {
+  type ApiFailure,
+  BLOCKED,
+  CHAT_NOT_FOUND,
+  checkRequest,
+  EDIT_NOT_FOUND,
+  NOT_MODIFIED,
+  NOT_STARTED,
+  OTHER_POLLER,
+  WEBHOOK_ACTIVE,
+} from './telegram/limits.ts';
+
+export type { ApiFailure } from './telegram/limits.ts';
+export { TELEGRAM_LIMITS, tooManyRequests } from './telegram/limits.ts';
 
 export interface ApiCall {
   method: string;
   payload: Record<string, unknown>;
 }
 
-export interface ApiFailure {
-  error_code: number;
-  description: string;
-  parameters?: { retry_after?: number };
-}
+/** A chat member's status, as getChatMember answers it. */
+export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
 
 /** A message the bot sent, as it currently looks (after edits). */
 export interface SentMessage {
@@ -42,6 +60,16 @@ export interface FakeTelegramApi {
   sent(chatId?: number): SentMessage[];
   /** Registered webhook, as set by setWebhook (null after deleteWebhook). */
   webhook: { url: string; secret?: string } | null;
+  /** What getWebhookInfo reports as the last delivery error (Telegram's own, for doctor tests). */
+  webhookError: { date: number; message: string } | null;
+  /** The bot's command list as setMyCommands left it. */
+  commands: { command: string; description: string }[];
+  /** The person started the bot earlier (before this test): the bot may write to them. */
+  startedBy(userId: number): void;
+  /** The person blocked the bot: every send to them is a 403. */
+  block(userId: number): void;
+  /** Sets `userId`'s status in group `chatId` (getChatMember); the chat becomes known. */
+  setMember(chatId: number, userId: number, status: MemberStatus): void;
   /** Queues an update for getUpdates; assigns the next update_id unless one is given. */
   push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update;
   /**
@@ -54,6 +82,13 @@ export interface FakeTelegramApi {
   failNext(method: string, failure: ApiFailure, times?: number): void;
   /** Resolves once the bot asked getUpdates for an offset past `updateId` (it processed it). */
   processed(updateId: number): Promise<void>;
+  /**
+   * Resolves once the bot sent a message after this was asked, then made no other call for
+   * `quietMs`: how a test outside the bot's process knows it answered an update (the runner
+   * confirms updates before it handles them, so the offset alone does not say). The messages of
+   * one answer go out back to back; database work comes before the first of them.
+   */
+  answered(quietMs?: number): Promise<void>;
   /** Resolves once a call satisfies `predicate` (already received calls count). */
   waitForCall(predicate: (call: ApiCall) => boolean): Promise<ApiCall>;
   /** POSTs the update to the webhook like Telegram does; returns the HTTP status. */
@@ -94,6 +129,26 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   let nextMessageId = 1000;
   let highestOffset = 0;
   let webhook: FakeTelegramApi['webhook'] = null;
+  let webhookError: FakeTelegramApi['webhookError'] = null;
+  let commands: FakeTelegramApi['commands'] = [];
+  const started = new Set<number>();
+  const blocked = new Set<number>();
+  const chats = new Map<number, Map<number, MemberStatus>>();
+  /** The getUpdates call being held, answered 409 when another one arrives. */
+  let heldPoll: ((failure: ApiFailure) => void) | null = null;
+  const seeUpdate = (u: Update) => {
+    // A person who writes to the bot in private, or presses its buttons there, has started it.
+    const m = u.message ?? u.callback_query?.message;
+    if (m?.chat.type === 'private') started.add(m.chat.id);
+    if (u.my_chat_member?.chat.type === 'private') {
+      const status = u.my_chat_member.new_chat_member.status;
+      if (status === 'kicked') blocked.add(u.my_chat_member.chat.id);
+      else if (status === 'member') {
+        blocked.delete(u.my_chat_member.chat.id);
+        started.add(u.my_chat_member.chat.id);
+      }
+    }
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -118,10 +173,32 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     const call = { method, payload };
     calls.push(call);
     events.emit('call', call);
-    const failure = failures.get(method)?.shift();
+    const failure = failures.get(method)?.shift() ?? (multipart ? null : refusal(method, payload));
     if (failure) return reply(res, failure.error_code, { ok: false, ...failure });
     if (method === 'getUpdates') return getUpdates(payload, req, res);
     return reply(res, 200, { ok: true, result: answer(method, payload) });
+  }
+
+  /** What Telegram refuses: the documented limits, then what the chat's state forbids. */
+  function refusal(method: string, p: Record<string, unknown>): ApiFailure | null {
+    const invalid = checkRequest(method, p);
+    if (invalid) return invalid;
+    const chatId = Number(p.chat_id);
+    const sends = method.startsWith('send') || method === 'copyMessage' || method === 'forwardMessage';
+    if (sends && chatId > 0) {
+      if (blocked.has(chatId)) return BLOCKED;
+      if (!started.has(chatId)) return NOT_STARTED;
+    }
+    if (method === 'editMessageText' || method === 'editMessageReplyMarkup') {
+      const sent = messages.find((m) => m.message_id === Number(p.message_id) && m.chat_id === chatId);
+      if (!sent) return EDIT_NOT_FOUND;
+      const sameText = method === 'editMessageReplyMarkup' || sent.text === String(p.text);
+      const sameMarkup = JSON.stringify(sent.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null);
+      if (sameText && sameMarkup) return NOT_MODIFIED;
+    }
+    if (method === 'getChatMember' && !chats.has(chatId)) return CHAT_NOT_FOUND;
+    if (method === 'getUpdates' && webhook) return WEBHOOK_ACTIVE;
+    return null;
   }
 
   function answer(method: string, p: Record<string, unknown>): unknown {
@@ -136,6 +213,26 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         return true;
       case 'answerCallbackQuery':
         return true;
+      case 'getWebhookInfo':
+        return {
+          url: webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: webhook ? queue.length : 0,
+          ...(webhookError
+            ? { last_error_date: webhookError.date, last_error_message: webhookError.message }
+            : {}),
+        };
+      case 'getChatMember': {
+        const userId = Number(p.user_id);
+        const status = chats.get(Number(p.chat_id))?.get(userId) ?? 'left';
+        const user = userId === botInfo.id ? botInfo : { id: userId, is_bot: false, first_name: 'U' };
+        return { status, user };
+      }
+      case 'setMyCommands':
+        commands = (p.commands as FakeTelegramApi['commands']).map((c) => ({ ...c }));
+        return true;
+      case 'getMyCommands':
+        return commands;
       case 'sendMessage': {
         const chatId = Number(p.chat_id);
         const sent: SentMessage = {
@@ -153,7 +250,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         const sent = messages.find(
           (m) => m.message_id === Number(p.message_id) && m.chat_id === Number(p.chat_id),
         );
-        if (!sent) throw new Error(`no message ${String(p.message_id)}`);
+        if (!sent) throw new Error(`no message ${String(p.message_id)}`); // refused before
         if (method === 'editMessageText') sent.text = String(p.text);
         if (p.reply_markup) sent.reply_markup = p.reply_markup as InlineKeyboardMarkup;
         else delete sent.reply_markup;
@@ -180,6 +277,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   }
 
   function getUpdates(p: Record<string, unknown>, req: IncomingMessage, res: ServerResponse) {
+    heldPoll?.(OTHER_POLLER);
     for (const done of servedForced.splice(0)) done();
     const offset = Number(p.offset ?? 0);
     if (offset > highestOffset) {
@@ -209,7 +307,13 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     const done = () => {
       clearTimeout(timer);
       waiting.delete(wake);
+      if (heldPoll === conflict) heldPoll = null;
     };
+    const conflict = (failure: ApiFailure) => {
+      done();
+      reply(res, failure.error_code, { ok: false, ...failure });
+    };
+    heldPoll = conflict;
     waiting.add(wake);
     res.on('close', done);
     void req;
@@ -231,16 +335,34 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     get webhook() {
       return webhook;
     },
+    get webhookError() {
+      return webhookError;
+    },
+    set webhookError(e) {
+      webhookError = e;
+    },
+    get commands() {
+      return commands;
+    },
+    startedBy: (userId) => void started.add(userId),
+    block: (userId) => void blocked.add(userId),
+    setMember(chatId, userId, status) {
+      const members = chats.get(chatId) ?? new Map<number, MemberStatus>();
+      members.set(userId, status);
+      chats.set(chatId, members);
+    },
     sent: (chatId) => messages.filter((m) => chatId === undefined || m.chat_id === chatId),
     push(partial) {
       const update = { ...partial, update_id: partial.update_id ?? nextUpdateId++ } as Update;
       nextUpdateId = Math.max(nextUpdateId, update.update_id + 1);
+      seeUpdate(update);
       queue.push(update);
       for (const wake of [...waiting]) wake();
       return update;
     },
     redeliver(update) {
       return new Promise((resolve) => {
+        seeUpdate(update);
         forced.push(update);
         pendingForced.push(resolve);
         for (const wake of [...waiting]) wake();
@@ -262,6 +384,24 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         events.on('offset', check);
       }),
+    answered(quietMs = 300) {
+      return new Promise((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        let sent = false;
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            events.off('call', seen);
+            resolve();
+          }, quietMs);
+        };
+        const seen = (call: ApiCall) => {
+          if (call.method === 'sendMessage') sent = true;
+          if (sent && call.method !== 'getUpdates') arm();
+        };
+        events.on('call', seen);
+      });
+    },
     waitForCall: (predicate) =>
       new Promise((resolve) => {
         const found = calls.find(predicate);
@@ -276,6 +416,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
       }),
     async deliver(update, secret) {
       if (!webhook) throw new Error('no webhook registered');
+      seeUpdate(update);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       const s = secret === undefined ? webhook.secret : secret;
       if (s !== null && s !== undefined) headers['x-telegram-bot-api-secret-token'] = s;

@@ -100,6 +100,8 @@ describe('kill -9 between the 2xx and the commit', () => {
     const telegramUsers = Array.from({ length: PEOPLE }, (_, i) => 900_100 + i);
     const visitors = Array.from({ length: PEOPLE }, (_, i) => `crash_${i}_${randomId().slice(0, 8)}`);
     let updateId = 1;
+    // The updates are posted straight to the bot, so tell the fake Bot API who wrote them.
+    for (const u of telegramUsers) telegram.startedBy(u);
 
     // 1. Everyone starts a conversation (processed once the lease or the test delay ran out).
     const started = await Promise.all([

@@ -70,6 +70,7 @@ describe('hostile webhook bodies against leadbot start', () => {
     // Genuine events are still processed on both routes.
     slack.join('DU0GENUINE'); // the person's DM with the bot
     expect(await postSlack(base, slackDm('T0INPUT', 'U0GENUINE', 'start', 'EvGenuine1'))).toBe(200);
+    telegram.startedBy(424242); // posted straight to the bot: tell the fake Bot API who wrote
     expect(await postTelegram(base, telegramText(2, 424242, '/start'))).toBe(200);
     await eventually(
       () =>

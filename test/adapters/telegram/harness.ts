@@ -87,12 +87,15 @@ export async function startHarness(
     async deliver(update) {
       if (mode === 'webhook') return settled(await api.deliver(update));
       api.push(update);
+      // The runner confirms an update when it fetches the next batch, before handling it.
       await api.processed(update.update_id);
+      await adapter.idle();
       return 200;
     },
     async redeliver(update) {
       if (mode === 'webhook') return settled(await api.deliver(update));
       await api.redeliver(update);
+      await adapter.idle();
       return 200;
     },
     async close() {

@@ -28,6 +28,9 @@ async function start(store?: LeadStore, outreach = createMemoryOutreachStore()) 
     deps: { store: s, outreach },
     config: { managers: [String(MGR)] },
   });
+  // The manager and the curious member pressed Start in a DM with the bot long ago.
+  h.api.startedBy(MGR);
+  h.api.startedBy(4444);
   return { h, store: s };
 }
 

@@ -9,7 +9,7 @@ import {
   TELEGRAM_TEXT_LIMIT,
   toggleKeyboard,
 } from '../../../adapters/telegram/outbound.ts';
-import { isLeadbotError } from '../../../src/core/errors.ts';
+import { stepRef } from '../../../src/core/flow/step-ref.ts';
 
 const ctx = { botUsername: 'leadbot_test_bot' };
 
@@ -141,13 +141,24 @@ describe('telegram callback data', () => {
     );
   });
 
-  it('refuses data over 64 bytes instead of letting Telegram reject the message', () => {
-    try {
-      encodeCallbackData({ kind: 'choice', stepId: 'step', value: 'é'.repeat(40) });
-      expect.unreachable();
-    } catch (err) {
-      expect(isLeadbotError(err, 'FLOW_INVALID')).toBe(true);
-    }
+  it('falls back to the step digest and the option number when id and value exceed 64 bytes', () => {
+    const stepId = 'a_step_id_that_is_long_enough_to_break_the_sixty_four_byte_limit';
+    const value = 'é'.repeat(40);
+    const short = encodeCallbackData({ kind: 'choice', stepId: 'step', value }, 3);
+    expect(short).toBe('c|step|3');
+    const both = encodeCallbackData({ kind: 'toggle', stepId, value, checked: true }, 2);
+    expect(Buffer.byteLength(both)).toBeLessThanOrEqual(64);
+    expect(decodeCallbackData(both)).toEqual({
+      kind: 'toggle',
+      stepId: stepRef(stepId),
+      value: '2',
+      checked: true,
+    });
+    expect(decodeCallbackData(encodeCallbackData({ kind: 'done', stepId }))).toEqual({
+      kind: 'done',
+      stepId: stepRef(stepId),
+    });
+    expect(() => encodeCallbackData({ kind: 'choice', stepId, value })).toThrow(RangeError);
   });
 
   it('ignores data it did not produce', () => {

@@ -52,8 +52,9 @@ describe('leadbot start with TELEGRAM_BOT_TOKEN', () => {
         api: fake,
         nextUpdateId: () => updateId++,
         async deliver(update) {
+          const answered = fake.answered();
           fake.push(update);
-          await fake.processed(update.update_id);
+          await answered;
           return 200;
         },
       } as Pick<Harness, 'api' | 'nextUpdateId' | 'deliver'> as Harness;
