@@ -17,6 +17,7 @@ import { parseWebConfig, WEB_VARIABLES } from '../../adapters/web/config.ts';
 import type { ChatAdapter } from '../core/ports/index.ts';
 import { LLM_VARIABLES, parseLlmConfig } from '../llm/config.ts';
 import type { AppConfig, ConfigSection, Env } from './config.ts';
+import { emailSection } from './email-wiring.ts';
 import { httpSection } from './ops/http-limits.ts';
 import type { PlatformTools } from './platform-tools.ts';
 import { dashboardSection } from './web/config.ts';
@@ -111,6 +112,7 @@ export const APP_SECTIONS: readonly ConfigSection[] = [
   dashboardSection,
   httpSection,
   { name: 'llm', prefix: 'LLM_', variables: LLM_VARIABLES, parse: parseLlmConfig },
+  emailSection,
 ];
 
 /**

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import type { Platform } from '../core/events.ts';
 import type { FlowCatalog } from '../core/flow/catalog.ts';
+import type { EmailRoute } from '../core/nurture/email-step.ts';
 import { withFollowUps } from '../core/nurture/planner.ts';
 import { createOutreachPolicy } from '../core/nurture/policy.ts';
 import { createScheduleRunner, type Sender } from '../core/nurture/runner.ts';
@@ -31,12 +32,15 @@ export function createFollowUpWiring(deps: {
   clock: Clock;
   logger: Logger;
   pollMs?: number;
+  /** Email follow-ups: the SMTP sender and unsubscribe links (src/app/email-wiring.ts); closed by stop. */
+  email?: { route: EmailRoute; close(): void };
 }): FollowUpWiring {
   const { store, flows, clock, logger, config } = deps;
   const workerId = `${hostname()}:${process.pid}`;
   const { schedules, outreach } = store;
   // Each community's own quiet hours and contact limits (SLACK_QUIET_HOURS, …).
   const settingsFor = (p: Platform): OutreachSettings =>
+    // `email`: the email section's EMAIL_QUIET_HOURS, EMAIL_CONTACT_LIMIT and EMAIL_TIME_ZONE.
     (config.adapters[p] as { outreach?: OutreachSettings } | null | undefined)?.outreach ??
     defaultOutreachSettings();
 
@@ -70,6 +74,7 @@ export function createFollowUpWiring(deps: {
         policy: createOutreachPolicy({ repo: store, outreach, settings: settingsFor }),
         senders,
         workerId,
+        ...(deps.email ? { email: deps.email.route } : {}),
         ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
       });
       runner.start();
@@ -89,6 +94,7 @@ export function createFollowUpWiring(deps: {
       }
       return async () => {
         for (const stop of stops.reverse()) await stop();
+        deps.email?.close();
       };
     },
   };

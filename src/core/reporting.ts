@@ -47,6 +47,9 @@ export interface FunnelGroup extends FunnelCounts {
   key: string;
 }
 
+/** The rows of {@link ReportingQueries.nurtureFunnel}, in order. */
+export const NURTURE_KEYS = ['email', 'chat', 'none'] as const;
+
 /** At most this many groups per breakdown (the largest); the rest are counted in `more`. */
 export const GROUP_LIMIT = 100;
 
@@ -136,6 +139,12 @@ export interface Stats {
 /** Read-only queries behind the dashboard, `stats` and `scoring report`. */
 export interface ReportingQueries {
   funnel(filter: ReportFilter): Promise<FunnelReport>;
+  /**
+   * The funnel by how leads were nurtured: `email` (a nurture or re-engagement follow-up went
+   * out by email), else `chat` (one went out in a chat), else `none`; always these three rows,
+   * in this order. Reminders do not count: they belong to the qualification itself.
+   */
+  nurtureFunnel(filter: ReportFilter): Promise<FunnelGroup[]>;
   dropOff(filter: ReportFilter): Promise<DropOffRow[]>;
   /** One page of the leads table, with the number of matching leads. */
   leads(query: LeadQuery): Promise<LeadTable>;

@@ -14,6 +14,7 @@ import {
   type FunnelGroup,
   GROUP_LIMIT,
   type LeadQuery,
+  NURTURE_KEYS,
   type ReportFilter,
   type ReportingQueries,
   type SourceStats,
@@ -105,6 +106,15 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
         byInviter: inviter.list,
         more: { byPlatform: platform.more, byCampaign: campaign.more, byInviter: inviter.more },
       };
+    },
+
+    async nurtureFunnel(filter) {
+      const rows = await reader.all<Omit<q.FunnelRow, 'groups'>>(q.nurtureFunnel(dialect, filter));
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      return NURTURE_KEYS.map((key) => {
+        const r = byKey.get(key);
+        return { key, ...(r ? counts(r) : { leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 }) };
+      });
     },
 
     async dropOff(filter) {

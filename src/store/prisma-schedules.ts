@@ -6,10 +6,12 @@
 import { empty, raw, sqltag as sql } from '@prisma/client/runtime/client';
 import type {
   RepVerdict,
+  ScheduleChannel,
   ScheduledMessage,
   ScheduleKind,
   ScheduleStatus,
   ScheduleStore,
+  SentVia,
   Verdict,
   VerdictLog,
 } from '../core/ports/index.ts';
@@ -35,6 +37,8 @@ function toScheduled(r: Rows.ScheduledMessage): ScheduledMessage {
     outcome: r.outcome,
     doneAt: r.doneAt,
     createdAt: r.createdAt,
+    channel: r.channel as ScheduleChannel,
+    sentVia: r.sentVia as SentVia | null,
   };
 }
 
@@ -82,11 +86,14 @@ export function createPrismaScheduleStore(client: Client, dialect: Dialect): Sch
       });
       return rows.map(toScheduled);
     },
-    async finish(id, workerId, status, outcome, now) {
+    async finish(id, workerId, status, outcome, now, sentVia) {
       await client.scheduledMessage.updateMany({
         where: leased(id, workerId),
-        data: { status, outcome, doneAt: now, lockedBy: null, lockedUntil: null },
+        data: { status, outcome, doneAt: now, lockedBy: null, lockedUntil: null, sentVia: sentVia ?? null },
       });
+    },
+    async note(id, workerId, note) {
+      await client.scheduledMessage.updateMany({ where: leased(id, workerId), data: { outcome: note } });
     },
     async postpone(id, workerId, dueAt, outcome, basis) {
       await client.scheduledMessage.updateMany({
@@ -101,9 +108,14 @@ export function createPrismaScheduleStore(client: Client, dialect: Dialect): Sch
         },
       });
     },
-    async cancelPending(leadId, reason, now, kinds) {
+    async cancelPending(leadId, reason, now, kinds, channels) {
       const { count } = await client.scheduledMessage.updateMany({
-        where: { leadId, status: 'pending', ...(kinds ? { kind: { in: kinds } } : {}) },
+        where: {
+          leadId,
+          status: 'pending',
+          ...(kinds ? { kind: { in: kinds } } : {}),
+          ...(channels ? { channel: { in: channels } } : {}),
+        },
         data: { status: 'cancelled', outcome: reason, doneAt: now },
       });
       return count;

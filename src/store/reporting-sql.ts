@@ -124,6 +124,20 @@ export function funnelOverall(dialect: Dialect, f: ReportFilter): Sql {
   return sql`SELECT '' AS "key", ${FUNNEL_COUNTS}, 1 AS "groups" FROM "Lead" ${leadWhere(dialect, f)}`;
 }
 
+/**
+ * The funnel by how leads were nurtured (ReportingQueries.nurtureFunnel): one GROUP BY over the
+ * filtered leads, the key decided per lead by two EXISTS probes on ScheduledMessage's leadId index.
+ */
+export function nurtureFunnel(dialect: Dialect, f: ReportFilter): Sql {
+  const sent = (via: string) =>
+    raw(`EXISTS (SELECT 1 FROM "ScheduledMessage" s WHERE s."leadId" = "Lead"."id" AND s."status" = 'sent'
+      AND s."kind" <> 'reminder' AND s."sentVia" = '${via}')`);
+  return sql`SELECT "key", ${FUNNEL_COUNTS} FROM (
+      SELECT "Lead".*, CASE WHEN ${sent('email')} THEN 'email' WHEN ${sent('chat')} THEN 'chat' ELSE 'none' END AS "key"
+      FROM "Lead" ${leadWhere(dialect, f)}) AS "nurtured"
+    GROUP BY "key"`;
+}
+
 /** The breakdown keys: a missing or empty value is `(none)`; inviters without one are left out. */
 const GROUP_KEYS = {
   platform: { key: `CASE WHEN COALESCE("sourcePlatform", '') = '' THEN '(none)' ELSE "sourcePlatform" END` },

@@ -33,4 +33,52 @@ describe('followUps in a flow file', () => {
     expect(flow.definition.followUps?.nurture?.messages).toHaveLength(2);
     expect(flow.definition.followUps?.reengage?.minScore).toBe(1);
   });
+
+  it('email follow-ups need a subject per message, an email step of type email and consent, each with path and fix', () => {
+    const email = {
+      ...NURTURE_FLOW,
+      followUps: {
+        nurture: {
+          every: '1d',
+          channel: 'email',
+          messages: [{ text: 'Guide', subject: 'Our guide' }, { text: 'Case' }],
+        },
+      },
+    };
+    expect(() => parseFlow(email)).toThrow(
+      /followUps\.nurture\.messages\.1\.subject: an email needs a subject \(add subject/,
+    );
+    const ok = parseFlow({
+      ...email,
+      followUps: { nurture: { ...email.followUps.nurture, messages: [{ text: 'G', subject: 'S' }] } },
+    });
+    expect(ok.definition.followUps?.nurture?.channel).toBe('email');
+
+    const { email: _e, ...noEmailStep } = NURTURE_FLOW.steps;
+    const without = {
+      ...email,
+      steps: noEmailStep,
+      followUps: { reengage: { after: '7d', text: 'Hi', channel: 'chat-then-email', subject: 'Hi' } },
+    };
+    expect(() => parseFlow(without)).toThrow(
+      /followUps\.reengage\.channel: email follow-ups need a step that asks for the email \(add a step with type: email/,
+    );
+
+    const textEmail = {
+      ...without,
+      steps: { ...NURTURE_FLOW.steps, email: { ask: 'Email?', type: 'text', field: 'email' } },
+    };
+    expect(() => parseFlow(textEmail)).toThrow(
+      /steps\.email\.type: the step filling the email must be of type email/,
+    );
+
+    const { consent: _c, ...noConsent } = NURTURE_FLOW.steps;
+    expect(() => parseFlow({ ...without, steps: noConsent })).toThrow(
+      /email follow-ups need consent \(add a yesno step with field: consent/,
+    );
+    // Chat-only follow-ups need none of this.
+    expect(() =>
+      parseFlow({ ...without, steps: noConsent, followUps: { reengage: { after: '7d', text: 'Hi' } } }),
+    ).not.toThrow();
+  });
 });

@@ -9,6 +9,7 @@ import { createFlowCatalog } from '../../src/core/flow/catalog.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
 import { createMemoryScheduleStore } from '../../src/core/memory/memory-schedules.ts';
+import type { EmailRoute } from '../../src/core/nurture/email-step.ts';
 import { withFollowUps } from '../../src/core/nurture/planner.ts';
 import { createOutreachPolicy } from '../../src/core/nurture/policy.ts';
 import { createScheduleRunner } from '../../src/core/nurture/runner.ts';
@@ -58,6 +59,14 @@ export async function createNurtureBot(
     env?: Record<string, string>;
     start?: Date;
     canSend?: (platform: string) => boolean;
+    /** A flow other than {@link NURTURE_FLOW}. */
+    flow?: unknown;
+    /** Email follow-ups (sender and unsubscribe links); none by default. */
+    email?: EmailRoute;
+    /** EMAIL_* outreach settings (quiet hours, limit) for email follow-ups. */
+    emailEnv?: Record<string, string>;
+    /** false: no chat sender at all (like the web widget). */
+    chatSender?: boolean;
   } = {},
 ) {
   const { createMemoryStore } = await import('../../src/core/memory/memory-store.ts');
@@ -65,9 +74,12 @@ export async function createNurtureBot(
   // Ahead of the wall clock: stores stamp new conversations with their own time.
   const clock = createTestClock(opts.start ?? new Date('2030-01-07T09:00:00.000Z'));
   const schedules = opts.schedules ?? createMemoryScheduleStore(clock);
-  const flows = createFlowCatalog([parseFlow(NURTURE_FLOW)], 'nurture');
+  const flow = parseFlow(opts.flow ?? NURTURE_FLOW);
+  const flows = createFlowCatalog([flow], flow.id);
   const outreach = createMemoryOutreachStore();
-  const settings = parseOutreachSettings(opts.env ?? {}, 'X_');
+  const chatSettings = parseOutreachSettings(opts.env ?? {}, 'X_');
+  const emailSettings = parseOutreachSettings(opts.emailEnv ?? {}, 'EMAIL_');
+  const settings = (p: string) => (p === 'email' ? emailSettings : chatSettings);
   const engine = createEngine({
     leadEvents: NO_LEAD_EVENTS,
     store,
@@ -81,16 +93,21 @@ export async function createNurtureBot(
     ...(opts.canSend ? { canSend: opts.canSend } : {}),
   });
   const sent: Sent[] = [];
-  const makeRunner = (workerId = 'w1') =>
+  const makeRunner = (workerId = 'w1', over: { schedules?: ScheduleStore } = {}) =>
     createScheduleRunner({
       ...deps,
+      ...over,
       policy: createOutreachPolicy({ repo: store, outreach, settings }),
-      senders: {
-        console: async (target, messages) => {
-          sent.push({ channelId: target.channelId, at: clock.now(), messages });
-        },
-      },
+      senders:
+        opts.chatSender === false
+          ? {}
+          : {
+              console: async (target, messages) => {
+                sent.push({ channelId: target.channelId, at: clock.now(), messages });
+              },
+            },
       workerId,
+      ...(opts.email ? { email: opts.email } : {}),
     });
   const say = (text: string) => handle(dm({ kind: 'message', text }));
   const choose = (value: string) => handle(dm({ kind: 'choice', values: [value] }));

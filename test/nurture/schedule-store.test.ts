@@ -95,6 +95,33 @@ for (const backend of storeBackends()) {
       expect(rows.find((r) => r.key === 'n1')).toMatchObject({ status: 'cancelled', outcome: 'engaged' });
     });
 
+    it('email rows: channel kept, cancelled by channel, a note survives a lost runner, sentVia recorded', async (ctx) => {
+      if (!opened) return ctx.skip();
+      await schedules.plan({ ...row('e1', 1000, 'nurture'), channel: 'email' });
+      await schedules.plan({ ...row('e2', 1000, 'nurture'), channel: 'chat-then-email' });
+      await schedules.plan(row('c1', 1000, 'nurture'));
+      expect(await schedules.cancelPending(leadId, 'invalid_address', at(100), undefined, ['email'])).toBe(1);
+      const byKey = (rows: { key: string }[], key: string) => rows.find((r) => r.key === key);
+      const e2 = byKey(
+        await schedules.claim({ workerId: 'w1', limit: 50, now: at(1000), leaseMs: 60_000 }),
+        'e2',
+      ) as Awaited<ReturnType<ScheduleStore['claim']>>[number] | undefined;
+      expect(e2).toMatchObject({ key: 'e2', channel: 'chat-then-email', sentVia: null });
+      await schedules.note(e2!.id, 'other-worker', 'ignored');
+      await schedules.note(e2!.id, 'w1', 'email_in_flight');
+      // The runner died: the lease runs out and the next claim reads the note.
+      const again = (
+        await schedules.claim({ workerId: 'w2', limit: 50, now: at(1002), leaseMs: 60_000 })
+      ).find((r) => r.id === e2!.id);
+      expect(again).toMatchObject({ id: e2!.id, outcome: 'email_in_flight', attempts: 2 });
+      await schedules.finish(again!.id, 'w2', 'sent', 'sent', at(1002), 'email');
+      const rows = await schedules.listForLead(leadId);
+      expect(rows.find((r) => r.key === 'e1')).toMatchObject({ status: 'cancelled', channel: 'email' });
+      expect(rows.find((r) => r.key === 'e2')).toMatchObject({ status: 'sent', sentVia: 'email' });
+      expect(rows.find((r) => r.key === 'c1')).toMatchObject({ channel: 'chat', sentVia: null });
+      await schedules.cancelPending(leadId, 'cleanup', at(1003));
+    });
+
     // The database cascades; the memory stores are per process and not tied to the lead store.
     if (backend.name !== 'memory')
       it('forgetting a lead erases its scheduled messages and verdicts', async (ctx) => {

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
+import { unsubscribeLead } from '../../src/core/nurture/unsubscribe.ts';
 import type { LeadStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { Prisma } from '../../src/store/generated/sqlite/client.ts';
@@ -154,6 +155,24 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
     sequence: 0,
     dueAt: new Date('2026-01-08T09:00:00Z'),
   });
+  // A sent email follow-up (its record names the lead) and the opt-out its unsubscribe link wrote.
+  await store.schedules?.plan({
+    key: `nurture:${leadId}:email`,
+    leadId,
+    kind: 'nurture',
+    channel: 'email',
+    platform: 'slack',
+    workspaceId: SLACK.workspaceId,
+    channelId: 'D0FORGET',
+    sequence: 1,
+    dueAt: new Date('2026-01-06T09:00:00Z'),
+  });
+  const due = new Date('2026-01-06T09:00:00Z');
+  const [emailRow] = (
+    await store.schedules!.claim({ workerId: 'w', limit: 5, now: due, leaseMs: 60_000 })
+  ).filter((r) => r.channel === 'email');
+  await store.schedules!.finish(emailRow!.id, 'w', 'sent', 'sent', due, 'email');
+  await unsubscribeLead({ outreach, schedules: store.schedules!, clock: { now: () => due } }, leadId);
   await store.verdicts?.record({ leadId, verdict: 'claimed', actor: 'slack:U0REP', reason: null });
   return leadId;
 }
@@ -180,6 +199,8 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
   expect(seen).toEqual(
     expect.arrayContaining([`Identity: ${DISPLAY_NAME}`, `Identity: ${HANDLE}`, `Lead: ${GROUP}`]),
   );
+  expect((await store.schedules!.listForLead(leadId)).some((r) => r.sentVia === 'email')).toBe(true);
+  expect(await store.outreach!.isOptedOut([`lead:${leadId}`])).toBe(true);
 
   expect(await forgetPerson({ store, outreach: store.outreach!, leadEvents: NO_LEAD_EVENTS }, TELEGRAM)).toBe(
     true,

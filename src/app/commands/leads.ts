@@ -2,8 +2,10 @@
  * `leadbot leads list [--stage SQL] [--json]` and `leadbot leads show <id> [--json]`:
  * what the bot qualified, with the answers, the score breakdown and the stage history.
  */
+
 import type { Command } from 'commander';
 import { safeProfileUrl } from '../../core/alert-content.ts';
+import { followUpStatus, followUpVia } from '../../core/commands/follow-up-status.ts';
 import { LeadbotError } from '../../core/errors.ts';
 import type { FlowDefinition } from '../../core/flow/schema.ts';
 import { parseFlow } from '../../core/flow/validate.ts';
@@ -91,9 +93,7 @@ export function formatDetails(d: Awaited<ReturnType<typeof leadDetails>>): strin
   if (d.schedules.length > 0) {
     out.push('', 'Scheduled messages:');
     for (const m of d.schedules)
-      out.push(
-        `  ${iso(m.dueAt)}  ${m.kind} #${m.sequence} via ${m.platform}  ${m.status}${m.outcome && m.outcome !== m.status ? ` (${m.outcome})` : ''}`,
-      );
+      out.push(`  ${iso(m.dueAt)}  ${m.kind} #${m.sequence} via ${followUpVia(m)}  ${followUpStatus(m)}`);
   }
   if (d.verdicts.length > 0) {
     out.push('', 'Rep verdicts:');

@@ -9,6 +9,7 @@ import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
+import { createEmailWiring } from '../email-wiring.ts';
 import { createHttpServer } from '../http-server.ts';
 import { answerInterpreter } from '../llm-wiring.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
@@ -190,14 +191,13 @@ export async function startBot(
     }, sweepMs);
     sweeper.unref();
     cleanups.push({ what: 'idle sweeper', run: async () => clearInterval(sweeper) });
-
     // Runs after the adapters stopped (cleanups run in reverse): deliver alerts their last events queued.
     let flushOutbox: (() => Promise<unknown>) | undefined;
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
-    // One outreach store for every adapter and the follow-ups, on the database: contact limits,
-    // opt-outs and link codes hold across platforms and restarts.
-    const outreach = store.outreach;
-    const followUps = createFollowUpWiring({ config, store, flows, clock: systemClock, logger });
+    const outreach = store.outreach; // one for all adapters and follow-ups: limits hold across platforms
+    const wiring = { config, store, flows, clock: systemClock, logger };
+    const email = await createEmailWiring({ ...wiring, http, limits: limits.chat });
+    const followUps = createFollowUpWiring({ ...wiring, email }); // its stop closes the SMTP sender
     const handle = instrumentHandler(followUps.wrap(engine.handle), metrics);
     // Webhook routes and the web chat store each inbound event here before answering it; the
     // poll loop processes what an instance left unprocessed and prunes old rows (docs/scaling.md).
@@ -242,7 +242,7 @@ export async function startBot(
     inbox.start();
     cleanups.push({ what: 'inbox', run: () => inbox.stop() });
 
-    // Reminders, nurture and re-engagement go out through the adapters' `send`; webhooks via the outbox.
+    // Reminders, nurture and re-engagement go out through the adapters' `send` or email; webhooks via the outbox.
     cleanups.push({ what: 'follow-ups and webhooks', run: followUps.start(started) });
 
     // Sales alerts: the core queued them in the outbox; the chosen adapter's sink delivers them.

@@ -180,10 +180,11 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     guarded(async (req, res) => {
       const query = parseQuery(req.url ?? '');
       const filter = toFilter(query, now());
-      const [report, dropOff, speed] = await Promise.all([
+      const [report, dropOff, speed, nurture] = await Promise.all([
         reporting.funnel(filter),
         reporting.dropOff(filter),
         reporting.speedToLead(),
+        reporting.nurtureFunnel(filter),
       ]);
       const opts = await options(query, report);
       sendHtml(
@@ -194,6 +195,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
           report,
           dropOff,
           speed,
+          nurture,
           options: opts,
           ...(deps.flows ? { flows: deps.flows } : {}),
         }),

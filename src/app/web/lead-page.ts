@@ -4,6 +4,7 @@
  */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
 import { safeProfileUrl } from '../../core/alert-content.ts';
+import { followUpStatus, followUpVia } from '../../core/commands/follow-up-status.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
 import { personLabel, sourceLabel } from '../../core/people/profile.ts';
 import type {
@@ -49,10 +50,10 @@ const show = (v: unknown) =>
 function followUps(rows: ScheduledMessage[]): SafeHtml {
   if (rows.length === 0) return html``;
   return html`<h2>Follow-ups</h2>
-<table data-testid="follow-ups"><thead><tr><th>Due (UTC)</th><th>Kind</th><th>#</th><th>Via</th><th>Status</th><th>Outcome</th></tr></thead>
+<table data-testid="follow-ups"><thead><tr><th>Due (UTC)</th><th>Kind</th><th>#</th><th>Via</th><th>Status</th></tr></thead>
 <tbody>${rows.map(
     (m) =>
-      html`<tr><td>${when(m.dueAt)}</td><td>${m.kind}</td><td>${m.sequence}</td><td>${m.platform}</td><td>${m.status}</td><td>${m.outcome ?? ''}</td></tr>`,
+      html`<tr><td>${when(m.dueAt)}</td><td>${m.kind}</td><td>${m.sequence}</td><td>${followUpVia(m)}</td><td>${followUpStatus(m)}</td></tr>`,
   )}</tbody></table>`;
 }
 

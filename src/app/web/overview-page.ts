@@ -55,6 +55,8 @@ export function overviewPage(input: {
   report: FunnelReport;
   options: { platforms: string[]; campaigns: string[] };
   dropOff: DropOffRow[];
+  /** The funnel by how leads were nurtured (email / chat / none). */
+  nurture?: FunnelGroup[];
   flows?: FlowCatalog;
   speed?: SpeedReport;
 }): SafeHtml {
@@ -76,6 +78,11 @@ ${groupTable('By campaign', report.byCampaign, report.more.byCampaign)}
 ${groupTable('By inviting manager', report.byInviter, report.more.byInviter)}
 ${speedTable('per rep', input.speed?.byRep ?? [])}
 ${speedTable('per platform', input.speed?.byPlatform ?? [])}
+${groupTable(
+  'By nurture',
+  (input.nurture ?? []).filter((g) => g.leads > 0),
+  0,
+)}
 <h2>Drop-off per flow step</h2>
 ${dropOffTable(input.dropOff, input.flows)}`,
   );

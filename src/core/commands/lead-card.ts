@@ -9,6 +9,7 @@ import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
 import { personLabel } from '../people/profile.ts';
 import type { Identity, Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
+import { followUpStatus, followUpVia } from './follow-up-status.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
 import type { CommandContext, CommandDeps, CommandReply } from './types.ts';
@@ -35,8 +36,7 @@ const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
 
 /** One follow-up: due time, kind and number, status, and why it ended when that differs. */
 export function scheduleLine(m: ScheduledMessage): string {
-  const why = m.outcome && m.outcome !== m.status ? ` (${m.outcome})` : '';
-  return `${minute(m.dueAt)} ${m.kind} #${m.sequence} via ${m.platform}: ${m.status}${why}`;
+  return `${minute(m.dueAt)} ${m.kind} #${m.sequence} via ${followUpVia(m)}: ${followUpStatus(m)}`;
 }
 
 /** One rep verdict: when, what, who, and the reason they gave. */

@@ -117,6 +117,16 @@ export type HardRule = z.infer<typeof hardRule>;
 /** A duration such as `30m`, `12h` or `3d`; kept as text so stored flow versions re-parse. */
 export const followUpDuration = durationText();
 
+/**
+ * Where a follow-up goes: the person's chat (default), their email (with consent), or chat when
+ * they have a chat we may write to and email otherwise (docs/nurture.md#email-follow-ups).
+ */
+export const FOLLOW_UP_CHANNELS = ['chat', 'email', 'chat-then-email'] as const;
+export type FollowUpChannel = (typeof FOLLOW_UP_CHANNELS)[number];
+const channel = z.enum(FOLLOW_UP_CHANNELS).default('chat');
+/** An email's subject line; may use `{{variable}}`. Required when the channel can be email. */
+const subject = z.string().min(1).max(200).optional();
+
 /** Messages the bot sends later (docs/nurture.md); each is optional. */
 const followUpsSchema = z.strictObject({
   /** A conversation waiting for an answer this long gets a reminder, at most `max` times. */
@@ -132,7 +142,10 @@ const followUpsSchema = z.strictObject({
   nurture: z
     .strictObject({
       every: followUpDuration,
-      messages: z.array(z.strictObject({ text: z.string().min(1), link: z.url().optional() })).min(1),
+      channel,
+      messages: z
+        .array(z.strictObject({ text: z.string().min(1), link: z.url().optional(), subject }))
+        .min(1),
     })
     .optional(),
   /** A cold lead with at least `minScore` points, silent for `after`, is approached once. */
@@ -141,6 +154,8 @@ const followUpsSchema = z.strictObject({
       after: followUpDuration,
       text: z.string().min(1),
       minScore: z.number().int().min(1).default(1),
+      channel,
+      subject,
     })
     .optional(),
 });

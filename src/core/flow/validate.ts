@@ -39,6 +39,44 @@ export class FlowInvalidError extends LeadbotError {
   }
 }
 
+/**
+ * A follow-up that may go by email needs a subject per message, a step that asks for the
+ * email (type `email`, so the address is checked before anything is sent to it) and a consent
+ * step: email goes only to leads who said yes. Each problem says what to add.
+ */
+function emailFollowUpProblems(def: FlowDefinition): string[] {
+  const fu = def.followUps;
+  if (!fu) return [];
+  const out: string[] = [];
+  const series = [
+    { at: 'followUps.nurture', channel: fu.nurture?.channel, items: fu.nurture?.messages ?? [] },
+    { at: 'followUps.reengage', channel: fu.reengage?.channel, items: fu.reengage ? [fu.reengage] : [] },
+  ].filter((s) => s.channel === 'email' || s.channel === 'chat-then-email');
+  if (series.length === 0) return out;
+  for (const s of series) {
+    s.items.forEach((m, i) => {
+      const path = s.at === 'followUps.reengage' ? `${s.at}.subject` : `${s.at}.messages.${i}.subject`;
+      if (!m.subject) out.push(`${path}: an email needs a subject (add subject: "…" to this message)`);
+    });
+  }
+  const steps = Object.entries(def.steps);
+  const first = series[0]!.at;
+  const emailStep = steps.find(([, st]) => st.field === 'email');
+  if (!emailStep)
+    out.push(
+      `${first}.channel: email follow-ups need a step that asks for the email (add a step with type: email and field: email)`,
+    );
+  else if (emailStep[1].type !== 'email')
+    out.push(
+      `steps.${emailStep[0]}.type: the step filling the email must be of type email, so the address is checked (set type: email)`,
+    );
+  if (!steps.some(([, st]) => st.field === 'consent'))
+    out.push(
+      `${first}.channel: email follow-ups need consent (add a yesno step with field: consent; email goes only to leads who said yes)`,
+    );
+  return out;
+}
+
 /** Step ids a step can lead to (`end` excluded), with the path where each is named. */
 export function stepTargets(step: FlowStep): { target: string; path: string }[] {
   const out: { target: string; path: string }[] = [];
@@ -156,6 +194,8 @@ export function parseFlow(raw: unknown, source = 'flow'): Flow {
     if (ruleIds.has(r.id)) problems.push(`scoring: duplicate rule id "${r.id}"`);
     ruleIds.add(r.id);
   });
+
+  problems.push(...emailFollowUpProblems(def));
 
   if (problems.length === 0) {
     // Reachability from the start, then which steps can still reach the end.

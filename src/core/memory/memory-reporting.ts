@@ -5,7 +5,13 @@
  * it suits the small data sets of tests and the terminal chat.
  */
 import type { Conversation, Lead, LeadStore, RepVerdict } from '../ports/index.ts';
-import { GROUP_LIMIT, type LeadQuery, type ReportFilter, type ReportingQueries } from '../reporting.ts';
+import {
+  GROUP_LIMIT,
+  type LeadQuery,
+  NURTURE_KEYS,
+  type ReportFilter,
+  type ReportingQueries,
+} from '../reporting.ts';
 import {
   buildDropOff,
   buildFunnel,
@@ -52,6 +58,17 @@ export function createRepoReporting(store: LeadStore): ReportingQueries {
   return {
     async funnel(filter) {
       return buildFunnel(await allLeads(store, filter));
+    },
+    async nurtureFunnel(filter) {
+      const by = new Map<string, Lead[]>(NURTURE_KEYS.map((k) => [k, []]));
+      for (const lead of await allLeads(store, filter)) {
+        const sent = (await store.schedules.listForLead(lead.id)).filter(
+          (r) => r.status === 'sent' && r.kind !== 'reminder',
+        );
+        const key = sent.some((r) => r.sentVia === 'email') ? 'email' : sent.length > 0 ? 'chat' : 'none';
+        by.get(key)!.push(lead);
+      }
+      return NURTURE_KEYS.map((key) => ({ key, ...buildFunnel(by.get(key)!).overall }));
     },
     async dropOff(filter) {
       const conversations: Conversation[] = [];

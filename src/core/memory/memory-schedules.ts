@@ -31,6 +31,8 @@ export function createMemoryScheduleStore(clock: { now(): Date } = { now: () => 
           ...input,
           conversationId: input.conversationId ?? null,
           basis: input.basis ?? null,
+          channel: input.channel ?? 'chat',
+          sentVia: null,
           status: 'pending',
           attempts: 0,
           outcome: null,
@@ -59,10 +61,23 @@ export function createMemoryScheduleStore(clock: { now(): Date } = { now: () => 
         }
         return due.map(publicRow);
       }),
-    finish: (id, workerId, status, outcome, now) =>
+    finish: (id, workerId, status, outcome, now, sentVia) =>
       serial.run(async () => {
         const r = leased(id, workerId);
-        if (r) Object.assign(r, { status, outcome, doneAt: now, lockedBy: null, lockedUntil: null });
+        if (r)
+          Object.assign(r, {
+            status,
+            outcome,
+            doneAt: now,
+            lockedBy: null,
+            lockedUntil: null,
+            sentVia: sentVia ?? null,
+          });
+      }),
+    note: (id, workerId, note) =>
+      serial.run(async () => {
+        const r = leased(id, workerId);
+        if (r) r.outcome = note;
       }),
     postpone: (id, workerId, dueAt, outcome, basis) =>
       serial.run(async () => {
@@ -71,11 +86,12 @@ export function createMemoryScheduleStore(clock: { now(): Date } = { now: () => 
         Object.assign(r, { status: 'pending', dueAt, outcome, lockedBy: null, lockedUntil: null });
         if (basis) r.basis = basis;
       }),
-    cancelPending: (leadId, reason, now, kinds) =>
+    cancelPending: (leadId, reason, now, kinds, channels) =>
       serial.run(async () => {
         let n = 0;
         for (const r of rows.values()) {
           if (r.leadId !== leadId || r.status !== 'pending' || (kinds && !kinds.includes(r.kind))) continue;
+          if (channels && !channels.includes(r.channel)) continue;
           Object.assign(r, { status: 'cancelled', outcome: reason, doneAt: now });
           n++;
         }

@@ -10,7 +10,7 @@ import { parseDuration } from '../duration.ts';
 import { isStopEvent } from '../engine.ts';
 import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
-import type { FollowUps } from '../flow/schema.ts';
+import type { FollowUpChannel, FollowUps } from '../flow/schema.ts';
 import type {
   Clock,
   Conversation,
@@ -39,6 +39,14 @@ const target = (c: Conversation) => ({
   conversationId: c.id,
 });
 
+/**
+ * Whether a follow-up on `channel` can reach the person of `conv`: chat needs an adapter that
+ * sends unprompted messages (the web widget cannot), email goes out whatever the platform.
+ */
+function reachable(d: PlannerDeps, conv: Conversation, channel: FollowUpChannel): boolean {
+  return channel !== 'chat' || !d.canSend || d.canSend(conv.platform);
+}
+
 /** Plans the first nurture message when the lead is an MQL (once per lead). */
 export async function planNurture(
   d: PlannerDeps,
@@ -48,10 +56,12 @@ export async function planNurture(
   basis: Date,
 ): Promise<boolean> {
   if (!fu.nurture || lead.stage !== 'MQL') return false;
+  if (!reachable(d, conv, fu.nurture.channel)) return false;
   return d.schedules.plan({
     key: `nurture:${lead.id}:0`,
     leadId: lead.id,
     kind: 'nurture',
+    channel: fu.nurture.channel,
     ...target(conv),
     sequence: 0,
     dueAt: new Date(d.clock.now().getTime() + parseDuration(fu.nurture.every)),
@@ -63,16 +73,18 @@ export async function planNurture(
 export async function planForLead(d: PlannerDeps, leadId: string): Promise<void> {
   const lead = await d.repo.getLead(leadId);
   const conv = lead ? await latestConversation(d.repo, leadId) : null;
-  if (!lead || !conv || (d.canSend && !d.canSend(conv.platform))) return;
+  if (!lead || !conv) return;
   const flow = await flowOfConversation(d.repo, d.flows, conv);
   const fu = flow?.definition.followUps;
   if (!fu) return;
+  const chat = reachable(d, conv, 'chat');
   // The planner runs right after the person's event, so their silence starts now.
   const now = d.clock.now();
   const waiting =
     conv.currentStep !== null && conv.status !== 'completed' && conv.variables._stopped === undefined;
 
-  if (fu.reminder) {
+  // Reminders re-ask the question in the chat: none where the bot cannot write first.
+  if (fu.reminder && chat) {
     // A reminder belongs to one wait: a reply starts a new wait and replaces the old reminder.
     const key = waiting ? `reminder:${conv.id}:${conv.currentStep}:${now.getTime()}:1` : null;
     const existing = await d.schedules.listForLead(lead.id);
@@ -92,14 +104,16 @@ export async function planForLead(d: PlannerDeps, leadId: string): Promise<void>
     }
   }
   if (!waiting) await planNurture(d, lead, conv, fu, now);
-  if (fu.reengage && lead.stage === 'cold' && lead.score >= fu.reengage.minScore) {
+  const re = fu.reengage;
+  if (re && lead.stage === 'cold' && lead.score >= re.minScore && reachable(d, conv, re.channel)) {
     await d.schedules.plan({
       key: `reengage:${lead.id}`,
       leadId: lead.id,
       kind: 'reengage',
+      channel: re.channel,
       ...target(conv),
       sequence: 0,
-      dueAt: new Date(now.getTime() + parseDuration(fu.reengage.after)),
+      dueAt: new Date(now.getTime() + parseDuration(re.after)),
       basis: now,
     });
   }

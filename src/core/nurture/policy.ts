@@ -18,7 +18,16 @@ export type PolicyDecision =
   | { ok: false; reason: PolicyRefusal; retryAt?: Date };
 
 export interface FollowUpPolicy {
-  check(input: { key: IdentityKey; kind: ScheduleKind; now: Date }): Promise<PolicyDecision>;
+  /**
+   * `via: 'email'` applies the email settings (EMAIL_QUIET_HOURS, EMAIL_CONTACT_LIMIT, …)
+   * instead of those of the key's platform; opt-outs and the contact count are the person's.
+   */
+  check(input: {
+    key: IdentityKey;
+    kind: ScheduleKind;
+    now: Date;
+    via?: 'chat' | 'email';
+  }): Promise<PolicyDecision>;
   /** Counts the sent message against the person's contact limit. */
   record(input: {
     persons: string[];
@@ -42,15 +51,15 @@ export function quietHoursEnd(at: Date, settings: Pick<OutreachSettings, 'quietH
 export function createOutreachPolicy(deps: {
   repo: LeadRepo;
   outreach: OutreachStore;
-  /** One set for all, or each platform's own (the community's quiet hours and limits). */
+  /** One set for all, or each platform's own (the community's quiet hours and limits); `email` for email. */
   settings: OutreachSettings | ((platform: Platform) => OutreachSettings);
 }): FollowUpPolicy {
   const { repo, outreach } = deps;
   const settingsFor = (p: Platform) =>
     typeof deps.settings === 'function' ? deps.settings(p) : deps.settings;
   return {
-    async check({ key, kind, now }) {
-      const settings = settingsFor(key.platform);
+    async check({ key, kind, now, via }) {
+      const settings = settingsFor(via === 'email' ? 'email' : key.platform);
       const person = await findPerson(repo, key);
       const needsConsent = kind !== 'reminder';
       const refusal = await contactRefusal({ person, needsConsent, now, settings, outreach });

@@ -5,13 +5,10 @@
  * the `send` of the adapter of the lead's platform (`ChatAdapter.send`).
  */
 
-import { info, question } from '../conversation.ts';
 import { parseDuration } from '../duration.ts';
-import type { OutboundMessage, Platform } from '../events.ts';
+import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUps } from '../flow/schema.ts';
-import { render } from '../flow/template.ts';
-import type { Flow } from '../flow/validate.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from '../outbox/backoff.ts';
 import { createPollLoop } from '../poll-loop.ts';
 import type {
@@ -24,6 +21,8 @@ import type {
   ScheduledMessage,
   ScheduleStore,
 } from '../ports/index.ts';
+import { compose, type Outcome, skip } from './compose.ts';
+import { type EmailRoute, sendByEmail } from './email-step.ts';
 import { flowOfConversation, lastActivity } from './flow-of.ts';
 import { planNurture } from './planner.ts';
 import type { FollowUpPolicy } from './policy.ts';
@@ -47,6 +46,8 @@ export interface ScheduleRunnerOptions {
   pollMs?: number;
   /** Send attempts before a message is dropped. Default 5. */
   maxAttempts?: number;
+  /** Email follow-ups (adapters/email/); without it they are skipped as `no_smtp`. */
+  email?: EmailRoute;
 }
 
 export interface RunResult {
@@ -61,50 +62,8 @@ export interface ScheduleRunner {
   stop(): Promise<void>;
 }
 
-type Outcome =
-  | { status: 'sent' }
-  | { status: 'skipped' | 'cancelled'; outcome: string }
-  | { status: 'postponed'; outcome: string; dueAt: Date; basis?: Date };
-
-const skip = (outcome: string): Outcome => ({ status: 'skipped', outcome });
-
-/** What the row would send now, or why it should not. */
-function compose(
-  row: ScheduledMessage,
-  lead: Lead,
-  conv: Conversation,
-  flow: Flow,
-  fu: FollowUps,
-  activity: Date,
-): OutboundMessage[] | Outcome {
-  const engaged = row.basis !== null && activity > row.basis;
-  const vars = conv.variables;
-  if (row.kind === 'reminder') {
-    if (!fu.reminder) return skip('not_configured');
-    if (conv.variables._stopped !== undefined) return { status: 'cancelled', outcome: 'stopped' };
-    if (conv.status === 'completed' || !conv.currentStep || !flow.definition.steps[conv.currentStep])
-      return skip('finished');
-    if (engaged) return skip('engaged');
-    const text = fu.reminder.text;
-    return [...(text ? [info(render(text, vars))] : []), question(flow, conv.currentStep, vars)];
-  }
-  if (row.kind === 'nurture') {
-    if (!fu.nurture) return skip('not_configured');
-    if (lead.stage !== 'MQL') return skip(`stage_${lead.stage}`);
-    if (engaged) return skip('engaged');
-    const item = fu.nurture.messages[row.sequence];
-    if (!item) return skip('series_done');
-    return [info(item.link ? `${render(item.text, vars)}\n${item.link}` : render(item.text, vars))];
-  }
-  if (!fu.reengage) return skip('not_configured');
-  if (lead.stage !== 'cold') return skip(`stage_${lead.stage}`);
-  if (engaged) {
-    // They came back on their own: wait for a new silence before the one re-engagement.
-    const dueAt = new Date(activity.getTime() + parseDuration(fu.reengage.after));
-    return { status: 'postponed', outcome: 'engaged', dueAt, basis: activity };
-  }
-  return [info(render(fu.reengage.text, vars))];
-}
+/** Email is off (no SMTP_URL): email follow-ups end as `no_smtp`. */
+const NO_EMAIL: EmailRoute = { sender: null, unsubscribeUrl: () => '' };
 
 export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
   const leaseMs = o.leaseMs ?? 60_000;
@@ -125,6 +84,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       channelId: row.channelId,
       sequence: row.sequence + 1,
       basis: row.basis,
+      channel: row.channel,
     };
     if (row.kind === 'reminder' && fu.reminder) {
       if (row.sequence < fu.reminder.max) {
@@ -159,7 +119,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
     if (!flow || !fu) return skip('not_configured');
     const activity = (await lastActivity(o.repo, lead.id)) ?? conv.lastActivityAt;
     const composed = compose(row, lead, conv, flow, fu, activity);
-    if (!Array.isArray(composed)) return composed;
+    if ('status' in composed) return composed;
 
     const identities = await o.repo.listIdentities(lead.id);
     const identity =
@@ -167,6 +127,22 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       identities[0];
     if (!identity) return { status: 'cancelled', outcome: 'gone' };
     const key = { platform: identity.platform, workspaceId: identity.workspaceId, userId: identity.userId };
+    // chat-then-email: chat where the platform can take a message we start, email otherwise.
+    const byEmail =
+      row.channel === 'email' || (row.channel === 'chat-then-email' && !o.senders[row.platform]);
+    if (byEmail) {
+      if (!composed.email) return skip('not_configured');
+      const emailed = await sendByEmail(
+        { ...o, route: o.email ?? NO_EMAIL, maxAttempts },
+        row,
+        lead,
+        composed.email,
+        key,
+        now,
+      );
+      if (emailed.status === 'sent') await planNext(row, lead, conv, fu);
+      return emailed;
+    }
     const decision = await o.policy.check({ key, kind: row.kind, now });
     if (!decision.ok) {
       if (decision.reason === 'opted_out') {
@@ -179,7 +155,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
     const send = o.senders[row.platform];
     if (!send) return skip('no_sender');
     try {
-      await send({ workspaceId: row.workspaceId, channelId: row.channelId }, composed);
+      await send({ workspaceId: row.workspaceId, channelId: row.channelId }, composed.chat);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       log.warn({ scheduleId: row.id, attempt: row.attempts, error }, 'scheduled message send failed');
@@ -198,7 +174,7 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
       at: now,
     });
     await planNext(row, lead, conv, fu);
-    return { status: 'sent' };
+    return { status: 'sent', via: 'chat' };
   }
 
   async function runOnce(): Promise<RunResult> {
@@ -226,10 +202,16 @@ export function createScheduleRunner(o: ScheduleRunnerOptions): ScheduleRunner {
         await o.schedules.postpone(row.id, o.workerId, outcome.dueAt, outcome.outcome, outcome.basis);
         result.postponed++;
       } else if (outcome.status === 'sent') {
-        await o.schedules.finish(row.id, o.workerId, 'sent', 'sent', now);
+        await o.schedules.finish(row.id, o.workerId, 'sent', 'sent', now, outcome.via);
         result.sent++;
         log.info(
-          { scheduleId: row.id, leadId: row.leadId, kind: row.kind, sequence: row.sequence },
+          {
+            scheduleId: row.id,
+            leadId: row.leadId,
+            kind: row.kind,
+            sequence: row.sequence,
+            via: outcome.via,
+          },
           'scheduled message sent',
         );
       } else {

@@ -10,6 +10,7 @@ export * from './answer-interpreter.ts';
 export * from './chat.ts';
 export * from './conversations.ts';
 export * from './counters.ts';
+export * from './email.ts';
 export * from './inbox.ts';
 export * from './json.ts';
 export * from './lead-events.ts';

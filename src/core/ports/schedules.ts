@@ -5,6 +5,12 @@ export type ScheduleKind = 'reminder' | 'nurture' | 'reengage';
 
 export type ScheduleStatus = 'pending' | 'sending' | 'sent' | 'cancelled' | 'skipped';
 
+/** Where a follow-up goes as planned (the flow's `channel`): see `FollowUpChannel` in the flow schema. */
+export type ScheduleChannel = 'chat' | 'email' | 'chat-then-email';
+
+/** Where a follow-up went once sent. */
+export type SentVia = 'chat' | 'email';
+
 /** A message the bot plans to send later (src/core/nurture/). */
 export interface ScheduledMessage {
   id: string;
@@ -27,12 +33,16 @@ export interface ScheduledMessage {
   outcome: string | null;
   doneAt: Date | null;
   createdAt: Date;
+  /** Where it goes as planned. */
+  channel: ScheduleChannel;
+  /** Where it went once sent; null until then. */
+  sentVia: SentVia | null;
 }
 
 export type NewScheduledMessage = Pick<
   ScheduledMessage,
   'key' | 'leadId' | 'kind' | 'platform' | 'workspaceId' | 'channelId' | 'sequence' | 'dueAt'
-> & { conversationId?: string | null; basis?: Date | null };
+> & { conversationId?: string | null; basis?: Date | null; channel?: ScheduleChannel };
 
 /**
  * Scheduled messages, safe with several runners on one database: rows are leased through
@@ -43,21 +53,37 @@ export interface ScheduleStore {
   plan(input: NewScheduledMessage): Promise<boolean>;
   /** Leases up to `limit` due pending rows (or `sending` rows whose lease expired). */
   claim(opts: { workerId: string; limit: number; now: Date; leaseMs: number }): Promise<ScheduledMessage[]>;
-  /** Ends a leased row (`sent`, `skipped`, `cancelled`) with an outcome; ignored if the lease was lost. */
+  /**
+   * Ends a leased row (`sent`, `skipped`, `cancelled`) with an outcome, and for a sent row where
+   * it went; ignored if the lease was lost.
+   */
   finish(
     id: string,
     workerId: string,
     status: 'sent' | 'skipped' | 'cancelled',
     outcome: string,
     now: Date,
+    sentVia?: SentVia,
   ): Promise<void>;
+  /**
+   * Notes on a leased row, before an irreversible send, what is being attempted (the outcome
+   * becomes `note`; the row stays leased). A runner that claims the row after a crash reads
+   * the note and knows the send may have happened. Ignored if the lease was lost.
+   */
+  note(id: string, workerId: string, note: string): Promise<void>;
   /**
    * Hands a leased row back as pending, due at `dueAt` (quiet hours, transient send failure);
    * `basis` replaces the planned activity basis when given.
    */
   postpone(id: string, workerId: string, dueAt: Date, outcome: string, basis?: Date): Promise<void>;
-  /** Cancels the lead's pending rows (of `kinds`, or all); returns how many. */
-  cancelPending(leadId: string, reason: string, now: Date, kinds?: ScheduleKind[]): Promise<number>;
+  /** Cancels the lead's pending rows (of `kinds` and planned for `channels`, or all); returns how many. */
+  cancelPending(
+    leadId: string,
+    reason: string,
+    now: Date,
+    kinds?: ScheduleKind[],
+    channels?: ScheduleChannel[],
+  ): Promise<number>;
   /** Every row of a lead, oldest due first (the lead card shows them). */
   listForLead(leadId: string): Promise<ScheduledMessage[]>;
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ScheduledMessage" ADD COLUMN     "channel" TEXT NOT NULL DEFAULT 'chat',
+ADD COLUMN     "sentVia" TEXT;
