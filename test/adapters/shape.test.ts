@@ -45,6 +45,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'respond.ts': 'replies through response URLs (slash commands, clicks)',
     'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
     'socket-receiver.ts': 'Socket Mode envelopes stored in the inbox before their ack',
+    'file-upload.ts': 'files streamed through getUploadURLExternal / completeUploadExternal',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
