@@ -31,14 +31,17 @@ INSERT INTO "LeadTally" ("shard", "platform", "campaign", "inviter", "stage", "m
 -- Inserts and deletes: statement-level triggers over the transition tables, one grouped upsert
 -- per statement. A bulk insert of a million rows is then one GROUP BY (row triggers updated the
 -- same tally rows a million times in one transaction, each update a new row version, and did
--- not finish in ten minutes). Each statement's changes go to one of 16 shards at random, so
--- concurrent transactions moving rows of one cell rarely wait on each other's row lock; the
--- readers sum the shards. (Updates: see below.)
+-- not finish in ten minutes). A connection's changes go to its own shard (its backend pid
+-- modulo 64): every statement of one transaction locks the same shard row of a cell, and two
+-- transactions on other connections lock other rows, so concurrent writers do not queue on a
+-- cell's row lock until the other commits (random shards per statement let a group
+-- transaction lock nearly every shard of a busy cell, and two instances then waited on each
+-- other for seconds). The readers sum the shards. (Updates: see below.)
 
 CREATE FUNCTION "lead_tally_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "LeadTally" AS t ("shard", "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", "n")
-  SELECT floor(random() * 16)::integer, "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", SUM("d")
+  SELECT (pg_backend_pid() % 64), "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", SUM("d")
   FROM (
     SELECT COALESCE(r."sourcePlatform", ''), COALESCE(r."sourceCampaign", ''), COALESCE(r."invitedBy", ''), r."stage",
       (r."reachedMqlAt" IS NOT NULL OR r."reachedSqlAt" IS NOT NULL OR r."stage" IN ('MQL', 'SQL')),
@@ -59,7 +62,7 @@ CREATE TRIGGER "Lead_tally_insert" AFTER INSERT ON "Lead"
 CREATE FUNCTION "lead_tally_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "LeadTally" AS t ("shard", "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", "n")
-  SELECT floor(random() * 16)::integer, "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", SUM("d")
+  SELECT (pg_backend_pid() % 64), "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", SUM("d")
   FROM (
     SELECT COALESCE(r."sourcePlatform", ''), COALESCE(r."sourceCampaign", ''), COALESCE(r."invitedBy", ''), r."stage",
       (r."reachedMqlAt" IS NOT NULL OR r."reachedSqlAt" IS NOT NULL OR r."stage" IN ('MQL', 'SQL')),
@@ -82,7 +85,7 @@ CREATE TRIGGER "Lead_tally_delete" AFTER DELETE ON "Lead"
 -- every answer) cost nothing; transition tables would run the function on every update statement.
 CREATE FUNCTION "lead_tally_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  s integer := floor(random() * 16)::integer;
+  s integer := (pg_backend_pid() % 64);
 BEGIN
   INSERT INTO "LeadTally" AS t ("shard", "platform", "campaign", "inviter", "stage", "mql", "sql", "claimed", "n") VALUES (s, COALESCE(OLD."sourcePlatform", ''), COALESCE(OLD."sourceCampaign", ''), COALESCE(OLD."invitedBy", ''), OLD."stage",
       (OLD."reachedMqlAt" IS NOT NULL OR OLD."reachedSqlAt" IS NOT NULL OR OLD."stage" IN ('MQL', 'SQL')),

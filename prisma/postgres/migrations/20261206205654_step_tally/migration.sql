@@ -18,7 +18,7 @@ INSERT INTO "StepTally" ("shard", "flowId", "stepId", "status", "n")
 CREATE FUNCTION "step_tally_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
-  SELECT floor(random() * 16)::integer, "flowId", "stepId", "status", SUM("d")
+  SELECT (pg_backend_pid() % 64), "flowId", "stepId", "status", SUM("d")
   FROM (
     SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", 1 FROM new_rows r
   ) AS c ("flowId", "stepId", "status", "d")
@@ -36,7 +36,7 @@ CREATE TRIGGER "Conversation_tally_insert" AFTER INSERT ON "Conversation"
 CREATE FUNCTION "step_tally_delete"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n")
-  SELECT floor(random() * 16)::integer, "flowId", "stepId", "status", SUM("d")
+  SELECT (pg_backend_pid() % 64), "flowId", "stepId", "status", SUM("d")
   FROM (
     SELECT r."flowId", COALESCE(r."currentStep", ''), r."status", -1 FROM old_rows r
   ) AS c ("flowId", "stepId", "status", "d")
@@ -56,7 +56,7 @@ CREATE TRIGGER "Conversation_tally_delete" AFTER DELETE ON "Conversation"
 -- every answer) cost nothing; transition tables would run the function on every update statement.
 CREATE FUNCTION "step_tally_update"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  s integer := floor(random() * 16)::integer;
+  s integer := (pg_backend_pid() % 64);
 BEGIN
   INSERT INTO "StepTally" AS t ("shard", "flowId", "stepId", "status", "n") VALUES (s, OLD."flowId", COALESCE(OLD."currentStep", ''), OLD."status", -1)
     ON CONFLICT ("shard", "flowId", "stepId", "status") DO UPDATE SET "n" = t."n" - 1;
