@@ -112,8 +112,13 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       const timer = setTimeout(() => req.destroy(error), LINGER_MS);
       timer.unref();
       req.socket.once('close', () => clearTimeout(timer));
-      // The whole body arrived (and was dropped): nothing more to wait for.
-      req.once(BODY_DROPPED, () => req.destroy(error));
+      // The whole body arrived (and was dropped). Refused on its declared length: the request
+      // ended normally (body-cap.ts) and the connection stays open for the client's next
+      // request; a body cut midway never ends, so its connection closes now.
+      req.once(BODY_DROPPED, () => {
+        if (req.refused) clearTimeout(timer);
+        else req.destroy(error);
+      });
     };
     if (res.writableFinished) close();
     else res.once('finish', close);

@@ -24,6 +24,7 @@ export class CappedRequest extends IncomingMessage {
   #cap: BodyCap | undefined;
   #seen = 0;
   #cut = false;
+  #refused = false;
 
   /** Sets the cap; the router calls this before any of the body has arrived. */
   capBody(cap: BodyCap): void {
@@ -35,17 +36,27 @@ export class CappedRequest extends IncomingMessage {
     return this.#cut;
   }
 
+  /** True when the body was refused on its declared length, before any of it was read. */
+  get refused(): boolean {
+    return this.#refused;
+  }
+
   /** Marks the body as refused without reading it (the declared length was over the cap). */
   refuse(): void {
     this.#cut = true;
+    this.#refused = true;
   }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
     // Dropped, not paused: the client's bytes are read and thrown away until the server closes
     // the connection, so the 413 can still reach it.
     if (this.#cut) {
-      if (chunk === null) this.emit(BODY_DROPPED);
-      return true;
+      if (chunk !== null) return true;
+      this.emit(BODY_DROPPED);
+      // Refused before any handler saw it: the request may end like any other, so the
+      // connection stays a normal keep-alive one (closing it raced the client's last write).
+      // A body cut midway never ends: a handler reading it must not take it for a whole one.
+      return this.#refused ? super.push(null) : true;
     }
     if (this.#cap && chunk !== null && chunk !== undefined) {
       this.#seen += (chunk as { length: number }).length;
