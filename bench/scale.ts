@@ -10,6 +10,7 @@ import {
   randomId,
   startBot,
   stopBot,
+  type WebBody,
 } from '../test/scale/cluster.ts';
 import { freshDatabase } from './databases.ts';
 
@@ -34,23 +35,36 @@ export async function webLoad(
       for (const body of strong.requests) await postUntilAcknowledged(() => bot.base, `w${randomId()}`, body);
     let turn = 0;
     const pick = () => bots[turn++ % bots.length]!.base;
-    const started = performance.now();
-    let requests = 0;
-    await mapConcurrent(
-      Array.from({ length: conversations }, (_, i) => `s${i}_${randomId()}`),
-      concurrency,
-      async (visitorId) => {
-        for (const body of strong.requests) {
-          await postUntilAcknowledged(pick, visitorId, body);
-          requests += 1;
-        }
-      },
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const { requests, seconds } = await driveConversations(pick, strong.requests, conversations, concurrency);
     return { instances, requests, perSecond: requests / seconds };
   } finally {
     await Promise.all(bots.map((b) => stopBot(b)));
     await slack.close();
     await db.drop();
   }
+}
+
+/**
+ * `conversations` web chat visitors, `concurrency` at once, each sending `requests` in order to
+ * the process `pick` names (retrying as the widget does); the requests sent and the seconds taken.
+ */
+export async function driveConversations(
+  pick: () => string,
+  requests: WebBody[],
+  conversations: number,
+  concurrency: number,
+): Promise<{ requests: number; seconds: number }> {
+  const started = performance.now();
+  let sent = 0;
+  await mapConcurrent(
+    Array.from({ length: conversations }, (_, i) => `s${i}_${randomId()}`),
+    concurrency,
+    async (visitorId) => {
+      for (const body of requests) {
+        await postUntilAcknowledged(pick, visitorId, body);
+        sent += 1;
+      }
+    },
+  );
+  return { requests: sent, seconds: (performance.now() - started) / 1000 };
 }

@@ -17,6 +17,7 @@ import {
   stopBot,
 } from '../test/scale/cluster.ts';
 import { freshDatabase, type Provider } from './databases.ts';
+import { driveConversations } from './scale.ts';
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux everywhere in practice). */
 const TICKS_PER_SECOND = 100;
@@ -94,19 +95,7 @@ export async function wireCost(provider: Provider, conversations = 300, concurre
     const before = admin ? await backendPids(admin, database) : [];
     const backendsBefore = new Map(before.map((p) => [p, cpuMicros(p)]));
     const botBefore = treeMicros(pid);
-    const started = performance.now();
-    let requests = 0;
-    await mapConcurrent(
-      Array.from({ length: conversations }, (_, i) => `s${i}_${randomId()}`),
-      concurrency,
-      async (visitorId) => {
-        for (const body of strong.requests) {
-          await postUntilAcknowledged(base, visitorId, body);
-          requests += 1;
-        }
-      },
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const { requests, seconds } = await driveConversations(base, strong.requests, conversations, concurrency);
     const botUs = treeMicros(pid) - botBefore;
     let databaseUs = 0;
     if (admin) {
