@@ -5,6 +5,7 @@
  * its permissions in the sales channel (computed from the server's roles and the channel's
  * overwrites), and the slash commands registered. Each problem comes with its fix.
  */
+import type { DoctorCheck } from '../shared/platform-tools.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import {
   channelPermissions,
@@ -13,14 +14,6 @@ import {
   type Overwrite,
   SALES_CHANNEL_PERMISSIONS,
 } from './permissions.ts';
-
-/** One line of doctor's table (src/app/platform-tools.ts's `DoctorCheck`). */
-export interface DoctorCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
 
 /** Application flags: the Message Content intent enabled (limited: under 100 servers). */
 const MESSAGE_CONTENT_FLAGS = (1 << 18) | (1 << 19);

@@ -59,10 +59,7 @@ export async function discordSetup(opts: {
   return lines.join('\n');
 }
 
-/**
- * The registry entry's tools (src/app/platform-tools.ts's `PlatformTools`, checked where the
- * entry is defined: adapters do not import the app).
- */
+/** The registry entry's tools (`PlatformTools` of adapters/shared/platform-tools.ts). */
 export const discordTools = {
   sendLimits: DISCORD_SEND_LIMITS,
   setup: discordSetup,

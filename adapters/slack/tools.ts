@@ -2,27 +2,13 @@
  * Slack's platform tools (src/app/platform-tools.ts): the limits a flow's text can exceed, the
  * app manifest `leadbot setup slack` prints, and the checks of `leadbot doctor`. Loaded with the
  * adapter registry at every start, so no SDK here: the doctor talks to the Web API with `fetch`.
- * Adapters do not import the app (test/boundary.test.ts): the shapes below are the ones of
- * `PlatformTools` (src/app/platform-tools.ts), checked where the registry spreads them.
+ * The shapes (`SetupOptions`, `DoctorCheck`) are the ones of adapters/shared/platform-tools.ts,
+ * which the app re-exports.
  */
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { SendLimits } from '../../src/core/flow/sendable.ts';
+import type { DoctorCheck, SetupOptions } from '../shared/platform-tools.ts';
 import type { SlackAdapterConfig } from './config.ts';
-
-/** What `leadbot setup slack` reads (a subset of the app's SetupOptions). */
-interface SetupOptions {
-  url?: string;
-  socket?: boolean;
-  format?: 'json' | 'yaml';
-}
-
-/** One line of `leadbot doctor`'s table. */
-interface DoctorCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
 
 /** Where Slack posts events, interactivity and the slash command (index.ts `SLACK_EVENTS_PATH`). */
 const EVENTS_PATH = '/slack/events';
@@ -100,7 +86,7 @@ export function slackManifest(opts: { url?: string; socket?: boolean }): Record<
   };
 }
 
-async function setup(opts: SetupOptions): Promise<string> {
+async function setup(opts: Pick<SetupOptions, 'url' | 'socket' | 'format'>): Promise<string> {
   if (!opts.socket && !opts.url)
     throw new LeadbotError(
       'CONFIG_INVALID',

@@ -6,28 +6,9 @@
  */
 
 import type { SendLimits } from '../../src/core/flow/sendable.ts';
+import type { DoctorCheck, DoctorDeps, SetupOptions } from '../shared/platform-tools.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { LEADBOT_COMMAND } from './manager-input.ts';
-
-// The shapes src/app/platform-tools.ts passes and expects, restated here: adapters do not import
-// the app (test/boundary.test.ts); the registry entry in src/app/adapters.ts checks they agree.
-/** What setup reads of `leadbot setup`'s options. */
-export interface SetupOptions {
-  url?: string;
-  apply?: boolean;
-  env: Record<string, string | undefined>;
-}
-/** One line of doctor's table. */
-export interface DoctorCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
-/** What doctor is given besides the config. */
-export interface DoctorDeps {
-  signal: AbortSignal;
-}
 
 /** Where the app serves Telegram's webhook calls (index.ts mounts it there). */
 const WEBHOOK_PATH = '/telegram/webhook';
@@ -73,7 +54,7 @@ async function call<T>(
 }
 
 /** `leadbot setup telegram`: the BotFather steps; `--apply` sets the command list. */
-export async function telegramSetup(opts: SetupOptions): Promise<string> {
+export async function telegramSetup(opts: Pick<SetupOptions, 'url' | 'apply' | 'env'>): Promise<string> {
   const commands = TELEGRAM_COMMANDS.map((c) => `   ${c.command} - ${c.description}`);
   const webhook = opts.url
     ? [
@@ -127,7 +108,7 @@ interface WebhookInfo {
 /** `leadbot doctor`: token, webhook state against the configured mode, the bot in the sales chat. */
 export async function telegramDoctor(
   config: TelegramAdapterConfig,
-  deps: DoctorDeps,
+  deps: Pick<DoctorDeps, 'signal'>,
 ): Promise<DoctorCheck[]> {
   const api = <T>(method: string, body: Record<string, unknown> = {}) =>
     call<T>(config.token, config.apiRoot, method, body, deps.signal);
