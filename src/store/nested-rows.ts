@@ -11,7 +11,6 @@
  * JSON columns parsed. JSON columns travel as text on both databases (SQLite stores a numeric
  * JSON value with NUMERIC affinity; `CAST … AS TEXT` gives it back as written).
  */
-import { raw, type Sql } from '@prisma/client/runtime/client';
 import type { Row } from './mappers.ts';
 import type { Dialect } from './prisma-types.ts';
 
@@ -129,6 +128,3 @@ export function oldestFirst<T extends { createdAt: Date; id: string }>(rows: T[]
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
-
-/** Raw SQL text as a Prisma fragment (the texts above carry no parameters). */
-export const fragment = (text: string): Sql => raw(text);

@@ -18,7 +18,6 @@ import {
   ANSWER_COLUMNS_SPEC,
   CONTRIBUTION_COLUMNS,
   CONVERSATION_COLUMNS,
-  fragment,
   jsonRow,
   jsonRows,
   oldestFirst,
@@ -147,7 +146,8 @@ type LeadWithNested = Row<'Lead'> & {
  */
 function nestedColumns(dialect: Dialect) {
   const answers = `(SELECT ${jsonRows(dialect, 'a', ANSWER_COLUMNS_SPEC)} FROM "Answer" a WHERE a."conversationId" = c."id")`;
-  return fragment(
+  // SQL text only: the column lists above carry no parameters.
+  return raw(
     `(SELECT ${jsonRows(dialect, 's', CONTRIBUTION_COLUMNS)} FROM "ScoreContribution" s
         WHERE s."leadId" = "Lead"."id") AS "_contributions",
      (SELECT ${jsonRow(dialect, 'c', CONVERSATION_COLUMNS, [answers])} FROM "Conversation" c
