@@ -11,6 +11,7 @@ export * from './chat.ts';
 export * from './conversations.ts';
 export * from './counters.ts';
 export * from './email.ts';
+export * from './handoff.ts';
 export * from './inbox.ts';
 export * from './json.ts';
 export * from './lead-events.ts';
