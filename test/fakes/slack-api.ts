@@ -73,6 +73,11 @@ export interface FakeSlackApi {
   ephemerals: FakeMessage[];
   /** Everything posted through response URLs, in order. */
   responses: FakeResponse[];
+  /**
+   * A person's message in `channel`, as the Events API delivered it to the app: Slack holds it
+   * too, so a reply in its thread (`thread_ts` = its ts) is valid and history shows it.
+   */
+  userMessage(m: { channel: string; ts: string; user: string; text: string; thread_ts?: string }): void;
   /** Makes the bot a member of `channel` (a `D…` id: a DM of the bot). */
   join(channel: string): void;
   /** Removes the bot from `channel`. */
@@ -385,6 +390,9 @@ export async function startFakeSlackApi(
     team,
     ephemerals,
     responses,
+    userMessage(m) {
+      if (!history(m.channel).some((h) => h.ts === m.ts)) history(m.channel).push({ ...m, blocks: [] });
+    },
     join: (channel) => void member.add(channel),
     leave: (channel) => void member.delete(channel),
     isMember: (channel) => member.has(channel),

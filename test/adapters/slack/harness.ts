@@ -115,6 +115,16 @@ export async function startHarness(
     event: (event, eventId, o) => {
       // Slack delivers a channel's events only to apps in it, and DM events only for the bot's own DMs.
       if (typeof event.channel === 'string') fake.join(event.channel);
+      // A person's channel message is Slack's too: the bot may answer in its thread.
+      const e = event as { type?: string; subtype?: string; channel?: string; ts?: string; user?: string };
+      if (e.type === 'message' && !e.subtype && e.channel && !e.channel.startsWith('D') && e.ts && e.user)
+        fake.userMessage({
+          channel: e.channel,
+          ts: e.ts,
+          user: e.user,
+          text: String(event.text ?? ''),
+          ...(typeof event.thread_ts === 'string' ? { thread_ts: event.thread_ts } : {}),
+        });
       return post(
         JSON.stringify({ type: 'event_callback', team_id: TEAM, api_app_id: 'A1', event_id: eventId, event }),
         'application/json',
