@@ -3,6 +3,7 @@
  * Shared by all platforms; keep additions optional so no adapter breaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HandoffRepliers } from '../../src/core/handoff/relay-rep-message.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type {
   AnswerInterpreter,
@@ -68,4 +69,6 @@ export interface AdapterDeps {
   inbox?: Inbox;
   /** The optional model that also reads public messages for buying intent; keywords only without. */
   interpreter?: AnswerInterpreter | undefined;
+  /** `HANDOFF_REPLIERS`: who may write to a lead from its alert's thread (default: its owner). */
+  handoffRepliers?: HandoffRepliers;
 }

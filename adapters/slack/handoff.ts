@@ -8,28 +8,11 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from '../../src/core/ports/index.ts';
+import type { HandoffAct, HandoffActions } from '../shared/handoff.ts';
 import { ALERT_ACTION } from './alert-render.ts';
 import { decodeSlackText } from './escape.ts';
 import { clickedMessage } from './inbound.ts';
 import type { SlackProfiles } from './profile.ts';
-
-/** Who acted and on which alert, in the words the core's handoff use cases take. */
-export interface HandoffAct {
-  alert: { sink: string; externalRef: string };
-  /** `slack:<userId>`. */
-  rep: string;
-  repName: string | null;
-  event: { platform: string; eventId: string };
-}
-
-/**
- * The core's handoff use cases, bound to the store (src/core/handoff/): each returns an outcome
- * the listener renders. Kept as a seam so the listeners are tested on their own.
- */
-export interface HandoffActions {
-  relay(input: HandoffAct & { text: string }): Promise<{ outcome: string }>;
-  close(input: HandoffAct): Promise<{ outcome: string }>;
-}
 
 export interface SlackHandoffWiring {
   app: App;

@@ -10,22 +10,8 @@
  */
 import { Composer, type Context } from 'grammy';
 import type { Logger } from '../../src/core/ports/index.ts';
+import type { HandoffAct, HandoffActions } from '../shared/handoff.ts';
 import { toPlatformError } from './errors.ts';
-
-/** Who acted and on which alert, in the words the core's handoff use cases take. */
-export interface HandoffAct {
-  alert: { sink: string; externalRef: string };
-  /** `telegram:<userId>`. */
-  rep: string;
-  repName: string | null;
-  event: { platform: string; eventId: string };
-}
-
-/** The core's handoff use cases, bound to the store (src/core/handoff/); each returns an outcome. */
-export interface HandoffActions {
-  relay(input: HandoffAct & { text: string }): Promise<{ outcome: string }>;
-  close(input: HandoffAct): Promise<{ outcome: string }>;
-}
 
 export interface TelegramHandoffWiring {
   actions: HandoffActions;

@@ -33,6 +33,7 @@ const REQUIRED: Record<string, string[]> = {
   // The handoff (issue 18): posts in the alert's thread, messages in the prospect's private chat.
   'sales-thread.ts': ['create{P}SalesThread'],
   'prospect-messenger.ts': ['create{P}ProspectMessenger'],
+  'handoff.ts': ['register{P}Handoff'],
 };
 
 /** Types every adapter's index.ts exports. */
@@ -76,6 +77,7 @@ const PENDING: Partial<Record<Platform, Record<string, string>>> = {
   discord: {
     'sales-thread.ts': 'issue 18: handoff in the alert thread (branch hdiscord)',
     'prospect-messenger.ts': 'issue 18: handoff in the DM (branch hdiscord)',
+    'handoff.ts': 'issue 18: replies in the alert thread (branch hdiscord)',
   },
 };
 
