@@ -117,6 +117,8 @@ describe('handoff from the Slack alert thread to a Telegram prospect', () => {
     // Ana's answer goes to the thread instead of the flow.
     await ana.say('Tuesday works <!here>');
     expect(sentToAna()).toHaveLength(before + 2);
+    const thread = () =>
+      fake.channels.get(SALES_CHANNEL)!.filter((m) => m.thread_ts === alert.ts && m.user === 'UBOT');
     // The process dies after posting, before marking: the next round finds the post by its key.
     const crashing: OutboxQueue = {
       ...store.outbox,
@@ -126,11 +128,9 @@ describe('handoff from the Slack alert thread to a Telegram prospect', () => {
       },
     };
     expect(await outbox(crashing).runOnce()).toMatchObject({ delivered: 0 });
-    expect(fake.channels.get(SALES_CHANNEL)!.filter((m) => m.thread_ts === alert.ts)).toHaveLength(1);
+    expect(thread()).toHaveLength(1); // posted before the crash
     clock.advance(120_000); // the lease expires
     expect(await outbox().runOnce()).toMatchObject({ delivered: 1 });
-    const thread = () =>
-      fake.channels.get(SALES_CHANNEL)!.filter((m) => m.thread_ts === alert.ts && m.user === 'UBOT');
     expect(thread().map((m) => m.text)).toEqual(['*Ana Souza*: Tuesday works &lt;!here&gt;']);
 
     // Close on the alert ends it: Ana is told, the thread says so, her next words go to the flow.
