@@ -41,7 +41,7 @@ export const CLOSE_WORD = 'close';
 export function slackToPlain(text: string): string {
   const plain = text
     .replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/g, (_m, url: string) => url.replace(/^mailto:/, ''))
-    .replace(/<[@#][A-Z0-9]+\|([^>]*)>/g, (_m, label: string) => `@${label}`)
+    .replace(/<([@#])[A-Z0-9]+\|([^>]*)>/g, (_m, sigil: string, label: string) => `${sigil}${label}`)
     .replace(/<@([A-Z0-9]+)>/g, '@someone')
     .replace(/<#([A-Z0-9]+)>/g, '#channel')
     .replace(
@@ -67,7 +67,10 @@ export function registerSlackHandoff(w: SlackHandoffWiring): void {
   }
 
   app.event('message', async ({ event, body, context }) => {
-    if (event.channel !== w.salesChannel || event.subtype !== undefined || event.bot_id) return;
+    // A reply also sent to the channel ("Also send to #sales") is a thread reply too; edits,
+    // deletions, joins and bots' messages are not a rep writing.
+    const reply = event.subtype === undefined || event.subtype === 'thread_broadcast';
+    if (event.channel !== w.salesChannel || !reply || ('bot_id' in event && event.bot_id)) return;
     const user = event.user;
     const threadTs = 'thread_ts' in event ? event.thread_ts : undefined;
     // A thread reply: its thread_ts names the alert; the alert itself (thread_ts = ts) is not one.
