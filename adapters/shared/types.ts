@@ -3,8 +3,8 @@
  * Shared by all platforms; keep additions optional so no adapter breaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { HandoffRepliers } from '../../src/core/handoff/relay-rep-message.ts';
+import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type {
   AnswerInterpreter,
   Clock,
