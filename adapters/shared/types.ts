@@ -8,6 +8,7 @@ import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type {
   AnswerInterpreter,
   Clock,
+  HandoffChannels,
   LeadEvents,
   LeadStore,
   Logger,
@@ -69,6 +70,11 @@ export interface AdapterDeps {
   inbox?: Inbox;
   /** The optional model that also reads public messages for buying intent; keywords only without. */
   interpreter?: AnswerInterpreter | undefined;
-  /** `HANDOFF_REPLIERS`: who may write to a lead from its alert's thread (default: its owner). */
+  /**
+   * Where the adapter registers its handoff parts at start (its `ProspectMessenger`, and its
+   * `SalesThread` beside the alert sink); absent where no handoff is relayed (tests, the terminal chat).
+   */
+  handoff?: HandoffChannels;
+  /** Who may talk to a prospect from an alert's thread (`HANDOFF_REPLIERS`); `owner` when absent. */
   handoffRepliers?: HandoffRepliers;
 }

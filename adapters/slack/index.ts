@@ -234,6 +234,9 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     ? createSlackSalesThread({ client: outboxClient, channel: config.salesChannel, logger })
     : null;
   const prospectMessenger = createSlackProspectMessenger({ client: outboxClient, logger });
+  // The app's handoff dispatcher routes rows here: to this platform's prospects, to this sink's threads.
+  deps.handoff?.register(prospectMessenger);
+  if (salesThread) deps.handoff?.register(salesThread);
   const alertSink = config.salesChannel
     ? createSlackAlertSink({
         client: outboxClient,

@@ -151,6 +151,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   });
   const salesThread = config.salesChatId ? createTelegramSalesThread({ api: outboxApi, logger: log }) : null;
   const prospectMessenger = createTelegramProspectMessenger({ api: outboxApi, logger: log });
+  // The app's handoff dispatcher routes rows here: to this platform's prospects, to this sink's threads.
+  deps.handoff?.register(prospectMessenger);
+  if (salesThread) deps.handoff?.register(salesThread);
 
   return {
     platform: 'telegram',

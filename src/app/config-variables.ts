@@ -141,6 +141,13 @@ export const VARIABLES = {
       'Where sales alerts go: `slack`, `discord` or `telegram`. Empty: the first of slack, discord, telegram whose sales channel variable is set.',
     fix: 'use slack, discord or telegram (and set that platform’s sales channel variable), or leave it empty',
   },
+  HANDOFF_REPLIERS: {
+    schema: z.enum(['owner', 'channel']),
+    default: 'owner',
+    description:
+      "Who may talk to a prospect by replying in the alert's thread: `owner` (the rep who claimed the lead) or `channel` (anyone in the sales channel).",
+    fix: 'use owner or channel',
+  },
   EVENT_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650),
     default: '7',

@@ -4,14 +4,15 @@
  * fake Slack sales channel (bolt) names them; a rep claims it and replies in its thread; the
  * prospect receives the reply in their Telegram private chat; their answer appears in the
  * thread; Close on the alert ends it and the prospect is told. The outbox dispatcher delivers
- * every row through the adapters' own sinks (alert sink, SalesThread, ProspectMessenger), and a
+ * every row through the app's handoff sinks over the registry the adapters registered their
+ * SalesThread and ProspectMessenger in (src/app/handoff-wiring.ts), and a
  * crash between posting in the thread and marking the row delivered still posts once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHandoffChannels, handoffSinks } from '../../src/app/handoff-wiring.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
-import { createOutboxDispatcher, type OutboxSink } from '../../src/core/outbox/dispatcher.ts';
-import { HANDOFF_TO_PROSPECT, HANDOFF_TO_SALES } from '../../src/core/ports/handoff.ts';
-import type { JsonValue, OutboxQueue, ProspectMessenger, SalesThread } from '../../src/core/ports/index.ts';
+import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
+import type { OutboxQueue } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import {
   clickPayload,
@@ -35,35 +36,24 @@ afterEach(async () => {
   slack = telegram = undefined;
 });
 
-// The rows as the app's handoff wiring routes them: to the prospect's platform, to the alert's thread.
-const toProspect = (m: ProspectMessenger): OutboxSink => ({
-  name: `handoff:${m.platform}`,
-  accepts: (p) => typeof p === 'object' && p !== null,
-  deliver: (p, key) => m.deliver(p as never, key),
-});
-const toThread = (t: SalesThread): OutboxSink => ({
-  name: `thread:${t.sink}`,
-  accepts: (p) => typeof p === 'object' && p !== null,
-  deliver: (p: JsonValue, key) => t.post(p as never, key),
-});
-
 let seq = 0;
 const nextTs = () => `1700009000.${String(++seq).padStart(6, '0')}`;
 
 describe('handoff from the Slack alert thread to a Telegram prospect', () => {
   it('claim, reply, answer, close — each side sees the other, once', async () => {
-    slack = await startSlack();
+    // The app's registry: each adapter registers its thread and messenger as it starts.
+    const channels = createHandoffChannels();
+    slack = await startSlack({ handoff: channels });
     const { store, clock, fake } = slack;
     const { engine } = await createTestEngine({ store, clock });
-    telegram = await startTelegram('polling', engine.handle, silentLogger);
+    telegram = await startTelegram('polling', engine.handle, silentLogger, { deps: { handoff: channels } });
     fake.users.set('U0REP', { name: 'rita', realName: 'Rita Reyes' });
     const outbox = (queue: OutboxQueue = store.outbox) =>
       createOutboxDispatcher({
         store: { outbox: queue },
         sinks: {
           [SALES_ALERT]: slack!.adapter.alertSink!,
-          [HANDOFF_TO_PROSPECT]: toProspect(telegram!.adapter.prospectMessenger),
-          [HANDOFF_TO_SALES]: toThread(slack!.adapter.salesThread!),
+          ...handoffSinks(channels),
         },
         clock,
         logger: silentLogger,

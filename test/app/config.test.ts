@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
       salesAlerts: null,
+      handoffRepliers: 'owner',
       trustProxy: 0,
       rateLimits: {
         chatIp: { points: 120, seconds: 60 },
@@ -69,6 +70,11 @@ describe('loadConfig', () => {
       testDelayMs: 100,
     });
     expect(() => load({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS="0" is invalid/);
+  });
+
+  it('reads who may talk to a prospect from the thread, and refuses anything else', () => {
+    expect(load({ HANDOFF_REPLIERS: 'channel' }).handoffRepliers).toBe('channel');
+    expect(() => load({ HANDOFF_REPLIERS: 'everyone' })).toThrow(/HANDOFF_REPLIERS="everyone" is invalid/);
   });
 
   it('reads and coerces every variable, treating blank as unset', () => {

@@ -136,3 +136,13 @@ export interface SalesThread {
   readonly sink: string;
   post(post: ThreadPost, idempotencyKey: string): Promise<{ externalRef: string }>;
 }
+
+/**
+ * Where adapters offer their handoff parts at start (the app's registry,
+ * src/app/handoff-wiring.ts): a {@link ProspectMessenger} for the platform prospects talk on, a
+ * {@link SalesThread} beside the adapter's alert sink. The dispatcher routes each row to the
+ * part registered for its platform or sink; a row with none fails for good, saying which.
+ */
+export interface HandoffChannels {
+  register(part: ProspectMessenger | SalesThread): void;
+}

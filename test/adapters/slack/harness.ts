@@ -11,7 +11,12 @@ import {
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
-import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports/index.ts';
+import type {
+  HandoffChannels,
+  InboundHandler,
+  LeadStore,
+  OutreachStore,
+} from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
@@ -54,6 +59,8 @@ export async function startHarness(
     config?: Partial<SlackAdapterConfig>;
     outreach?: OutreachStore;
     inbox?: Inbox;
+    /** The app's handoff registry the adapter registers its thread and messenger in. */
+    handoff?: HandoffChannels;
     /** Wraps the engine's handler (to inject failures). */
     wrap?: (handle: InboundHandler) => InboundHandler;
   } = {},
@@ -82,6 +89,7 @@ export async function startHarness(
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
       inbox: opts.inbox ?? memoryInbox({ clock }),
+      ...(opts.handoff ? { handoff: opts.handoff } : {}),
     },
   );
   const { port } = await server.listen(0, '127.0.0.1');

@@ -117,6 +117,19 @@ for (const backend of storeBackends()) {
         'lead.handoff_started',
         'lead.message',
       ]);
+      const events = (await rows(WEBHOOK_KIND, lead.id)).map((r) => (r.payload as { event: object }).event);
+      expect(events[2]).toMatchObject({
+        handoff: { openedBy: 'slack:UREP', openedByName: 'Ana', platform: 'telegram' },
+      });
+      expect(events[3]).toMatchObject({
+        type: 'lead.message',
+        message: {
+          direction: 'to_prospect',
+          author: 'slack:UREP',
+          authorName: 'Ana',
+          text: 'Hi Pat, Ana here with a question',
+        },
+      });
 
       expect(await relayRepMessage(deps(), input)).toEqual({ outcome: 'replayed' });
       expect(await rows(HANDOFF_TO_PROSPECT, lead.id)).toHaveLength(2);
