@@ -19,7 +19,9 @@ describe.each(storeBackends())('counter store on $name', (backend) => {
         0, 1, 0,
       ]);
       // peek names the next number without taking it.
-      expect([await counters.peek('a'), await counters.peek('a'), await counters.next('a')]).toEqual([2, 2, 2]);
+      expect([await counters.peek('a'), await counters.peek('a'), await counters.next('a')]).toEqual([
+        2, 2, 2,
+      ]);
       const other = opened.url ? await openStore(opened.url, { logger: silentLogger }) : opened.store;
       try {
         const taken = await Promise.all(
