@@ -21,6 +21,9 @@ import {
 /** The reminder row of `alertId` for `round` (1 or 2): one per alert and round, ever. */
 export const reminderKey = (alertId: string, round: number) => `${ALERT_REMINDER}:${alertId}:${round}`;
 
+/** The counter of a sink's rotation of reps in `store.counters` (Slack's SLACK_SALES_REPS: `slack:sales-reps`). */
+export const rotationCounter = (sink: string) => `${sink}:sales-reps`;
+
 /** Alerts older than this (or three intervals, if longer) get no reminder: the news is stale. */
 export const REMINDER_HORIZON_MS = 24 * 3_600_000;
 
