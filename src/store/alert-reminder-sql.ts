@@ -2,7 +2,8 @@
  * {@link AlertReminderQueries} in one statement: a range scan of the index
  * `OutboxMessage(kind, status, deliveredAt)` over the alerts delivered between `since` and one
  * interval ago, each checked by index lookups — the lead by id, its verdicts by
- * `RepVerdict(leadId, createdAt)`, the reminder row by its unique idempotency key. The rows read
+ * `RepVerdict(leadId, createdAt)`, its transcript by `TranscriptMessage(leadId, id)`, the
+ * reminder row by its unique idempotency key. The rows read
  * per round are the alerts of that window (a day's SQLs at most), not every alert ever posted.
  */
 
@@ -38,6 +39,7 @@ export function createPrismaAlertReminders(db: Db): AlertReminderQueries {
           AND o."externalRef" IS NOT NULL
           AND l."stage" <> 'disqualified'
           AND NOT EXISTS (SELECT 1 FROM "RepVerdict" v WHERE v."leadId" = o."leadId" AND v."verdict" = 'claimed')
+          AND NOT EXISTS (SELECT 1 FROM "TranscriptMessage" m WHERE m."leadId" = o."leadId" AND m."direction" = 'to_prospect')
           AND NOT EXISTS (SELECT 1 FROM "OutboxMessage" r
             WHERE r."idempotencyKey" = ${literal(`${ALERT_REMINDER}:`)} || o."id" || ':' || ${round})
         ORDER BY o."deliveredAt", o."id"

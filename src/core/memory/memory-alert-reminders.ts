@@ -15,6 +15,9 @@ export function createMemoryAlertReminders(
       const t = tables();
       const keys = new Set([...t.outbox.values()].map((r) => r.idempotencyKey));
       const claimed = new Set(verdicts.filter((v) => v.verdict === 'claimed').map((v) => v.leadId));
+      const answered = new Set(
+        [...t.transcript.values()].filter((m) => m.direction === 'to_prospect').map((m) => m.leadId),
+      );
       const out: DueReminder[] = [];
       const alerts = [...t.outbox.values()]
         .filter((r) => r.kind === 'sales_alert' && r.status === 'delivered' && r.deliveredAt)
@@ -23,7 +26,7 @@ export function createMemoryAlertReminders(
         const age = now.getTime() - row.deliveredAt!.getTime();
         if (row.deliveredAt! < since || age < intervalMs || !row.leadId || !row.externalRef) continue;
         const lead = t.leads.get(row.leadId);
-        if (!lead || lead.stage === 'disqualified' || claimed.has(lead.id)) continue;
+        if (!lead || lead.stage === 'disqualified' || claimed.has(lead.id) || answered.has(lead.id)) continue;
         const round = age >= 2 * intervalMs ? 2 : 1;
         if (keys.has(reminderKey(row.id, round))) continue;
         out.push({

@@ -29,8 +29,9 @@ export interface DueReminderQuery {
 export interface AlertReminderQueries {
   /**
    * Delivered `sales_alert` rows with a lead id and an external reference, delivered between
-   * `since` and `now − intervalMs`, whose lead has no `claimed` verdict and is not
-   * disqualified (an erased lead drops out), and that lack the reminder of the round they are
+   * `since` and `now − intervalMs`, whose lead has no `claimed` verdict, no rep's reply in a
+   * handoff (a `to_prospect` transcript line: someone is on it) and is not disqualified (an
+   * erased lead drops out), and that lack the reminder of the round they are
    * due for: round 2 when delivered at least two intervals ago and no `:2` reminder row exists,
    * else round 1 when no `:1` row exists (an alert that reached two intervals unreminded — the
    * job was down — gets the second reminder only, never two at once). Oldest first, at most

@@ -159,6 +159,40 @@ for (const backend of storeBackends()) {
       expect(await reminders(alertId)).toEqual({});
     });
 
+    it('a rep already replying to the prospect in the thread (without a claim): no reminder', async (ctx) => {
+      if (!opened) return ctx.skip();
+      const { lead, alertId } = await alertedLead('REPLIED');
+      clock.advance(3 * MIN);
+      const handoff = await store.handoffs.open({
+        leadId: lead.id,
+        alert: { sink: 'slack', externalRef: 'ts-REPLIED' },
+        prospect: { platform: 'telegram', workspaceId: 'tg', userId: 'REPLIED', channelId: 'REPLIED' },
+        openedBy: 'slack:UBEN',
+        openedByName: 'Ben',
+        openedAt: clock.now(),
+      });
+      const line = { leadId: lead.id, handoffId: handoff.id, author: 'slack:UBEN', authorName: 'Ben' };
+      await store.handoffs.addMessage({
+        ...line,
+        direction: 'notice',
+        text: 'Ben joined',
+        createdAt: clock.now(),
+      });
+      clock.advance(8 * MIN);
+      await escalateAlerts(deps(), settings);
+      // A notice is not a reply: the alert is still waiting for one.
+      expect(Object.keys(await reminders(alertId))).toEqual([`alert_reminder:${alertId}:1`]);
+      await store.handoffs.addMessage({
+        ...line,
+        direction: 'to_prospect',
+        text: 'Hi!',
+        createdAt: clock.now(),
+      });
+      clock.advance(10 * MIN);
+      await escalateAlerts(deps(), settings);
+      expect(Object.keys(await reminders(alertId))).toEqual([`alert_reminder:${alertId}:1`]);
+    });
+
     it('two instances running the job at once: still one row per round', async (ctx) => {
       if (!opened) return ctx.skip();
       const other = opened.url ? await openStore(opened.url, { logger: silentLogger }) : store;
