@@ -10,7 +10,6 @@ import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createEmailWiring } from '../email-wiring.ts';
-import { startAlertEscalation } from '../escalation-wiring.ts';
 import { createHttpServer } from '../http-server.ts';
 import { answerInterpreter } from '../llm-wiring.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
@@ -252,9 +251,6 @@ export async function startBot(
     if (alerts) {
       cleanups.push({ what: 'outbox dispatcher', run: alerts.stop });
       flushOutbox = alerts.flush;
-      // Unclaimed alerts get reminders in their thread (ALERT_ESCALATE_AFTER; off: no job).
-      const escalation = startAlertEscalation({ ...sales, sink: alerts.sinkName });
-      if (escalation) cleanups.push({ what: 'alert escalation', run: escalation.stop });
     }
 
     const names = started.map((a) => a.platform);
