@@ -64,13 +64,28 @@ export interface PeerOptions {
 }
 
 /** The peer bot, without a transport: feed it with `bot.handleUpdate`, a webhook or the runner. */
-export function createPeerBot(opts: PeerOptions): { bot: Bot<Ctx>; close(): void } {
+export function createPeerBot(opts: PeerOptions): {
+  bot: Bot<Ctx>;
+  /** Resolves once no update is being handled (a runner hands them over without waiting). */
+  idle(): Promise<void>;
+  close(): void;
+} {
   const bot = new Bot<Ctx>(opts.token, {
     botInfo: opts.botInfo,
     client: {
       ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}),
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     },
+  });
+  const inflight = new Set<Promise<void>>();
+  bot.use(async (_ctx, next) => {
+    const task = next();
+    inflight.add(task);
+    try {
+      await task;
+    } finally {
+      inflight.delete(task);
+    }
   });
   if (opts.sequentialize) bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? '')));
   const storage = sqliteStorage<never>(opts.storagePath);
@@ -87,7 +102,13 @@ export function createPeerBot(opts: PeerOptions): { bot: Bot<Ctx>; close(): void
   }
   bot.use(createConversation(qualify, 'qualify'));
   bot.command('start', (ctx) => ctx.conversation.enter('qualify'));
-  return { bot, close: () => storage.close() };
+  return {
+    bot,
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    close: () => storage.close(),
+  };
 }
 
 /** Starts the peer bot behind a webhook on 127.0.0.1; it asks `questions` in order. */

@@ -16,8 +16,10 @@ import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { FAKE_TOKEN } from '../test/fakes/telegram-api.ts';
 import { memoryInbox } from '../test/helpers/inbox.ts';
 import { silent, systemClock } from './core.ts';
+import { profiled } from './cpu-profile.ts';
 import { freshDatabase, openBenchStore } from './databases.ts';
 import { createPeerBot } from './peer.ts';
+import { statementCounter } from './statements.ts';
 import { drive, type LoadResult } from './stats.ts';
 import { benchAsks, benchEngine, chatUpdate } from './telegram.ts';
 
@@ -31,8 +33,8 @@ const BOT_INFO = {
   supports_inline_queries: false,
 } as UserFromGetMe;
 
-/** Chats run through each bot before measuring, so both are measured warm. */
-const WARM_UP_CHATS = 20;
+/** Chats run through each bot before measuring, so both are measured warm (JIT, caches). */
+const WARM_UP_CHATS = 30;
 
 export interface InProcessResult extends LoadResult {
   /** sendMessage calls during the measured run. */
@@ -77,22 +79,33 @@ function driveChats(
 
 /** Warm-up, then the measured run; checks every update was answered. */
 async function measure(
+  name: string,
   handle: (u: Update) => Promise<void>,
   sent: () => number,
   questions: number,
   people: number,
+  started: () => void = () => undefined,
 ): Promise<InProcessResult> {
   await driveChats(handle, WARM_UP_CHATS, questions, 900_000);
+  started();
   const before = sent();
-  const r = await driveChats(handle, people, questions, 1000);
+  const r = await profiled(`${name}-q${questions}`, () => driveChats(handle, people, questions, 1000));
   const replies = sent() - before;
   // Each update gets at least one message back (the next question, or the last words).
   if (replies < people * (questions + 1)) throw new Error(`only ${replies} replies to ${r.messages} updates`);
   return { ...r, sent: replies };
 }
 
-/** leadbot's Telegram adapter in process on the bench flow with `questions` questions. */
-export async function leadbotInProcess(questions: 8 | 30, people: number): Promise<InProcessResult> {
+/**
+ * leadbot's Telegram adapter in process on the bench flow with `questions` questions.
+ * `community: false` leaves out what the adapter runs beside the prospect's flow (manager
+ * commands, invitations and intent offers, the person's own commands): the profile's breakdown.
+ */
+export async function leadbotInProcess(
+  questions: 8 | 30,
+  people: number,
+  opts: { community?: boolean } = {},
+): Promise<InProcessResult & { statementsPerUpdate: number }> {
   const api = stubBotApi();
   const db = await freshDatabase('sqlite');
   const store = await openBenchStore(db.url);
@@ -101,7 +114,7 @@ export async function leadbotInProcess(questions: 8 | 30, people: number): Promi
     { token: FAKE_TOKEN, mode: 'direct', fetch: api.fetch },
     {
       logger: silent,
-      store,
+      ...(opts.community === false ? {} : { store }),
       leadEvents: NO_LEAD_EVENTS,
       inbox: memoryInbox({ logger: silent }),
       clock: systemClock,
@@ -109,7 +122,10 @@ export async function leadbotInProcess(questions: 8 | 30, people: number): Promi
   );
   await adapter.start(engine.handle);
   try {
-    return await measure(adapter.handleUpdate, api.sent, questions, people);
+    const statements = statementCounter();
+    const name = opts.community === false ? 'leadbot-bare' : 'leadbot';
+    const r = await measure(name, adapter.handleUpdate, api.sent, questions, people, statements.mark);
+    return { ...r, statementsPerUpdate: statements.since() / r.messages };
   } finally {
     await adapter.stop();
     await store.close();
@@ -129,7 +145,7 @@ export async function peerInProcess(questions: 8 | 30, people: number): Promise<
     fetch: api.fetch,
   });
   try {
-    return await measure((u) => peer.bot.handleUpdate(u), api.sent, questions, people);
+    return await measure('peer', (u) => peer.bot.handleUpdate(u), api.sent, questions, people);
   } finally {
     peer.close();
     rmSync(dir, { recursive: true, force: true });
