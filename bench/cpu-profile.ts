@@ -53,6 +53,13 @@ function area(url: string, fn: string): string {
 /** Self time (ms) per area and per function of a profile. */
 export function summarize(p: Profile, top = 25): string {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  // Frames under node:inspector are the profiler stopping itself (serializing the profile).
+  const profiler = new Set<number>();
+  const mark = (id: number) => {
+    profiler.add(id);
+    for (const c of byId.get(id)?.children ?? []) mark(c);
+  };
+  for (const n of p.nodes) if (n.callFrame.url === 'node:inspector' && !profiler.has(n.id)) mark(n.id);
   const self = new Map<number, number>();
   for (const [i, id] of p.samples.entries()) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
   const areas = new Map<string, number>();
@@ -60,7 +67,7 @@ export function summarize(p: Profile, top = 25): string {
   let total = 0;
   for (const [id, us] of self) {
     const f = byId.get(id)!.callFrame;
-    if (f.functionName === '(idle)') continue;
+    if (f.functionName === '(idle)' || profiler.has(id)) continue;
     total += us;
     const a = area(f.url, f.functionName);
     areas.set(a, (areas.get(a) ?? 0) + us);

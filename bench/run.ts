@@ -96,6 +96,9 @@ async function pass(): Promise<Figures> {
       ] as const) {
         const l = await leadbotTelegram(q, people);
         const p = await peerTelegram(q, people);
+        // Every update is answered (the fake refuses sends to chats it never saw: 403).
+        for (const r of [l, p])
+          if (r.sent < r.messages) throw new Error(`${r.sent} replies to ${r.messages} updates`);
         log(`telegram.q${q}.leadbot.perSecond`, l.perSecond);
         log(`telegram.q${q}.leadbot.p99Ms`, l.p99Ms);
         log(`telegram.q${q}.peer.perSecond`, p.perSecond);

@@ -58,7 +58,7 @@ export function table(
     for (const q of [8, 30]) {
       const k = (s: string, d = 0) => n(`telegramInproc.q${q}.${s}`, d);
       rows.push(
-        `| ${q} | ${k('leadbot.perSecond')} | ${k('leadbot.cpuUs')} | ${k('leadbot.p50Ms', 1)} / ${k('leadbot.p99Ms', 1)} | ${k('leadbot.statements', 2)} | ${k('peer.perSecond')} | ${k('peer.cpuUs')} | ${k('peer.p50Ms', 1)} / ${k('peer.p99Ms', 1)} | ${k('cpuRatio', 2)} | ${k('bare.cpuUs')} (${k('bare.statements', 2)} statements) |`,
+        `| ${q} | ${k('leadbot.perSecond')} | ${k('leadbot.cpuUs')} | ${k('leadbot.p50Ms', 1)} / ${k('leadbot.p99Ms', 1)} | ${k('leadbot.statements', 2)} | ${k('peer.perSecond')} | ${k('peer.cpuUs')} | ${k('peer.p50Ms', 1)} / ${k('peer.p99Ms', 1)} | ${k('cpuRatio', 2)} | ${f[`telegramInproc.q${q}.bare.cpuUs`] === undefined ? '–' : `${k('bare.cpuUs')} (${k('bare.statements', 2)} statements)`} |`,
       );
     }
     rows.push('');
