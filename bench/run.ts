@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: every figure of issue 8 in one run, printed as a table and written as JSON
+ * `npm run bench`: every figure of issues 8 and 19 in one run, printed as a table and written as JSON
  * (`bench/results/<date>.json` + `latest.json`) and into docs/benchmarks.md.
  *
- *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
+ *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine before the
+ *                                 Telegram in-process and polling scenarios; at load ~16 they took
+ *                                 ~100 s and ~80 s a pass, the webhook one ~125 s)
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
  *   npm run bench -- --only core  a single scenario (core, telegram, telegram-inproc,
  *                                 telegram-polling, alerts, memory, runtime, scale, wire)
@@ -141,6 +143,11 @@ async function pass(): Promise<Figures> {
       log('telegramPolling.q8.peer.perSecond', p.perSecond);
       log('telegramPolling.q8.peer.p99Ms', p.p99Ms);
       log('telegramPolling.q8.ratio', l.perSecond / p.perSecond);
+      // The process's CPU per update (bot, fake Bot API, driver; the same for both): on a busy
+      // machine the rates follow the CPU share the process gets, this does much less.
+      log('telegramPolling.q8.leadbot.cpuUs', l.cpuUsPerOp);
+      log('telegramPolling.q8.peer.cpuUs', p.cpuUsPerOp);
+      log('telegramPolling.q8.cpuRatio', l.cpuUsPerOp / p.cpuUsPerOp);
     });
   if (wanted('alerts'))
     await attempt('alerts', async () => {
