@@ -10,7 +10,14 @@ import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports/index.ts';
+import type {
+  AlertSink,
+  ChatAdapter,
+  InboundHandler,
+  Logger,
+  ProspectMessenger,
+  SalesThread,
+} from '../../src/core/ports/index.ts';
 import { requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
@@ -19,6 +26,7 @@ import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
+import { createDiscordProspectMessenger, createDiscordSalesThread } from './handoff-sinks.ts';
 import { createDiscordListeners } from './listen.ts';
 import { discordPermissions, registerDiscordManagers } from './managers.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
@@ -35,6 +43,10 @@ export interface DiscordAdapter extends ChatAdapter {
   readonly client: Client;
   /** Posts sales alerts to `DISCORD_SALES_CHANNEL_ID`; null when it is not set. */
   readonly alertSink: AlertSink | null;
+  /** Posts in the threads of those alerts (handoff, reminders); null without a sales channel. */
+  readonly salesThread: SalesThread | null;
+  /** Delivers a rep's handoff messages in a Discord prospect's DM. */
+  readonly prospectMessenger: ProspectMessenger;
 }
 
 /**
@@ -106,10 +118,22 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       })
     : null;
 
+  const salesThread = config.salesChannelId
+    ? createDiscordSalesThread({
+        rest: client.rest,
+        channelId: config.salesChannelId,
+        botUserId: () => client.user?.id,
+        logger,
+      })
+    : null;
+  const prospectMessenger = createDiscordProspectMessenger({ rest: client.rest });
+
   return {
     platform: 'discord',
     client,
     alertSink,
+    salesThread,
+    prospectMessenger,
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       // stop / forget me / link <code> in DMs are answered before the engine sees them.
