@@ -39,6 +39,12 @@ export function createPrismaStore(
     // cascades): all or nothing.
     createLead: (lead, identity) => transaction((tx) => tx.createLead(lead, identity)),
     deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
+    // The handoff row and the lead's `openHandoffId` change together.
+    handoffs: {
+      ...repo.handoffs,
+      open: (input) => transaction((tx) => tx.handoffs.open(input)),
+      close: (id, by, at) => transaction((tx) => tx.handoffs.close(id, by, at)),
+    },
     transaction,
     unitOfWork,
     // Outside a transaction a new row is committed when the insert returns.

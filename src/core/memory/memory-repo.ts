@@ -24,14 +24,20 @@ import type {
   StageChange,
 } from '../ports/index.ts';
 import { decodeCursor, encodeCursor, JournaledTables } from './journaled-tables.ts';
+import { MemoryHandoffs } from './memory-handoffs.ts';
 import { copy, newId } from './memory-state.ts';
 
 const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u0000${k.userId}`;
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) beside them. */
-export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts'> {
+/**
+ * The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) and the
+ * handoffs (memory-handoffs.ts, on the same tables and journal) beside them.
+ */
+export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'handoffs'> {
+  readonly handoffTables = new MemoryHandoffs(this.tables, this.journal);
+
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
     return found ? copy(found) : null;
@@ -129,6 +135,7 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
       t.notes.filter((n) => n.leadId !== id),
     );
     for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
+    this.handoffTables.eraseLead(id);
   }
 
   async saveFlowVersion(flowId: string, version: string, definition: JsonValue): Promise<void> {

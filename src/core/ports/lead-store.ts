@@ -3,6 +3,7 @@ import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { CounterStore } from './counters.ts';
+import type { HandoffStore } from './handoff.ts';
 import type { InboxStore } from './inbox.ts';
 import type { JsonValue } from './json.ts';
 import type {
@@ -101,6 +102,12 @@ export interface LeadRepo {
    * transaction they are written in it, with the change they judge.
    */
   readonly verdicts: VerdictLog;
+
+  /**
+   * Handoffs and their transcripts (src/core/handoff/); inside a transaction their writes join
+   * it, with the outbox rows that deliver them.
+   */
+  readonly handoffs: HandoffStore;
 }
 
 /**
