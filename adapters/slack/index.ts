@@ -171,7 +171,14 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
   if (services) {
     registerSlackSales({ app, services, logger });
     registerSlackManagers({ app, services, logger });
-    registerSlackOutreach({ app, services, handler: () => handler, botUserId: config.botUserId, logger });
+    registerSlackOutreach({
+      app,
+      services,
+      handler: () => handler,
+      botUserId: config.botUserId,
+      salesChannel: config.salesChannel,
+      logger,
+    });
   }
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
