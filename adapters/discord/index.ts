@@ -26,13 +26,14 @@ import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
-import { createDiscordProspectMessenger, createDiscordSalesThread } from './handoff-sinks.ts';
 import { createDiscordListeners } from './listen.ts';
 import { discordPermissions, registerDiscordManagers } from './managers.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
 import { registerDiscordOutreach } from './outreach.ts';
+import { createDiscordProspectMessenger } from './prospect-messenger.ts';
 import { registerDiscordProspects } from './prospects.ts';
 import { registerDiscordSales } from './sales.ts';
+import { createDiscordSalesThread } from './sales-thread.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
 export { DISCORD_VARIABLES, discordConfigSchema, parseDiscordConfig } from './config.ts';

@@ -72,12 +72,7 @@ const OWN: Record<Platform, Record<string, string>> = {
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {
-  discord: {
-    'sales-thread.ts': 'issue 18: handoff in the alert thread (branch hdiscord)',
-    'prospect-messenger.ts': 'issue 18: handoff in the DM (branch hdiscord)',
-  },
-};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);

@@ -140,7 +140,7 @@ describe('Discord prospect messenger', () => {
     const dm = bot.fake.visible(bot.fake.dmChannelOf(pat.id));
     expect(dm).toHaveLength(2);
     expect(ref.externalRef).toBe(dm[0]!.id);
-    expect(dm[0]!.content.startsWith('**Ana\\_B** (sales): hello @\u200bhere \\<@123>')).toBe(true);
+    expect(dm[0]!.content.startsWith('**Ana\\_B (sales)**: hello @\u200bhere \\<@123>')).toBe(true);
     for (const m of dm) {
       expect(Array.from(m.content).length).toBeLessThanOrEqual(2000);
       expect(m.allowedMentions).toEqual({ parse: [] });
