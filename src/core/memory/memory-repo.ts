@@ -31,10 +31,7 @@ const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u00
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/**
- * The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) and the
- * handoffs (memory-handoffs.ts, on the same tables and journal) beside them.
- */
+/** The repo's reads and writes, and its handoffs; the store adds the verdict log (memory-schedules.ts). */
 export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'handoffs'> {
   readonly handoffTables = new MemoryHandoffs(this.tables, this.journal);
 
@@ -122,18 +119,8 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
       'answers',
       t.answers.filter((a) => !conversations.has(a.conversationId)),
     );
-    this.replace(
-      'contributions',
-      t.contributions.filter((c) => c.leadId !== id),
-    );
-    this.replace(
-      'stageChanges',
-      t.stageChanges.filter((c) => c.leadId !== id),
-    );
-    this.replace(
-      'notes',
-      t.notes.filter((n) => n.leadId !== id),
-    );
+    for (const name of ['contributions', 'stageChanges', 'notes'] as const)
+      this.replace(name, (t[name] as { leadId: string }[]).filter((r) => r.leadId !== id) as never);
     for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
     this.handoffTables.eraseLead(id);
   }
