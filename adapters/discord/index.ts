@@ -6,7 +6,7 @@
  * offers) and sales.ts (Claim / Not a fit on alerts).
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Message, Partials } from 'discord.js';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
@@ -26,6 +26,7 @@ import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
+import { isSalesThreadMessage, registerDiscordHandoff } from './handoff.ts';
 import { createDiscordListeners } from './listen.ts';
 import { discordPermissions, registerDiscordManagers } from './managers.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
@@ -94,6 +95,17 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       })
     : null;
   if (services) registerDiscordSales(listen, { services, logger });
+  // Replies in alert threads are the rep's, never a prospect's mention or an intent signal.
+  const inSalesThread = (m: Message) =>
+    config.salesChannelId !== undefined && isSalesThreadMessage(m, config.salesChannelId);
+  if (services && config.salesChannelId)
+    registerDiscordHandoff(listen, {
+      services,
+      salesChannelId: config.salesChannelId,
+      botUserId,
+      messageContent: config.messageContent,
+      logger,
+    });
   registerDiscordManagers(listen, {
     services,
     ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
@@ -103,9 +115,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     handler: () => handler,
     messageContent: config.messageContent,
     botUserId,
+    ignore: inSalesThread,
     logger,
   });
-  registerDiscordProspects(listen, { handler: () => handler, botUserId, logger });
+  registerDiscordProspects(listen, { handler: () => handler, botUserId, ignore: inSalesThread, logger });
 
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
   client.on(Events.Warn, (message) => logger.warn({}, message));

@@ -232,7 +232,10 @@
           history.push({ from: m.from === 'rep' ? 'rep' : 'bot', text, kind: m.from });
         }
         if (data.messages?.length) store.set('log', history.slice(-200));
-        if (data.after) store.set('after', (after = data.after));
+        if (data.after) {
+          after = data.after;
+          store.set('after', after);
+        }
         wait = data.messages?.length >= 50 ? 0 : Number(data.pollMs) || wait;
       } else if (res.status === 429) {
         wait = (Number(res.headers.get('retry-after')) || 30) * 1000;

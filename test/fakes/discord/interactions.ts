@@ -5,6 +5,7 @@
  * answer it once through the REST routes.
  */
 import { type FakeState, type FakeUser, fixture, IDS, type Json, PERMS } from './state.ts';
+import { threadJson } from './threads.ts';
 
 /** Sends a dispatch to the connected clients; returns its index (for replays). */
 export type Dispatch = (t: string, d: Json) => number;
@@ -69,7 +70,10 @@ export class FakePeople {
       id,
       token: `token-${id}`,
       channel_id: channelId,
-      channel: { ...base.channel, id: channelId },
+      // A thread's interactions carry the thread channel (type 11, its parent).
+      channel: this.state.threads.has(channelId)
+        ? threadJson(this.state, channelId)
+        : { ...base.channel, id: channelId },
       ...extra,
     };
     if (where === 'guild') d.member = this.guildMember(u, member);
