@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
+import { handoffWords } from '../../src/core/handoff/words.ts';
 import type { LeadStore, Logger, TranscriptMessage } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import type { ClientLimits } from '../shared/types.ts';
@@ -50,11 +51,23 @@ export interface TranscriptAnswer {
   pollMs: number;
 }
 
+/**
+ * A notice row in the words every other platform's prospect reads (src/core/handoff/words.ts):
+ * the core stores "<name> joined the conversation" / "<name> closed the conversation".
+ */
+function noticeText(m: TranscriptMessage): string {
+  if (/ joined the conversation$/.test(m.text))
+    return handoffWords({ kind: 'joined', repName: m.authorName ?? '' }).text;
+  if (/ closed the conversation$/.test(m.text))
+    return handoffWords({ kind: 'closed', repName: m.authorName }).text;
+  return m.text;
+}
+
 const asWidget = (m: TranscriptMessage): WidgetMessage => ({
   id: m.id,
   from: m.direction === 'to_prospect' ? 'rep' : m.direction === 'notice' ? 'notice' : 'me',
   name: m.authorName,
-  text: clip(m.text, MAX_TEXT),
+  text: clip(m.direction === 'notice' ? noticeText(m) : m.text, MAX_TEXT),
   at: m.createdAt.toISOString(),
 });
 

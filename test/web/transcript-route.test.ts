@@ -38,7 +38,7 @@ async function visitorWithHandoff(store: LeadStore, n: number, text = (i: number
       text: t,
       createdAt: new Date(),
     });
-  await add('notice', 'Ana from the sales team has joined the conversation.');
+  await add('notice', 'Ana joined the conversation');
   for (let i = 0; i < n; i++) await add('to_prospect', text(i));
   return { visitor, lead, handoff, add };
 }
