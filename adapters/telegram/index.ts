@@ -9,7 +9,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, HttpError } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
@@ -47,6 +47,12 @@ export interface TelegramAdapter extends ChatAdapter {
   readonly alertSink: AlertSink | null;
   /** Resolves once every update received so far is fully handled (graceful stop, tests). */
   idle(): Promise<void>;
+  /**
+   * Handles one update as grammY received it, after `start`, without the inbox: the entry of
+   * mode `direct` (tests and benches feeding updates in process). The webhook route and the
+   * poller store their updates in the inbox first.
+   */
+  handleUpdate(update: Update): Promise<void>;
 }
 
 /** Creates the adapter; nothing touches the network before `start`. */
@@ -55,7 +61,11 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   const bot = new Bot(config.token, {
     // A request without an answer gives up after this (grammY's default is 500 s); above the
     // 30 s long poll of getUpdates.
-    client: { timeoutSeconds: 60, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
+    client: {
+      timeoutSeconds: 60,
+      ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+    },
   });
   // Network errors: a few retries, then the error (auto-retry alone retried them forever).
   let unreachable = false;
@@ -133,6 +143,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       await inbox.idle();
     },
 
+    handleUpdate: (update) => bot.handleUpdate(update),
+
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       handler = services ? services.withPersonCommands(h) : h;
       // getMe, setWebhook and polling's set-up share one deadline; SIGTERM ends them at once.
@@ -144,6 +156,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       if (!bot.isInited()) bot.botInfo = await call((signal) => bot.api.getMe(grammySignal(signal)));
       // Webhook updates stored by an instance that died before processing them come back here.
       inbox.handle('telegram', async (payload) => void (await bot.handleUpdate(JSON.parse(payload))));
+      if (config.mode === 'direct') {
+        log.info({ mode: 'direct', bot: bot.botInfo.username }, 'telegram adapter started');
+        return;
+      }
       if (config.mode === 'webhook') {
         if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
           throw new LeadbotError(

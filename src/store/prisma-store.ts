@@ -1,5 +1,6 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
+import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -66,6 +67,7 @@ export function createPrismaStore(
     schedules: createPrismaScheduleStore(client, dialect),
     sessions: createPrismaSessionStore(client),
     counters: createPrismaCounterStore(client),
+    alertReminders: createPrismaAlertReminders(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

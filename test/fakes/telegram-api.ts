@@ -90,6 +90,8 @@ export interface FakeTelegramApi {
    * one answer go out back to back; database work comes before the first of them.
    */
   answered(quietMs?: number): Promise<void>;
+  /** Calls `listener` with every call from now on (benches follow replies per chat); returns the unsubscribe. */
+  onCall(listener: (call: ApiCall) => void): () => void;
   /** Resolves once a call satisfies `predicate` (already received calls count). */
   waitForCall(predicate: (call: ApiCall) => boolean): Promise<ApiCall>;
   /** POSTs the update to the webhook like Telegram does; returns the HTTP status. */
@@ -418,6 +420,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         events.on('call', seen);
       });
+    },
+    onCall(listener) {
+      events.on('call', listener);
+      return () => void events.off('call', listener);
     },
     waitForCall: (predicate) =>
       new Promise((resolve) => {

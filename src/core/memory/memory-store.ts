@@ -5,6 +5,7 @@
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
 import type { Clock, HandoffStore, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import { createMemoryAlertReminders } from './memory-alert-reminders.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
@@ -98,6 +99,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),
+    alertReminders: createMemoryAlertReminders(() => tables, verdictRows),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },

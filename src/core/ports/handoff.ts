@@ -126,7 +126,11 @@ export interface ThreadPost {
   alert: AlertRef;
   post:
     | { kind: 'prospect'; name: string; text: string }
-    /** Unclaimed for `minutes`: mention `mention` (a rep's platform user id) or nobody. */
+    /**
+     * Unclaimed for `minutes` (reminder `round` 1 or 2): mention `mention` — a rep's platform
+     * user id, or on Slack a user group id (`S…`, SLACK_SALES_ESCALATE_TO: `<!subteam^S…>`) —
+     * or nobody. Written by src/core/sales/escalate-alerts.ts.
+     */
     | { kind: 'reminder'; minutes: number; mention: string | null; round: number }
     | { kind: 'closed'; by: string };
 }
