@@ -28,6 +28,8 @@ import { discordReach } from './profile.ts';
 export const ALERT_IDS = {
   claim: 'lb:alert:claim:',
   notAFit: 'lb:alert:nofit:',
+  /** Ends the handoff (on a claimed alert; `/leadbot close` in the thread does the same). */
+  close: 'lb:alert:close:',
   modal: 'lb:alert:why:',
   reasonInput: 'reason',
 } as const;
@@ -91,7 +93,7 @@ export function renderDiscordAlertOutcome(
   outcome: { userId: string; claimed: boolean; note?: string },
 ): APIEmbed[] {
   const text = outcome.claimed
-    ? `Claimed by <@${outcome.userId}>`
+    ? `Claimed by <@${outcome.userId}>\n${HANDOFF_HINT}`
     : `Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeText(clip(outcome.note, 500))}` : ''}`;
   const [first, ...rest] = embeds;
   const embed = new EmbedBuilder(first ?? { title: 'Sales alert' });
@@ -99,6 +101,24 @@ export function renderDiscordAlertOutcome(
   embed.setFields(...fields, { name: 'Outcome', value: clipEscapedText(text, 1024), inline: false });
   // The Outcome field adds to a full alert: fitted again to the 6,000 total.
   return fitEmbeds([embed.toJSON(), ...rest], KEEP_WHOLE);
+}
+
+/** What a claimed alert says about talking with the lead. */
+export const HANDOFF_HINT =
+  "Reply in this alert's thread to write to the lead: they get it in their private chat.";
+
+/** The claimed alert's button: Close conversation. */
+export function handoffButtons(leadId: string) {
+  return [
+    new ActionRowBuilder<ButtonBuilder>()
+      .addComponents(
+        new ButtonBuilder()
+          .setStyle(ButtonStyle.Secondary)
+          .setLabel('Close conversation')
+          .setCustomId(`${ALERT_IDS.close}${leadId}`),
+      )
+      .toJSON(),
+  ];
 }
 
 /** The modal asking why a lead is not a fit. */

@@ -8,11 +8,10 @@
  * mark.) The search window is 100 messages: a busy channel that got more than 100 messages
  * between the crash and the retry could see a second alert.
  */
-import { type APIMessage, DiscordAPIError, RateLimitError, type REST, Routes } from 'discord.js';
-import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
+import { type APIMessage, type REST, Routes } from 'discord.js';
 import type { AlertSink, Logger } from '../../src/core/ports/index.ts';
 import { hasAlertKey, renderDiscordAlert } from './alert-render.ts';
-import { toPlatformError } from './errors.ts';
+import { toDeliveryError } from './errors.ts';
 
 export interface DiscordAlertSinkOptions {
   /** The adapter client's REST (token set on start). */
@@ -21,23 +20,6 @@ export interface DiscordAlertSinkOptions {
   /** Only messages by this user count as earlier posts (the bot; someone could paste a footer). */
   botUserId: () => string | undefined;
   logger: Logger;
-}
-
-/** Translates a discord.js failure for the dispatcher: refusals are permanent, rate limits say when. */
-function toDeliveryError(err: unknown, what: string): DeliveryError {
-  const e = toPlatformError(err, what);
-  if (err instanceof RateLimitError)
-    return new DeliveryError(e.message, {
-      retryAfterMs: err.retryAfter,
-      cause: err,
-      userMessage: e.userMessage,
-    });
-  const permanent =
-    err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429;
-  const userMessage = permanent
-    ? `${e.userMessage} Check DISCORD_SALES_CHANNEL_ID and that the bot may read and send messages there.`
-    : e.userMessage;
-  return new DeliveryError(e.message, { permanent, cause: err, userMessage });
 }
 
 /** Creates the sink. `deliver` throws a {@link DeliveryError}. */
@@ -66,7 +48,11 @@ export function createDiscordAlertSink(opts: DiscordAlertSinkOptions): AlertSink
         })) as APIMessage;
         return { externalRef: posted.id };
       } catch (err) {
-        throw toDeliveryError(err, what);
+        throw toDeliveryError(
+          err,
+          what,
+          'Check DISCORD_SALES_CHANNEL_ID and that the bot may read and send messages there.',
+        );
       }
     },
   };

@@ -113,7 +113,10 @@ export async function discordDoctor(
     });
   }
 
-  if (config.salesChannelId) checks.push(await salesChannelCheck(http, config.salesChannelId, botId, invite));
+  if (config.salesChannelId) {
+    checks.push(await salesChannelCheck(http, config.salesChannelId, botId, invite));
+    checks.push(threadRepliesCheck(config.messageContent));
+  }
   checks.push(await commandsCheck(http, config));
   return checks;
 }
@@ -160,6 +163,22 @@ async function salesChannelCheck(
       ? `${name}: missing ${missing.join(', ')}`
       : `${name}: ${SALES_CHANNEL_PERMISSIONS.join(', ')}`,
     fix: `Server Settings → Channels → ${name} → Permissions: allow the bot's role ${missing.join(', ')}`,
+  };
+}
+
+/**
+ * A rep's reply in an alert's thread mentions nobody, so Discord sends its text only with the
+ * privileged Message Content intent. Without it the handoff still works when the rep starts the
+ * reply with @leadbot: a note, not a failure.
+ */
+function threadRepliesCheck(messageContent: boolean): DoctorCheck {
+  return {
+    check: 'Discord alert thread replies',
+    ok: true,
+    detail: messageContent
+      ? "every rep reply in an alert's thread is read (Message Content intent)"
+      : "without the Message Content intent a rep's reply in an alert's thread is read only when it " +
+        'starts with @leadbot; set DISCORD_MESSAGE_CONTENT=true (and switch the intent on) to relay every reply',
   };
 }
 

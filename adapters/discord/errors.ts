@@ -6,6 +6,7 @@
  */
 import { DiscordAPIError, HTTPError, type Interaction, RateLimitError, RESTJSONErrorCodes } from 'discord.js';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 import type { PlatformEndpoint } from '../shared/startup.ts';
 import { renderNotice } from './outbound.ts';
@@ -106,4 +107,26 @@ export async function reportFailure(i: Interaction, logger: Logger): Promise<voi
   } catch (err) {
     logger.debug({ err: toPlatformError(err, 'report a failure').message }, 'could not report the failure');
   }
+}
+
+/**
+ * A failed delivery of an outbox row (alert, thread post, DM) for the dispatcher: Discord's
+ * refusals (4xx but 429) are permanent, with `hint` saying what to check; rate limits say when
+ * to retry; anything else is retried.
+ */
+export function toDeliveryError(err: unknown, what: string, hint: string): DeliveryError {
+  const e = toPlatformError(err, what);
+  if (err instanceof RateLimitError)
+    return new DeliveryError(e.message, {
+      retryAfterMs: err.retryAfter,
+      cause: err,
+      userMessage: e.userMessage,
+    });
+  const permanent =
+    err instanceof DiscordAPIError && err.status >= 400 && err.status < 500 && err.status !== 429;
+  return new DeliveryError(e.message, {
+    permanent,
+    cause: err,
+    userMessage: permanent ? `${e.userMessage} ${hint}` : e.userMessage,
+  });
 }

@@ -6,11 +6,18 @@
  * offers) and sales.ts (Claim / Not a fit on alerts).
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Message, Partials } from 'discord.js';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler, Logger } from '../../src/core/ports/index.ts';
+import type {
+  AlertSink,
+  ChatAdapter,
+  InboundHandler,
+  Logger,
+  ProspectMessenger,
+  SalesThread,
+} from '../../src/core/ports/index.ts';
 import { requireLeadEvents } from '../shared/deps.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
@@ -19,12 +26,15 @@ import { createDiscordAlertSink } from './alert-sink.ts';
 import { registerCommands } from './commands.ts';
 import type { DiscordAdapterConfig } from './config.ts';
 import { discordEndpoint, isDiscordAnswer, startError, toPlatformError } from './errors.ts';
+import { isSalesThreadMessage, registerDiscordHandoff } from './handoff.ts';
 import { createDiscordListeners } from './listen.ts';
 import { discordPermissions, registerDiscordManagers } from './managers.ts';
 import { NO_MENTIONS, renderMessage } from './outbound.ts';
 import { registerDiscordOutreach } from './outreach.ts';
+import { createDiscordProspectMessenger } from './prospect-messenger.ts';
 import { registerDiscordProspects } from './prospects.ts';
 import { registerDiscordSales } from './sales.ts';
+import { createDiscordSalesThread } from './sales-thread.ts';
 
 export type { DiscordAdapterConfig } from './config.ts';
 export { DISCORD_VARIABLES, discordConfigSchema, parseDiscordConfig } from './config.ts';
@@ -35,6 +45,10 @@ export interface DiscordAdapter extends ChatAdapter {
   readonly client: Client;
   /** Posts sales alerts to `DISCORD_SALES_CHANNEL_ID`; null when it is not set. */
   readonly alertSink: AlertSink | null;
+  /** Posts in the threads of those alerts (handoff, reminders); null without a sales channel. */
+  readonly salesThread: SalesThread | null;
+  /** Delivers a rep's handoff messages in a Discord prospect's DM. */
+  readonly prospectMessenger: ProspectMessenger;
 }
 
 /**
@@ -81,6 +95,17 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       })
     : null;
   if (services) registerDiscordSales(listen, { services, logger });
+  // Replies in alert threads are the rep's, never a prospect's mention or an intent signal.
+  const inSalesThread = (m: Message) =>
+    config.salesChannelId !== undefined && isSalesThreadMessage(m, config.salesChannelId);
+  if (services && config.salesChannelId)
+    registerDiscordHandoff(listen, {
+      services,
+      salesChannelId: config.salesChannelId,
+      botUserId,
+      messageContent: config.messageContent,
+      logger,
+    });
   registerDiscordManagers(listen, {
     services,
     ...(config.managerRoleId ? { managerRoleId: config.managerRoleId } : {}),
@@ -90,9 +115,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     handler: () => handler,
     messageContent: config.messageContent,
     botUserId,
+    ignore: inSalesThread,
     logger,
   });
-  registerDiscordProspects(listen, { handler: () => handler, botUserId, logger });
+  registerDiscordProspects(listen, { handler: () => handler, botUserId, ignore: inSalesThread, logger });
 
   client.on(Events.Error, (err) => logger.error({ err }, 'discord.js client error'));
   client.on(Events.Warn, (message) => logger.warn({}, message));
@@ -106,10 +132,22 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       })
     : null;
 
+  const salesThread = config.salesChannelId
+    ? createDiscordSalesThread({
+        rest: client.rest,
+        channelId: config.salesChannelId,
+        botUserId: () => client.user?.id,
+        logger,
+      })
+    : null;
+  const prospectMessenger = createDiscordProspectMessenger({ rest: client.rest });
+
   return {
     platform: 'discord',
     client,
     alertSink,
+    salesThread,
+    prospectMessenger,
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       // stop / forget me / link <code> in DMs are answered before the engine sees them.

@@ -89,6 +89,7 @@ const SUBCOMMANDS = [
   sub('link', 'Link your accounts: get a code here, or enter one from another platform', [
     text('code', 'A code from the bot on your other platform', false),
   ]),
+  sub('close', "End the conversation with the lead (in a sales alert's thread)"),
   sub('help', 'What each subcommand does'),
 ];
 

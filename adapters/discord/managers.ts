@@ -152,8 +152,11 @@ async function deliverWith(
   }
 }
 
+// `/leadbot close` is the handoff's (handoff.ts): it acts on the alert thread it is typed in.
 const isLeadbotCommand = (i: Interaction): i is ChatInputCommandInteraction =>
-  i.isChatInputCommand() && (i.commandName === LEADBOT_COMMAND.name || i.commandName === LINK_COMMAND.name);
+  i.isChatInputCommand() &&
+  (i.commandName === LEADBOT_COMMAND.name || i.commandName === LINK_COMMAND.name) &&
+  i.options.getSubcommand(false) !== 'close';
 
 /** Registers `/leadbot`; without community services (no store) it says what is missing. */
 export function registerDiscordManagers(

@@ -27,6 +27,8 @@ export interface DiscordOutreachWiring {
   /** Whether the Message Content intent was requested (public messages are readable). */
   messageContent: boolean;
   botUserId: () => string;
+  /** Messages that are no intent signal whatever they say (a rep's reply in an alert's thread). */
+  ignore?: (m: Message) => boolean;
   logger: Logger;
 }
 
@@ -90,6 +92,7 @@ export function registerDiscordOutreach(listen: DiscordListeners, w: DiscordOutr
   // A server message not addressed to the bot (those are the prospect's) from a person.
   const isPublicChatter = (m: Message) =>
     m.guildId !== null &&
+    !w.ignore?.(m) &&
     !m.author.bot &&
     !m.webhookId &&
     !m.system &&

@@ -14,6 +14,8 @@ export const DISCORD_PERMISSION_BITS = {
   EmbedLinks: 1n << 14n,
   AttachFiles: 1n << 15n,
   ReadMessageHistory: 1n << 16n,
+  AddReactions: 1n << 6n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
@@ -23,18 +25,29 @@ export type PermissionName = keyof typeof DISCORD_PERMISSION_BITS;
 export const NEEDED_PERMISSIONS: readonly { name: PermissionName; why: string }[] = [
   { name: 'ViewChannel', why: 'see the channels it answers in and the sales channel' },
   { name: 'SendMessages', why: 'answer mentions, post sales alerts and consent prompts' },
-  { name: 'SendMessagesInThreads', why: 'answer a mention inside a thread' },
+  { name: 'SendMessagesInThreads', why: "answer a mention inside a thread; post in a sales alert's thread" },
+  {
+    name: 'CreatePublicThreads',
+    why: 'start the thread on a sales alert where a rep talks with the prospect',
+  },
+  { name: 'AddReactions', why: "mark a rep's reply in an alert's thread as sent to the prospect" },
   { name: 'EmbedLinks', why: 'sales alerts are embeds' },
   { name: 'AttachFiles', why: '/leadbot export public:true posts the CSV' },
   { name: 'ReadMessageHistory', why: 'the alert sink looks for an alert it already posted' },
 ];
 
-/** What the sales channel needs (alerts: post, embed, find an earlier post). */
+/**
+ * What the sales channel needs: alerts (post, embed, find an earlier post) and their threads
+ * (start one, post the prospect's messages, mark a rep's relayed reply).
+ */
 export const SALES_CHANNEL_PERMISSIONS: readonly PermissionName[] = [
   'ViewChannel',
   'SendMessages',
   'EmbedLinks',
   'ReadMessageHistory',
+  'CreatePublicThreads',
+  'SendMessagesInThreads',
+  'AddReactions',
 ];
 
 /** The invite's permissions integer: the OR of the named flags. */

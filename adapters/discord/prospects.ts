@@ -168,13 +168,15 @@ export interface DiscordProspectWiring {
   handler: () => InboundHandler | null;
   /** The bot's own user id (known once connected). */
   botUserId: () => string;
+  /** Messages that are not a prospect's whatever they say (a rep's reply in an alert's thread). */
+  ignore?: (m: Message) => boolean;
   logger: Logger;
 }
 
 /** Registers the prospect's messages and interactions. */
 export function registerDiscordProspects(listen: DiscordListeners, w: DiscordProspectWiring): void {
   listen.message(
-    (m) => parseMessage(m, { botUserId: w.botUserId() }) !== null,
+    (m) => !w.ignore?.(m) && parseMessage(m, { botUserId: w.botUserId() }) !== null,
     async (message: Message) => {
       const event = parseMessage(message, { botUserId: w.botUserId() });
       const handler = w.handler();

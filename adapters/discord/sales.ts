@@ -11,10 +11,11 @@ import {
   type ModalSubmitInteraction,
 } from 'discord.js';
 import type { CommunityServices } from '../../src/core/community-services.ts';
+import { closeHandoff } from '../../src/core/handoff/close-handoff.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 import { claimLead } from '../../src/core/sales/claim-lead.ts';
 import { rejectLead } from '../../src/core/sales/reject-lead.ts';
-import { ALERT_IDS, notAFitModal, renderDiscordAlertOutcome } from './alert-render.ts';
+import { ALERT_IDS, handoffButtons, notAFitModal, renderDiscordAlertOutcome } from './alert-render.ts';
 import type { DiscordListeners } from './listen.ts';
 import { NO_MENTIONS } from './outbound.ts';
 
@@ -69,7 +70,23 @@ async function handleAlertInteraction(
       i.message.embeds.map((e) => e.toJSON()),
       { userId: i.user.id, claimed: true },
     );
-    await i.editReply({ embeds, components: [], allowedMentions: NO_MENTIONS });
+    // Claimed: the rep talks with the lead in the alert's thread and closes it here.
+    await i.editReply({ embeds, components: handoffButtons(leadId), allowedMentions: NO_MENTIONS });
+    return;
+  }
+
+  if (i.isButton() && i.customId.startsWith(ALERT_IDS.close)) {
+    const leadId = i.customId.slice(ALERT_IDS.close.length);
+    await acknowledge();
+    const result = await closeHandoff(deps, {
+      leadId,
+      by: rep,
+      byName: i.user.globalName ?? i.user.username,
+      event: { platform: 'discord', eventId: `close:${i.id}` },
+    });
+    if (result.outcome === 'closed') log.info({ leadId, actor: rep }, 'handoff closed');
+    // The thread says it publicly (the closed line); the clicker alone hears when nothing was open.
+    if (result.outcome === 'not_open') await sorry('There is no open conversation with this lead.');
     return;
   }
 

@@ -40,9 +40,14 @@ export async function discordSetup(opts: {
     '2. Bot → Reset Token: copy it into DISCORD_TOKEN.',
     '3. Bot → Privileged Gateway Intents:',
     messageContent
-      ? '   - Message Content Intent: ON (DISCORD_MESSAGE_CONTENT=true: intent offers read server messages)'
+      ? "   - Message Content Intent: ON (DISCORD_MESSAGE_CONTENT=true: intent offers read server messages, reps' replies in alert threads are relayed)"
       : '   - Message Content Intent: off is fine (DMs, mentions, commands and buttons work without it;',
-    ...(messageContent ? [] : ['     set DISCORD_MESSAGE_CONTENT=true and switch it on for intent offers)']),
+    ...(messageContent
+      ? []
+      : [
+          "     reps then start a reply in an alert's thread with @leadbot; set DISCORD_MESSAGE_CONTENT=true",
+          '     and switch it on for intent offers and to relay every thread reply)',
+        ]),
     '   - Server Members Intent: not needed (leadbot reads members from interactions)',
     '   - Presence Intent: not needed',
     `4. Invite the bot (scopes: ${INVITE_SCOPES.join(' ')}; permissions ${permissions}):`,

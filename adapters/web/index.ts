@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
-import type { ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import type { ChatAdapter, InboundHandler, ProspectMessenger } from '../../src/core/ports/index.ts';
 import { requireInbox } from '../shared/deps.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
@@ -19,7 +19,9 @@ import { createWebInbox } from './durable.ts';
 import { badRequest, statusOf, toPlatformError } from './errors.ts';
 import { securityHeaders, sendHtml } from './html.ts';
 import { toInboundEvent } from './inbound.ts';
+import { createWebProspectMessenger } from './messenger.ts';
 import { embedPage, landingPage } from './pages.ts';
+import { transcriptRoute, VISITOR_HEADER, WEB_MESSAGES_PATH } from './transcript-route.ts';
 
 export type { WebAdapterConfig } from './config.ts';
 export { parseWebConfig, WEB_VARIABLES, webConfigSchema } from './config.ts';
@@ -36,6 +38,8 @@ export interface WebAdapter extends ChatAdapter {
   isConnected(): boolean;
   /** Resolves when every accepted request has been answered. */
   idle(): Promise<void>;
+  /** Handoff messages to a visitor: delivered by the transcript row the widget polls. */
+  readonly prospectMessenger: ProspectMessenger;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./static/${name}`, import.meta.url));
@@ -75,8 +79,8 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
     if (!origin || !allowed.has(origin)) return {};
     return {
       'access-control-allow-origin': origin,
-      'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': 'content-type',
+      'access-control-allow-methods': 'POST, GET',
+      'access-control-allow-headers': `content-type, ${VISITOR_HEADER}`,
       'access-control-max-age': '600',
       vary: 'origin',
     };
@@ -149,15 +153,24 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
       });
     }
     http.route('POST', WEB_EVENTS_PATH, onEvent, { maxBodyBytes: MAX_BODY });
-    http.route('OPTIONS', WEB_EVENTS_PATH, (req, res) => {
-      res.writeHead(204, { ...cors(req), ...securityHeaders() });
-      res.end();
-    });
+    // A rep's messages in a handoff: the widget polls them (transcript-route.ts).
+    if (deps.store)
+      http.route(
+        'GET',
+        WEB_MESSAGES_PATH,
+        transcriptRoute({ store: deps.store, limits: deps.limits, logger: log, cors }),
+      );
+    for (const path of [WEB_EVENTS_PATH, WEB_MESSAGES_PATH])
+      http.route('OPTIONS', path, (req, res) => {
+        res.writeHead(204, { ...cors(req), ...securityHeaders() });
+        res.end();
+      });
   }
 
   let mounted = false;
   return {
     platform: 'web',
+    prospectMessenger: createWebProspectMessenger(),
     async start(h) {
       handler = h;
       durable.register();

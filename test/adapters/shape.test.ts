@@ -54,6 +54,7 @@ const OWN: Record<Platform, Record<string, string>> = {
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
+    'handoff.ts': "a rep's reply in an alert's thread and /leadbot close, to the handoff use cases",
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
     'profile.ts': 'how an alert reaches a person: a mention inside the embed',
@@ -73,13 +74,7 @@ const OWN: Record<Platform, Record<string, string>> = {
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {
-  discord: {
-    'sales-thread.ts': 'issue 18: handoff in the alert thread (branch hdiscord)',
-    'prospect-messenger.ts': 'issue 18: handoff in the DM (branch hdiscord)',
-    'handoff.ts': 'issue 18: replies in the alert thread (branch hdiscord)',
-  },
-};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);

@@ -7,7 +7,10 @@
  * Discord: the documented limits of discord/limits.ts (50035 Invalid Form Body), 50007 for
  * closed DMs, 40060 for a second acknowledgement of one interaction, 10062 after the 3-second
  * deadline (a fake clock: `advanceClock`), a deferred reply's first follow-up editing it,
- * 429 with `retry_after` on demand, RESUME with replay, every dispatch to every connected client. Dispatch payloads are built from the recorded ones
+ * 429 with `retry_after` on demand, RESUME with replay, every dispatch to every connected client,
+ * threads started on a message (discord/threads.ts: 160004 for a second one), `enforce_nonce`
+ * deduplication, reactions, and thread messages without content when the bot lacks the Message
+ * Content intent. Dispatch payloads are built from the recorded ones
  * in test/fixtures/discord/.
  */
 import { EventEmitter } from 'node:events';
@@ -18,10 +21,14 @@ import { FakeGateway } from './discord/gateway.ts';
 import { FakePeople } from './discord/interactions.ts';
 import { parseMultipart, routeRest } from './discord/rest.ts';
 import { type FakeMessage, FakeState, type FakeUser, type Json } from './discord/state.ts';
+import { startThread } from './discord/threads.ts';
 
 export { modalInputIds } from './discord/interactions.ts';
 export type { FakeMessage, FakeUser, RecordedRequest } from './discord/state.ts';
 export { IDS, PERMS } from './discord/state.ts';
+
+/** GatewayIntentBits.MessageContent (https://discord.com/developers/docs/events/gateway#list-of-intents). */
+const MESSAGE_CONTENT_INTENT = 1 << 15;
 
 export class FakeDiscord extends EventEmitter {
   private readonly state = new FakeState();
@@ -69,6 +76,29 @@ export class FakeDiscord extends EventEmitter {
   readonly click = this.people.click.bind(this.people);
   readonly select = this.people.select.bind(this.people);
   readonly submitModal = this.people.submitModal.bind(this.people);
+
+  /**
+   * `u` writes in thread `threadId`; the content reaches the bot only if it asked for the
+   * Message Content intent at IDENTIFY or the message mentions it.
+   */
+  threadReply(u: FakeUser, threadId: string, content: string, opts: { mentionBot?: boolean } = {}) {
+    const intents = Number(this.gateway.identifies.at(-1)?.intents ?? 0);
+    const contentIntent = (intents & MESSAGE_CONTENT_INTENT) !== 0;
+    return this.people.inThread(u, threadId, content, { ...opts, contentIntent });
+  }
+
+  /** A person starts a thread on a message of the server channel from the client (Create Thread). */
+  startThreadOn(messageId: string, name = 'Thread'): [number, unknown] {
+    const channelId = this.messages.get(messageId)?.channel_id ?? '';
+    const answer = startThread(this.state, this.dispatch, channelId, messageId, { name });
+    this.emit('change');
+    return answer;
+  }
+
+  /** Threads started in the server channel, by id (the id of the message each hangs off). */
+  get threads() {
+    return this.state.threads;
+  }
 
   // The gateway (discord/gateway.ts).
   readonly dispatch = this.gateway.dispatch.bind(this.gateway);

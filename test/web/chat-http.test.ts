@@ -102,7 +102,7 @@ describe('web chat over HTTP', () => {
       headers: { origin: 'https://www.example.com', 'access-control-request-method': 'POST' },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, GET');
   });
 
   it('serves the landing page, embed snippet and widget with a CSP that forbids inline script', async () => {

@@ -52,6 +52,7 @@ export async function startWebHarness(
     {
       logger: silentLogger,
       http,
+      store,
       ...(opts.limits ? { limits: opts.limits } : {}),
       inbox: opts.inbox ?? memoryInbox(),
     },

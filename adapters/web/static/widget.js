@@ -5,11 +5,14 @@
  * Identity: a random visitor id in localStorage. Every message gets a random id that is
  * reused when the request is retried, so the server never handles it twice.
  * Everything from the server is inserted with textContent: it is text, never HTML.
+ * While the page is visible it asks /api/chat/messages for what a sales rep wrote (a handoff),
+ * as often as the server says (often while a rep is talking, rarely otherwise).
  */
 (() => {
   const script = document.currentScript;
   const base = new URL(script?.src ?? '/widget.js', location.href);
   const api = new URL('/api/chat/events', base).href;
+  const inbox = new URL('/api/chat/messages', base);
   const KEY = 'leadbot.';
 
   const store = {
@@ -209,6 +212,50 @@
     log.replaceChildren();
     post({ kind: 'command', name: 'restart' });
   });
+
+  // A rep's messages and the bot's notices (joined, closed) from the handoff's transcript.
+  let after = store.get('after');
+  let timer = null;
+  async function poll() {
+    timer = null;
+    let wait = 20_000;
+    try {
+      const url = new URL(inbox);
+      if (after) url.searchParams.set('after', after);
+      const res = await fetch(url, { headers: { 'x-visitor-id': visitorId } });
+      const data = await res.json().catch(() => ({}));
+      if (res.ok) {
+        for (const m of data.messages ?? []) {
+          if (m.from === 'me') continue; // the visitor's own words are already on screen
+          const text = m.from === 'rep' ? `${m.name ?? 'Sales'}: ${m.text}` : m.text;
+          bubble(m.from === 'rep' ? 'rep' : 'bot', text, m.from);
+          history.push({ from: m.from === 'rep' ? 'rep' : 'bot', text, kind: m.from });
+        }
+        if (data.messages?.length) store.set('log', history.slice(-200));
+        if (data.after) {
+          after = data.after;
+          store.set('after', after);
+        }
+        wait = data.messages?.length >= 50 ? 0 : Number(data.pollMs) || wait;
+      } else if (res.status === 429) {
+        wait = (Number(res.headers.get('retry-after')) || 30) * 1000;
+      }
+    } catch {
+      // Offline: try again later.
+    }
+    schedule(wait);
+  }
+  function schedule(ms) {
+    if (timer === null && document.visibilityState === 'visible') timer = setTimeout(poll, ms);
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') schedule(0);
+    else if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+  });
+  schedule(0);
 
   for (const m of history) bubble(m.from, m.text, m.kind);
   // After a reload, the buttons of a still unanswered question come back.

@@ -5,6 +5,7 @@
  * change the lead and the alert. Lead-typed text pings nobody.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { HANDOFF_HINT } from '../../../adapters/discord/alert-render.ts';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
@@ -92,13 +93,15 @@ describe('Discord alert sink', () => {
     await dispatcher.runOnce();
     const rep = bot.fake.user('rep', 'Rep One');
     bot.fake.click(rep, alerts()[0]!.id, `lb:alert:claim:${lead.id}`);
+    // Claimed: Claim / Not a fit give way to Close conversation (the handoff in the thread).
     const alert = await bot.fake.waitFor('alert updated', () => {
       const a = alerts()[0]!;
-      return a.components.length === 0 ? a : null;
+      return a.components[0]?.components[0]?.custom_id === `lb:alert:close:${lead.id}` ? a : null;
     });
+    expect(alert.components[0]!.components).toHaveLength(1);
     expect((await store.getLead(lead.id))?.ownerId).toBe(`discord:${rep.id}`);
     const outcome = alert.embeds![0]!.fields.find((f: { name: string }) => f.name === 'Outcome');
-    expect(outcome.value).toBe(`Claimed by <@${rep.id}>`);
+    expect(outcome.value).toBe(`Claimed by <@${rep.id}>\n${HANDOFF_HINT}`);
   });
 
   it('Not a fit opens a modal; its reason disqualifies the lead, is noted and shown escaped', async () => {

@@ -5,6 +5,7 @@
  * clock has passed the deadline (no real waiting), then lets it finish.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { HANDOFF_HINT } from '../../../adapters/discord/alert-render.ts';
 import { changeStage, SALES_ALERT } from '../../../src/core/lead-lifecycle.ts';
 import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { createOutboxDispatcher } from '../../../src/core/outbox/dispatcher.ts';
@@ -96,9 +97,9 @@ describe('Discord alert clicks and the 3-second deadline', () => {
     bot.fake.advanceClock(3_500);
     state.open();
     const done = await bot.fake.waitFor('the alert updated', () =>
-      alert().components.length === 0 ? alert() : null,
+      alert().components[0]?.components[0]?.custom_id === `lb:alert:close:${lead.id}` ? alert() : null,
     );
-    expect(outcome(done)).toBe(`Claimed by <@${rep.id}>`);
+    expect(outcome(done)).toBe(`Claimed by <@${rep.id}>\n${HANDOFF_HINT}`);
     expect((await store.getLead(lead.id))?.ownerId).toBe(`discord:${rep.id}`);
     expect(bot.fake.interactions.get(`token-${id}`)?.acked).toBe(true);
     expect(bot.fake.requests.filter((r) => r.status >= 400)).toEqual([]);

@@ -63,7 +63,9 @@ describe('leadbot setup discord', () => {
       p.SendMessagesInThreads |
       p.EmbedLinks |
       p.AttachFiles |
-      p.ReadMessageHistory;
+      p.ReadMessageHistory |
+      p.CreatePublicThreads |
+      p.AddReactions;
     const url = new URL(/https:\/\/discord\.com\/oauth2\/authorize\S+/.exec(text)![0]);
     expect(url.searchParams.get('client_id')).toBe(IDS.application);
     expect(url.searchParams.get('permissions')).toBe(String(expected));
@@ -75,6 +77,8 @@ describe('leadbot setup discord', () => {
       'EmbedLinks',
       'AttachFiles',
       'ReadMessageHistory',
+      'CreatePublicThreads',
+      'AddReactions',
     ])
       expect(text).toContain(`- ${name}: `);
     for (const [name, bit] of Object.entries(DISCORD_PERMISSION_BITS))
@@ -98,6 +102,7 @@ describe('leadbot doctor (Discord)', () => {
       'Discord application',
       'Discord server',
       'Discord sales channel',
+      'Discord alert thread replies',
       'Discord commands',
     ]);
   });

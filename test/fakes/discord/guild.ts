@@ -19,6 +19,8 @@ export const BITS = {
   EmbedLinks: 1n << 14n,
   AttachFiles: 1n << 15n,
   ReadMessageHistory: 1n << 16n,
+  AddReactions: 1n << 6n,
+  CreatePublicThreads: 1n << 35n,
   SendMessagesInThreads: 1n << 38n,
 } as const;
 
@@ -29,7 +31,14 @@ export class GuildState {
   everyone = BITS.ViewChannel | BITS.ReadMessageHistory;
   /** The bot role's permissions (what the invite granted). */
   botRole =
-    BITS.ViewChannel | BITS.SendMessages | BITS.EmbedLinks | BITS.AttachFiles | BITS.ReadMessageHistory;
+    BITS.ViewChannel |
+    BITS.SendMessages |
+    BITS.EmbedLinks |
+    BITS.AttachFiles |
+    BITS.ReadMessageHistory |
+    BITS.AddReactions |
+    BITS.CreatePublicThreads |
+    BITS.SendMessagesInThreads;
   /** Overwrites of the server channel (IDS.channel). */
   overwrites: { id: string; type: number; allow: string; deny: string }[] = [];
   /** Application flags: 1 << 19 is the Message Content intent (GATEWAY_MESSAGE_CONTENT). */

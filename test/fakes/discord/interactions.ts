@@ -5,6 +5,7 @@
  * answer it once through the REST routes.
  */
 import { type FakeState, type FakeUser, fixture, IDS, type Json, PERMS } from './state.ts';
+import { threadJson } from './threads.ts';
 
 /** Sends a dispatch to the connected clients; returns its index (for replays). */
 export type Dispatch = (t: string, d: Json) => number;
@@ -59,16 +60,20 @@ export class FakePeople {
     where: 'guild' | 'dm',
     extra: Json,
     member: Json = {},
+    inChannel?: string,
   ): { index: number; id: string } {
     const id = this.state.id();
     const base = fixture(where === 'guild' ? 'interaction-qualify-guild' : 'interaction-button-dm');
-    const channelId = where === 'guild' ? IDS.channel : this.state.dmChannelOf(u.id);
+    const channelId = inChannel ?? (where === 'guild' ? IDS.channel : this.state.dmChannelOf(u.id));
     const d: Json = {
       ...base,
       id,
       token: `token-${id}`,
       channel_id: channelId,
-      channel: { ...base.channel, id: channelId },
+      // A thread's interactions carry the thread channel (type 11, its parent).
+      channel: this.state.threads.has(channelId)
+        ? threadJson(this.state, channelId)
+        : { ...base.channel, id: channelId },
       ...extra,
     };
     if (where === 'guild') d.member = this.guildMember(u, member);
@@ -116,7 +121,7 @@ export class FakePeople {
     u: FakeUser,
     sub: string,
     options: Record<string, string | boolean | FakeUser> = {},
-    opts: { where?: 'guild' | 'dm'; roles?: string[]; permissions?: string } = {},
+    opts: { where?: 'guild' | 'dm'; roles?: string[]; permissions?: string; channelId?: string } = {},
   ) {
     const users: Json = {};
     const opt = Object.entries(options).map(([name, value]) => {
@@ -135,7 +140,40 @@ export class FakePeople {
     if (Object.keys(users).length) data.resolved = { users };
     const where = opts.where ?? 'guild';
     const member: Json = { permissions: opts.permissions ?? PERMS.none, roles: opts.roles ?? [] };
-    return this.interaction(u, where, { type: 2, data, context: where === 'guild' ? 0 : 1 }, member);
+    return this.interaction(
+      u,
+      where,
+      { type: 2, data, context: where === 'guild' ? 0 : 1 },
+      member,
+      opts.channelId,
+    );
+  }
+
+  /**
+   * A message of `u` in a thread of the server channel. Without the Message Content intent
+   * Discord sends it with an empty `content` unless it mentions the bot
+   * (https://discord.com/developers/docs/events/gateway#message-content-intent);
+   * `contentIntent` says whether the bot asked for it.
+   */
+  inThread(
+    u: FakeUser,
+    threadId: string,
+    content: string,
+    opts: { mentionBot?: boolean; contentIntent: boolean },
+  ): { index: number; id: string } {
+    const text = opts.mentionBot ? `<@${IDS.bot}> ${content}` : content;
+    const stored = this.state.createMessage(threadId, { content: text });
+    stored.author = this.state.asUser(u);
+    const base = fixture('message-create-thread');
+    const d = {
+      ...base,
+      id: stored.id,
+      channel_id: threadId,
+      author: this.state.asUser(u),
+      content: opts.contentIntent || opts.mentionBot ? text : '',
+      mentions: opts.mentionBot ? base.mentions : [],
+    };
+    return { index: this.dispatch('MESSAGE_CREATE', d), id: stored.id };
   }
 
   private messageFor(messageId: string): Json {

@@ -48,6 +48,19 @@ export const DISCORD_LIMITS = {
    */
   initialResponseMs: 3000,
   tokenValidMs: 15 * 60_000,
+  /** https://discord.com/developers/docs/resources/message#create-message: nonce "integer or string … (up to 25 characters)". */
+  nonce: 25,
+  /**
+   * Same page, `enforce_nonce`: "If true and nonce is present, it will be checked for uniqueness
+   * in the past few minutes. If another message was created by the same author with the same
+   * nonce, that message will be returned and no new message will be created." "A few minutes"
+   * is not a number: the fake keeps 2, so a caller that relies on more is caught.
+   */
+  nonceWindowMs: 2 * 60_000,
+  /** https://discord.com/developers/docs/resources/channel#start-thread-from-message: name "1-100 character channel name". */
+  threadName: { min: 1, max: 100 },
+  /** Same page: auto_archive_duration "60, 1440, 4320, 10080" minutes. */
+  autoArchive: [60, 1440, 4320, 10080],
 } as const;
 
 /** JSON error codes — https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes */
@@ -62,6 +75,11 @@ export const DISCORD_ERRORS = {
   cannotDm: { code: 50007, message: 'Cannot send messages to this user' },
   alreadyAcked: { code: 40060, message: 'Interaction has already been acknowledged.' },
   invalidFormBody: { code: 50035, message: 'Invalid Form Body' },
+  /** Start Thread from Message on a message that has one ("only one thread can be created per message"). */
+  threadExists: { code: 160004, message: 'A thread has already been created for this message' },
+  /** Create DM with a recipient that is no user. */
+  invalidRecipient: { code: 50033, message: 'Invalid Recipient(s)' },
+  unknownEmoji: { code: 10014, message: 'Unknown Emoji' },
 } as const;
 
 type ErrorTree = Json;
@@ -191,6 +209,7 @@ export function checkMessageBody(body: Json | null | undefined, prefix: string[]
   const p = new Problems();
   if (!body) return null;
   p.maxLength([...prefix, 'content'], body.content, DISCORD_LIMITS.content);
+  if (typeof body.nonce === 'string') p.maxLength([...prefix, 'nonce'], body.nonce, DISCORD_LIMITS.nonce);
   if (Array.isArray(body.embeds)) checkEmbeds(p, [...prefix, 'embeds'], body.embeds);
   if (Array.isArray(body.components)) checkComponents(p, [...prefix, 'components'], body.components);
   return p.answer();
@@ -201,5 +220,16 @@ export function checkModal(data: Json | null | undefined): Json | null {
   const p = new Problems();
   p.maxLength(['data', 'title'], data?.title, DISCORD_LIMITS.modalTitle);
   checkCustomId(p, ['data'], data?.custom_id);
+  return p.answer();
+}
+
+/** Checks a Start Thread body: the name's length and one of the documented archive durations. */
+export function checkThreadBody(body: Json | null | undefined): Json | null {
+  const p = new Problems();
+  const { min, max } = DISCORD_LIMITS.threadName;
+  p.between(['name'], typeof body?.name === 'string' ? chars(body.name.trim()) : 0, min, max);
+  const archive = body?.auto_archive_duration;
+  if (archive !== undefined && !(DISCORD_LIMITS.autoArchive as readonly number[]).includes(archive))
+    p.add(['auto_archive_duration'], 'BASE_TYPE_CHOICES', `Value must be one of {60, 1440, 4320, 10080}.`);
   return p.answer();
 }

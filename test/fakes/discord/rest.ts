@@ -11,6 +11,7 @@ import { guildRoutes } from './guild.ts';
 import type { Dispatch } from './interactions.ts';
 import { checkMessageBody, checkModal, DISCORD_ERRORS, DISCORD_LIMITS } from './limits.ts';
 import { EPHEMERAL, type FakeMessage, type FakeState, IDS, type Json } from './state.ts';
+import { earlierByNonce, isThreadlessMessage, threadJson, threadRoutes } from './threads.ts';
 
 export type RestAnswer = [number, unknown] | null;
 
@@ -112,6 +113,8 @@ function webhook(state: FakeState, method: string, path: string, body: Json | nu
 }
 
 function openDm(state: FakeState, body: Json | null): RestAnswer {
+  // Create DM: recipient_id is required (https://discord.com/developers/docs/resources/user#create-dm).
+  if (!/^\d{17,21}$/.test(String(body?.recipient_id ?? ''))) return [400, DISCORD_ERRORS.invalidRecipient];
   const user = state.users.get(String(body?.recipient_id));
   const recipient = user ? state.asUser(user) : { id: String(body?.recipient_id), username: 'someone' };
   return [
@@ -144,10 +147,12 @@ function channels(
         { id: channelId, type: 0, guild_id: IDS.guild, name: 'general', permission_overwrites: overwrites },
       ];
     }
+    if (state.threads.has(channelId)) return [200, threadJson(state, channelId)];
     if (!dmUser) return [404, DISCORD_ERRORS.unknownChannel];
     const user = state.users.get(dmUser) ?? { id: dmUser, username: 'x', global_name: null };
     return [200, { id: channelId, type: 1, recipients: [state.asUser(user)] }];
   }
+  if (m[2] && isThreadlessMessage(state, channelId)) return [404, DISCORD_ERRORS.unknownChannel];
   if (req.method === 'GET' && m[2]) {
     // Channel history as Discord returns it: newest first, at most `limit` (1-100, default 50).
     const limit = Math.min(100, Math.max(1, Number(req.query.get('limit') ?? 50)));
@@ -162,11 +167,20 @@ function channels(
     if (!dmUser && state.channelsClosed.has(channelId)) return [403, DISCORD_ERRORS.missingAccess];
     const invalid = checkMessageBody(req.body);
     if (invalid) return [400, invalid];
-    const json = state.messageJson(state.createMessage(channelId, req.body ?? {}));
+    const earlier = earlierByNonce(state, channelId, req.body);
+    if (earlier) return [200, { ...state.messageJson(earlier), nonce: earlier.nonce }];
+    const created = state.createMessage(channelId, req.body ?? {});
+    const json = {
+      ...state.messageJson(created),
+      ...(created.nonce !== undefined ? { nonce: created.nonce } : {}),
+    };
     if (req.body?.message_reference)
       Object.assign(json, { type: 19, message_reference: req.body.message_reference });
     // Discord echoes the bot's own messages on the gateway; the adapter must ignore them.
-    dispatch('MESSAGE_CREATE', { ...json, ...(dmUser ? { channel_type: 1 } : { guild_id: IDS.guild }) });
+    const where = dmUser
+      ? { channel_type: 1 }
+      : { guild_id: IDS.guild, ...(state.threads.has(channelId) ? { channel_type: 11 } : {}) };
+    dispatch('MESSAGE_CREATE', { ...json, ...where });
     return [200, json];
   }
   return null;
@@ -194,6 +208,7 @@ export function routeRest(
     commands(state, method, path, body) ??
     (method === 'POST' ? callback(state, path, body) : null) ??
     webhook(state, method, path, body) ??
+    threadRoutes(state, dispatch, req) ??
     channels(state, dispatch, req)
   );
 }

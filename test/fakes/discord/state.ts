@@ -59,6 +59,19 @@ export interface FakeMessage {
   /** Embeds as sent (sales alerts carry their idempotency key in the footer). */
   embeds?: Json[];
   deleted?: boolean;
+  /** The `nonce` it was created with (Discord returns it in the create answer, not in history). */
+  nonce?: string | number;
+  /** When it was created, on the fake's clock (the nonce window counts from here). */
+  createdAt?: number;
+  /** Emoji the bot reacted with. */
+  reactions?: string[];
+}
+
+/** A public thread started from a message: its id is the message's id. */
+export interface FakeThread {
+  id: string;
+  parentId: string;
+  name: string;
 }
 
 export interface RecordedRequest {
@@ -94,6 +107,8 @@ export class FakeState {
   readonly channelsClosed = new Set<string>();
   readonly interactions = new Map<string, PendingInteraction>();
   readonly users = new Map<string, FakeUser>();
+  /** Threads by id (== the id of the message they were started from). */
+  readonly threads = new Map<string, FakeThread>();
   private readonly dmChannels = new Map<string, string>();
   private nextId = 1320000000000000000n;
   /** The server as the bot sees it (doctor's checks). */
@@ -150,7 +165,9 @@ export class FakeState {
       components: body.components ?? [],
       flags: body.flags ?? 0,
       author: BOT_USER,
+      createdAt: this.now(),
     };
+    if (body.nonce !== undefined) m.nonce = body.nonce;
     if (visibleTo) m.visibleTo = visibleTo;
     if (body.allowed_mentions) m.allowedMentions = body.allowed_mentions;
     if (body.embeds) m.embeds = body.embeds;
@@ -160,7 +177,16 @@ export class FakeState {
   }
 
   messageJson(m: FakeMessage): Json {
-    const { visibleTo: _v, deleted: _d, attachments: _a, allowedMentions: _m, ...rest } = m;
+    const {
+      visibleTo: _v,
+      deleted: _d,
+      attachments: _a,
+      allowedMentions: _m,
+      nonce: _n,
+      createdAt: _c,
+      reactions: _r,
+      ...rest
+    } = m;
     return { ...fixture('interaction-button-dm').message, ...rest };
   }
 }
