@@ -104,6 +104,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       salesChannelId: config.salesChannelId,
       botUserId,
       messageContent: config.messageContent,
+      repliers: deps.handoffRepliers,
       logger,
     });
   registerDiscordManagers(listen, {
@@ -141,6 +142,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
       })
     : null;
   const prospectMessenger = createDiscordProspectMessenger({ rest: client.rest });
+  deps.handoff?.register(prospectMessenger);
+  if (salesThread) deps.handoff?.register(salesThread);
 
   return {
     platform: 'discord',
