@@ -49,6 +49,8 @@ export interface LoginLimits {
 export interface RateLimits {
   /** For the web chat adapter (`AdapterDeps.limits`). */
   chat: ClientLimits;
+  /** For booking links (`GET /r/<id>`, src/app/booking-route.ts), per client address. */
+  links: Pick<ClientLimits, 'request'>;
   /** For the dashboard's login form and Bearer header. */
   login: LoginLimits;
   /** The client address a request counts against (TRUST_PROXY applied). */
@@ -78,6 +80,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
   const chatIp = budget('chat-ip', opts.limits.chatIp, shared);
   const chatVisitor = budget('chat-visitor', opts.limits.chatVisitor, shared);
   const login = budget('login', opts.limits.login, shared);
+  const link = budget('link', opts.limits.link, shared);
 
   /** Logs a refusal once a minute per client and limit. */
   function refused(
@@ -112,6 +115,15 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
       async visitor(id, req) {
         await chatVisitor.consume(id, chatMessage).catch((err) => {
           if (err instanceof RateLimitedError) refused('chat-visitor', id, err, { ip: clientOf(req) });
+          throw err;
+        });
+      },
+    },
+    links: {
+      async request(req) {
+        const client = clientOf(req);
+        await link.consume(client, chatMessage).catch((err) => {
+          if (err instanceof RateLimitedError) refused('link', client, err);
           throw err;
         });
       },

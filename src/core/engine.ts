@@ -55,6 +55,8 @@ export interface EngineOptions {
   idleMinutes?: number;
   /** How many times an event is re-run after a version conflict (default 5). */
   maxConflictRetries?: number;
+  /** Where leadbot is reachable from a browser: the base of booking links (`PUBLIC_URL`). */
+  publicUrl?: string | undefined;
 }
 
 export interface EngineDeps {
@@ -105,6 +107,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const idleMs = (deps.options?.idleMinutes ?? 60) * 60_000;
   const maxRetries = deps.options?.maxConflictRetries ?? 5;
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
+  const publicUrl = deps.options?.publicUrl;
   const mutex = new KeyedMutex();
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
@@ -183,11 +186,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
       const { lead } = await findOrCreateLead(tx, e);
-      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
+      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
     const { lead, created } = await findOrCreateLead(tx, e);
-    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
+    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;

@@ -24,6 +24,7 @@ import {
   toStageChange,
 } from './mappers.ts';
 import { ANSWER_COLUMNS, type AnswerText, answerFromText } from './prefetch.ts';
+import { createPrismaBookingLinks } from './prisma-booking-links.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import { createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Db, Dialect } from './prisma-types.ts';
@@ -293,6 +294,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
 
     // On a transaction's client a verdict is written with the change it judges.
     verdicts: createPrismaVerdictLog(db),
+    bookingLinks: createPrismaBookingLinks(db, dialect),
   };
   return repo;
 }

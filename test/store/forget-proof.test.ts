@@ -2,7 +2,7 @@
  * Proof that `forget` leaves nothing about a person, on SQLite and PostgreSQL: a person
  * qualifies through the real engine (answers, score, stage changes, SQL alert in the outbox),
  * gets a note, a linked second account, outreach rows, a link code, a schedule and a rep
- * verdict; after `forgetPerson`, EVERY table of the database (listed by the database itself,
+ * verdict and a clicked booking link; after `forgetPerson`, EVERY table of the database (listed by the database itself,
  * and checked to cover every model of the generated Prisma client) is read whole and no row
  * may mention the lead id, either account's user id, the email or the phone.
  */
@@ -11,6 +11,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
+import { newBookingId } from '../../src/core/booking/booking-link.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
 import { unsubscribeLead } from '../../src/core/nurture/unsubscribe.ts';
 import type { LeadStore } from '../../src/core/ports/index.ts';
@@ -174,6 +175,11 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
   await store.schedules!.finish(emailRow!.id, 'w', 'sent', 'sent', due, 'email');
   await unsubscribeLead({ outreach, schedules: store.schedules!, clock: { now: () => due } }, leadId);
   await store.verdicts?.record({ leadId, verdict: 'claimed', actor: 'slack:U0REP', reason: null });
+  // The booking link of the final message (its target carries the email), clicked once.
+  const link = newBookingId();
+  const target = `https://cal.com/acme/intro?email=${encodeURIComponent(EMAIL)}`;
+  await store.bookingLinks.create({ id: link, leadId, target, createdAt: due });
+  expect(await store.bookingLinks.click(link, due)).toBe(target);
   return leadId;
 }
 
@@ -192,6 +198,7 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
     'OutboxMessage',
     'Note',
     'OutreachContact',
+    'BookingLink',
   ])
     expect(seen.some((s) => s.startsWith(`${table}:`))).toBe(true);
   if (store.schedules) expect(seen.some((s) => s.startsWith('ScheduledMessage:'))).toBe(true);

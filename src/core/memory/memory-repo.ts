@@ -31,7 +31,7 @@ const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) beside them. */
-export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts'> {
+export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'bookingLinks'> {
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
     return found ? copy(found) : null;
@@ -129,6 +129,7 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
       t.notes.filter((n) => n.leadId !== id),
     );
     for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
+    for (const [key, row] of [...t.bookingLinks]) if (row.leadId === id) this.remove(t.bookingLinks, key);
   }
 
   async saveFlowVersion(flowId: string, version: string, definition: JsonValue): Promise<void> {

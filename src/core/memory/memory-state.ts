@@ -4,6 +4,7 @@
  */
 import type {
   Answer,
+  BookingLink,
   Conversation,
   Identity,
   JsonValue,
@@ -31,6 +32,8 @@ export interface MemoryTables {
   outbox: Map<string, OutboxRow>;
   /** De-duplication rows (`platform\u0000eventId`) and when they were recorded. */
   events: Map<string, Date>;
+  /** Booking links by id (src/core/booking/). */
+  bookingLinks: Map<string, BookingLink>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -45,6 +48,7 @@ export function emptyTables(): MemoryTables {
     notes: [],
     outbox: new Map(),
     events: new Map(),
+    bookingLinks: new Map(),
   };
 }
 

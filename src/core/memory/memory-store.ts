@@ -4,7 +4,8 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import type { BookingLinkStore, Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import { MemoryBookingLinks } from './memory-booking-links.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
@@ -46,7 +47,7 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-} satisfies Record<Exclude<keyof LeadRepo, 'verdicts'>, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'bookingLinks'>, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -60,6 +61,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   for (const name of Object.keys(REPO_METHODS) as (keyof typeof REPO_METHODS)[])
     txView[name] = (repo[name] as (...args: unknown[]) => unknown).bind(repo);
   txView.verdicts = createMemoryVerdictLog(opts.clock, journal, verdictRows);
+  const links = new MemoryBookingLinks(() => tables, journal);
+  txView.bookingLinks = links;
   const tx = txView as unknown as LeadRepo;
   let closed = false;
 
@@ -84,6 +87,12 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock, undefined, verdictRows),
+    // Outside a transaction each call is its own transaction, like the repo's methods.
+    bookingLinks: {
+      create: (link) => transaction(() => links.create(link)),
+      click: (id, at) => transaction(() => links.click(id, at)),
+      listForLead: (leadId) => transaction(() => links.listForLead(leadId)),
+    } satisfies BookingLinkStore,
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),

@@ -1,6 +1,7 @@
 /** The storage port: `LeadRepo` (reads and writes of leads and everything of theirs) and `LeadStore` (transactions, units of work, and the stores it offers). */
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
+import type { BookingLinkStore } from './booking-links.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { CounterStore } from './counters.ts';
 import type { InboxStore } from './inbox.ts';
@@ -101,6 +102,8 @@ export interface LeadRepo {
    * transaction they are written in it, with the change they judge.
    */
   readonly verdicts: VerdictLog;
+  /** Booking links sent to SQLs (src/core/booking/); inside a transaction they are written in it. */
+  readonly bookingLinks: BookingLinkStore;
 }
 
 /**

@@ -36,7 +36,7 @@ beforeAll(async () => {
   mountUnsubscribeRoute(http, deps);
   base = `http://127.0.0.1:${(await http.listen(0, '127.0.0.1')).port}`;
   limits = createRateLimits({
-    limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null },
+    limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null, link: null },
     trustProxy: 0,
     logger: silentLogger,
   });
