@@ -95,7 +95,12 @@ describe('PostgreSQL store', () => {
   it('shares one budget between two instances', async (ctx) => {
     if (!db) return ctx.skip();
     const options = {
-      limits: { chatIp: { points: 5, seconds: 60 }, chatVisitor: null, login: { points: 2, seconds: 60 }, link: null },
+      limits: {
+        chatIp: { points: 5, seconds: 60 },
+        chatVisitor: null,
+        login: { points: 2, seconds: 60 },
+        link: null,
+      },
       trustProxy: 0,
       logger: silentLogger,
       databaseUrl: db.url,

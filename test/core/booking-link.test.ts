@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFlowText } from '../../src/app/flow-files.ts';
 import { loadTranscript, transcriptEvent } from '../../src/app/transcripts.ts';
 import { bookingTarget, isBookingId, newBookingId } from '../../src/core/booking/booking-link.ts';
+import { renderLeadCard } from '../../src/core/commands/lead-card.ts';
 import { createEngine, createFlowCatalog } from '../../src/core/engine.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
@@ -72,6 +73,14 @@ describe('booking link in the flow', () => {
     expect(target.searchParams.get('utm_source')).toBe('leadbot');
     expect(target.searchParams.get('email')).toBe(lead.email);
     expect(lead.email).toMatch(/@/);
+    // The lead card says it was sent and whether it was followed.
+    const card = () => store.transaction(async (tx) => renderLeadCard(tx, lead, store));
+    expect(await card()).toContain('Booking link: sent 2026-01-05 09:00 UTC, not clicked');
+    await store.bookingLinks.click(match![1]!, new Date('2026-01-05T09:42:00Z'));
+    await store.bookingLinks.click(match![1]!, new Date('2026-01-05T09:50:00Z'));
+    expect(await card()).toContain(
+      'Booking link: sent 2026-01-05 09:00 UTC, clicked 2026-01-05 09:42 UTC (2 clicks)',
+    );
   });
 
   it('the short form (a URL) uses the default sentence and the email parameter', async () => {

@@ -261,6 +261,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             schedules: await deps.store.schedules.listForLead(lead.id),
             verdicts: await deps.store.verdicts.listForLead(lead.id),
             identities: await deps.store.listIdentities(lead.id),
+            bookingLinks: await deps.store.bookingLinks.listForLead(lead.id),
           },
           deps.flows,
         ),

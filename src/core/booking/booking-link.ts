@@ -9,6 +9,7 @@ import type { Turn } from '../conversation.ts';
 import type { BookingSetting } from '../flow/schema.ts';
 import { render } from '../flow/template.ts';
 import type { Flow } from '../flow/validate.ts';
+import type { BookingLink } from '../ports/index.ts';
 
 /** The sentence around the link when the flow gives none. */
 export const DEFAULT_BOOKING_TEXT = 'Pick a time for a call with our team: {{link}}';
@@ -72,4 +73,14 @@ export async function offerBooking(t: Turn, flow: Flow): Promise<string | null> 
     createdAt: t.now,
   });
   return render(text, { link: bookingLinkUrl(t.publicUrl, id) });
+}
+
+const minute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** What the lead card and dashboard say of a link: `sent <when>, clicked <when> (n clicks)` or `not clicked`. */
+export function bookingStatus(link: BookingLink): string {
+  const clicked = link.firstClickedAt
+    ? `clicked ${minute(link.firstClickedAt)}${link.clicks > 1 ? ` (${link.clicks} clicks)` : ''}`
+    : 'not clicked';
+  return `sent ${minute(link.createdAt)}, ${clicked}`;
 }
