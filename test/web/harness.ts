@@ -12,6 +12,7 @@ import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { AnswerInterpreter, LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
+import { testLimits } from '../helpers/limits.ts';
 
 export interface WebHarness {
   base: string;
@@ -44,15 +45,23 @@ export async function startWebHarness(
     ...(opts.interpreter ? { interpreter: opts.interpreter } : {}),
   });
   const http = createHttpServer({ logger: silentLogger });
+  const roomy = testLimits(); // memory only: nothing to close
   if (opts.dashboardToken) {
-    mountDashboard(http, { store, token: opts.dashboardToken, flows, clock, logger: silentLogger });
+    mountDashboard(http, {
+      store,
+      token: opts.dashboardToken,
+      flows,
+      clock,
+      logger: silentLogger,
+      limits: roomy.login,
+    });
   }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
     {
       logger: silentLogger,
       http,
-      ...(opts.limits ? { limits: opts.limits } : {}),
+      limits: opts.limits ?? roomy.chat,
       inbox: opts.inbox ?? memoryInbox(),
     },
   );
