@@ -29,6 +29,7 @@ import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { createLead } from './lead-lifecycle.ts';
 import { profileOf, sourceOf } from './people/profile.ts';
+import { refreshProfile } from './people/refresh.ts';
 import type {
   AnswerInterpreter,
   Clock,
@@ -138,6 +139,8 @@ export function createEngine(deps: EngineDeps): Engine {
       e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
     const lead = await tx.findLeadByIdentity(key);
     if (lead) {
+      // Names change: a day-old profile is refreshed from what this event says (people/refresh.ts).
+      await refreshProfile(tx, key, e, clock.now());
       if (campaign && !lead.source.campaign)
         return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
       return { lead, created: false };

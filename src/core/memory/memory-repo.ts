@@ -31,7 +31,10 @@ const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) beside them. */
-export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'bookingLinks'> {
+export class MemoryRepo
+  extends JournaledTables
+  implements Omit<LeadRepo, 'verdicts' | 'bookingLinks' | 'profiles'>
+{
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
     return found ? copy(found) : null;

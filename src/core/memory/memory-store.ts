@@ -4,8 +4,15 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { BookingLinkStore, Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
-import { MemoryBookingLinks } from './memory-booking-links.ts';
+import type {
+  BookingLinkStore,
+  Clock,
+  IdentityProfiles,
+  LeadRepo,
+  LeadStore,
+  RepVerdict,
+  WorkHints,
+} from '../ports/index.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
@@ -14,6 +21,7 @@ import { MemoryRepo } from './memory-repo.ts';
 import { createRepoReporting } from './memory-reporting.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { createMemorySessionStore } from './memory-sessions.ts';
+import { MemoryBookingLinks, MemoryProfiles } from './memory-side-tables.ts';
 import { emptyTables, Journal } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
@@ -47,7 +55,7 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'bookingLinks'>, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'bookingLinks' | 'profiles'>, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -63,6 +71,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   txView.verdicts = createMemoryVerdictLog(opts.clock, journal, verdictRows);
   const links = new MemoryBookingLinks(() => tables, journal);
   txView.bookingLinks = links;
+  const profiles = new MemoryProfiles(() => tables, journal);
+  txView.profiles = profiles;
   const tx = txView as unknown as LeadRepo;
   let closed = false;
 
@@ -93,6 +103,9 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
       click: (id, at) => transaction(() => links.click(id, at)),
       listForLead: (leadId) => transaction(() => links.listForLead(leadId)),
     } satisfies BookingLinkStore,
+    profiles: {
+      refresh: (key, profile, at) => transaction(() => profiles.refresh(key, profile, at)),
+    } satisfies IdentityProfiles,
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),

@@ -9,6 +9,7 @@ import type { JsonValue } from './json.ts';
 import type {
   Identity,
   IdentityKey,
+  IdentityProfiles,
   Lead,
   LeadFilter,
   LeadPatch,
@@ -104,6 +105,8 @@ export interface LeadRepo {
   readonly verdicts: VerdictLog;
   /** Booking links sent to SQLs (src/core/booking/); inside a transaction they are written in it. */
   readonly bookingLinks: BookingLinkStore;
+  /** Profile refreshes of accounts (src/core/people/refresh.ts). */
+  readonly profiles: IdentityProfiles;
 }
 
 /**

@@ -1,5 +1,14 @@
-/** In-memory {@link BookingLinkStore}: rows in the store's tables, written through its journal. */
-import type { BookingLink, BookingLinkStore } from '../ports/index.ts';
+/**
+ * In-memory {@link BookingLinkStore} and {@link IdentityProfiles}: rows in the store's tables,
+ * written through its journal.
+ */
+import type {
+  BookingLink,
+  BookingLinkStore,
+  IdentityKey,
+  IdentityProfiles,
+  PersonProfile,
+} from '../ports/index.ts';
 import { JournaledTables } from './journaled-tables.ts';
 import { copy } from './memory-state.ts';
 
@@ -31,5 +40,16 @@ export class MemoryBookingLinks extends JournaledTables implements BookingLinkSt
       .filter((r) => r.leadId === leadId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
       .map(copy);
+  }
+}
+
+/** In-memory {@link IdentityProfiles}: the account's row replaced through the journal. */
+export class MemoryProfiles extends JournaledTables implements IdentityProfiles {
+  async refresh(key: IdentityKey, profile: PersonProfile, at: Date): Promise<void> {
+    const t = this.tables();
+    // The memory repo's key of an account (memory-repo.ts).
+    const k = `${key.platform}\u0000${key.workspaceId}\u0000${key.userId}`;
+    const row = t.identities.get(k);
+    if (row) this.put(t.identities, k, { ...row, ...profile, profileAt: at });
   }
 }

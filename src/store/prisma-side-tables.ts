@@ -1,9 +1,12 @@
 /**
- * {@link BookingLinkStore} over Prisma. A click is one `UPDATE … RETURNING` (SQLite ≥ 3.35 and
+ * The repo's side tables over Prisma: {@link BookingLinkStore} and {@link IdentityProfiles}.
+ * A profile refresh is one UPDATE of the account's row (none when it is gone).
+ *
+ * Booking links: A click is one `UPDATE … RETURNING` (SQLite ≥ 3.35 and
  * PostgreSQL alike), so concurrent clicks each count and the first click's time is kept.
  */
 import { sqltag as sql } from '@prisma/client/runtime/client';
-import type { BookingLinkStore } from '../core/ports/index.ts';
+import type { BookingLinkStore, IdentityProfiles, LeadRepo } from '../core/ports/index.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 
 export function createPrismaBookingLinks(db: Db, dialect: Dialect): BookingLinkStore {
@@ -25,4 +28,23 @@ export function createPrismaBookingLinks(db: Db, dialect: Dialect): BookingLinkS
       return db.bookingLink.findMany({ where: { leadId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     },
   };
+}
+
+export function createPrismaProfiles(db: Db): IdentityProfiles {
+  return {
+    async refresh(key, profile, at) {
+      await db.identity.updateMany({
+        where: { platform: key.platform, workspaceId: key.workspaceId, userId: key.userId },
+        data: { ...profile, profileAt: at },
+      });
+    },
+  };
+}
+
+/** Both, as the repo offers them. */
+export function createPrismaSideTables(
+  db: Db,
+  dialect: Dialect,
+): Pick<LeadRepo, 'bookingLinks' | 'profiles'> {
+  return { bookingLinks: createPrismaBookingLinks(db, dialect), profiles: createPrismaProfiles(db) };
 }
