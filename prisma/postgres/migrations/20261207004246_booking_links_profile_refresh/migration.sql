@@ -1,9 +1,6 @@
 -- AlterTable
 ALTER TABLE "Identity" ADD COLUMN     "profileAt" TIMESTAMP(3);
 
--- AlterTable
-ALTER TABLE "OutreachContact" ADD COLUMN     "channelName" TEXT;
-
 -- CreateTable
 CREATE TABLE "BookingLink" (
     "id" TEXT NOT NULL,

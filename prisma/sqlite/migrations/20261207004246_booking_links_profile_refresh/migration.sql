@@ -1,9 +1,6 @@
 -- AlterTable
 ALTER TABLE "Identity" ADD COLUMN "profileAt" DATETIME;
 
--- AlterTable
-ALTER TABLE "OutreachContact" ADD COLUMN "channelName" TEXT;
-
 -- CreateTable
 CREATE TABLE "BookingLink" (
     "id" TEXT NOT NULL PRIMARY KEY,
