@@ -66,6 +66,8 @@ export interface AppConfig {
   adapters: Record<string, unknown>;
   /** The platform whose sink delivers sales alerts; null when none has a sales channel. */
   salesAlerts: SalesAlertPlatform | null;
+  /** ALERT_ESCALATE_AFTER in milliseconds; null when reminders of unclaimed alerts are off. */
+  alertEscalateAfterMs: number | null;
   /** Reverse proxies whose `X-Forwarded-For` entries are trusted (0: none). */
   trustProxy: number;
   /** Request budgets of anonymous clients (src/app/rate-limits.ts); null is off. */
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     adapters,
     salesAlerts,
+    alertEscalateAfterMs: values.ALERT_ESCALATE_AFTER as number | null,
     trustProxy: values.TRUST_PROXY as number,
     rateLimits: {
       chatIp: values.RATE_LIMIT_CHAT_IP as RateLimit,

@@ -25,11 +25,10 @@ import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { namesStep } from './flow/step-ref.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
+import { prospectText, relayProspectMessage } from './handoff/relay-prospect-message.ts';
 import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { createLead } from './lead-lifecycle.ts';
-import { profileOf, sourceOf } from './people/profile.ts';
-import { refreshProfile } from './people/refresh.ts';
+import { findOrCreateLead } from './people/find-or-create-lead.ts';
 import type {
   AnswerInterpreter,
   Clock,
@@ -132,28 +131,6 @@ export function createEngine(deps: EngineDeps): Engine {
     return flow;
   }
 
-  /** The person's lead; `created` when this event is the first we hear of them. */
-  async function findOrCreateLead(tx: LeadRepo, e: InboundEvent): Promise<{ lead: Lead; created: boolean }> {
-    const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
-    const campaign =
-      e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
-    const lead = await tx.findLeadByIdentity(key);
-    if (lead) {
-      // Names change: a day-old profile is refreshed from what this event says (people/refresh.ts).
-      await refreshProfile(tx, key, e, clock.now());
-      if (campaign && !lead.source.campaign)
-        return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
-      return { lead, created: false };
-    }
-    const created = await createLead(
-      tx,
-      deps.leadEvents,
-      { name: e.displayName ?? null, source: sourceOf(e, campaign) },
-      { ...key, ...profileOf(e), chatId: e.channelId },
-    );
-    return { lead: created, created: true };
-  }
-
   /** Ends every open conversation of the lead and clears old contributions, then starts afresh. */
   async function restart(t: Turn, e: InboundEvent, open: Conversation | null): Promise<OutboundMessage[]> {
     if (open) {
@@ -188,15 +165,21 @@ export function createEngine(deps: EngineDeps): Engine {
       const flow = currentFlow(e.campaign);
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
-      const { lead } = await findOrCreateLead(tx, e);
+      const { lead } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
       const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
-    const { lead, created } = await findOrCreateLead(tx, e);
+    const { lead, created } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
     const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;
+    if (lead.openHandoffId && (e.kind === 'message' || e.kind === 'choice')) {
+      // A rep is talking with the person: their words go to the alert's thread, the flow waits.
+      const options = open?.currentStep ? flow?.definition.steps[open.currentStep]?.options : undefined;
+      const text = prospectText(e, options);
+      if ((await relayProspectMessage(t, lead, identityOf(e), text)) !== 'no_handoff') return [];
+    }
 
     const startOrResume = async (campaign?: string): Promise<OutboundMessage[]> => {
       if (open && flow) return resumeConversation(t, flow, open);

@@ -138,7 +138,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
         [leadKeyString(id), ...identities.map((i) => identityKeyString(toIdentity(i)))],
         id,
       );
-      // Identities, conversations, answers, contributions, stage changes, notes: ON DELETE CASCADE.
+      // Identities, conversations, answers, score, history, notes, handoffs, transcripts: CASCADE.
       await db.lead.deleteMany({ where: { id } });
     },
 

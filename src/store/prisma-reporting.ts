@@ -197,11 +197,11 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
     scoringTallies: () => scoringTallies(db, reader),
 
-    async speedToLead() {
+    async speedToLead(of = 'claim') {
       const read = async (by: 'rep' | 'platform') =>
-        (await reader.all<SpeedSqlRow>(speedRows(dialect, by))).map((r) => ({
+        (await reader.all<SpeedSqlRow>(speedRows(dialect, by, of))).map((r) => ({
           key: r.key,
-          claims: num(r.claims),
+          leads: num(r.leads),
           medianMs: Number(r.medianMs ?? 0),
           p90Ms: Number(r.p90Ms ?? 0),
         }));

@@ -1,5 +1,5 @@
 /**
- * The repo's side tables over Prisma: {@link BookingLinkStore} and {@link IdentityProfiles}.
+ * The repo's side tables over Prisma: handoffs (prisma-handoffs.ts), {@link BookingLinkStore} and {@link IdentityProfiles}.
  * A profile refresh is one UPDATE of the account's row (none when it is gone).
  *
  * Booking links: A click is one `UPDATE … RETURNING` (SQLite ≥ 3.35 and
@@ -7,6 +7,7 @@
  */
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { BookingLinkStore, IdentityProfiles, LeadRepo } from '../core/ports/index.ts';
+import { createPrismaHandoffStore } from './prisma-handoffs.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 
 export function createPrismaBookingLinks(db: Db, dialect: Dialect): BookingLinkStore {
@@ -41,10 +42,14 @@ export function createPrismaProfiles(db: Db): IdentityProfiles {
   };
 }
 
-/** Both, as the repo offers them. */
+/** The stores the repo offers beside its own methods: handoffs, booking links, profiles. */
 export function createPrismaSideTables(
   db: Db,
   dialect: Dialect,
-): Pick<LeadRepo, 'bookingLinks' | 'profiles'> {
-  return { bookingLinks: createPrismaBookingLinks(db, dialect), profiles: createPrismaProfiles(db) };
+): Pick<LeadRepo, 'handoffs' | 'bookingLinks' | 'profiles'> {
+  return {
+    handoffs: createPrismaHandoffStore(db, dialect),
+    bookingLinks: createPrismaBookingLinks(db, dialect),
+    profiles: createPrismaProfiles(db),
+  };
 }

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
       salesAlerts: null,
+      alertEscalateAfterMs: 600_000,
       trustProxy: 0,
       rateLimits: {
         chatIp: { points: 120, seconds: 60 },
@@ -41,6 +42,19 @@ describe('loadConfig', () => {
       publicUrl: '',
       inbox: { retentionDays: 7, leaseSeconds: 30, testDelayMs: 0 },
     });
+  });
+
+  it('reads ALERT_ESCALATE_AFTER with the duration parser; 0 or off disables; anything else is one clear error', () => {
+    expect(load({ ALERT_ESCALATE_AFTER: '15m' }).alertEscalateAfterMs).toBe(900_000);
+    expect(load({ ALERT_ESCALATE_AFTER: '90s' }).alertEscalateAfterMs).toBe(90_000);
+    expect(load({ ALERT_ESCALATE_AFTER: '0' }).alertEscalateAfterMs).toBeNull();
+    expect(load({ ALERT_ESCALATE_AFTER: 'off' }).alertEscalateAfterMs).toBeNull();
+    for (const bad of ['10', 'soon', '2d', '-5m', '10 minutes']) {
+      const err = failure(() => load({ ALERT_ESCALATE_AFTER: bad }));
+      expect(err.variable).toBe('ALERT_ESCALATE_AFTER');
+      expect(err.userMessage).toContain('is not a duration such as 10m (units s, m, h), or 0/off');
+      expect(err.userMessage).toContain('0/off to disable');
+    }
   });
 
   it('reads rate limits as count/duration or off, and TRUST_PROXY as a number of proxies', () => {

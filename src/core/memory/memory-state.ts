@@ -6,6 +6,7 @@ import type {
   Answer,
   BookingLink,
   Conversation,
+  Handoff,
   Identity,
   JsonValue,
   Lead,
@@ -13,6 +14,7 @@ import type {
   OutboxItem,
   ScoreContribution,
   StageChange,
+  TranscriptMessage,
 } from '../ports/index.ts';
 
 export interface OutboxRow extends OutboxItem {
@@ -34,6 +36,8 @@ export interface MemoryTables {
   events: Map<string, Date>;
   /** Booking links by id (src/core/booking/). */
   bookingLinks: Map<string, BookingLink>;
+  handoffs: Map<string, Handoff>;
+  transcript: Map<string, TranscriptMessage>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -49,6 +53,8 @@ export function emptyTables(): MemoryTables {
     outbox: new Map(),
     events: new Map(),
     bookingLinks: new Map(),
+    handoffs: new Map(),
+    transcript: new Map(),
   };
 }
 

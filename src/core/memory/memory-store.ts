@@ -7,12 +7,14 @@
 import type {
   BookingLinkStore,
   Clock,
+  HandoffStore,
   IdentityProfiles,
   LeadRepo,
   LeadStore,
   RepVerdict,
   WorkHints,
 } from '../ports/index.ts';
+import { createMemoryAlertReminders } from './memory-alert-reminders.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
@@ -55,7 +57,17 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'bookingLinks' | 'profiles'>, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'handoffs' | 'bookingLinks' | 'profiles'>, true>;
+
+const HANDOFF_METHODS = {
+  findAlertLead: true,
+  findOpen: true,
+  open: true,
+  close: true,
+  list: true,
+  addMessage: true,
+  listMessages: true,
+} satisfies Record<keyof HandoffStore, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -73,6 +85,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   txView.bookingLinks = links;
   const profiles = new MemoryProfiles(() => tables, journal);
   txView.profiles = profiles;
+  txView.handoffs = repo.handoffTables;
   const tx = txView as unknown as LeadRepo;
   let closed = false;
 
@@ -109,6 +122,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),
+    alertReminders: createMemoryAlertReminders(() => tables, verdictRows),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },
@@ -120,6 +134,12 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
+  const handoffs = {} as Record<string, unknown>;
+  for (const name of Object.keys(HANDOFF_METHODS) as (keyof HandoffStore)[]) {
+    const method = repo.handoffTables[name] as (...args: unknown[]) => Promise<unknown>;
+    handoffs[name] = (...args: unknown[]) => transaction(() => method.apply(repo.handoffTables, args));
+  }
+  store.handoffs = handoffs;
   const complete = store as unknown as LeadStore;
   // Counts in JavaScript over the store's own reads, with the rules the SQL is held to.
   store.reporting = createRepoReporting(complete);

@@ -1,9 +1,12 @@
 /** The storage port: `LeadRepo` (reads and writes of leads and everything of theirs) and `LeadStore` (transactions, units of work, and the stores it offers). */
+
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
+import type { AlertReminderQueries } from './alert-reminders.ts';
 import type { BookingLinkStore } from './booking-links.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { CounterStore } from './counters.ts';
+import type { HandoffStore } from './handoff.ts';
 import type { InboxStore } from './inbox.ts';
 import type { JsonValue } from './json.ts';
 import type {
@@ -107,6 +110,12 @@ export interface LeadRepo {
   readonly bookingLinks: BookingLinkStore;
   /** Profile refreshes of accounts (src/core/people/refresh.ts). */
   readonly profiles: IdentityProfiles;
+
+  /**
+   * Handoffs and their transcripts (src/core/handoff/); inside a transaction their writes join
+   * it, with the outbox rows that deliver them.
+   */
+  readonly handoffs: HandoffStore;
 }
 
 /**
@@ -167,6 +176,8 @@ export interface LeadStore extends LeadRepo {
   readonly inbox: InboxStore;
   /** Named counters on the same database (round-robin assignment shared by all instances). */
   readonly counters: CounterStore;
+  /** Unclaimed delivered alerts due for a reminder (the escalation job, ALERT_ESCALATE_AFTER). */
+  readonly alertReminders: AlertReminderQueries;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
