@@ -97,6 +97,13 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
       );
   }
 
+  /** Takes a point of `key`'s budget; a refusal is logged (throttled) and thrown. */
+  const spend = (b: Budget, limit: string, key: string, message: (seconds: number) => string) =>
+    b.consume(key, message).catch((err) => {
+      if (err instanceof RateLimitedError) refused(limit, key, err);
+      throw err;
+    });
+
   const chatMessage = (s: number) =>
     `You are sending messages faster than we can answer. Please wait ${s} seconds and try again.`;
   const loginMessage = (s: number) =>
@@ -105,13 +112,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
   return {
     clientOf,
     chat: {
-      async request(req) {
-        const client = clientOf(req);
-        await chatIp.consume(client, chatMessage).catch((err) => {
-          if (err instanceof RateLimitedError) refused('chat-ip', client, err);
-          throw err;
-        });
-      },
+      request: (req) => spend(chatIp, 'chat-ip', clientOf(req), chatMessage),
       async visitor(id, req) {
         await chatVisitor.consume(id, chatMessage).catch((err) => {
           if (err instanceof RateLimitedError) refused('chat-visitor', id, err, { ip: clientOf(req) });
@@ -119,15 +120,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
         });
       },
     },
-    links: {
-      async request(req) {
-        const client = clientOf(req);
-        await link.consume(client, chatMessage).catch((err) => {
-          if (err instanceof RateLimitedError) refused('link', client, err);
-          throw err;
-        });
-      },
-    },
+    links: { request: (req) => spend(link, 'link', clientOf(req), chatMessage) },
     login: {
       async admit(req) {
         const client = clientOf(req);
