@@ -27,6 +27,7 @@ import { tableCursor } from '../src/core/reporting.ts';
 import { buildScoringReportFromTallies, formatScoringReport } from '../src/core/scoring-report.ts';
 import { NO_LEAD_EVENTS } from '../src/core/webhooks/lead-events.ts';
 import { createdAt, insertBulkLeads } from '../test/helpers/bulk-leads.ts';
+import { testLimits } from '../test/helpers/limits.ts';
 import { silent, systemClock } from './core.ts';
 import { freshDatabase, openBenchStore, type Provider } from './databases.ts';
 import { median } from './stats.ts';
@@ -159,7 +160,7 @@ export async function scaleData(
     );
     const store = await openBenchStore(db.url);
     const http = createHttpServer({ logger: silent, health: async () => ({ ok: true }) });
-    mountDashboard(http, { store, token: TOKEN, logger: silent });
+    mountDashboard(http, { store, token: TOKEN, logger: silent, limits: testLimits().login });
     const { port } = await http.listen(0, '127.0.0.1');
     const origin = `http://127.0.0.1:${port}`;
     const get = async (path: string) => {

@@ -30,7 +30,8 @@ export interface UnsubscribeRouteDeps extends UnsubscribeDeps {
   repo: Pick<LeadRepo, 'getLead'>;
   secret: string;
   logger: Logger;
-  limits?: ClientLimits;
+  /** The per-address budget (src/app/rate-limits.ts); required: the route answers anyone. */
+  limits: ClientLimits;
 }
 
 const page = (title: string, body: SafeHtml) =>
@@ -56,7 +57,7 @@ export function mountUnsubscribeRoute(http: HttpRoutes, deps: UnsubscribeRouteDe
   /** Rate limit, then the lead id the token was signed for; answers the request itself otherwise. */
   async function admit(req: IncomingMessage, res: ServerResponse): Promise<string | null> {
     try {
-      await deps.limits?.request(req);
+      await deps.limits.request(req);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       sendHtml(res, 429, page('Too many requests', html`<p>Please try again in a minute.</p>`), {

@@ -34,3 +34,12 @@ export const requireInbox = (deps: AdapterDeps, adapter: string) =>
 /** The lead events an adapter with a store announces to (claims, stage changes, erasures made there). */
 export const requireLeadEvents = (deps: AdapterDeps, adapter: string) =>
   requireDep(deps, 'leadEvents', adapter, 'claims, stage changes and erasures made here are announced to it');
+
+/** The per-client budgets of a public route (the web chat answers anyone on the internet). */
+export const requireLimits = (deps: AdapterDeps, adapter: string) =>
+  requireDep(
+    deps,
+    'limits',
+    adapter,
+    'its public routes are rate-limited per client (src/app/rate-limits.ts)',
+  );

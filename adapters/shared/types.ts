@@ -61,7 +61,10 @@ export interface AdapterDeps {
    * across platforms. Absent: the store's own (`store.outreach`, adapters/shared/outreach.ts).
    */
   outreach?: OutreachStore;
-  /** Rate limits for public routes; none when absent (tests, the terminal chat). */
+  /**
+   * Rate limits of public routes. Required by the web adapter (it refuses to start without
+   * them); the others serve no anonymous route.
+   */
   limits?: ClientLimits;
   /**
    * The durable inbox: webhook routes store each event here before answering the platform.

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
 import type { ChatAdapter, InboundHandler, ProspectMessenger } from '../../src/core/ports/index.ts';
-import { requireInbox } from '../shared/deps.ts';
+import { requireInbox, requireLimits } from '../shared/deps.ts';
 import { readBody as readRawBody } from '../shared/http-body.ts';
 import type { AdapterDeps, HttpRoutes } from '../shared/types.ts';
 import type { WebAdapterConfig } from './config.ts';
@@ -72,6 +72,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
   let handler: InboundHandler | undefined;
   let accepting = false;
   const durable = createWebInbox(requireInbox(deps, 'web'), () => handler);
+  const limits = requireLimits(deps, 'web');
 
   /** CORS for sites allowed to embed the widget; the same origin needs none. */
   function cors(req: IncomingMessage): Record<string, string> {
@@ -104,11 +105,11 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
     }
     const work = (async () => {
       try {
-        await deps.limits?.request(req); // before the body is read: a flood costs no parsing
+        await limits.request(req); // before the body is read: a flood costs no parsing
         const text = await readBody(req);
         const event = toInboundEvent(JSON.parse(text));
         if (!event) return json(res, 200, { messages: [] }, headers);
-        await deps.limits?.visitor(event.userId, req);
+        await limits.visitor(event.userId, req);
         log.debug({ eventId: event.eventId, kind: event.kind }, 'inbound');
         const messages = await durable.answer(event, text);
         if (!messages) return json(res, 503, { error: STILL_WORKING }, { ...headers, 'retry-after': '1' });

@@ -134,6 +134,23 @@ export const VARIABLES = {
       'Failed dashboard logins and wrong `Authorization: Bearer` tokens per client address, same form. Over it every attempt from that address is refused (429) until the period ends.',
     fix: 'use count/duration such as 10/15m (units s, m, h), or off',
   },
+  RATE_LIMIT_LINK: {
+    schema: rateLimit,
+    default: '60/1m',
+    description:
+      "Requests to booking links (`/r/<id>`, a flow's `bookingUrl`) per client address, same form.",
+    fix: 'use count/duration such as 60/1m (units s, m, h), or off',
+  },
+  PUBLIC_URL: {
+    schema: z
+      .string()
+      .regex(/^(|https?:\/\/[^\s/?#]+(\/[^\s?#]*)?)$/, 'is not an http(s) URL without query')
+      .transform((u) => u.replace(/\/+$/, '')),
+    default: '',
+    description:
+      "The address people's browsers reach leadbot at (`https://leadbot.acme.example`): the base of booking links (`<PUBLIC_URL>/r/<id>`). Empty: `EMAIL_PUBLIC_URL` when set. Required when a flow has `bookingUrl`.",
+    fix: 'use the https address leadbot is reachable at, e.g. https://leadbot.acme.example',
+  },
   SALES_ALERTS: {
     schema: z.enum(['', 'slack', 'discord', 'telegram']),
     default: '',

@@ -73,7 +73,9 @@ export interface AppConfig {
   /** Reverse proxies whose `X-Forwarded-For` entries are trusted (0: none). */
   trustProxy: number;
   /** Request budgets of anonymous clients (src/app/rate-limits.ts); null is off. */
-  rateLimits: { chatIp: RateLimit; chatVisitor: RateLimit; login: RateLimit };
+  rateLimits: { chatIp: RateLimit; chatVisitor: RateLimit; login: RateLimit; link: RateLimit };
+  /** Where browsers reach leadbot (booking links); '' when unset (EMAIL_PUBLIC_URL stands in). */
+  publicUrl: string;
   /** The durable inbox of inbound events (src/core/inbox/). */
   inbox: { retentionDays: number; leaseSeconds: number; testDelayMs: number };
 }
@@ -144,7 +146,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       chatIp: values.RATE_LIMIT_CHAT_IP as RateLimit,
       chatVisitor: values.RATE_LIMIT_CHAT_VISITOR as RateLimit,
       login: values.RATE_LIMIT_LOGIN as RateLimit,
+      link: values.RATE_LIMIT_LINK as RateLimit,
     },
+    publicUrl: values.PUBLIC_URL as string,
     inbox: {
       retentionDays: values.EVENT_RETENTION_DAYS as number,
       leaseSeconds: values.INBOX_LEASE_SECONDS as number,

@@ -45,7 +45,7 @@ export async function createEmailWiring(deps: {
   clock: Clock;
   logger: Logger;
   http: HttpRoutes;
-  limits?: ClientLimits;
+  limits: ClientLimits;
 }): Promise<EmailWiring> {
   const { store, clock, logger } = deps;
   const config = (deps.config.adapters.email ?? null) as EmailConfig | null;
@@ -66,7 +66,7 @@ export async function createEmailWiring(deps: {
     clock,
     logger,
     secret: config.unsubscribeSecret,
-    ...(deps.limits ? { limits: deps.limits } : {}),
+    limits: deps.limits,
   });
   return {
     route: {

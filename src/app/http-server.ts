@@ -62,20 +62,32 @@ interface Route {
 
 /**
  * Creates the server with its route table. Exact method + path match (query string ignored);
- * an unknown path answers 404, a known path with another method 405.
+ * a path ending in `/*` matches every longer path under it (`/r/*`: `/r/<id>`), exact paths
+ * first. An unknown path answers 404, a known path with another method 405.
  */
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
   const logger = opts.logger;
   const throttle = createLogThrottle();
   const routes = new Map<string, Map<string, Route>>();
+  /** `/r/` of `/r/*`, with its methods (few: a linear scan after the exact lookup misses). */
+  const prefixes = new Map<string, Map<string, Route>>();
+  const lookup = (path: string): Map<string, Route> | undefined => {
+    const exact = routes.get(path);
+    if (exact) return exact;
+    for (const [prefix, byMethod] of prefixes)
+      if (path.length > prefix.length && path.startsWith(prefix)) return byMethod;
+    return undefined;
+  };
 
   const route = (method: string, path: string, handler: RouteHandler, options: RouteOptions = {}): void => {
-    const byMethod = routes.get(path) ?? new Map<string, Route>();
+    const table = path.endsWith('/*') ? prefixes : routes;
+    const key = path.endsWith('/*') ? path.slice(0, -1) : path;
+    const byMethod = table.get(key) ?? new Map<string, Route>();
     const m = method.toUpperCase();
     if (byMethod.has(m)) throw new Error(`HTTP route ${m} ${path} is already mounted`);
     byMethod.set(m, { handler, maxBodyBytes: options.maxBodyBytes });
-    routes.set(path, byMethod);
+    table.set(key, byMethod);
   };
 
   route('GET', '/healthz', async (_req, res) => {
@@ -128,7 +140,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     if (cameOverHttps(req)) res.setHeader('strict-transport-security', HSTS);
     const method = req.method ?? 'GET';
     const path = routePath(req.url);
-    const entry = path === null ? undefined : routes.get(path)?.get(method);
+    const entry = path === null ? undefined : lookup(path)?.get(method);
     const max = entry?.maxBodyBytes ?? (BODYLESS.has(method) ? 0 : limits.maxBodyBytes);
     req.capBody({ max, onOver: () => refuseBody(req, res, max) });
     const declared = Number(req.headers['content-length']);
@@ -141,7 +153,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       sendJson(res, 400, { error: 'malformed request target' }, { connection: 'close' });
       return;
     }
-    const byMethod = routes.get(path);
+    const byMethod = lookup(path);
     if (!byMethod) {
       sendJson(res, 404, { error: 'not found' });
       return;

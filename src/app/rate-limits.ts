@@ -49,6 +49,8 @@ export interface LoginLimits {
 export interface RateLimits {
   /** For the web chat adapter (`AdapterDeps.limits`). */
   chat: ClientLimits;
+  /** For booking links (`GET /r/<id>`, src/app/booking-route.ts), per client address. */
+  links: Pick<ClientLimits, 'request'>;
   /** For the dashboard's login form and Bearer header. */
   login: LoginLimits;
   /** The client address a request counts against (TRUST_PROXY applied). */
@@ -78,6 +80,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
   const chatIp = budget('chat-ip', opts.limits.chatIp, shared);
   const chatVisitor = budget('chat-visitor', opts.limits.chatVisitor, shared);
   const login = budget('login', opts.limits.login, shared);
+  const link = budget('link', opts.limits.link, shared);
 
   /** Logs a refusal once a minute per client and limit. */
   function refused(
@@ -94,6 +97,13 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
       );
   }
 
+  /** Takes a point of `key`'s budget; a refusal is logged (throttled) and thrown. */
+  const spend = (b: Budget, limit: string, key: string, message: (seconds: number) => string) =>
+    b.consume(key, message).catch((err) => {
+      if (err instanceof RateLimitedError) refused(limit, key, err);
+      throw err;
+    });
+
   const chatMessage = (s: number) =>
     `You are sending messages faster than we can answer. Please wait ${s} seconds and try again.`;
   const loginMessage = (s: number) =>
@@ -102,13 +112,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
   return {
     clientOf,
     chat: {
-      async request(req) {
-        const client = clientOf(req);
-        await chatIp.consume(client, chatMessage).catch((err) => {
-          if (err instanceof RateLimitedError) refused('chat-ip', client, err);
-          throw err;
-        });
-      },
+      request: (req) => spend(chatIp, 'chat-ip', clientOf(req), chatMessage),
       async visitor(id, req) {
         await chatVisitor.consume(id, chatMessage).catch((err) => {
           if (err instanceof RateLimitedError) refused('chat-visitor', id, err, { ip: clientOf(req) });
@@ -116,6 +120,7 @@ export function createRateLimits(opts: RateLimitsOptions): RateLimits {
         });
       },
     },
+    links: { request: (req) => spend(link, 'link', clientOf(req), chatMessage) },
     login: {
       async admit(req) {
         const client = clientOf(req);

@@ -12,11 +12,11 @@ import { loadFlowCatalog } from './flow-files.ts';
 import { sendProblems } from './platform-tools.ts';
 
 /**
- * The flows of `FLOWS_DIR`, which must hold `DEFAULT_FLOW`.
- * @throws ConfigError naming FLOWS_DIR or DEFAULT_FLOW.
+ * The flows of `FLOWS_DIR`, which must hold `DEFAULT_FLOW`; a flow with `bookingUrl` needs PUBLIC_URL.
+ * @throws ConfigError naming FLOWS_DIR, DEFAULT_FLOW or PUBLIC_URL.
  */
 export async function loadStartFlows(
-  config: Pick<AppConfig, 'flowsDir' | 'defaultFlow'>,
+  config: Pick<AppConfig, 'flowsDir' | 'defaultFlow'> & Partial<Pick<AppConfig, 'publicUrl' | 'adapters'>>,
   platforms: readonly { sendLimits?: SendLimits }[] = [],
 ): Promise<FlowCatalog> {
   if (!statSync(config.flowsDir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -41,7 +41,31 @@ export async function loadStartFlows(
     const problems = sendProblems(flow, platforms);
     if (problems.length > 0) throw new FlowInvalidError(`${config.flowsDir}/${flow.id}`, problems);
   }
+  bookingPublicUrl({ publicUrl: config.publicUrl ?? '', adapters: config.adapters ?? {} }, flows);
   return flows;
+}
+
+/**
+ * The base of booking links: `PUBLIC_URL`, else `EMAIL_PUBLIC_URL` (the one address leadbot had
+ * before, for unsubscribe links); undefined when neither is set.
+ * @throws ConfigError naming PUBLIC_URL when a flow has `bookingUrl` and there is no address.
+ */
+export function bookingPublicUrl(
+  config: Pick<AppConfig, 'publicUrl' | 'adapters'>,
+  flows: FlowCatalog,
+): string | undefined {
+  const email = (config.adapters.email as { publicUrl?: string } | null | undefined)?.publicUrl;
+  const url = config.publicUrl || email || undefined;
+  const booking = flows.list().find((f) => f.definition.bookingUrl);
+  if (booking && !url) {
+    throw new ConfigError(
+      'PUBLIC_URL',
+      `is not set, but flow "${booking.id}" has bookingUrl (its link is <PUBLIC_URL>/r/<id>)`,
+      'set PUBLIC_URL to the https address leadbot is reachable at, e.g. https://leadbot.acme.example',
+      '',
+    );
+  }
+  return url;
 }
 
 /** A port taken or an address not ours is the operator's to fix: say which variable. */

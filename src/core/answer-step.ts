@@ -2,6 +2,7 @@
  * Answering the current step: the typed reply (and, with an answer interpreter, what the engine
  * accepted of the model's reading of it), recorded, then the conversation moves on and rescores.
  */
+import { offerBooking } from './booking/booking-link.ts';
 import {
   applyAnswer,
   info,
@@ -125,6 +126,10 @@ export async function answerStep(
     ...(done ? { status: 'completed' as const, endedAt: t.now } : {}),
   });
   if (parsed.ok || others.length > 0) await rescore(t, flow, conv.id, variables, leadPatch);
-  out.push(done ? info(message(flow, 'done', variables)) : question(flow, next, variables));
+  if (!done) return [...out, question(flow, next, variables)];
+  // An SQL's final message carries the flow's meeting link, stored in this transaction.
+  const booking = await offerBooking(t, flow);
+  const final = message(flow, 'done', variables);
+  out.push(info(booking ? `${final}\n\n${booking}` : final));
   return out;
 }

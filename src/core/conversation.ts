@@ -34,6 +34,8 @@ export interface Turn {
   now: Date;
   lead: Lead;
   logger: Logger;
+  /** Where leadbot is reachable from a browser (booking links, src/core/booking/); absent: none sent. */
+  publicUrl?: string | undefined;
 }
 
 export function message(flow: Flow | undefined, key: MessageKey, vars: Variables = {}): string {

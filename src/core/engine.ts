@@ -28,8 +28,7 @@ import { type Flow, parseFlow } from './flow/validate.ts';
 import { prospectText, relayProspectMessage } from './handoff/relay-prospect-message.ts';
 import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { createLead } from './lead-lifecycle.ts';
-import { profileOf, sourceOf } from './people/profile.ts';
+import { findOrCreateLead } from './people/find-or-create-lead.ts';
 import type {
   AnswerInterpreter,
   Clock,
@@ -56,6 +55,8 @@ export interface EngineOptions {
   idleMinutes?: number;
   /** How many times an event is re-run after a version conflict (default 5). */
   maxConflictRetries?: number;
+  /** Where leadbot is reachable from a browser: the base of booking links (`PUBLIC_URL`). */
+  publicUrl?: string | undefined;
 }
 
 export interface EngineDeps {
@@ -106,6 +107,7 @@ export function createEngine(deps: EngineDeps): Engine {
   const idleMs = (deps.options?.idleMinutes ?? 60) * 60_000;
   const maxRetries = deps.options?.maxConflictRetries ?? 5;
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
+  const publicUrl = deps.options?.publicUrl;
   const mutex = new KeyedMutex();
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
@@ -127,26 +129,6 @@ export function createEngine(deps: EngineDeps): Engine {
     const flow = { ...parseFlow(stored, key), version: conv.flowVersion };
     versions.set(key, flow);
     return flow;
-  }
-
-  /** The person's lead; `created` when this event is the first we hear of them. */
-  async function findOrCreateLead(tx: LeadRepo, e: InboundEvent): Promise<{ lead: Lead; created: boolean }> {
-    const key = { platform: e.platform, workspaceId: e.workspaceId, userId: e.userId };
-    const campaign =
-      e.campaign ?? (e.kind === 'command' && e.name === 'start' ? e.args[0] : undefined) ?? null;
-    const lead = await tx.findLeadByIdentity(key);
-    if (lead) {
-      if (campaign && !lead.source.campaign)
-        return { lead: await tx.updateLead(lead.id, { source: { campaign } }), created: false };
-      return { lead, created: false };
-    }
-    const created = await createLead(
-      tx,
-      deps.leadEvents,
-      { name: e.displayName ?? null, source: sourceOf(e, campaign) },
-      { ...key, ...profileOf(e), chatId: e.channelId },
-    );
-    return { lead: created, created: true };
   }
 
   /** Ends every open conversation of the lead and clears old contributions, then starts afresh. */
@@ -183,12 +165,12 @@ export function createEngine(deps: EngineDeps): Engine {
       const flow = currentFlow(e.campaign);
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
-      const { lead } = await findOrCreateLead(tx, e);
-      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
+      const { lead } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
+      const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
-    const { lead, created } = await findOrCreateLead(tx, e);
-    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger };
+    const { lead, created } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
+    const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;

@@ -142,6 +142,7 @@ export function toIdentity(r: Row<'Identity'>): Identity {
     profileUrl: r.profileUrl,
     chatId: r.chatId,
     createdAt: r.createdAt,
+    ...(r.profileAt ? { profileAt: r.profileAt } : {}),
   };
 }
 

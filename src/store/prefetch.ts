@@ -12,7 +12,14 @@
  */
 
 import { identityKeyString } from '../core/outreach/persons.ts';
-import type { Answer, Conversation, IdentityKey, Lead, ScoreContribution } from '../core/ports/index.ts';
+import type {
+  Answer,
+  Conversation,
+  Identity,
+  IdentityKey,
+  Lead,
+  ScoreContribution,
+} from '../core/ports/index.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
 import {
   ANSWER_COLUMNS_SPEC,
@@ -32,6 +39,8 @@ export interface Prefetched {
   events: Map<string, boolean>;
   /** Identity key string → the id of its lead (null: no lead has this account). */
   leads: Map<string, string | null>;
+  /** Identity key string → the account as loaded with its lead (its profile: people/refresh.ts). */
+  identities: Map<string, Identity>;
   /** Lead id → the lead as this transaction last saw or wrote it. */
   known: Map<string, Lead>;
   /** Lead id → its stored contributions, oldest first (pending ones live in the write buffer). */
@@ -45,6 +54,7 @@ export interface Prefetched {
 export const createPrefetched = (): Prefetched => ({
   events: new Map(),
   leads: new Map(),
+  identities: new Map(),
   known: new Map(),
   contributions: new Map(),
   open: new Map(),
@@ -87,7 +97,10 @@ export async function prefetch(
   if (keys.length === 0) return;
   const rows = await db.$queryRaw<LeadWithNested[]>(
     sql`SELECT "Lead".*, "Identity"."platform" AS "_platform", "Identity"."workspaceId" AS "_workspace",
-               "Identity"."userId" AS "_user", ${nestedColumns(dialect)}
+               "Identity"."userId" AS "_user", "Identity"."id" AS "_iid", "Identity"."username" AS "_iusername",
+               "Identity"."displayName" AS "_idisplay", "Identity"."profileUrl" AS "_iurl",
+               "Identity"."chatId" AS "_ichat", "Identity"."createdAt" AS "_icreated",
+               "Identity"."profileAt" AS "_iprofile", ${nestedColumns(dialect)}
         FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
         WHERE ${join(
           keys.map(
@@ -105,7 +118,21 @@ export async function prefetch(
       userId: r._user,
     });
     into.leads.set(key, r.id);
-    const { _platform, _workspace, _user, _contributions, _open, ...lead } = r;
+    const { _platform, _workspace, _user, _contributions, _open, _iid, _iusername, _idisplay, _iurl } = r;
+    const { _ichat, _icreated, _iprofile, ...lead } = r;
+    into.identities.set(key, {
+      id: _iid,
+      leadId: r.id,
+      platform: _platform,
+      workspaceId: _workspace,
+      userId: _user,
+      username: _iusername,
+      displayName: _idisplay,
+      profileUrl: _iurl,
+      chatId: _ichat,
+      createdAt: new Date(_icreated),
+      ...(_iprofile ? { profileAt: new Date(_iprofile) } : {}),
+    });
     into.known.set(r.id, toLead(lead as Row<'Lead'>));
     // A lead this transaction loaded before (through another account) keeps what it has: the
     // write buffer and the view update those entries as the transaction writes.
@@ -134,6 +161,14 @@ type LeadWithNested = Row<'Lead'> & {
   _platform: string;
   _workspace: string;
   _user: string;
+  /** The account's own columns (the profile people/refresh.ts compares). */
+  _iid: string;
+  _iusername: string | null;
+  _idisplay: string | null;
+  _iurl: string | null;
+  _ichat: string | null;
+  _icreated: Date | string;
+  _iprofile: Date | string | null;
   /** The lead's score contributions (nested-rows.ts). */
   _contributions: unknown;
   /** Its newest active or abandoned conversation, its answers appended (nested-rows.ts). */

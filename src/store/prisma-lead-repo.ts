@@ -24,9 +24,9 @@ import {
   toStageChange,
 } from './mappers.ts';
 import { ANSWER_COLUMNS, type AnswerText, answerFromText } from './prefetch.ts';
-import { createPrismaHandoffStore } from './prisma-handoffs.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import { createPrismaVerdictLog } from './prisma-schedules.ts';
+import { createPrismaSideTables } from './prisma-side-tables.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
 import {
@@ -294,7 +294,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
 
     // On a transaction's client a verdict is written with the change it judges.
     verdicts: createPrismaVerdictLog(db),
-    handoffs: createPrismaHandoffStore(db, dialect),
+    ...createPrismaSideTables(db, dialect),
   };
   return repo;
 }

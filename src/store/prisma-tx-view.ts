@@ -80,13 +80,28 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
       return created;
     },
 
+    // The account as the unit's prefetch loaded it: the engine reads it for every known person.
+    async findIdentity(key) {
+      const known = seen.identities.get(identityKeyString(key));
+      return known ? { ...known } : base.findIdentity(key);
+    },
+
+    profiles: {
+      async refresh(key, profile, at) {
+        seen.identities.delete(identityKeyString(key));
+        await base.profiles.refresh(key, profile, at);
+      },
+    },
+
     async addIdentity(leadId, identity) {
       seen.leads.delete(identityKeyString(identity));
+      seen.identities.delete(identityKeyString(identity));
       return base.addIdentity(leadId, identity);
     },
 
     async removeIdentity(key) {
       seen.leads.delete(identityKeyString(key));
+      seen.identities.delete(identityKeyString(key));
       return base.removeIdentity(key);
     },
 

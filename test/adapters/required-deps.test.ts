@@ -15,6 +15,7 @@ import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
+import { testLimits } from '../helpers/limits.ts';
 
 const http = { route() {} };
 const slackEnv = {
@@ -57,6 +58,16 @@ describe('adapters refuse to start without what the composition root must pass',
       );
     });
   }
+
+  it('web: without the rate limits of its public route', () => {
+    const err = refusal(() => ADAPTERS.web!({ logger: silentLogger, http, inbox: memoryInbox() }));
+    expect(isLeadbotError(err, 'CONFIG_INVALID')).toBe(true);
+    expect((err as Error).message).toContain('the web adapter needs `limits`');
+    const ok = refusal(() =>
+      ADAPTERS.web!({ logger: silentLogger, http, inbox: memoryInbox(), limits: testLimits().chat }),
+    );
+    expect(ok).toBeNull();
+  });
 
   for (const name of ['slack', 'telegram', 'discord']) {
     it(`${name}: a store without the lead events`, () => {

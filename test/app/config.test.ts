@@ -38,7 +38,9 @@ describe('loadConfig', () => {
         chatIp: { points: 120, seconds: 60 },
         chatVisitor: { points: 30, seconds: 60 },
         login: { points: 10, seconds: 900 },
+        link: { points: 60, seconds: 60 },
       },
+      publicUrl: '',
       inbox: { retentionDays: 7, leaseSeconds: 30, testDelayMs: 0 },
     });
   });
@@ -61,12 +63,16 @@ describe('loadConfig', () => {
       RATE_LIMIT_CHAT_IP: '5/30s',
       RATE_LIMIT_CHAT_VISITOR: 'off',
       RATE_LIMIT_LOGIN: '100/1h',
+      RATE_LIMIT_LINK: '20/1m',
       TRUST_PROXY: '1',
+      PUBLIC_URL: 'https://bot.acme.example/',
     });
+    expect(config.publicUrl).toBe('https://bot.acme.example');
     expect(config.rateLimits).toEqual({
       chatIp: { points: 5, seconds: 30 },
       chatVisitor: null,
       login: { points: 100, seconds: 3600 },
+      link: { points: 20, seconds: 60 },
     });
     expect(config.trustProxy).toBe(1);
     for (const bad of ['0/1m', '10', '10/1d', '10/0m', 'unlimited', '-1/1m'])

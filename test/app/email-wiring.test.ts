@@ -6,6 +6,7 @@ import { createFlowCatalog } from '../../src/core/flow/catalog.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { createMemoryStore } from '../../src/core/memory/memory-store.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
+import { testLimits } from '../helpers/limits.ts';
 import { NURTURE_FLOW } from '../nurture/harness.ts';
 
 function capture() {
@@ -36,6 +37,7 @@ describe('email wiring without SMTP_URL', () => {
       const { logger, warnings } = capture();
       const wiring = await createEmailWiring({
         config: { adapters: { email: null } },
+        limits: testLimits().chat,
         store: createMemoryStore(),
         flows: createFlowCatalog([flowWith(channel)]),
         clock: { now: () => new Date() },

@@ -66,7 +66,7 @@ describe('log throttle', () => {
 describe('memory limits', () => {
   it('refuses with a RateLimitedError carrying Retry-After seconds and a message for the person', async () => {
     const limits = createRateLimits({
-      limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null },
+      limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null, link: null },
       trustProxy: 0,
       logger: silentLogger,
     });
@@ -95,7 +95,12 @@ describe('PostgreSQL store', () => {
   it('shares one budget between two instances', async (ctx) => {
     if (!db) return ctx.skip();
     const options = {
-      limits: { chatIp: { points: 5, seconds: 60 }, chatVisitor: null, login: { points: 2, seconds: 60 } },
+      limits: {
+        chatIp: { points: 5, seconds: 60 },
+        chatVisitor: null,
+        login: { points: 2, seconds: 60 },
+        link: null,
+      },
       trustProxy: 0,
       logger: silentLogger,
       databaseUrl: db.url,
@@ -145,7 +150,7 @@ describe('PostgreSQL store', () => {
   it('counts in memory when the table cannot be reached, rather than failing requests', async (ctx) => {
     if (!db) return ctx.skip();
     const limits = createRateLimits({
-      limits: { chatIp: { points: 2, seconds: 60 }, chatVisitor: null, login: null },
+      limits: { chatIp: { points: 2, seconds: 60 }, chatVisitor: null, login: null, link: null },
       trustProxy: 0,
       logger: silentLogger,
       databaseUrl: `${db.url.replace(/\/[^/]+$/, '/')}leadbot_no_such_database`,

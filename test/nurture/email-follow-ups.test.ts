@@ -17,6 +17,7 @@ import { unsubscribeToken } from '../../src/core/nurture/unsubscribe.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
 import { startFakeSmtp } from '../fakes/smtp-server.ts';
 import { silentLogger } from '../helpers/engine.ts';
+import { testLimits } from '../helpers/limits.ts';
 import { createNurtureBot, DAY, HOUR, NURTURE_FLOW } from './harness.ts';
 
 const SECRET = 'test-unsubscribe-secret-0123456789';
@@ -75,6 +76,7 @@ async function setup(
     ...opts,
   });
   mountUnsubscribeRoute(http, {
+    limits: testLimits().chat,
     repo: bot.store,
     outreach: bot.outreach,
     schedules: bot.schedules,

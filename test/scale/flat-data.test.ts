@@ -30,6 +30,7 @@ import {
   platformOf,
 } from '../helpers/bulk-leads.ts';
 import { createTestClock, silentLogger } from '../helpers/engine.ts';
+import { testLimits } from '../helpers/limits.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 
@@ -66,7 +67,7 @@ describe.each(['sqlite', 'postgres'] as const)('flat reads on %s', (name) => {
     const store = await openStore(url, { logger });
     cleanups.push(() => store.close());
     const http = createHttpServer({ logger: silentLogger, health: async () => ({ ok: true }) });
-    mountDashboard(http, { store, token: TOKEN, logger: silentLogger });
+    mountDashboard(http, { store, token: TOKEN, logger: silentLogger, limits: testLimits().login });
     const { port } = await http.listen(0, '127.0.0.1');
     cleanups.push(() => http.close());
     // A connection per request: minutes of work between two requests outlast the server's

@@ -2,7 +2,7 @@
  * Proof that `forget` leaves nothing about a person, on SQLite and PostgreSQL: a person
  * qualifies through the real engine (answers, score, stage changes, SQL alert in the outbox),
  * gets a note, a linked second account, outreach rows, a link code, a schedule, a rep
- * verdict and a handoff with its transcript (a rep's reply, the person's answer); after `forgetPerson`, EVERY table of the database (listed by the database itself,
+ * verdict, a clicked booking link and a handoff with its transcript (a rep's reply, the person's answer); after `forgetPerson`, EVERY table of the database (listed by the database itself,
  * and checked to cover every model of the generated Prisma client) is read whole and no row
  * may mention the lead id, either account's user id, the email or the phone.
  */
@@ -11,6 +11,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
+import { newBookingId } from '../../src/core/booking/booking-link.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
 import { relayRepMessage } from '../../src/core/handoff/relay-rep-message.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
@@ -179,6 +180,11 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
   await store.schedules!.finish(emailRow!.id, 'w', 'sent', 'sent', due, 'email');
   await unsubscribeLead({ outreach, schedules: store.schedules!, clock: { now: () => due } }, leadId);
   await store.verdicts?.record({ leadId, verdict: 'claimed', actor: 'slack:U0REP', reason: null });
+  // The booking link of the final message (its target carries the email), clicked once.
+  const link = newBookingId();
+  const target = `https://cal.com/acme/intro?email=${encodeURIComponent(EMAIL)}`;
+  await store.bookingLinks.create({ id: link, leadId, target, createdAt: due });
+  expect(await store.bookingLinks.click(link, due)).toBe(target);
   // A rep talks with the person from the alert's thread: a handoff and its transcript.
   const later = new Date('2031-01-01T00:00:00Z'); // rows are due at the real time they were written
   const [alert] = await store.outbox.claim({
@@ -221,6 +227,7 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
     'OutboxMessage',
     'Note',
     'OutreachContact',
+    'BookingLink',
     'Handoff',
     'TranscriptMessage',
   ])

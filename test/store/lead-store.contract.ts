@@ -7,6 +7,7 @@ import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
+import { bookingLinksContract } from './booking-links.contract.ts';
 import { handoffStoreContract } from './handoff-store.contract.ts';
 import { unitOfWorkContract } from './unit-of-work.contract.ts';
 
@@ -44,6 +45,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
     afterAll(async () => cleanup?.());
 
     unitOfWorkContract(() => store);
+    bookingLinksContract(() => store);
 
     it('creates a lead with its first identity and finds it by identity', async () => {
       const key = ident('telegram');

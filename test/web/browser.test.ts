@@ -155,7 +155,7 @@ describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
   it('over the rate limit the widget asks to wait and gives the typed answer back', async () => {
     // Three requests a minute: opening the chat, the first answer, the company; the fourth is refused.
     const limits = createRateLimits({
-      limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null },
+      limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null, link: null },
       trustProxy: 0,
       logger: silentLogger,
     });

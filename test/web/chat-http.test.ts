@@ -8,6 +8,7 @@ import { createHttpServer } from '../../src/app/http-server.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
+import { testLimits } from '../helpers/limits.ts';
 import { storeBackends } from '../helpers/stores.ts';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
 import { STRONG_PROSPECT } from './strong-prospect.ts';
@@ -149,7 +150,7 @@ describe('web chat over HTTP', () => {
     const http = createHttpServer({ logger: silentLogger });
     const adapter = createWebAdapter(
       { allowedOrigins: [] },
-      { logger: silentLogger, http, inbox: memoryInbox() },
+      { logger: silentLogger, http, inbox: memoryInbox(), limits: testLimits().chat },
     );
     let release!: () => void;
     const gate = new Promise<void>((r) => {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await migrateDatabase(db.url, { logger: pino({ level: 'silent' }) });
   store = await openStore(db.url, { logger: silentLogger });
   limits = createRateLimits({
-    limits: { chatIp: null, chatVisitor: null, login: { points: 10, seconds: 900 } },
+    limits: { chatIp: null, chatVisitor: null, login: { points: 10, seconds: 900 }, link: null },
     trustProxy: 0,
     logger,
     now: () => throttleNow,

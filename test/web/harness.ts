@@ -12,6 +12,7 @@ import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type { AnswerInterpreter, LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
+import { testLimits } from '../helpers/limits.ts';
 
 export interface WebHarness {
   base: string;
@@ -44,8 +45,16 @@ export async function startWebHarness(
     ...(opts.interpreter ? { interpreter: opts.interpreter } : {}),
   });
   const http = createHttpServer({ logger: silentLogger });
+  const roomy = testLimits(); // memory only: nothing to close
   if (opts.dashboardToken) {
-    mountDashboard(http, { store, token: opts.dashboardToken, flows, clock, logger: silentLogger });
+    mountDashboard(http, {
+      store,
+      token: opts.dashboardToken,
+      flows,
+      clock,
+      logger: silentLogger,
+      limits: roomy.login,
+    });
   }
   const adapter = createWebAdapter(
     { allowedOrigins: opts.allowedOrigins ?? [] },
@@ -53,7 +62,7 @@ export async function startWebHarness(
       logger: silentLogger,
       http,
       store,
-      ...(opts.limits ? { limits: opts.limits } : {}),
+      limits: opts.limits ?? roomy.chat,
       inbox: opts.inbox ?? memoryInbox(),
     },
   );

@@ -1,6 +1,6 @@
 /**
- * The dashboard lead page and funnel show the inviting manager, scheduled follow-ups and rep
- * verdicts, escaped, over the real HTTP server with a lead made by the real engine.
+ * The dashboard lead page and funnel show the inviting manager, scheduled follow-ups, booking
+ * links and rep verdicts, escaped, over the real HTTP server with a lead made by the real engine.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId, startWebHarness, type WebHarness } from './harness.ts';
@@ -35,10 +35,15 @@ describe('dashboard: attribution, follow-ups and verdicts', () => {
       dueAt: new Date('2030-01-02T03:04:00.000Z'),
     });
     await h.store.verdicts!.record({ leadId: id, verdict: 'rejected', actor: 'U0REP', reason: EVIL });
+    const link = 'AAAAAAAAAAAAAAAAAAAAAA';
+    const sent = new Date('2030-01-01T10:00:00.000Z');
+    await h.store.bookingLinks.create({ id: link, leadId: id, target: 'https://cal.com/x', createdAt: sent });
+    await h.store.bookingLinks.click(link, new Date('2030-01-01T10:05:00.000Z'));
 
     const page = await (await fetch(`${h.base}/dashboard/lead?id=${id}`, { headers: bearer })).text();
     expect(page).not.toContain('<script>alert');
     expect(page).toContain('data-testid="invited-by">slack:&lt;script&gt;alert(1)&lt;/script&gt;<');
+    expect(page).toContain('data-testid="booking">sent 2030-01-01 10:00 UTC, clicked 2030-01-01 10:05 UTC<');
     expect(page).toMatch(
       /<table data-testid="follow-ups">.*<td>2030-01-02 03:04:00<\/td><td>reengage<\/td><td>0<\/td><td>web<\/td><td>pending<\/td>/s,
     );
@@ -64,6 +69,7 @@ describe('dashboard: attribution, follow-ups and verdicts', () => {
     const page = await (await fetch(`${h.base}/dashboard/lead?id=${id}`, { headers: bearer })).text();
     expect(page).toContain('data-testid="invited-by"><');
     expect(page).not.toContain('data-testid="verdicts"');
+    expect(page).toContain('data-testid="booking">none sent<');
     const funnel = await (await fetch(`${h.base}/dashboard`, { headers: bearer })).text();
     expect(funnel).not.toContain('By inviting manager');
   });

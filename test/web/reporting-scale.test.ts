@@ -22,6 +22,7 @@ import { migrateDatabase } from '../../src/store/migrate.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { expectedFigures, insertBulkLeads, pathOf, platformOf } from '../helpers/bulk-leads.ts';
 import { createTestClock, silentLogger } from '../helpers/engine.ts';
+import { testLimits } from '../helpers/limits.ts';
 import { createTestDatabase } from '../helpers/postgres.ts';
 import { tempSqliteUrl } from '../helpers/sqlite.ts';
 
@@ -114,7 +115,7 @@ async function serve(store: LeadStore): Promise<{ http: HttpServer; base: string
       return { ok: true };
     },
   });
-  mountDashboard(http, { store, token: TOKEN, logger: silentLogger });
+  mountDashboard(http, { store, token: TOKEN, logger: silentLogger, limits: testLimits().login });
   const { port } = await http.listen(0, '127.0.0.1');
   cleanups.push(() => http.close());
   return { http, base: `http://127.0.0.1:${port}` };

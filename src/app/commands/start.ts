@@ -7,6 +7,7 @@ import { createInbox } from '../../core/inbox/inbox.ts';
 import type { AlertSink, ChatAdapter, Clock, LeadStore } from '../../core/ports/index.ts';
 import { createWebhookLeadEvents } from '../../core/webhooks/lead-events.ts';
 import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
+import { mountBookingRoute } from '../booking-route.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createEmailWiring } from '../email-wiring.ts';
@@ -22,7 +23,7 @@ import { createRateLimits } from '../rate-limits.ts';
 import { startSalesAlerts } from '../sales-alert-wiring.ts';
 import { createFollowUpWiring } from '../scheduler.ts';
 import { StartAborted, waitForSignal } from '../signals.ts';
-import { listenError, loadStartFlows } from '../startup-checks.ts';
+import { bookingPublicUrl, listenError, loadStartFlows } from '../startup-checks.ts';
 import { generateToken } from '../web/auth.ts';
 import type { DashboardConfig } from '../web/config.ts';
 import { mountDashboard } from '../web/dashboard.ts';
@@ -159,7 +160,6 @@ export async function startBot(
       databaseUrl: config.databaseUrl,
     });
     cleanups.push({ what: 'rate limits', run: () => limits.close() });
-    const sessionHours = dashboard?.sessionHours;
     mountDashboard(http, {
       store,
       token,
@@ -167,12 +167,14 @@ export async function startBot(
       logger,
       clock: systemClock,
       limits: limits.login,
-      ...(sessionHours ? { sessionHours } : {}),
+      ...(dashboard?.sessionHours ? { sessionHours: dashboard.sessionHours } : {}),
     });
+    mountBookingRoute(http, { links: store.bookingLinks, clock: systemClock, logger, limits: limits.links });
     const address = await http.listen(config.port, config.host).catch((err: unknown) => {
       throw listenError(err, config);
     });
     cleanups.push({ what: 'HTTP server', run: () => http.close() });
+    const publicUrl = bookingPublicUrl(config, flows); // checked with the flows
     const interpreter = await answerInterpreter(config, logger, metrics); // undefined without LLM_BASE_URL
     const engine = createEngine({
       store: counted,
@@ -181,7 +183,7 @@ export async function startBot(
       clock: systemClock,
       logger,
       interpreter,
-      options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
+      options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes, publicUrl },
     });
     cleanups.push({
       what: 'idle sweeper',

@@ -31,8 +31,8 @@ export interface DashboardDeps {
   clock?: Clock;
   /** Sliding session lifetime (`DASHBOARD_SESSION_HOURS`, default 12). */
   sessionHours?: number;
-  /** Budget of failed logins and Bearer tokens per client address; unlimited when absent. */
-  limits?: LoginLimits;
+  /** Budget of failed logins and Bearer tokens per client address; required: the login answers anyone. */
+  limits: LoginLimits;
 }
 
 const CSS = readFileSync(new URL('./static/dashboard.css', import.meta.url));
@@ -100,11 +100,11 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     (fn: (req: IncomingMessage, res: ServerResponse) => Promise<void>) =>
     async (req: IncomingMessage, res: ServerResponse) => {
       try {
-        if (req.headers.authorization?.startsWith('Bearer ')) await limits?.admit(req);
+        if (req.headers.authorization?.startsWith('Bearer ')) await limits.admit(req);
         const access = await auth.identify(req);
         if (access.kind === 'session') res.setHeader('set-cookie', access.cookie);
         if (access.kind === 'session' || access.kind === 'bearer') return await fn(req, res);
-        if (access.kind === 'bad-bearer') await limits?.failed(req, 'bearer');
+        if (access.kind === 'bad-bearer') await limits.failed(req, 'bearer');
       } catch (err) {
         if (err instanceof RateLimitedError) return tooMany(res, err, 'text/plain');
         throw err;
@@ -148,10 +148,10 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
   http.route('GET', '/dashboard/login', (_req, res) => sendHtml(res, 200, loginPage()));
   http.route('POST', '/dashboard/login', async (req, res) => {
     try {
-      await limits?.admit(req); // an address over its budget may not even try
+      await limits.admit(req); // an address over its budget may not even try
       const token = new URLSearchParams(await readBody(req, LOGIN_MAX_BODY)).get('token') ?? '';
       if (!auth.checks(token.trim())) {
-        await limits?.failed(req, 'form'); // logs, once a minute per address
+        await limits.failed(req, 'form'); // logs, once a minute per address
         return sendHtml(res, 401, loginPage('That token is not right.'));
       }
     } catch (err) {
@@ -263,6 +263,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             schedules: await deps.store.schedules.listForLead(lead.id),
             verdicts: await deps.store.verdicts.listForLead(lead.id),
             identities: await deps.store.listIdentities(lead.id),
+            bookingLinks: await deps.store.bookingLinks.listForLead(lead.id),
             handoff: await deps.store.handoffs.listMessages(lead.id),
           },
           deps.flows,

@@ -5,11 +5,13 @@
  */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
 import { safeProfileUrl } from '../../core/alert-content.ts';
+import { bookingStatus } from '../../core/booking/booking-link.ts';
 import { followUpStatus, followUpVia } from '../../core/commands/follow-up-status.ts';
 import type { FlowCatalog } from '../../core/flow/catalog.ts';
 import { personLabel, sourceLabel } from '../../core/people/profile.ts';
 import type {
   Answer,
+  BookingLink,
   Conversation,
   Identity,
   Lead,
@@ -34,6 +36,8 @@ export interface LeadDetails {
   verdicts?: RepVerdict[];
   /** The lead's accounts: who the person is on each platform and how to reach them. */
   identities?: Identity[];
+  /** Booking links sent to the lead (#18), oldest first. */
+  bookingLinks?: BookingLink[];
   /** Messages relayed between a rep and the prospect (the handoff), oldest first. */
   handoff?: TranscriptMessage[];
 }
@@ -116,6 +120,7 @@ export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
 <dt>Consent</dt><dd>${lead.consent ? `yes (${lead.consentAt ? when(lead.consentAt) : ''})` : 'no'}</dd>
 <dt>Person</dt><dd data-testid="person"><ul class="accounts">${(d.identities ?? []).map(account)}</ul></dd>
 <dt>Source</dt><dd data-testid="source">${[sourceLabel(lead.source), lead.source.campaign].filter(Boolean).join(' · ')}</dd>
+<dt>Booking link</dt><dd data-testid="booking">${(d.bookingLinks ?? []).map(bookingStatus).join('; ') || 'none sent'}</dd>
 <dt>Invited by</dt><dd data-testid="invited-by">${lead.invitedBy ?? ''}</dd>
 <dt>Created</dt><dd>${when(lead.createdAt)}</dd>
 </dl>

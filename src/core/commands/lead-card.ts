@@ -1,10 +1,11 @@
 /**
  * `lead @member|id`: stage, score breakdown, answers, owner, source (and inviting manager),
- * linked accounts, history, scheduled follow-ups, sales reps' verdicts and the last lines of the
+ * linked accounts, history, booking links (sent, clicked), scheduled follow-ups, sales reps' verdicts and the last lines of the
  * handoff's transcript. Plain text: the adapter escapes the reply by its platform's rules.
  */
 
 import { safeProfileUrl } from '../alert-content.ts';
+import { bookingStatus } from '../booking/booking-link.ts';
 import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
@@ -111,6 +112,8 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtra
         )
       : ['  (no stage change)']),
   ];
+  for (const link of await tx.bookingLinks.listForLead(lead.id))
+    lines.push(`Booking link: ${bookingStatus(link)}`);
   if (notes.length) lines.push('Notes:', ...notes.map((n) => `  ${n.author}: ${n.text}`));
   const schedules = await extras.schedules.listForLead(lead.id);
   if (schedules.length) lines.push('Follow-ups:', ...schedules.map((m) => `  ${scheduleLine(m)}`));

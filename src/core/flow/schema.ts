@@ -161,6 +161,42 @@ const followUpsSchema = z.strictObject({
 });
 export type FollowUps = z.infer<typeof followUpsSchema>;
 
+/** An https address without credentials, as a person's browser will be sent to it. */
+const httpsUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((text) => {
+    try {
+      const u = new URL(text);
+      return u.protocol === 'https:' && !u.username && !u.password && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL (no user or password in it), e.g. https://calendly.com/acme/intro');
+
+/**
+ * A meeting link offered to SQLs at the end of the flow (src/core/booking/): the URL, or the URL
+ * with the query parameter that receives the lead's email (`email`, what Calendly and Cal.com
+ * read) and the sentence that carries the link (`{{link}}`).
+ */
+const bookingSchema = z.union([
+  httpsUrl,
+  z.strictObject({
+    url: httpsUrl,
+    emailParam: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be a query parameter name such as email')
+      .default('email'),
+    text: z
+      .string()
+      .min(1)
+      .refine((t) => t.includes('{{link}}'), 'must contain {{link}} where the link goes')
+      .optional(),
+  }),
+]);
+export type BookingSetting = z.infer<typeof bookingSchema>;
+
 export const flowSchema = z.strictObject({
   id: idString,
   name: z.string().optional(),
@@ -192,6 +228,7 @@ export const flowSchema = z.strictObject({
     })
     .default({ thresholds: { mql: 30, sql: 70 }, rules: [], hard: [] }),
   followUps: followUpsSchema.optional(),
+  bookingUrl: bookingSchema.optional(),
 });
 
 /** A flow file as written (after zod defaults). */

@@ -32,7 +32,10 @@ const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** The repo's reads and writes, and its handoffs; the store adds the verdict log (memory-schedules.ts). */
-export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'handoffs'> {
+export class MemoryRepo
+  extends JournaledTables
+  implements Omit<LeadRepo, 'verdicts' | 'handoffs' | 'bookingLinks' | 'profiles'>
+{
   readonly handoffTables = new MemoryHandoffs(this.tables, this.journal);
 
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
@@ -122,6 +125,7 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
     for (const name of ['contributions', 'stageChanges', 'notes'] as const)
       this.replace(name, (t[name] as { leadId: string }[]).filter((r) => r.leadId !== id) as never);
     for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
+    for (const [key, row] of [...t.bookingLinks]) if (row.leadId === id) this.remove(t.bookingLinks, key);
     this.handoffTables.eraseLead(id);
   }
 

@@ -4,6 +4,7 @@
  */
 import type {
   Answer,
+  BookingLink,
   Conversation,
   Handoff,
   Identity,
@@ -33,6 +34,8 @@ export interface MemoryTables {
   outbox: Map<string, OutboxRow>;
   /** De-duplication rows (`platform\u0000eventId`) and when they were recorded. */
   events: Map<string, Date>;
+  /** Booking links by id (src/core/booking/). */
+  bookingLinks: Map<string, BookingLink>;
   handoffs: Map<string, Handoff>;
   transcript: Map<string, TranscriptMessage>;
 }
@@ -49,6 +52,7 @@ export function emptyTables(): MemoryTables {
     notes: [],
     outbox: new Map(),
     events: new Map(),
+    bookingLinks: new Map(),
     handoffs: new Map(),
     transcript: new Map(),
   };

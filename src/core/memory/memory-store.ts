@@ -4,7 +4,16 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, HandoffStore, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import type {
+  BookingLinkStore,
+  Clock,
+  HandoffStore,
+  IdentityProfiles,
+  LeadRepo,
+  LeadStore,
+  RepVerdict,
+  WorkHints,
+} from '../ports/index.ts';
 import { createMemoryAlertReminders } from './memory-alert-reminders.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
@@ -14,6 +23,7 @@ import { MemoryRepo } from './memory-repo.ts';
 import { createRepoReporting } from './memory-reporting.ts';
 import { createMemoryScheduleStore, createMemoryVerdictLog } from './memory-schedules.ts';
 import { createMemorySessionStore } from './memory-sessions.ts';
+import { MemoryBookingLinks, MemoryProfiles } from './memory-side-tables.ts';
 import { emptyTables, Journal } from './memory-state.ts';
 import { SerialQueue } from './serial.ts';
 
@@ -47,7 +57,7 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'handoffs'>, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'handoffs' | 'bookingLinks' | 'profiles'>, true>;
 
 const HANDOFF_METHODS = {
   findAlertLead: true,
@@ -71,6 +81,10 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   for (const name of Object.keys(REPO_METHODS) as (keyof typeof REPO_METHODS)[])
     txView[name] = (repo[name] as (...args: unknown[]) => unknown).bind(repo);
   txView.verdicts = createMemoryVerdictLog(opts.clock, journal, verdictRows);
+  const links = new MemoryBookingLinks(() => tables, journal);
+  txView.bookingLinks = links;
+  const profiles = new MemoryProfiles(() => tables, journal);
+  txView.profiles = profiles;
   txView.handoffs = repo.handoffTables;
   const tx = txView as unknown as LeadRepo;
   let closed = false;
@@ -96,6 +110,15 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     inbox: new MemoryInbox(() => tables.events),
     schedules: createMemoryScheduleStore(opts.clock),
     verdicts: createMemoryVerdictLog(opts.clock, undefined, verdictRows),
+    // Outside a transaction each call is its own transaction, like the repo's methods.
+    bookingLinks: {
+      create: (link) => transaction(() => links.create(link)),
+      click: (id, at) => transaction(() => links.click(id, at)),
+      listForLead: (leadId) => transaction(() => links.listForLead(leadId)),
+    } satisfies BookingLinkStore,
+    profiles: {
+      refresh: (key, profile, at) => transaction(() => profiles.refresh(key, profile, at)),
+    } satisfies IdentityProfiles,
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),

@@ -8,6 +8,7 @@
 export * from './alert-reminders.ts';
 export * from './alerts.ts';
 export * from './answer-interpreter.ts';
+export * from './booking-links.ts';
 export * from './chat.ts';
 export * from './conversations.ts';
 export * from './counters.ts';

@@ -3,6 +3,7 @@
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
 import type { AlertReminderQueries } from './alert-reminders.ts';
+import type { BookingLinkStore } from './booking-links.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { CounterStore } from './counters.ts';
 import type { HandoffStore } from './handoff.ts';
@@ -11,6 +12,7 @@ import type { JsonValue } from './json.ts';
 import type {
   Identity,
   IdentityKey,
+  IdentityProfiles,
   Lead,
   LeadFilter,
   LeadPatch,
@@ -104,6 +106,10 @@ export interface LeadRepo {
    * transaction they are written in it, with the change they judge.
    */
   readonly verdicts: VerdictLog;
+  /** Booking links sent to SQLs (src/core/booking/); inside a transaction they are written in it. */
+  readonly bookingLinks: BookingLinkStore;
+  /** Profile refreshes of accounts (src/core/people/refresh.ts). */
+  readonly profiles: IdentityProfiles;
 
   /**
    * Handoffs and their transcripts (src/core/handoff/); inside a transaction their writes join

@@ -80,6 +80,17 @@ export interface Identity extends IdentityKey, PersonProfile {
   leadId: string;
   chatId: string | null;
   createdAt: Date;
+  /** When the profile was last refreshed from a later event (absent: as taken at `createdAt`). */
+  profileAt?: Date;
+}
+
+/**
+ * Refreshing who a person is (#18): a later event's profile replaces the stored one at most once
+ * a day (src/core/people/refresh.ts). Inside a transaction it is written in it.
+ */
+export interface IdentityProfiles {
+  /** Stores `profile` on the account and `at` as its `profileAt`; an unknown account is ignored. */
+  refresh(key: IdentityKey, profile: PersonProfile, at: Date): Promise<void>;
 }
 
 export interface ScoreContribution {

@@ -12,6 +12,7 @@ import { createMemoryStore } from '../../../src/core/memory/memory-store.ts';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../../../src/core/nurture/unsubscribe.ts';
 import type { LeadStore } from '../../../src/core/ports/index.ts';
 import { createTestClock, silentLogger } from '../../helpers/engine.ts';
+import { testLimits } from '../../helpers/limits.ts';
 
 const SECRET = 'route-test-secret-0123456789abcdef';
 let http: HttpServer;
@@ -33,10 +34,10 @@ beforeAll(async () => {
     secret: SECRET,
   };
   http = createHttpServer({ logger: silentLogger });
-  mountUnsubscribeRoute(http, deps);
+  mountUnsubscribeRoute(http, { ...deps, limits: testLimits().chat });
   base = `http://127.0.0.1:${(await http.listen(0, '127.0.0.1')).port}`;
   limits = createRateLimits({
-    limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null },
+    limits: { chatIp: { points: 3, seconds: 60 }, chatVisitor: null, login: null, link: null },
     trustProxy: 0,
     logger: silentLogger,
   });
