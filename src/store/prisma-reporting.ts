@@ -22,7 +22,8 @@ import {
 } from '../core/reporting.ts';
 import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
 import { rollUpStats } from '../core/stats-rules.ts';
-import { type RawLeadRow, rawLead, toLead } from './mappers.ts';
+import { readLeadPage } from './lead-pages.ts';
+import { rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
@@ -147,7 +148,7 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async *leadPages(query: LeadQuery, pageSize = 500) {
       let after: { createdAt: Date; id: string } | null = null;
       for (;;) {
-        const rows: RawLeadRow[] = await reader.all(q.keysetPage(dialect, query, after, pageSize));
+        const rows = await readLeadPage(reader, dialect, query, after, pageSize);
         const page = rows.map(rawLead);
         if (page.length > 0) yield page;
         const last = page.at(-1);

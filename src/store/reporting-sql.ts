@@ -29,7 +29,8 @@ const folded = (dialect: Dialect, expr: string) =>
   raw(dialect === 'postgres' ? `lower((${expr}) COLLATE "C")` : `lower(${expr})`);
 
 /** A date parameter compared with a timestamp column. */
-const at = (dialect: Dialect, d: Date) => (dialect === 'postgres' ? sql`${d}::timestamp(3)` : sql`${d}`);
+export const at = (dialect: Dialect, d: Date) =>
+  dialect === 'postgres' ? sql`${d}::timestamp(3)` : sql`${d}`;
 
 /** `WHERE` of a report filter (and the table's stage and search) on the Lead table. */
 export function leadWhere(
@@ -256,22 +257,4 @@ export function tablePage(dialect: Dialect, q: LeadQuery, pageSize: number, page
 
 export function tableCount(dialect: Dialect, q: LeadQuery): Sql {
   return sql`SELECT COUNT(*) AS "n" FROM "Lead" ${leadWhere(dialect, q)}`;
-}
-
-/**
- * The next `limit` matching leads after `after`, whole rows, newest first (keyset on createdAt,
- * id): an export reads each page in one statement, with no second read by id.
- */
-export function keysetPage(
-  dialect: Dialect,
-  q: LeadQuery,
-  after: { createdAt: Date; id: string } | null,
-  limit: number,
-): Sql {
-  const next = after
-    ? // A range on createdAt first (an index seek), then the tie-break: see leadFilterWhere.
-      sql` AND "createdAt" <= ${at(dialect, after.createdAt)} AND ("createdAt" < ${at(dialect, after.createdAt)} OR "id" < ${after.id})`
-    : empty;
-  return sql`SELECT * FROM "Lead" ${leadWhere(dialect, q)}${next}
-    ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
 }
