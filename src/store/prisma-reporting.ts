@@ -27,7 +27,7 @@ import { rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
-import { type SpeedSqlRow, speedRows } from './speed-sql.ts';
+import { type SpeedSqlRowBy, speedRows } from './speed-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
 import * as t from './tally-sql.ts';
 
@@ -79,7 +79,7 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     return { list, more: Math.max(0, num(rows[0]?.groups) - rows.length) };
   };
 
-  return {
+  const reporting: ReportingQueries = {
     async funnel(filter) {
       const cells = await reader.all<q.FunnelCellRow>(
         t.tallyCovers(filter)
@@ -110,12 +110,19 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     },
 
     async nurtureFunnel(filter) {
-      const rows = await reader.all<Omit<q.FunnelRow, 'groups'>>(q.nurtureFunnel(dialect, filter));
-      const byKey = new Map(rows.map((r) => [r.key, r]));
-      return NURTURE_KEYS.map((key) => {
-        const r = byKey.get(key);
-        return { key, ...(r ? counts(r) : { leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 }) };
-      });
+      const [rows, funnel] = await Promise.all([
+        reader.all<Omit<q.FunnelRow, 'groups'>>(q.nurtureFunnel(dialect, filter)),
+        reporting.funnel(filter),
+      ]);
+      const byKey = new Map(rows.map((r) => [r.key, counts(r)]));
+      const zero: FunnelCounts = { leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 };
+      const nurtured = [byKey.get('email') ?? zero, byKey.get('chat') ?? zero];
+      const none = { ...funnel.overall };
+      for (const n of nurtured) for (const k of Object.keys(none) as (keyof FunnelCounts)[]) none[k] -= n[k];
+      return NURTURE_KEYS.map((key) => ({
+        key,
+        ...(key === 'email' ? nurtured[0]! : key === 'chat' ? nurtured[1]! : none),
+      }));
     },
 
     async dropOff(filter) {
@@ -199,14 +206,20 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     scoringTallies: () => scoringTallies(db, reader),
 
     async speedToLead() {
-      const read = async (by: 'rep' | 'platform') =>
-        (await reader.all<SpeedSqlRow>(speedRows(dialect, by))).map((r) => ({
-          key: r.key,
-          claims: num(r.claims),
-          medianMs: Number(r.medianMs ?? 0),
-          p90Ms: Number(r.p90Ms ?? 0),
-        }));
-      return { byRep: await read('rep'), byPlatform: await read('platform') };
+      const rows = await reader.all<SpeedSqlRowBy>(speedRows(dialect));
+      const read = (by: 'rep' | 'platform') =>
+        rows
+          .filter((r) => r.by === by)
+          .map((r) => ({
+            key: r.key,
+            claims: num(r.claims),
+            medianMs: Number(r.medianMs ?? 0),
+            p90Ms: Number(r.p90Ms ?? 0),
+          }))
+          // Each part came in its own order; UNION ALL promises none across them.
+          .sort((a, b) => b.claims - a.claims || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return { byRep: read('rep'), byPlatform: read('platform') };
     },
   };
+  return reporting;
 }
