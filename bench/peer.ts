@@ -12,8 +12,9 @@ import {
   conversations,
   createConversation,
 } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
 import Database from 'better-sqlite3';
-import { Bot, type Context, webhookCallback } from 'grammy';
+import { type ApiClientOptions, Bot, type Context, webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 
 type Ctx = ConversationFlavor<Context>;
@@ -49,16 +50,44 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** Starts the peer bot behind a webhook on 127.0.0.1; it asks `questions` in order. */
-export async function startPeer(opts: {
+export interface PeerOptions {
   token: string;
-  apiRoot: string;
   botInfo: UserFromGetMe;
   questions: string[];
   storagePath: string;
-  secret: string;
-}): Promise<Peer> {
-  const bot = new Bot<Ctx>(opts.token, { botInfo: opts.botInfo, client: { apiRoot: opts.apiRoot } });
+  /** The Bot API's root (loopback fake), or… */
+  apiRoot?: string;
+  /** …a fetch that answers the Bot API in this process (grammY's `client.fetch`). */
+  fetch?: ApiClientOptions['fetch'];
+  /** One update of a chat at a time (what the runner needs; a closed-loop driver does not). */
+  sequentialize?: boolean;
+}
+
+/** The peer bot, without a transport: feed it with `bot.handleUpdate`, a webhook or the runner. */
+export function createPeerBot(opts: PeerOptions): {
+  bot: Bot<Ctx>;
+  /** Resolves once no update is being handled (a runner hands them over without waiting). */
+  idle(): Promise<void>;
+  close(): void;
+} {
+  const bot = new Bot<Ctx>(opts.token, {
+    botInfo: opts.botInfo,
+    client: {
+      ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    },
+  });
+  const inflight = new Set<Promise<void>>();
+  bot.use(async (_ctx, next) => {
+    const task = next();
+    inflight.add(task);
+    try {
+      await task;
+    } finally {
+      inflight.delete(task);
+    }
+  });
+  if (opts.sequentialize) bot.use(sequentialize((ctx: Context) => String(ctx.chat?.id ?? '')));
   const storage = sqliteStorage<never>(opts.storagePath);
   bot.use(conversations({ storage: { type: 'key', adapter: storage } }));
   async function qualify(conversation: Conversation<Ctx, Context>, ctx: Context) {
@@ -73,6 +102,18 @@ export async function startPeer(opts: {
   }
   bot.use(createConversation(qualify, 'qualify'));
   bot.command('start', (ctx) => ctx.conversation.enter('qualify'));
+  return {
+    bot,
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    close: () => storage.close(),
+  };
+}
+
+/** Starts the peer bot behind a webhook on 127.0.0.1; it asks `questions` in order. */
+export async function startPeer(opts: PeerOptions & { secret: string }): Promise<Peer> {
+  const { bot, close } = createPeerBot(opts);
   const callback = webhookCallback(bot, 'http', { secretToken: opts.secret });
   const server: Server = createServer((req, res) => {
     callback(req, res).catch(() => {
@@ -85,7 +126,7 @@ export async function startPeer(opts: {
     webhookUrl: `http://127.0.0.1:${port}/`,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
-      storage.close();
+      close();
     },
   };
 }

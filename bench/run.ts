@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: every figure of issue 8 in one run, printed as a table and written as JSON
+ * `npm run bench`: every figure of issues 8 and 19 in one run, printed as a table and written as JSON
  * (`bench/results/<date>.json` + `latest.json`) and into docs/benchmarks.md.
  *
- *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine)
+ *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine before the
+ *                                 Telegram in-process and polling scenarios; at load ~16 they took
+ *                                 ~100 s and ~80 s a pass, the webhook one ~125 s)
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
- *   npm run bench -- --only core  a single scenario (core, telegram, alerts, memory, runtime, scale, wire)
+ *   npm run bench -- --only core  a single scenario (core, telegram, telegram-inproc,
+ *                                 telegram-polling, alerts, memory, runtime, scale, wire)
  *   npm run bench -- --only scale-data [--leads N] [--ops overview,stats] [--store postgres]
  *                                 [--keep] [--db URL]   (keep the generated database / reuse one)
  *                                 1,000,000 stored leads on SQLite and PostgreSQL (not in the
@@ -21,9 +24,12 @@ import { engineLoad, floorLoad, openLoop, ROOT } from './core.ts';
 import { memoryFootprint } from './memory.ts';
 import { runtimeFigures } from './runtime.ts';
 import { webLoad } from './scale.ts';
-import { SCALE_OPS, scaleData } from './scale-data.ts';
+import { scaleData } from './scale-data.ts';
 import { median, round } from './stats.ts';
+import { type Figures, table } from './table.ts';
 import { leadbotTelegram, peerTelegram } from './telegram.ts';
+import { leadbotInProcess, peerInProcess } from './telegram-inproc.ts';
+import { leadbotPolling, peerPolling } from './telegram-polling.ts';
 import { wireCost } from './wire.ts';
 
 const args = process.argv.slice(2);
@@ -49,8 +55,9 @@ const OPEN_PEOPLE = 1000;
 const OPEN_RATE = 1000;
 /** `leadbot start` runs timed to ready per pass (the figure is their median). */
 const RUNTIME_STARTS = 7;
+/** Telegram chats at once in process and with long polling. */
+const TELEGRAM_CHATS = 100;
 
-type Figures = Record<string, number>;
 const failures: string[] = [];
 
 async function pass(): Promise<Figures> {
@@ -99,12 +106,56 @@ async function pass(): Promise<Figures> {
       ] as const) {
         const l = await leadbotTelegram(q, people);
         const p = await peerTelegram(q, people);
+        // Every update is answered (the fake refuses sends to chats it never saw: 403).
+        for (const r of [l, p])
+          if (r.sent < r.messages) throw new Error(`${r.sent} replies to ${r.messages} updates`);
         log(`telegram.q${q}.leadbot.perSecond`, l.perSecond);
         log(`telegram.q${q}.leadbot.p99Ms`, l.p99Ms);
         log(`telegram.q${q}.peer.perSecond`, p.perSecond);
         log(`telegram.q${q}.peer.p99Ms`, p.p99Ms);
         log(`telegram.q${q}.ratio`, l.perSecond / p.perSecond);
       }
+    });
+  if (wanted('telegram-inproc'))
+    await attempt('telegram-inproc', async () => {
+      // No HTTP: handleUpdate with the Bot API answered in process; 100 chats at once.
+      for (const q of [8, 30] as const) {
+        const k = `telegramInproc.q${q}`;
+        const p = await peerInProcess(q, TELEGRAM_CHATS);
+        // The breakdown (without manager commands, outreach, person commands): 8 questions only.
+        const bare = q === 8 ? await leadbotInProcess(q, TELEGRAM_CHATS, { community: false }) : undefined;
+        const l = await leadbotInProcess(q, TELEGRAM_CHATS);
+        for (const [who, r] of [
+          ['leadbot', l],
+          ['peer', p],
+        ] as const) {
+          log(`${k}.${who}.perSecond`, r.perSecond);
+          log(`${k}.${who}.cpuUs`, r.cpuUsPerOp);
+          log(`${k}.${who}.p50Ms`, r.p50Ms);
+          log(`${k}.${who}.p99Ms`, r.p99Ms);
+        }
+        log(`${k}.leadbot.statements`, l.statementsPerUpdate);
+        if (bare) {
+          log(`${k}.bare.cpuUs`, bare.cpuUsPerOp);
+          log(`${k}.bare.statements`, bare.statementsPerUpdate);
+        }
+        log(`${k}.cpuRatio`, l.cpuUsPerOp / p.cpuUsPerOp);
+      }
+    });
+  if (wanted('telegram-polling'))
+    await attempt('telegram-polling', async () => {
+      const l = await leadbotPolling(8, TELEGRAM_CHATS);
+      const p = await peerPolling(8, TELEGRAM_CHATS);
+      log('telegramPolling.q8.leadbot.perSecond', l.perSecond);
+      log('telegramPolling.q8.leadbot.p99Ms', l.p99Ms);
+      log('telegramPolling.q8.peer.perSecond', p.perSecond);
+      log('telegramPolling.q8.peer.p99Ms', p.p99Ms);
+      log('telegramPolling.q8.ratio', l.perSecond / p.perSecond);
+      // The process's CPU per update (bot, fake Bot API, driver; the same for both): on a busy
+      // machine the rates follow the CPU share the process gets, this does much less.
+      log('telegramPolling.q8.leadbot.cpuUs', l.cpuUsPerOp);
+      log('telegramPolling.q8.peer.cpuUs', p.cpuUsPerOp);
+      log('telegramPolling.q8.cpuRatio', l.cpuUsPerOp / p.cpuUsPerOp);
     });
   if (wanted('alerts'))
     await attempt('alerts', async () => {
@@ -166,100 +217,6 @@ async function pass(): Promise<Figures> {
   return f;
 }
 
-function table(f: Figures): string {
-  const n = (k: string, d = 0) => (f[k] === undefined ? '–' : String(round(f[k]!, d)));
-  const rows: string[] = [];
-  if (f['core.sqlite.c1.engine.perSecond'] !== undefined) {
-    rows.push('### Core in process (default flow, strong-prospect transcript)', '');
-    rows.push(
-      '| store | concurrent | engine msg/s | p50 ms | p99 ms | statements/msg | floor msg/s | floor p99 ms | engine/floor |',
-    );
-    rows.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const p of ['sqlite', 'postgres'])
-      for (const c of [1, 100, 1000]) {
-        const k = `core.${p}.c${c}`;
-        rows.push(
-          `| ${p} | ${c} | ${n(`${k}.engine.perSecond`)} | ${n(`${k}.engine.p50Ms`, 1)} | ${n(`${k}.engine.p99Ms`, 1)} | ${n(`${k}.engine.statementsPerMessage`, 2)} | ${n(`${k}.floor.perSecond`)} | ${n(`${k}.floor.p99Ms`, 1)} | ${n(`${k}.ratioToFloor`, 2)}× |`,
-        );
-      }
-    rows.push('');
-    rows.push(
-      `### Latency at a given traffic (open loop: ${OPEN_PEOPLE.toLocaleString('en')} conversations in progress, ${OPEN_RATE.toLocaleString('en')} messages/s arriving)`,
-      '',
-    );
-    rows.push('| store | messages/s served | p50 ms | p99 ms |', '|---|---:|---:|---:|');
-    for (const p of ['sqlite', 'postgres'])
-      rows.push(
-        `| ${p} | ${n(`core.${p}.open.perSecond`)} | ${n(`core.${p}.open.p50Ms`, 1)} | ${n(`core.${p}.open.p99Ms`, 1)} |`,
-      );
-    rows.push('');
-  }
-  if (f['telegram.q8.ratio'] !== undefined) {
-    rows.push('### Through grammY (webhook → fake Bot API), leadbot vs grammY + conversations plugin', '');
-    rows.push(
-      '| questions | leadbot updates/s | leadbot p99 ms | peer updates/s | peer p99 ms | leadbot/peer |',
-    );
-    rows.push('|---:|---:|---:|---:|---:|---:|');
-    for (const q of [8, 30])
-      rows.push(
-        `| ${q} | ${n(`telegram.q${q}.leadbot.perSecond`)} | ${n(`telegram.q${q}.leadbot.p99Ms`)} | ${n(`telegram.q${q}.peer.perSecond`)} | ${n(`telegram.q${q}.peer.p99Ms`)} | ${n(`telegram.q${q}.ratio`, 2)}× |`,
-      );
-    rows.push('');
-  }
-  if (f['scaleData.sqlite.leads'] !== undefined || f['scaleData.postgres.leads'] !== undefined) {
-    const leads = f['scaleData.sqlite.leads'] ?? f['scaleData.postgres.leads']!;
-    rows.push(`### Flat as data grows: ${leads.toLocaleString('en')} stored leads`, '');
-    rows.push(
-      '| operation | SQLite ms | SQLite +RSS MB | SQLite loop max ms | PostgreSQL ms | PostgreSQL +RSS MB | PostgreSQL loop max ms |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const [op, label] of Object.entries(SCALE_OPS)) {
-      const k = (p: string, m: string) => `scaleData.${p}.${op}.${m}`;
-      rows.push(
-        `| ${label} | ${n(k('sqlite', 'ms'))} | ${n(k('sqlite', 'rssIncreaseMb'))} | ${n(k('sqlite', 'loopMaxMs'), 1)} | ${n(k('postgres', 'ms'))} | ${n(k('postgres', 'rssIncreaseMb'))} | ${n(k('postgres', 'loopMaxMs'), 1)} |`,
-      );
-    }
-    rows.push(
-      '',
-      `Generated in ${n('scaleData.sqlite.generateSeconds')} s (SQLite) and ${n('scaleData.postgres.generateSeconds')} s (PostgreSQL). Times are medians of 3 runs (exports: one run); +RSS is the process's peak RSS during the operation minus its RSS just before; loop max is the longest event-loop block.`,
-      '',
-    );
-  }
-  const other: string[] = [];
-  if (f['alerts.p50Ms'] !== undefined)
-    other.push(
-      `| alert latency (SQL commit → Slack post) | p50 ${n('alerts.p50Ms')} ms, p99 ${n('alerts.p99Ms')} ms |`,
-    );
-  if (f['runtime.readyMs'] !== undefined) {
-    other.push(
-      `| time to ready (\`leadbot start\` → \`/readyz\` 200; SQLite, migrated, no platform) | ${n('runtime.readyMs')} ms (median of ${RUNTIME_STARTS}) |`,
-    );
-    for (const [p, label] of [
-      ['none', 'idle, no platform'],
-      ['telegram', 'Telegram on (long polling, fake Bot API)'],
-      ['slack', 'Slack on (fake Web API)'],
-      ['discord', 'Discord on (fake gateway)'],
-    ] as const)
-      other.push(
-        `| RSS ${label} | ${n(`runtime.${p}.idleRssMb`)} MB idle (${n(`runtime.${p}.readyRssMb`)} MB when ready) |`,
-      );
-  }
-  if (f['memory.loaded.rssMb'] !== undefined)
-    other.push(
-      `| RSS, 100k stored + 1,000 active (SQLite, web chat) | ${n('memory.loaded.rssMb')} MB after the traffic, ${n('memory.loaded.idleRssMb')} MB idle |`,
-    );
-  if (f['scale.ratio'] !== undefined)
-    other.push(
-      `| 2 processes vs 1 on PostgreSQL (web chat) | ${n('scale.two.perSecond')} vs ${n('scale.one.perSecond')} req/s = ${n('scale.ratio', 2)}× |`,
-    );
-  if (f['wire.sqlite.botUs'] !== undefined)
-    other.push(
-      `| web chat CPU µs per request (50 at once): bot on SQLite / bot on PostgreSQL / PostgreSQL backends | ${n('wire.sqlite.botUs')} / ${n('wire.postgres.botUs')} / ${n('wire.postgres.databaseUs')} µs |`,
-    );
-  if (other.length) rows.push('### Other figures', '', '| figure | value |', '|---|---|', ...other, '');
-  return rows.join('\n');
-}
-
 const started = Date.now();
 const passes: Figures[] = [];
 for (let i = 0; i < runs; i++) {
@@ -279,7 +236,7 @@ const meta = {
   cpus: cpus().length,
   loadNote: 'medians over the passes; other processes may have shared the machine',
 };
-const out = table(figures);
+const out = table(figures, { openPeople: OPEN_PEOPLE, openRate: OPEN_RATE, runtimeStarts: RUNTIME_STARTS });
 console.log(out);
 for (const f of failures) console.log(`FAILED ${f}`);
 console.log(`${runs} pass(es) in ${round(seconds)} s; every figure is the median over the passes.`);

@@ -3,10 +3,12 @@
  * Shared by all platforms; keep additions optional so no adapter breaks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HandoffRepliers } from '../../src/core/handoff/relay-rep-message.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
 import type {
   AnswerInterpreter,
   Clock,
+  HandoffChannels,
   LeadEvents,
   LeadStore,
   Logger,
@@ -68,4 +70,11 @@ export interface AdapterDeps {
   inbox?: Inbox;
   /** The optional model that also reads public messages for buying intent; keywords only without. */
   interpreter?: AnswerInterpreter | undefined;
+  /**
+   * Where the adapter registers its handoff parts at start (its `ProspectMessenger`, and its
+   * `SalesThread` beside the alert sink); absent where no handoff is relayed (tests, the terminal chat).
+   */
+  handoff?: HandoffChannels;
+  /** Who may talk to a prospect from an alert's thread (`HANDOFF_REPLIERS`); `owner` when absent. */
+  handoffRepliers?: HandoffRepliers;
 }

@@ -14,7 +14,12 @@ import { escapeMrkdwn, plainText } from './escape.ts';
 import { SECTION_TEXT_MAX, type SlackBlock, type SlackMessagePayload, withoutButtons } from './outbound.ts';
 import { slackReach } from './profile.ts';
 
-export const ALERT_ACTION = { claim: 'lb_alert_claim', notAFit: 'lb_alert_nofit' } as const;
+export const ALERT_ACTION = {
+  claim: 'lb_alert_claim',
+  notAFit: 'lb_alert_nofit',
+  /** Ends the handoff (slash commands carry no thread, so closing is a button on the alert). */
+  close: 'lb_alert_close',
+} as const;
 export const NOT_A_FIT_VIEW = 'lb_nofit_modal';
 export const ALERT_EVENT_TYPE = 'leadbot_alert';
 
@@ -109,20 +114,57 @@ export function renderSlackAlert(alert: AlertPayload, ownerUserId?: string | nul
   return { text: c.summary, blocks };
 }
 
-/** The alert after a click: buttons replaced by who did what (`note` is escaped). */
+/**
+ * What a claimed alert offers: how to talk with the lead (a reply in this thread reaches their
+ * private chat) and the Close button that ends the conversation.
+ */
+function handoffBlocks(leadId: string): SlackBlock[] {
+  return [
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Reply in this thread to write to the lead; they get it in their private chat.',
+        },
+      ],
+    },
+    {
+      type: 'actions',
+      block_id: `lb_handoff:${leadId}`.slice(0, 255),
+      elements: [
+        {
+          type: 'button',
+          action_id: ALERT_ACTION.close,
+          text: plainText('Close conversation'),
+          value: leadId,
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * The alert after a click: buttons replaced by who did what (`note` is escaped). A claim (with
+ * the lead's id) adds how to talk with the lead and the Close button.
+ */
 export function renderSlackAlertOutcome(
   blocks: SlackBlock[],
-  outcome: { userId: string; claimed: boolean; note?: string },
+  outcome: { userId: string; claimed: boolean; note?: string; leadId?: string },
 ): SlackBlock[] {
   const isAssignedLine = (b: SlackBlock) =>
     b.type === 'context' && b.elements.some((e) => 'text' in e && e.text.startsWith('Assigned to'));
+  // A second claim of an alert already claimed replaces the hint rather than repeating it.
+  const isHandoffHint = (b: SlackBlock) =>
+    b.type === 'context' && b.elements.some((e) => 'text' in e && e.text.startsWith('Reply in this thread'));
   const text = outcome.claimed
     ? `:raising_hand: Claimed by <@${outcome.userId}>`
     : `:no_entry_sign: Not a fit, per <@${outcome.userId}>${outcome.note ? `: ${escapeMrkdwn(clip(outcome.note, 500))}` : ''}`;
-  return withoutButtons(
-    blocks.filter((b) => !isAssignedLine(b)),
+  const settled = withoutButtons(
+    blocks.filter((b) => !isAssignedLine(b) && !isHandoffHint(b)),
     text,
   );
+  return outcome.claimed && outcome.leadId ? [...settled, ...handoffBlocks(outcome.leadId)] : settled;
 }
 
 /** The modal asking why a lead is not a fit; the alert's location rides in private_metadata. */

@@ -14,6 +14,7 @@ import type {
   LeadStore,
   Logger,
 } from '../../src/core/ports/index.ts';
+import { rotationCounter } from '../../src/core/sales/escalate-alerts.ts';
 import { ALERT_EVENT_TYPE, alertMetadata, renderSlackAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
 
@@ -32,8 +33,8 @@ export interface SlackAlertSinkOptions {
   clock?: Clock;
 }
 
-/** The counter of the rotation among SLACK_SALES_REPS. */
-export const ROUND_ROBIN_COUNTER = 'slack:sales-reps';
+/** The counter of the rotation among SLACK_SALES_REPS (the escalation job peeks at it). */
+export const ROUND_ROBIN_COUNTER = rotationCounter('slack');
 
 /** Reads `ts` of an earlier post of this key, or null. */
 async function findPosted(

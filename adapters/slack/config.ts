@@ -36,6 +36,15 @@ const slackConfigFields = z.object({
   salesChannel: slackId('channel').optional(),
   /** Round-robin owners for new SQLs (user ids). Empty: no automatic assignment. */
   salesReps: z.array(slackId('user')).default([]),
+  /**
+   * Who the second reminder of an unclaimed alert names (ALERT_ESCALATE_AFTER): a manager's user
+   * id (`U…`/`W…`) or a user group (`S…`, mentioned as a group).
+   */
+  salesEscalateTo: z
+    .string()
+    .trim()
+    .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user id (U…) or user group id (S…)')
+    .optional(),
   /** Web API base, ending with `/` (tests point it at a loopback fake). */
   apiUrl: z.url().default('https://slack.com/api/'),
   /** Bot identity; when given, bolt skips its `auth.test` call at start. */
@@ -66,6 +75,7 @@ const ENV_NAMES: Record<string, string> = {
   appToken: 'SLACK_APP_TOKEN',
   salesChannel: 'SLACK_SALES_CHANNEL',
   salesReps: 'SLACK_SALES_REPS',
+  salesEscalateTo: 'SLACK_SALES_ESCALATE_TO',
   apiUrl: 'SLACK_API_URL',
   botId: 'SLACK_BOT_ID',
   botUserId: 'SLACK_BOT_USER_ID',
@@ -98,6 +108,7 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== ''),
+    salesEscalateTo: blank(env.SLACK_SALES_ESCALATE_TO),
     apiUrl: apiUrl === undefined ? undefined : apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
     botId: blank(env.SLACK_BOT_ID),
     botUserId: blank(env.SLACK_BOT_USER_ID),

@@ -22,6 +22,9 @@ const PERMANENT = new Set([
   'invalid_metadata_format',
   'msg_too_long',
   'no_permission',
+  // The alert a thread hangs off was deleted: its thread is gone for good.
+  'invalid_thread_ts',
+  'thread_not_found',
 ]);
 
 /**

@@ -6,16 +6,24 @@
  * opens itself, so no public URL; each envelope is stored, acknowledged, then processed:
  * socket-receiver.ts). Its listeners are
  * registered per job: prospects.ts, managers.ts (`/leadbot <sub>`), outreach.ts (consent
- * buttons, intent offers) and sales.ts (Claim / Not a fit); it also builds the sales
- * {@link AlertSink}.
+ * buttons, intent offers), sales.ts (Claim / Not a fit) and handoff.ts (a rep's replies in an
+ * alert's thread, Close); it also builds the sales {@link AlertSink} and the handoff's
+ * {@link SalesThread} and {@link ProspectMessenger}.
  */
 import { App, type Receiver, webApi } from '@slack/bolt';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import type { OutboundMessage } from '../../src/core/events.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import type {
+  AlertSink,
+  ChatAdapter,
+  InboundHandler,
+  ProspectMessenger,
+  SalesThread,
+} from '../../src/core/ports/index.ts';
 import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
+import { handoffActions } from '../shared/handoff.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -23,13 +31,16 @@ import { createSlackAlertSink } from './alert-sink.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import type { SlackAdapterConfig } from './config.ts';
 import { slackEndpoint, startError, toPlatformError } from './errors.ts';
+import { registerSlackHandoff } from './handoff.ts';
 import { createSlackRoute, routeReceiver } from './http-route.ts';
 import { registerSlackManagers, slackPermissions } from './managers.ts';
 import { renderMessage } from './outbound.ts';
 import { registerSlackOutreach } from './outreach.ts';
 import { createSlackProfiles } from './profile.ts';
+import { createSlackProspectMessenger } from './prospect-messenger.ts';
 import { type ReplyVia, registerSlackProspects } from './prospects.ts';
 import { registerSlackSales } from './sales.ts';
+import { createSlackSalesThread } from './sales-thread.ts';
 import { durableSocketReceiver } from './socket-receiver.ts';
 
 export type { SlackAdapterConfig } from './config.ts';
@@ -46,6 +57,10 @@ export interface SlackAdapter extends ChatAdapter {
   readonly receiver: Receiver;
   /** Posts sales alerts to `SLACK_SALES_CHANNEL`; null when no channel is configured. */
   readonly alertSink: AlertSink | null;
+  /** Posts in alert threads in `SLACK_SALES_CHANNEL` (the handoff); null without a channel. */
+  readonly salesThread: SalesThread | null;
+  /** Delivers handoff messages in a Slack prospect's DM. */
+  readonly prospectMessenger: ProspectMessenger;
   /** Resolves once every event received so far is fully handled (graceful stop, tests). */
   idle(): Promise<void>;
 }
@@ -145,12 +160,13 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     }
   }
 
+  const profiles = createSlackProfiles(app.client, logger, () => clock.now().getTime());
   registerSlackProspects({
     app,
     handler: () => handler,
     reply: post,
     botUserId: config.botUserId,
-    profiles: createSlackProfiles(app.client, logger, () => clock.now().getTime()),
+    profiles,
     logger,
   });
   // Claim / Not a fit, manager commands, consent prompts and intent offers need the store, and
@@ -170,8 +186,24 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
       : null;
   if (services) {
     registerSlackSales({ app, services, logger });
+    if (config.salesChannel)
+      registerSlackHandoff({
+        app,
+        actions: handoffActions(services, deps.handoffRepliers),
+        salesChannel: config.salesChannel,
+        botUserId: config.botUserId,
+        profiles,
+        logger,
+      });
     registerSlackManagers({ app, services, logger });
-    registerSlackOutreach({ app, services, handler: () => handler, botUserId: config.botUserId, logger });
+    registerSlackOutreach({
+      app,
+      services,
+      handler: () => handler,
+      botUserId: config.botUserId,
+      salesChannel: config.salesChannel,
+      logger,
+    });
   }
   app.error(async (err) => {
     logger.error({ error: err.message, code: err.code }, 'bolt error');
@@ -189,17 +221,25 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     );
   }
 
-  // Alerts go through their own client: no built-in retries and 429 surfaced at once, so the
-  // outbox dispatcher (which persists the schedule) decides when to try again.
+  // Alerts and handoff messages go through their own client: no built-in retries and 429
+  // surfaced at once, so the outbox dispatcher (which persists the schedule) decides when to try again.
+  const outboxClient = new webApi.WebClient(config.botToken, {
+    slackApiUrl: config.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+    logger: boltLogger,
+  });
+  const salesThread = config.salesChannel
+    ? createSlackSalesThread({ client: outboxClient, channel: config.salesChannel, logger })
+    : null;
+  const prospectMessenger = createSlackProspectMessenger({ client: outboxClient, logger });
+  // The app's handoff dispatcher routes rows here: to this platform's prospects, to this sink's threads.
+  deps.handoff?.register(prospectMessenger);
+  if (salesThread) deps.handoff?.register(salesThread);
   const alertSink = config.salesChannel
     ? createSlackAlertSink({
-        client: new webApi.WebClient(config.botToken, {
-          slackApiUrl: config.apiUrl,
-          retryConfig: { retries: 0 },
-          rejectRateLimitedCalls: true,
-          timeout: 15_000,
-          logger: boltLogger,
-        }),
+        client: outboxClient,
         channel: config.salesChannel,
         logger,
         salesReps: config.salesReps,
@@ -215,6 +255,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     app,
     receiver,
     alertSink,
+    salesThread,
+    prospectMessenger,
     idle,
     async start(h, opts = {}) {
       handler = services ? services.withPersonCommands(h) : h;

@@ -24,6 +24,8 @@ export interface SlackOutreachWiring {
   /** The core's handler, set by `adapter.start`. */
   handler: () => InboundHandler | null;
   botUserId?: string;
+  /** `SLACK_SALES_CHANNEL`: what reps write there is for the team and the lead, never an intent signal. */
+  salesChannel?: string;
   logger: Logger;
 }
 
@@ -107,6 +109,7 @@ export function registerSlackOutreach(w: SlackOutreachWiring): void {
   app.event('message', async ({ event, body }) => {
     if (event.subtype !== undefined || event.bot_id || !event.user || event.user === w.botUserId) return;
     if (event.channel_type !== 'channel' && event.channel_type !== 'group') return;
+    if (event.channel === w.salesChannel) return;
     const team = body.team_id ?? event.team ?? '';
     try {
       const result = await offerOnIntent(services, {

@@ -25,6 +25,8 @@ type Names = Pick<InboundEvent, 'username' | 'displayName'>;
 export interface SlackProfiles {
   /** The event with the person's names and the workspace's name added where Slack gave them. */
   enrich<E extends InboundEvent>(event: E): Promise<E>;
+  /** A member's name (a rep writing in an alert's thread), or null when Slack did not say. */
+  nameOf(workspaceId: string, userId: string): Promise<string | null>;
 }
 
 /** A bounded cache of lookups that expire after {@link PROFILE_TTL_MS}. */
@@ -114,6 +116,10 @@ export function createSlackProfiles(
   }
 
   return {
+    async nameOf(workspaceId, userId) {
+      const names = await person(workspaceId, userId);
+      return names.displayName ?? names.username ?? null;
+    },
     async enrich(event) {
       // Only a private event can create a lead or an account; public chatter needs no names.
       if (!event.isDirect || event.displayName) return event;

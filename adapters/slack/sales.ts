@@ -63,7 +63,7 @@ export function registerSlackSales(w: SlackSalesWiring): void {
     }
     if (result.outcome === 'not_found') return log.warn({ leadId }, 'claim of a lead that is gone');
     if (result.outcome === 'claimed') log.info({ leadId, owner: rep }, 'lead claimed');
-    const blocks = renderSlackAlertOutcome(alert.blocks, { userId: body.user.id, claimed: true });
+    const blocks = renderSlackAlertOutcome(alert.blocks, { userId: body.user.id, claimed: true, leadId });
     await updateAlert(alert.channel, alert.ts, blocks, alert.text);
   });
 

@@ -19,21 +19,27 @@ const EVENTS_PATH = '/slack/events';
  */
 export const SLACK_BOT_SCOPES: Record<string, string> = {
   'app_mentions:read': 'mentions of the bot in channels',
-  'channels:history': 'intent signals in public channels; finding an alert already posted',
+  'channels:history':
+    "intent signals in public channels; reps' replies in alert threads (message.channels); finding an alert or a thread post already made",
   'channels:read': 'doctor: is the bot in the sales channel',
   'chat:write': 'questions, answers, alerts, ephemeral offers',
   commands: 'the /leadbot slash command',
   'files:write': 'CSV exports',
-  'groups:history': 'intent signals and alerts in private channels',
+  'groups:history': "intent signals and alerts in private channels; reps' replies in their alert threads",
   'groups:read': 'doctor: private sales channels',
-  'im:history': 'direct messages to the bot',
+  'im:history': 'direct messages to the bot; finding a handoff message already sent to a prospect',
   'im:write': 'opening the DM a conversation continues in',
   'team:read': "who the lead is: the workspace's name on the lead's source (team.info)",
   'usergroups:read': 'managers given as a user group (SLACK_MANAGER_GROUP)',
-  'users:read': "who the lead is: a prospect's real and display name (users.info)",
+  'users:read':
+    "who the lead is: a prospect's real and display name (users.info); the rep's name on a relayed message",
 };
 
-/** The events the adapter listens to (https://docs.slack.dev/reference/events). */
+/**
+ * The events the adapter listens to (https://docs.slack.dev/reference/events): `message.channels`
+ * and `message.groups` also carry the reps' replies in an alert's thread (public or private
+ * sales channel), which the handoff relays to the lead.
+ */
 export const SLACK_BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im'];
 
 /**

@@ -12,32 +12,15 @@
  * alerts are at-least-once after such a crash, exactly-once otherwise. Teams that need
  * exactly-once across crashes should set `SALES_ALERTS` to slack or discord.
  */
-import { Api, GrammyError } from 'grammy';
-import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
+import { Api } from 'grammy';
 import type { AlertSink, Logger } from '../../src/core/ports/index.ts';
 import { alertKeyboard, renderTelegramAlert } from './alert-render.ts';
-import { toPlatformError } from './errors.ts';
+import { toDeliveryError } from './errors.ts';
 
 export interface TelegramAlertSinkConfig {
   token: string;
   apiRoot?: string;
   salesChatId: string;
-}
-
-/**
- * Telegram's answer as the hints the outbox dispatcher schedules retries with: the dispatcher,
- * not the sink, waits out a 429 (`retry_after`), so a claimed row never outlives its lease here.
- */
-function toDeliveryError(err: unknown): DeliveryError {
-  const e = toPlatformError(err, 'posting sales alert');
-  const api = err instanceof GrammyError ? err : null;
-  const retryAfter = api?.parameters.retry_after;
-  return new DeliveryError(e.message, {
-    cause: err,
-    userMessage: e.userMessage,
-    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}),
-    permanent: api !== null && api.error_code >= 400 && api.error_code < 500 && api.error_code !== 429,
-  });
 }
 
 /** Creates the sink; nothing is sent before the first `deliver`. */
@@ -69,7 +52,7 @@ export function createTelegramAlertSink(
         log.info({ leadId: alert.leadId, externalRef }, 'sales alert posted');
         return { externalRef };
       } catch (err) {
-        throw toDeliveryError(err);
+        throw toDeliveryError(err, 'posting sales alert');
       }
     },
   };

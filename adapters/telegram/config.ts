@@ -2,6 +2,7 @@
  * Telegram adapter configuration, read once from the environment by the composition root.
  * Nothing below this file reads `process.env`.
  */
+import type { ApiClientOptions } from 'grammy';
 import { z } from 'zod';
 import { LeadbotError } from '../../src/core/errors.ts';
 import {
@@ -81,7 +82,17 @@ export interface TelegramAdapterConfig {
   token: string;
   /** Bot API base without trailing slash; grammY's default when absent. */
   apiRoot?: string;
-  mode: 'polling' | 'webhook';
+  /**
+   * How updates arrive: long polling, the webhook route, or `direct` — only through the
+   * adapter's `handleUpdate` (tests and benches feeding updates in process; never from the
+   * environment).
+   */
+  mode: 'polling' | 'webhook' | 'direct';
+  /**
+   * Bot API calls go through this instead of grammY's own fetch (grammY's `client.fetch`
+   * option): tests and benches answer them in process. Never from the environment.
+   */
+  fetch?: ApiClientOptions['fetch'];
   webhookUrl?: string;
   webhookSecret?: string;
   /** Chat that receives sales alerts (see alert-sink.ts). */

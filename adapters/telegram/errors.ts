@@ -6,6 +6,7 @@
  */
 import { BotError, GrammyError, HttpError } from 'grammy';
 import { isLeadbotError, LeadbotError } from '../../src/core/errors.ts';
+import { DeliveryError } from '../../src/core/outbox/delivery-error.ts';
 import type { PlatformEndpoint } from '../shared/startup.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 
@@ -40,6 +41,23 @@ export function toPlatformError(err: unknown, action = 'Telegram call'): Leadbot
   return new LeadbotError('PLATFORM_ERROR', `${action}: ${message}`, {
     userMessage: 'The Telegram adapter failed unexpectedly; see the log.',
     cause: inner,
+  });
+}
+
+/**
+ * Telegram's answer as the hints the outbox dispatcher schedules retries with (the sinks'
+ * errors): the dispatcher, not the sink, waits out a 429 (`retry_after`), so a claimed row never
+ * outlives its lease; a 4xx other than 429 (blocked, chat not found, bad request) is permanent.
+ */
+export function toDeliveryError(err: unknown, action: string): DeliveryError {
+  const e = toPlatformError(err, action);
+  const api = err instanceof GrammyError ? err : null;
+  const retryAfter = api?.parameters.retry_after;
+  return new DeliveryError(e.message, {
+    cause: err,
+    userMessage: e.userMessage,
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter * 1000 } : {}),
+    permanent: api !== null && api.error_code >= 400 && api.error_code < 500 && api.error_code !== 429,
   });
 }
 

@@ -1,5 +1,6 @@
 /**
- * Telegram adapter: grammY's Bot wired to the core, as composers in order — manager commands
+ * Telegram adapter: grammY's Bot wired to the core, as composers in order — the sales chat's
+ * alert buttons (sales.ts) and the handoff's replies to alerts (handoff.ts), manager commands
  * (managers.ts), invitations and intent offers (outreach.ts), then the prospect's updates
  * (prospects.ts: map with inbound.ts, hand to the engine, send what outbound.ts renders).
  * Sends go through grammY's auto-retry transformer, so a 429 waits `retry_after` and a 5xx or
@@ -8,26 +9,36 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Context, HttpError } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { Api, Bot, type Context, HttpError } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import { createCommunityServices } from '../../src/core/community-services.ts';
 import { LeadbotError } from '../../src/core/errors.ts';
 import { defaultOutreachSettings } from '../../src/core/outreach/settings.ts';
-import type { AlertSink, ChatAdapter, InboundHandler } from '../../src/core/ports/index.ts';
+import type {
+  AlertSink,
+  ChatAdapter,
+  InboundHandler,
+  ProspectMessenger,
+  SalesThread,
+} from '../../src/core/ports/index.ts';
 import { requireInbox, requireLeadEvents } from '../shared/deps.ts';
+import { handoffActions } from '../shared/handoff.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
 import { createTelegramAlertSink } from './alert-sink.ts';
 import type { TelegramAdapterConfig } from './config.ts';
 import { startError, telegramEndpoint, toPlatformError } from './errors.ts';
+import { registerTelegramHandoff } from './handoff.ts';
 import { createTelegramRoute } from './http-route.ts';
 import { registerTelegramManagers, telegramPermissions } from './managers.ts';
 import { boundedNetworkRetry } from './network-retry.ts';
 import { registerTelegramOutreach } from './outreach.ts';
 import { createTelegramPoller } from './polling.ts';
+import { createTelegramProspectMessenger } from './prospect-messenger.ts';
 import { registerTelegramProspects, sendReplies } from './prospects.ts';
 import { registerTelegramSales } from './sales.ts';
+import { createTelegramSalesThread } from './sales-thread.ts';
 
 export type { TelegramAdapterConfig } from './config.ts';
 export { parseTelegramConfig, TELEGRAM_VARIABLES, telegramConfigSchema } from './config.ts';
@@ -45,8 +56,18 @@ export interface TelegramAdapter extends ChatAdapter {
    * after a crash between posting and marking (see alert-sink.ts).
    */
   readonly alertSink: AlertSink | null;
+  /** Posts in reply to alerts in the sales chat (the handoff); null without one. At-least-once (sales-thread.ts). */
+  readonly salesThread: SalesThread | null;
+  /** Delivers handoff messages in a Telegram prospect's private chat. At-least-once (prospect-messenger.ts). */
+  readonly prospectMessenger: ProspectMessenger;
   /** Resolves once every update received so far is fully handled (graceful stop, tests). */
   idle(): Promise<void>;
+  /**
+   * Handles one update as grammY received it, after `start`, without the inbox: the entry of
+   * mode `direct` (tests and benches feeding updates in process). The webhook route and the
+   * poller store their updates in the inbox first.
+   */
+  handleUpdate(update: Update): Promise<void>;
 }
 
 /** Creates the adapter; nothing touches the network before `start`. */
@@ -55,7 +76,11 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
   const bot = new Bot(config.token, {
     // A request without an answer gives up after this (grammY's default is 500 s); above the
     // 30 s long poll of getUpdates.
-    client: { timeoutSeconds: 60, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
+    client: {
+      timeoutSeconds: 60,
+      ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+    },
   });
   // Network errors: a few retries, then the error (auto-retry alone retried them forever).
   let unreachable = false;
@@ -99,8 +124,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
         interpreter: deps.interpreter,
       })
     : null;
-  if (services && config.salesChatId)
+  if (services && config.salesChatId) {
     registerTelegramSales(bot, { services, salesChatId: config.salesChatId, logger: log });
+    registerTelegramHandoff(bot, {
+      actions: handoffActions(services, deps.handoffRepliers),
+      salesChatId: config.salesChatId,
+      logger: log,
+    });
+  }
   if (services) {
     registerTelegramManagers(bot, { services, logger: log });
     registerTelegramOutreach(bot, { services, handler: () => handler, logger: log });
@@ -122,9 +153,23 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       )
     : null;
 
+  // Handoff deliveries: their own client without auto-retry, so the outbox dispatcher (which
+  // persists the schedule) waits out a 429 instead of a claimed row outliving its lease.
+  const outboxApi = new Api(config.token, {
+    timeoutSeconds: 30,
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+  });
+  const salesThread = config.salesChatId ? createTelegramSalesThread({ api: outboxApi, logger: log }) : null;
+  const prospectMessenger = createTelegramProspectMessenger({ api: outboxApi, logger: log });
+  // The app's handoff dispatcher routes rows here: to this platform's prospects, to this sink's threads.
+  deps.handoff?.register(prospectMessenger);
+  if (salesThread) deps.handoff?.register(salesThread);
+
   return {
     platform: 'telegram',
     alertSink,
+    salesThread,
+    prospectMessenger,
     get me() {
       return bot.isInited() ? bot.botInfo : undefined;
     },
@@ -132,6 +177,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       await poller.idle();
       await inbox.idle();
     },
+
+    handleUpdate: (update) => bot.handleUpdate(update),
 
     async start(h: InboundHandler, opts: { signal?: AbortSignal } = {}): Promise<void> {
       handler = services ? services.withPersonCommands(h) : h;
@@ -144,6 +191,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig, deps: Adapt
       if (!bot.isInited()) bot.botInfo = await call((signal) => bot.api.getMe(grammySignal(signal)));
       // Webhook updates stored by an instance that died before processing them come back here.
       inbox.handle('telegram', async (payload) => void (await bot.handleUpdate(JSON.parse(payload))));
+      if (config.mode === 'direct') {
+        log.info({ mode: 'direct', bot: bot.botInfo.username }, 'telegram adapter started');
+        return;
+      }
       if (config.mode === 'webhook') {
         if (!deps.http || !config.webhookUrl || !config.webhookSecret) {
           throw new LeadbotError(

@@ -23,6 +23,9 @@ export interface TelegramSalesWiring {
 }
 
 const FAILED = 'That failed; see the bot log.';
+/** How the owner talks with the lead from here (handoff.ts). */
+export const HANDOFF_HINT =
+  'Reply to this alert to write to the lead; reply /leadbot close to end the conversation.';
 const nameOf = (u: { first_name: string; last_name?: string; username?: string }) =>
   u.username ? `@${u.username}` : [u.first_name, u.last_name].filter(Boolean).join(' ');
 
@@ -62,7 +65,8 @@ export function registerTelegramSales(bot: Composer<Context>, w: TelegramSalesWi
     if (result.outcome === 'claimed') log.info({ leadId, owner: rep }, 'lead claimed');
     await ctx.answerCallbackQuery({ text: 'Claimed.' }).catch((e) => warn(e, 'answer'));
     const m = q.message;
-    if (m && 'text' in m) await settle(ctx, m.message_id, m.text, `✅ Claimed by ${nameOf(q.from)}`);
+    if (m && 'text' in m)
+      await settle(ctx, m.message_id, m.text, `✅ Claimed by ${nameOf(q.from)}\n${HANDOFF_HINT}`);
   });
 
   sales.callbackQuery(new RegExp(`^${ALERT_DATA.notAFit}`), async (ctx) => {

@@ -141,6 +141,26 @@ export const VARIABLES = {
       'Where sales alerts go: `slack`, `discord` or `telegram`. Empty: the first of slack, discord, telegram whose sales channel variable is set.',
     fix: 'use slack, discord or telegram (and set that platform’s sales channel variable), or leave it empty',
   },
+  HANDOFF_REPLIERS: {
+    schema: z.enum(['owner', 'channel']),
+    default: 'owner',
+    description:
+      "Who may talk to a prospect by replying in the alert's thread: `owner` (the rep who claimed the lead) or `channel` (anyone in the sales channel).",
+    fix: 'use owner or channel',
+  },
+  ALERT_ESCALATE_AFTER: {
+    schema: z
+      .string()
+      .refine(
+        (s) => s === '0' || s === 'off' || durationMs(s, ['s', 'm', 'h']) !== null,
+        'is not a duration such as 10m (units s, m, h), or 0/off',
+      )
+      .transform((s) => (s === '0' || s === 'off' ? null : durationMs(s, ['s', 'm', 'h'])!)),
+    default: '10m',
+    description:
+      'How long a sales alert may wait unclaimed before a reminder is posted in its thread naming the next rep of the rotation (`SLACK_SALES_REPS`); a second follows at twice as long, naming `SLACK_SALES_ESCALATE_TO` (else the next rep); never a third. Units `s`, `m`, `h`; `0` or `off` disables.',
+    fix: 'use a duration such as 10m or 1h (units s, m, h), or 0/off to disable reminders',
+  },
   EVENT_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650),
     default: '7',

@@ -66,6 +66,10 @@ export interface AppConfig {
   adapters: Record<string, unknown>;
   /** The platform whose sink delivers sales alerts; null when none has a sales channel. */
   salesAlerts: SalesAlertPlatform | null;
+  /** Who may talk to a prospect from the alert's thread (src/core/handoff/relay-rep-message.ts). */
+  handoffRepliers: 'owner' | 'channel';
+  /** ALERT_ESCALATE_AFTER in milliseconds; null when reminders of unclaimed alerts are off. */
+  alertEscalateAfterMs: number | null;
   /** Reverse proxies whose `X-Forwarded-For` entries are trusted (0: none). */
   trustProxy: number;
   /** Request budgets of anonymous clients (src/app/rate-limits.ts); null is off. */
@@ -133,6 +137,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     },
     adapters,
     salesAlerts,
+    handoffRepliers: values.HANDOFF_REPLIERS as 'owner' | 'channel',
+    alertEscalateAfterMs: values.ALERT_ESCALATE_AFTER as number | null,
     trustProxy: values.TRUST_PROXY as number,
     rateLimits: {
       chatIp: values.RATE_LIMIT_CHAT_IP as RateLimit,

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { createOutboxDispatcher } from '../core/outbox/dispatcher.ts';
 import type { AlertSink, Clock, LeadStore, Logger } from '../core/ports/index.ts';
 import { type AppConfig, ConfigError, SALES_CHANNEL_VARIABLES } from './config.ts';
+import { startAlertEscalation } from './escalation-wiring.ts';
 
 export interface SalesAlerts {
   /** The sink's name (`slack`, …), for the ready line. */
@@ -23,7 +24,8 @@ export interface SalesAlerts {
  * @throws ConfigError when `SALES_ALERTS` names an adapter that started no sink.
  */
 export function startSalesAlerts(deps: {
-  config: Pick<AppConfig, 'salesAlerts'>;
+  /** `alertEscalateAfterMs` and the sink's section: the reminders of unclaimed alerts. */
+  config: Pick<AppConfig, 'salesAlerts' | 'alertEscalateAfterMs' | 'adapters'>;
   /** The sinks of the started adapters, by registry name, in registry order. */
   sinks: ReadonlyMap<string, AlertSink>;
   store: LeadStore;
@@ -53,5 +55,14 @@ export function startSalesAlerts(deps: {
     workerId: `${hostname()}:${process.pid}`,
   });
   dispatcher.start();
-  return { sinkName: sink.name, flush: () => dispatcher.runOnce(), stop: () => dispatcher.stop() };
+  // Unclaimed alerts get reminders in their thread (ALERT_ESCALATE_AFTER; off: no job).
+  const escalation = startAlertEscalation({ ...deps, sink: sink.name });
+  return {
+    sinkName: sink.name,
+    flush: () => dispatcher.runOnce(),
+    async stop() {
+      await escalation?.stop();
+      await dispatcher.stop();
+    },
+  };
 }

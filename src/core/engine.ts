@@ -25,6 +25,7 @@ import type { FlowCatalog } from './flow/catalog.ts';
 import { cleanText } from './flow/inputs.ts';
 import { namesStep } from './flow/step-ref.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
+import { prospectText, relayProspectMessage } from './handoff/relay-prospect-message.ts';
 import { askInterpreter } from './interpret/ask.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { createLead } from './lead-lifecycle.ts';
@@ -191,6 +192,12 @@ export function createEngine(deps: EngineDeps): Engine {
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
     const flow = open ? await flowOf(tx, open) : undefined;
+    if (lead.openHandoffId && (e.kind === 'message' || e.kind === 'choice')) {
+      // A rep is talking with the person: their words go to the alert's thread, the flow waits.
+      const options = open?.currentStep ? flow?.definition.steps[open.currentStep]?.options : undefined;
+      const text = prospectText(e, options);
+      if ((await relayProspectMessage(t, lead, identityOf(e), text)) !== 'no_handoff') return [];
+    }
 
     const startOrResume = async (campaign?: string): Promise<OutboundMessage[]> => {
       if (open && flow) return resumeConversation(t, flow, open);

@@ -23,6 +23,7 @@ export function newLead(input: NewLead, id: string, now: Date): Lead {
     invitedBy: null,
     reachedMqlAt: null,
     reachedSqlAt: null,
+    openHandoffId: null,
     ...definedOnly(fields),
     source: {
       platform: null,

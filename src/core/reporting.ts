@@ -8,7 +8,7 @@
  */
 import type { Lead, Stage } from './ports/index.ts';
 import type { ScoringTallies } from './scoring-report.ts';
-import type { SpeedReport } from './speed-to-lead.ts';
+import type { SpeedOf, SpeedReport } from './speed-to-lead.ts';
 
 export { csvLine, toCsv } from './csv.ts';
 export {
@@ -158,6 +158,9 @@ export interface ReportingQueries {
   stats(): Promise<Stats>;
   /** What `leadbot scoring report` counts, already grouped (src/core/scoring-report.ts). */
   scoringTallies(): Promise<ScoringTallies>;
-  /** SQL → first claim: median and p90 per rep and per platform (src/core/speed-to-lead.ts). */
-  speedToLead(): Promise<SpeedReport>;
+  /**
+   * SQL → first claim (`claim`, the default) or → the first reply to the prospect in the
+   * handoff (`reply`): median and p90 per rep and per platform (src/core/speed-to-lead.ts).
+   */
+  speedToLead(of?: SpeedOf): Promise<SpeedReport>;
 }

@@ -1,23 +1,28 @@
 /**
- * Speed to lead: how long after a lead reached SQL a rep claimed it, as the median and the 90th
- * percentile per rep and per platform. A lead counts once, with its first claim; a claim
- * recorded before the lead reached SQL (a manager claimed a cold lead) is not a response time.
+ * Speed to lead: how long after a lead reached SQL a rep claimed it, and how long until a rep's
+ * first reply reached the prospect in the handoff (the first transcript line `to_prospect`), as
+ * the median and the 90th percentile per rep and per platform. A lead counts once, with its
+ * first claim (or first reply) and that rep; one recorded before the lead reached SQL (a
+ * manager claimed a cold lead) is not a response time.
  * Percentiles are nearest-rank (the ⌈p·n⌉-th smallest), so the figure is a time that occurred;
  * the database computes the same with window functions (src/store/speed-sql.ts).
  */
 import { compareText } from './reporting-rules.ts';
 
-/** One row of the report: a rep (`slack:U…`) or a platform, and its claim times. */
+/** What is timed from SQL: the first claim, or the first reply to the prospect. */
+export type SpeedOf = 'claim' | 'reply';
+
+/** One row of the report: a rep (`slack:U…`) or a platform, and its response times. */
 export interface SpeedRow {
   key: string;
-  /** Leads claimed. */
-  claims: number;
+  /** Leads counted (claimed, or replied to). */
+  leads: number;
   medianMs: number;
   p90Ms: number;
 }
 
 export interface SpeedReport {
-  /** Per rep who claimed first, most claims first (ties by key); at most {@link SPEED_LIMIT}. */
+  /** Per rep who claimed (replied) first, most leads first (ties by key); at most {@link SPEED_LIMIT}. */
   byRep: SpeedRow[];
   /** Per source platform of the lead, ordered the same way. */
   byPlatform: SpeedRow[];
@@ -26,8 +31,8 @@ export interface SpeedReport {
 /** At most this many rows per section (a chat message). */
 export const SPEED_LIMIT = 20;
 
-/** One claimed lead: who claimed it first, its platform, and the time from SQL to that claim. */
-export interface ClaimSample {
+/** One lead: who claimed it (replied) first, its platform, and the time from SQL to that. */
+export interface SpeedSample {
   rep: string;
   platform: string;
   ms: number;
@@ -39,20 +44,20 @@ export function nearestRank(sorted: number[], tenths: number): number {
   return sorted[Math.max(1, rank) - 1]!;
 }
 
-function rows(samples: ClaimSample[], keyOf: (s: ClaimSample) => string): SpeedRow[] {
+function rows(samples: SpeedSample[], keyOf: (s: SpeedSample) => string): SpeedRow[] {
   const groups = new Map<string, number[]>();
   for (const s of samples) groups.set(keyOf(s), [...(groups.get(keyOf(s)) ?? []), s.ms]);
   return [...groups]
     .map(([key, times]) => {
       const sorted = [...times].sort((a, b) => a - b);
-      return { key, claims: sorted.length, medianMs: nearestRank(sorted, 5), p90Ms: nearestRank(sorted, 9) };
+      return { key, leads: sorted.length, medianMs: nearestRank(sorted, 5), p90Ms: nearestRank(sorted, 9) };
     })
-    .sort((a, b) => b.claims - a.claims || compareText(a.key, b.key))
+    .sort((a, b) => b.leads - a.leads || compareText(a.key, b.key))
     .slice(0, SPEED_LIMIT);
 }
 
-/** The report from every claimed lead's sample (the memory store's way; the database groups itself). */
-export function speedReport(samples: ClaimSample[]): SpeedReport {
+/** The report from every lead's sample (the memory store's way; the database groups itself). */
+export function speedReport(samples: SpeedSample[]): SpeedReport {
   return { byRep: rows(samples, (s) => s.rep), byPlatform: rows(samples, (s) => s.platform) };
 }
 

@@ -38,6 +38,7 @@ const LEAD_COLUMNS = [
   'sourceCampaign',
   'sourceWorkspaceName',
   'sourceChannelName',
+  'openHandoffId',
   'reachedMqlAt',
   'reachedSqlAt',
   'createdAt',

@@ -61,6 +61,7 @@ export function toLead(r: Row<'Lead'>): Lead {
     invitedBy: r.invitedBy,
     reachedMqlAt: r.reachedMqlAt,
     reachedSqlAt: r.reachedSqlAt,
+    openHandoffId: r.openHandoffId,
     source: {
       platform: r.sourcePlatform,
       workspaceId: r.sourceWorkspace,
@@ -117,6 +118,7 @@ export function leadColumns(p: LeadPatch): Partial<Omit<Prisma.LeadUncheckedCrea
     invitedBy: p.invitedBy,
     reachedMqlAt: p.reachedMqlAt,
     reachedSqlAt: p.reachedSqlAt,
+    openHandoffId: p.openHandoffId,
     sourcePlatform: p.source?.platform,
     sourceWorkspace: p.source?.workspaceId,
     sourceChannel: p.source?.channelId,

@@ -24,6 +24,7 @@ import {
   toStageChange,
 } from './mappers.ts';
 import { ANSWER_COLUMNS, type AnswerText, answerFromText } from './prefetch.ts';
+import { createPrismaHandoffStore } from './prisma-handoffs.ts';
 import { eraseOutreachRows } from './prisma-outreach.ts';
 import { createPrismaVerdictLog } from './prisma-schedules.ts';
 import type { Db, Dialect } from './prisma-types.ts';
@@ -137,7 +138,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
         [leadKeyString(id), ...identities.map((i) => identityKeyString(toIdentity(i)))],
         id,
       );
-      // Identities, conversations, answers, contributions, stage changes, notes: ON DELETE CASCADE.
+      // Identities, conversations, answers, score, history, notes, handoffs, transcripts: CASCADE.
       await db.lead.deleteMany({ where: { id } });
     },
 
@@ -293,6 +294,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
 
     // On a transaction's client a verdict is written with the change it judges.
     verdicts: createPrismaVerdictLog(db),
+    handoffs: createPrismaHandoffStore(db, dialect),
   };
   return repo;
 }

@@ -27,7 +27,7 @@ import { rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
-import { type SpeedSqlRowBy, speedRows } from './speed-sql.ts';
+import { type SpeedSqlRow, speedRows } from './speed-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
 import * as t from './tally-sql.ts';
 
@@ -205,20 +205,15 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
 
     scoringTallies: () => scoringTallies(db, reader),
 
-    async speedToLead() {
-      const rows = await reader.all<SpeedSqlRowBy>(speedRows(dialect));
-      const read = (by: 'rep' | 'platform') =>
-        rows
-          .filter((r) => r.by === by)
-          .map((r) => ({
-            key: r.key,
-            claims: num(r.claims),
-            medianMs: Number(r.medianMs ?? 0),
-            p90Ms: Number(r.p90Ms ?? 0),
-          }))
-          // Each part came in its own order; UNION ALL promises none across them.
-          .sort((a, b) => b.claims - a.claims || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      return { byRep: read('rep'), byPlatform: read('platform') };
+    async speedToLead(of = 'claim') {
+      const read = async (by: 'rep' | 'platform') =>
+        (await reader.all<SpeedSqlRow>(speedRows(dialect, by, of))).map((r) => ({
+          key: r.key,
+          leads: num(r.leads),
+          medianMs: Number(r.medianMs ?? 0),
+          p90Ms: Number(r.p90Ms ?? 0),
+        }));
+      return { byRep: await read('rep'), byPlatform: await read('platform') };
     },
   };
   return reporting;

@@ -1,5 +1,6 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
+import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -39,6 +40,12 @@ export function createPrismaStore(
     // cascades): all or nothing.
     createLead: (lead, identity) => transaction((tx) => tx.createLead(lead, identity)),
     deleteLead: (id) => transaction((tx) => tx.deleteLead(id)),
+    // The handoff row and the lead's `openHandoffId` change together.
+    handoffs: {
+      ...repo.handoffs,
+      open: (input) => transaction((tx) => tx.handoffs.open(input)),
+      close: (id, by, at) => transaction((tx) => tx.handoffs.close(id, by, at)),
+    },
     transaction,
     unitOfWork,
     // Outside a transaction a new row is committed when the insert returns.
@@ -60,6 +67,7 @@ export function createPrismaStore(
     schedules: createPrismaScheduleStore(client, dialect),
     sessions: createPrismaSessionStore(client),
     counters: createPrismaCounterStore(client),
+    alertReminders: createPrismaAlertReminders(client),
     async ping() {
       await client.$queryRaw`SELECT 1`;
     },

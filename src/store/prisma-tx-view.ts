@@ -41,8 +41,26 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
     seen.known.set(lead.id, copyLead(lead));
     return lead;
   };
+  /** The lead as this transaction knows it, with the handoff the store just set or cleared. */
+  const knowHandoff = (leadId: string, openHandoffId: string | null) => {
+    const known = seen.known.get(leadId);
+    if (known) seen.known.set(leadId, { ...known, openHandoffId });
+  };
   const view: LeadRepo = {
     ...base,
+
+    handoffs: {
+      ...base.handoffs,
+      async open(input) {
+        const handoff = await base.handoffs.open(input);
+        knowHandoff(handoff.leadId, handoff.id);
+        return handoff;
+      },
+      async close(id, by, at) {
+        await base.handoffs.close(id, by, at);
+        for (const lead of seen.known.values()) if (lead.openHandoffId === id) knowHandoff(lead.id, null);
+      },
+    },
 
     async findLeadByIdentity(key) {
       const leadId = seen.leads.get(identityKeyString(key));

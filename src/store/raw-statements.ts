@@ -23,7 +23,9 @@ type Table =
   | 'ProcessedEvent'
   | 'FlowVersion'
   | 'OutboxMessage'
-  | 'InboxEvent';
+  | 'InboxEvent'
+  | 'Handoff'
+  | 'TranscriptMessage';
 
 const TIMESTAMP = 'timestamp(3)';
 /**
@@ -71,6 +73,8 @@ const PG_TYPES: Record<Table, Record<string, string>> = {
     nextAttemptAt: TIMESTAMP,
     processedAt: TIMESTAMP,
   },
+  Handoff: { openedAt: TIMESTAMP, closedAt: TIMESTAMP },
+  TranscriptMessage: { createdAt: TIMESTAMP },
 };
 
 /** A parameter for `table.column`; `typed` casts text columns too (a VALUES list needs it). */

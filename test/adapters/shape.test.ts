@@ -30,6 +30,10 @@ const REQUIRED: Record<string, string[]> = {
   'sales.ts': ['register{P}Sales'],
   'alert-render.ts': ['render{P}Alert'],
   'alert-sink.ts': ['create{P}AlertSink'],
+  // The handoff (issue 18): posts in the alert's thread, messages in the prospect's private chat.
+  'sales-thread.ts': ['create{P}SalesThread'],
+  'prospect-messenger.ts': ['create{P}ProspectMessenger'],
+  'handoff.ts': ['register{P}Handoff'],
 };
 
 /** Types every adapter's index.ts exports. */
@@ -46,6 +50,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'tools.ts': 'send limits, the app manifest (setup) and doctor checks',
     'socket-receiver.ts': 'Socket Mode envelopes stored in the inbox before their ack',
     'file-upload.ts': 'files streamed through getUploadURLExternal / completeUploadExternal',
+    'handoff-post.ts': 'handoff messages posted once: the key found in the thread or the DM first',
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
@@ -68,7 +73,13 @@ const OWN: Record<Platform, Record<string, string>> = {
 };
 
 /** Required files an adapter does not have yet, each with the issue that adds it. */
-const PENDING: Partial<Record<Platform, Record<string, string>>> = {};
+const PENDING: Partial<Record<Platform, Record<string, string>>> = {
+  discord: {
+    'sales-thread.ts': 'issue 18: handoff in the alert thread (branch hdiscord)',
+    'prospect-messenger.ts': 'issue 18: handoff in the DM (branch hdiscord)',
+    'handoff.ts': 'issue 18: replies in the alert thread (branch hdiscord)',
+  },
+};
 
 const named = (template: string, p: Platform) =>
   template.replace('{PP}', p.toUpperCase()).replace('{P}', cap(p)).replace('{p}', p);

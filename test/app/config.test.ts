@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       webhooks: { urls: [], secret: '', format: 'leadbot' },
       adapters: {},
       salesAlerts: null,
+      handoffRepliers: 'owner',
+      alertEscalateAfterMs: 600_000,
       trustProxy: 0,
       rateLimits: {
         chatIp: { points: 120, seconds: 60 },
@@ -39,6 +41,19 @@ describe('loadConfig', () => {
       },
       inbox: { retentionDays: 7, leaseSeconds: 30, testDelayMs: 0 },
     });
+  });
+
+  it('reads ALERT_ESCALATE_AFTER with the duration parser; 0 or off disables; anything else is one clear error', () => {
+    expect(load({ ALERT_ESCALATE_AFTER: '15m' }).alertEscalateAfterMs).toBe(900_000);
+    expect(load({ ALERT_ESCALATE_AFTER: '90s' }).alertEscalateAfterMs).toBe(90_000);
+    expect(load({ ALERT_ESCALATE_AFTER: '0' }).alertEscalateAfterMs).toBeNull();
+    expect(load({ ALERT_ESCALATE_AFTER: 'off' }).alertEscalateAfterMs).toBeNull();
+    for (const bad of ['10', 'soon', '2d', '-5m', '10 minutes']) {
+      const err = failure(() => load({ ALERT_ESCALATE_AFTER: bad }));
+      expect(err.variable).toBe('ALERT_ESCALATE_AFTER');
+      expect(err.userMessage).toContain('is not a duration such as 10m (units s, m, h), or 0/off');
+      expect(err.userMessage).toContain('0/off to disable');
+    }
   });
 
   it('reads rate limits as count/duration or off, and TRUST_PROXY as a number of proxies', () => {
@@ -69,6 +84,11 @@ describe('loadConfig', () => {
       testDelayMs: 100,
     });
     expect(() => load({ EVENT_RETENTION_DAYS: '0' })).toThrow(/EVENT_RETENTION_DAYS="0" is invalid/);
+  });
+
+  it('reads who may talk to a prospect from the thread, and refuses anything else', () => {
+    expect(load({ HANDOFF_REPLIERS: 'channel' }).handoffRepliers).toBe('channel');
+    expect(() => load({ HANDOFF_REPLIERS: 'everyone' })).toThrow(/HANDOFF_REPLIERS="everyone" is invalid/);
   });
 
   it('reads and coerces every variable, treating blank as unset', () => {

@@ -3,7 +3,7 @@
  * Point the client at `fake.apiUrl` (`slackApiUrl`). It records every call, keeps channel
  * histories (with message metadata), and can answer with 429 / 500 / Slack errors on demand.
  * Supported: chat.postMessage, chat.update, chat.postEphemeral, conversations.open,
- * conversations.history, conversations.info, views.open, auth.test, files.uploadV2
+ * conversations.history, conversations.replies (threads: slack/threads.ts), conversations.info, views.open, auth.test, files.uploadV2
  * (getUploadURLExternal, the upload URL, completeUploadExternal), usergroups.users.list,
  * users.info, team.info and response URLs (`fake.responseUrl(...)`, see slack/response-url.ts).
  *
@@ -18,6 +18,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messageRefusal, viewRefusal } from './slack/limits.ts';
 import { answerResponse, type FakeResponse, type ResponseTarget } from './slack/response-url.ts';
+import { isReply, repliesPage, threadRefusal } from './slack/threads.ts';
 
 export type { FakeResponse } from './slack/response-url.ts';
 
@@ -37,6 +38,8 @@ export interface FakeMessage {
   blocks: Json[];
   metadata?: Json;
   user: string;
+  /** The parent's ts when this is a reply in a thread. */
+  thread_ts?: string;
   /** Set when it was posted through a response URL or chat.postEphemeral: only this user sees it. */
   ephemeralTo?: string;
 }
@@ -70,6 +73,11 @@ export interface FakeSlackApi {
   ephemerals: FakeMessage[];
   /** Everything posted through response URLs, in order. */
   responses: FakeResponse[];
+  /**
+   * A person's message in `channel`, as the Events API delivered it to the app: Slack holds it
+   * too, so a reply in its thread (`thread_ts` = its ts) is valid and history shows it.
+   */
+  userMessage(m: { channel: string; ts: string; user: string; text: string; thread_ts?: string }): void;
   /** Makes the bot a member of `channel` (a `D…` id: a DM of the bot). */
   join(channel: string): void;
   /** Removes the bot from `channel`. */
@@ -158,7 +166,8 @@ export async function startFakeSlackApi(
           url: 'https://test.slack.com/',
         };
       case 'chat.postMessage': {
-        const refused = whereNot(a.channel) ?? messageRefusal(a);
+        const refused =
+          whereNot(a.channel) ?? messageRefusal(a) ?? threadRefusal(history(a.channel), a.thread_ts);
         if (refused) return refused;
         const msg: FakeMessage = {
           ts: nextTs(),
@@ -167,6 +176,7 @@ export async function startFakeSlackApi(
           blocks: a.blocks ?? [],
           metadata: a.metadata,
           user: botUser,
+          ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}),
         };
         history(a.channel).push(msg);
         return { ok: true, channel: a.channel, ts: msg.ts, message: { ...msg, type: 'message' } };
@@ -191,6 +201,7 @@ export async function startFakeSlackApi(
           blocks: a.blocks ?? [],
           user: botUser,
           ephemeralTo: a.user,
+          ...(a.thread_ts ? { thread_ts: a.thread_ts } : {}),
         };
         ephemerals.push(msg);
         return { ok: true, message_ts: msg.ts };
@@ -213,6 +224,7 @@ export async function startFakeSlackApi(
         if (!member.has(a.channel)) return whereNot(a.channel);
         const inclusive = a.inclusive === 'true' || a.inclusive === true;
         const all = [...history(a.channel)]
+          .filter((m) => !isReply(m))
           .filter((m) => !a.latest || (inclusive ? m.ts <= a.latest : m.ts < a.latest))
           .reverse(); // newest first, as Slack does
         const start = a.cursor ? Number(a.cursor) : 0;
@@ -230,6 +242,9 @@ export async function startFakeSlackApi(
           response_metadata: { next_cursor: more ? String(start + limit) : '' },
         };
       }
+      case 'conversations.replies':
+        if (!member.has(a.channel)) return whereNot(a.channel);
+        return repliesPage(history(a.channel), a);
       case 'files.getUploadURLExternal': {
         // https://api.slack.com/methods/files.getUploadURLExternal: `filename` and `length` (the
         // size in bytes) are required arguments.
@@ -375,6 +390,9 @@ export async function startFakeSlackApi(
     team,
     ephemerals,
     responses,
+    userMessage(m) {
+      if (!history(m.channel).some((h) => h.ts === m.ts)) history(m.channel).push({ ...m, blocks: [] });
+    },
     join: (channel) => void member.add(channel),
     leave: (channel) => void member.delete(channel),
     isMember: (channel) => member.has(channel),

@@ -26,6 +26,7 @@ import {
   NOT_MODIFIED,
   NOT_STARTED,
   OTHER_POLLER,
+  REPLY_NOT_FOUND,
   WEBHOOK_ACTIVE,
 } from './telegram/limits.ts';
 
@@ -89,6 +90,8 @@ export interface FakeTelegramApi {
    * one answer go out back to back; database work comes before the first of them.
    */
   answered(quietMs?: number): Promise<void>;
+  /** Calls `listener` with every call from now on (benches follow replies per chat); returns the unsubscribe. */
+  onCall(listener: (call: ApiCall) => void): () => void;
   /** Resolves once a call satisfies `predicate` (already received calls count). */
   waitForCall(predicate: (call: ApiCall) => boolean): Promise<ApiCall>;
   /** POSTs the update to the webhook like Telegram does; returns the HTTP status. */
@@ -136,7 +139,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   const chats = new Map<number, Map<number, MemberStatus>>();
   /** The getUpdates call being held, answered 409 when another one arrives. */
   let heldPoll: ((failure: ApiFailure) => void) | null = null;
+  /** `chatId:messageId` of every message in the fake's chats (the bot's and the ones delivered as updates). */
+  const known = new Set<string>();
   const seeUpdate = (u: Update) => {
+    if (u.message) known.add(`${u.message.chat.id}:${u.message.message_id}`);
     // A person who writes to the bot in private, or presses its buttons there, has started it.
     const m = u.message ?? u.callback_query?.message;
     if (m?.chat.type === 'private') started.add(m.chat.id);
@@ -189,6 +195,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
       if (blocked.has(chatId)) return BLOCKED;
       if (!started.has(chatId)) return NOT_STARTED;
     }
+    if (method.startsWith('send') && replyRefused(chatId, p.reply_parameters)) return REPLY_NOT_FOUND;
     if (method === 'editMessageText' || method === 'editMessageReplyMarkup') {
       const sent = messages.find((m) => m.message_id === Number(p.message_id) && m.chat_id === chatId);
       if (!sent) return EDIT_NOT_FOUND;
@@ -199,6 +206,17 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
     if (method === 'getChatMember' && !chats.has(chatId)) return CHAT_NOT_FOUND;
     if (method === 'getUpdates' && webhook) return WEBHOOK_ACTIVE;
     return null;
+  }
+
+  /**
+   * ReplyParameters (https://core.telegram.org/bots/api#replyparameters): the message replied to
+   * must exist in the chat (or in `chat_id`), unless `allow_sending_without_reply` is set.
+   */
+  function replyRefused(chatId: number, reply: unknown): boolean {
+    if (!reply || typeof reply !== 'object') return false;
+    const r = reply as { message_id?: unknown; chat_id?: unknown; allow_sending_without_reply?: unknown };
+    if (r.allow_sending_without_reply === true) return false;
+    return !known.has(`${r.chat_id === undefined ? chatId : Number(r.chat_id)}:${Number(r.message_id)}`);
   }
 
   function answer(method: string, p: Record<string, unknown>): unknown {
@@ -243,6 +261,7 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         if (p.reply_markup) sent.reply_markup = p.reply_markup as InlineKeyboardMarkup;
         messages.push(sent);
+        known.add(`${chatId}:${sent.message_id}`);
         return toMessage(sent);
       }
       case 'editMessageText':
@@ -401,6 +420,10 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         };
         events.on('call', seen);
       });
+    },
+    onCall(listener) {
+      events.on('call', listener);
+      return () => void events.off('call', listener);
     },
     waitForCall: (predicate) =>
       new Promise((resolve) => {

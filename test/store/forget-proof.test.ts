@@ -1,8 +1,8 @@
 /**
  * Proof that `forget` leaves nothing about a person, on SQLite and PostgreSQL: a person
  * qualifies through the real engine (answers, score, stage changes, SQL alert in the outbox),
- * gets a note, a linked second account, outreach rows, a link code, a schedule and a rep
- * verdict; after `forgetPerson`, EVERY table of the database (listed by the database itself,
+ * gets a note, a linked second account, outreach rows, a link code, a schedule, a rep
+ * verdict and a handoff with its transcript (a rep's reply, the person's answer); after `forgetPerson`, EVERY table of the database (listed by the database itself,
  * and checked to cover every model of the generated Prisma client) is read whole and no row
  * may mention the lead id, either account's user id, the email or the phone.
  */
@@ -12,6 +12,8 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { transcriptEvent } from '../../src/app/transcripts.ts';
 import { forgetPerson } from '../../src/core/commands/forget.ts';
+import { relayRepMessage } from '../../src/core/handoff/relay-rep-message.ts';
+import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
 import { unsubscribeLead } from '../../src/core/nurture/unsubscribe.ts';
 import type { LeadStore } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
@@ -32,6 +34,8 @@ const PHONE = '+33 6 12 34 56 78';
 const DISPLAY_NAME = 'Jane Forgetmenot';
 const HANDLE = 'jane_forget_tg';
 const GROUP = 'Forgetful Users Group';
+// What the person told a rep in a handoff (the transcript).
+const SAID_TO_REP = 'my private number is in the card';
 
 // The strong prospect of flows/transcripts/strong-prospect.yaml, with the proof's email.
 const STEPS = [
@@ -97,6 +101,7 @@ const NEEDLES = (leadId: string) => [
   DISPLAY_NAME,
   HANDLE,
   GROUP,
+  SAID_TO_REP,
 ];
 
 /** `table: needle` for every row that mentions one of the needles. */
@@ -174,6 +179,30 @@ async function qualifyEverywhere(store: LeadStore): Promise<string> {
   await store.schedules!.finish(emailRow!.id, 'w', 'sent', 'sent', due, 'email');
   await unsubscribeLead({ outreach, schedules: store.schedules!, clock: { now: () => due } }, leadId);
   await store.verdicts?.record({ leadId, verdict: 'claimed', actor: 'slack:U0REP', reason: null });
+  // A rep talks with the person from the alert's thread: a handoff and its transcript.
+  const later = new Date('2031-01-01T00:00:00Z'); // rows are due at the real time they were written
+  const [alert] = await store.outbox.claim({
+    workerId: 'w',
+    limit: 1,
+    now: later,
+    leaseMs: 1,
+    kinds: [SALES_ALERT],
+  });
+  await store.outbox.markDelivered(alert!.id, 'w', '1700000000.000100', later);
+  await store.updateLead(leadId, { ownerId: 'slack:U0REP' });
+  const relayed = await relayRepMessage(
+    { store, leadEvents: NO_LEAD_EVENTS, clock: { now: () => due } },
+    {
+      alert: { sink: 'slack', externalRef: '1700000000.000100' },
+      rep: 'slack:U0REP',
+      repName: 'Rep',
+      text: `Hi ${DISPLAY_NAME}`,
+      event: { platform: 'slack', eventId: 'Ev0PROOFREPLY' },
+    },
+  );
+  expect(relayed.outcome).toBe('relayed');
+  const origin = { ...SLACK, channelId: 'D0FORGET', isDirect: true, eventId: 'Ev0PROOFSAID' };
+  expect(await engine.handle({ ...origin, kind: 'message', text: SAID_TO_REP })).toEqual([]);
   return leadId;
 }
 
@@ -192,6 +221,8 @@ async function proveForget(store: LeadStore, dump: () => Promise<Dump>): Promise
     'OutboxMessage',
     'Note',
     'OutreachContact',
+    'Handoff',
+    'TranscriptMessage',
   ])
     expect(seen.some((s) => s.startsWith(`${table}:`))).toBe(true);
   if (store.schedules) expect(seen.some((s) => s.startsWith('ScheduledMessage:'))).toBe(true);

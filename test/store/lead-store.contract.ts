@@ -7,6 +7,7 @@ import { ConflictError, isLeadbotError } from '../../src/core/errors.ts';
 import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
+import { handoffStoreContract } from './handoff-store.contract.ts';
 import { unitOfWorkContract } from './unit-of-work.contract.ts';
 
 export type OpenStore = () => Promise<{ store: LeadStore; cleanup(): Promise<void> }>;
@@ -775,6 +776,9 @@ export function leadStoreContract(name: string, open: OpenStore): void {
         expect(a.length + b.length).toBe(total);
       });
     });
+
+    // Last: it claims the sales_alert rows the tests above left pending.
+    handoffStoreContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

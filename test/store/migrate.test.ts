@@ -120,7 +120,9 @@ describe('migrateDatabase on PostgreSQL', async () => {
       try {
         const extra = await client.query('SELECT to_regclass(\'public."Extra"\') AS t');
         expect(extra.rows[0].t).toBeNull();
-        const rows = await client.query('SELECT migration_name, checksum FROM _prisma_migrations');
+        const rows = await client.query(
+          'SELECT migration_name, checksum FROM _prisma_migrations ORDER BY migration_name',
+        );
         expect(rows.rows.map((r) => r.migration_name)).toEqual(shipped('postgres'));
       } finally {
         await client.end();

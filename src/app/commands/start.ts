@@ -10,7 +10,9 @@ import { type AdapterEntry, enabledAdapters } from '../adapters.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type AppConfig, maskUrlPassword } from '../config.ts';
 import { createEmailWiring } from '../email-wiring.ts';
+import { createHandoffWiring } from '../handoff-wiring.ts';
 import { createHttpServer } from '../http-server.ts';
+import { startIdleSweep } from '../idle-sweep.ts';
 import { answerInterpreter } from '../llm-wiring.ts';
 import { startIdleGc } from '../ops/idle-gc.ts';
 import { createMetrics, instrumentHandler, instrumentStore, outboxBacklog } from '../ops/metrics.ts';
@@ -181,16 +183,10 @@ export async function startBot(
       interpreter,
       options: { defaultFlowId: config.defaultFlow, idleMinutes: config.conversationIdleMinutes },
     });
-    // Abandoning idle conversations is a cheap query; a few times per idle period is plenty.
-    const sweepMs = Math.min(config.conversationIdleMinutes, 5) * 60_000;
-    const sweeper = setInterval(() => {
-      engine.sweepIdle().then(
-        (n) => n > 0 && logger.info({ abandoned: n }, 'idle conversations marked abandoned'),
-        (err: unknown) => logger.error({ err }, 'sweeping idle conversations failed'),
-      );
-    }, sweepMs);
-    sweeper.unref();
-    cleanups.push({ what: 'idle sweeper', run: async () => clearInterval(sweeper) });
+    cleanups.push({
+      what: 'idle sweeper',
+      run: startIdleSweep(engine, config.conversationIdleMinutes, logger),
+    });
     // Runs after the adapters stopped (cleanups run in reverse): deliver alerts their last events queued.
     let flushOutbox: (() => Promise<unknown>) | undefined;
     cleanups.push({ what: 'outbox flush', run: async () => void (await flushOutbox?.()) });
@@ -218,6 +214,8 @@ export async function startBot(
     }
     /** Sales alert sinks of the started adapters, by registry name. */
     const sinksByAdapter = new Map<string, AlertSink>();
+    // Adapters register their handoff parts (messenger, thread) here as they start.
+    const handoff = createHandoffWiring({ config, store: counted, clock: systemClock, logger });
     for (const { entry, config: adapterConfig } of enabledAdapters(config, opts.registry)) {
       const adapter = await entry.create(adapterConfig, {
         logger, // each adapter binds its own name (adapter: 'telegram', …)
@@ -229,6 +227,7 @@ export async function startBot(
         limits: limits.chat,
         inbox,
         interpreter,
+        ...handoff.deps,
       });
       cleanups.push({ what: `${entry.name} adapter`, run: () => adapter.stop() });
       signal?.throwIfAborted();
@@ -254,6 +253,7 @@ export async function startBot(
     }
 
     const names = started.map((a) => a.platform);
+    cleanups.push({ what: 'handoff relay', run: handoff.start(names) });
     if (names.filter((n) => n !== 'web').length === 0) {
       logger.warn(
         'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET) or DISCORD_TOKEN + DISCORD_APPLICATION_ID to connect one (README.md#configuration)',

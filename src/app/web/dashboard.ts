@@ -180,10 +180,11 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
     guarded(async (req, res) => {
       const query = parseQuery(req.url ?? '');
       const filter = toFilter(query, now());
-      const [report, dropOff, speed, nurture] = await Promise.all([
+      const [report, dropOff, speed, replySpeed, nurture] = await Promise.all([
         reporting.funnel(filter),
         reporting.dropOff(filter),
-        reporting.speedToLead(),
+        reporting.speedToLead('claim'),
+        reporting.speedToLead('reply'),
         reporting.nurtureFunnel(filter),
       ]);
       const opts = await options(query, report);
@@ -195,6 +196,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
           report,
           dropOff,
           speed,
+          replySpeed,
           nurture,
           options: opts,
           ...(deps.flows ? { flows: deps.flows } : {}),
@@ -261,6 +263,7 @@ export function mountDashboard(http: HttpRoutes, deps: DashboardDeps): void {
             schedules: await deps.store.schedules.listForLead(lead.id),
             verdicts: await deps.store.verdicts.listForLead(lead.id),
             identities: await deps.store.listIdentities(lead.id),
+            handoff: await deps.store.handoffs.listMessages(lead.id),
           },
           deps.flows,
         ),

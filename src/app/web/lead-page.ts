@@ -1,6 +1,7 @@
 /**
  * `/dashboard/lead?id=`: one lead with answers, score breakdown, stage history, scheduled
- * follow-ups, sales reps' verdicts and transcript. Every value goes through `html`, which escapes.
+ * follow-ups, sales reps' verdicts, the flow's transcript and the handoff's (the messages relayed
+ * between rep and prospect). Every value goes through `html`, which escapes.
  */
 import { html, type SafeHtml } from '../../../adapters/web/html.ts';
 import { safeProfileUrl } from '../../core/alert-content.ts';
@@ -17,6 +18,7 @@ import type {
   ScheduledMessage,
   ScoreContribution,
   StageChange,
+  TranscriptMessage,
 } from '../../core/ports/index.ts';
 import { layout } from './layout.ts';
 
@@ -32,6 +34,8 @@ export interface LeadDetails {
   verdicts?: RepVerdict[];
   /** The lead's accounts: who the person is on each platform and how to reach them. */
   identities?: Identity[];
+  /** Messages relayed between a rep and the prospect (the handoff), oldest first. */
+  handoff?: TranscriptMessage[];
 }
 
 /** One account: name and handle, and a link to the profile when it is a plain https link. */
@@ -65,6 +69,22 @@ function verdicts(rows: RepVerdict[]): SafeHtml {
     (v) =>
       html`<tr><td>${when(v.createdAt)}</td><td>${v.verdict}</td><td>${v.actor}</td><td>${v.reason ?? ''}</td></tr>`,
   )}</tbody></table>`;
+}
+
+const ROLE: Record<TranscriptMessage['direction'], string> = {
+  to_prospect: 'rep',
+  from_prospect: 'prospect',
+  notice: 'notice',
+};
+
+/** The handoff's transcript, newest last, each line with when, which way and who. */
+function handoffTranscript(rows: TranscriptMessage[]): SafeHtml {
+  if (rows.length === 0) return html``;
+  return html`<h2>Conversation with sales</h2>
+<ol class="handoff" data-testid="handoff">${rows.map(
+    (m) =>
+      html`<li class="${m.direction}"><span class="when">${when(m.createdAt)}</span> <span class="who">${ROLE[m.direction]}${m.direction === 'notice' ? '' : ` ${m.authorName ?? m.author}`}</span> <span class="text">${m.text}</span></li>`,
+  )}</ol>`;
 }
 
 export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
@@ -113,6 +133,7 @@ export function leadPage(d: LeadDetails, flows?: FlowCatalog): SafeHtml {
     )}</tbody></table>
 ${followUps(d.schedules ?? [])}
 ${verdicts(d.verdicts ?? [])}
+${handoffTranscript(d.handoff ?? [])}
 <h2>Transcript</h2>
 ${d.conversations.map(({ conversation, answers }) => transcript(conversation, answers))}
 ${d.notes.length ? html`<h2>Notes</h2><ul>${d.notes.map((n) => html`<li>${when(n.createdAt)} ${n.author}: ${n.text}</li>`)}</ul>` : ''}`,

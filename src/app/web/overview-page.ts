@@ -7,7 +7,7 @@ import {
   type FunnelGroup,
   type FunnelReport,
 } from '../../core/reporting.ts';
-import { formatDuration, type SpeedReport, type SpeedRow } from '../../core/speed-to-lead.ts';
+import { formatDuration, type SpeedOf, type SpeedReport, type SpeedRow } from '../../core/speed-to-lead.ts';
 import { funnelChart, percent } from './funnel-chart.ts';
 import { filterForm, layout } from './layout.ts';
 import type { DashboardQuery } from './query.ts';
@@ -37,15 +37,21 @@ function dropOffTable(rows: DropOffRow[], flows: FlowCatalog | undefined): SafeH
 </table>`;
 }
 
-/** SQL → first claim per rep or platform: median and p90 (the whole history, not the filter). */
-function speedTable(caption: string, rows: SpeedRow[]): SafeHtml {
+const SPEED_WORDS: Record<SpeedOf, { title: string; count: string; testId: string }> = {
+  claim: { title: 'claim', count: 'Claimed', testId: 'speed' },
+  reply: { title: 'first reply', count: 'Replied to', testId: 'reply-speed' },
+};
+
+/** SQL → first claim (first reply) per rep or platform: median and p90 (the whole history, not the filter). */
+function speedTable(caption: string, rows: SpeedRow[], of: SpeedOf = 'claim'): SafeHtml {
   if (rows.length === 0) return html``;
-  return html`<table class="speed" data-testid="speed-${caption.toLowerCase().replace(/\W+/g, '-')}">
-<caption>Speed to lead, SQL → claim, ${caption} (all time)</caption>
-<thead><tr><th>${caption.replace('per ', '')}</th><th>Claimed</th><th>Median</th><th>p90</th></tr></thead>
+  const words = SPEED_WORDS[of];
+  return html`<table class="speed" data-testid="${words.testId}-${caption.toLowerCase().replace(/\W+/g, '-')}">
+<caption>Speed to lead, SQL → ${words.title}, ${caption} (all time)</caption>
+<thead><tr><th>${caption.replace('per ', '')}</th><th>${words.count}</th><th>Median</th><th>p90</th></tr></thead>
 <tbody>${rows.map(
     (r) =>
-      html`<tr><td>${r.key}</td><td>${r.claims}</td><td>${formatDuration(r.medianMs)}</td><td>${formatDuration(r.p90Ms)}</td></tr>`,
+      html`<tr><td>${r.key}</td><td>${r.leads}</td><td>${formatDuration(r.medianMs)}</td><td>${formatDuration(r.p90Ms)}</td></tr>`,
   )}</tbody>
 </table>`;
 }
@@ -59,6 +65,8 @@ export function overviewPage(input: {
   nurture?: FunnelGroup[];
   flows?: FlowCatalog;
   speed?: SpeedReport;
+  /** SQL → the rep's first reply to the prospect in the handoff. */
+  replySpeed?: SpeedReport;
 }): SafeHtml {
   const { report, query } = input;
   const rate = conversionRates(report.overall);
@@ -78,6 +86,8 @@ ${groupTable('By campaign', report.byCampaign, report.more.byCampaign)}
 ${groupTable('By inviting manager', report.byInviter, report.more.byInviter)}
 ${speedTable('per rep', input.speed?.byRep ?? [])}
 ${speedTable('per platform', input.speed?.byPlatform ?? [])}
+${speedTable('per rep', input.replySpeed?.byRep ?? [], 'reply')}
+${speedTable('per platform', input.replySpeed?.byPlatform ?? [], 'reply')}
 ${groupTable(
   'By nurture',
   (input.nurture ?? []).filter((g) => g.leads > 0),

@@ -1,6 +1,7 @@
 /**
  * `lead @member|id`: stage, score breakdown, answers, owner, source (and inviting manager),
- * linked accounts, history, scheduled follow-ups and sales reps' verdicts.
+ * linked accounts, history, scheduled follow-ups, sales reps' verdicts and the last lines of the
+ * handoff's transcript. Plain text: the adapter escapes the reply by its platform's rules.
  */
 
 import { safeProfileUrl } from '../alert-content.ts';
@@ -8,7 +9,15 @@ import type { FlowDefinition } from '../flow/schema.ts';
 import { parseFlow } from '../flow/validate.ts';
 import { buildAlertPayload } from '../lead-lifecycle.ts';
 import { personLabel } from '../people/profile.ts';
-import type { Identity, Lead, LeadRepo, LeadStore, RepVerdict, ScheduledMessage } from '../ports/index.ts';
+import type {
+  Identity,
+  Lead,
+  LeadRepo,
+  LeadStore,
+  RepVerdict,
+  ScheduledMessage,
+  TranscriptMessage,
+} from '../ports/index.ts';
 import { followUpStatus, followUpVia } from './follow-up-status.ts';
 import type { Target } from './parse.ts';
 import { resolveLead } from './resolve.ts';
@@ -42,6 +51,29 @@ export function scheduleLine(m: ScheduledMessage): string {
 /** One rep verdict: when, what, who, and the reason they gave. */
 export function verdictLine(v: RepVerdict): string {
   return `${minute(v.createdAt)} ${v.verdict} by ${v.actor}${v.reason ? `: ${v.reason}` : ''}`;
+}
+
+/** The card shows this many of the transcript's newest lines; the dashboard lead page has them all. */
+export const CARD_TRANSCRIPT_LINES = 10;
+
+/** A transcript line longer than this is clipped on the card (the chat message has a limit). */
+const CARD_LINE_CHARS = 300;
+
+/**
+ * One transcript line on one line of the card: when, which way and who, the text with its line
+ * breaks folded (a typed newline would pass for a line of the card) and clipped.
+ */
+export function transcriptLine(m: TranscriptMessage): string {
+  const folded = m.text.replace(/\s+/g, ' ').trim();
+  const text = folded.length > CARD_LINE_CHARS ? `${folded.slice(0, CARD_LINE_CHARS - 1)}…` : folded;
+  const who = m.authorName ?? m.author;
+  const role =
+    m.direction === 'to_prospect'
+      ? `rep ${who}`
+      : m.direction === 'from_prospect'
+        ? `prospect ${who}`
+        : 'notice';
+  return `${minute(m.createdAt)} ${role}: ${text}`;
 }
 
 /** Where the card reads follow-ups and verdicts (the stores {@link LeadStore} offers). */
@@ -84,6 +116,12 @@ export async function renderLeadCard(tx: LeadRepo, lead: Lead, extras: CardExtra
   if (schedules.length) lines.push('Follow-ups:', ...schedules.map((m) => `  ${scheduleLine(m)}`));
   const verdicts = await extras.verdicts.listForLead(lead.id);
   if (verdicts.length) lines.push('Verdicts:', ...verdicts.map((v) => `  ${verdictLine(v)}`));
+  const transcript = await tx.handoffs.listMessages(lead.id);
+  if (transcript.length) {
+    const shown = transcript.slice(-CARD_TRANSCRIPT_LINES);
+    const more = transcript.length > shown.length ? ` (last ${shown.length} of ${transcript.length})` : '';
+    lines.push(`Transcript${more}:`, ...shown.map((m) => `  ${transcriptLine(m)}`));
+  }
   return lines.join('\n');
 }
 

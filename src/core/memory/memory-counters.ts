@@ -9,5 +9,8 @@ export function createMemoryCounterStore(): CounterStore {
       values.set(name, n + 1);
       return n;
     },
+    async peek(name) {
+      return values.get(name) ?? 0;
+    },
   };
 }

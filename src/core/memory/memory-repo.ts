@@ -24,14 +24,17 @@ import type {
   StageChange,
 } from '../ports/index.ts';
 import { decodeCursor, encodeCursor, JournaledTables } from './journaled-tables.ts';
+import { MemoryHandoffs } from './memory-handoffs.ts';
 import { copy, newId } from './memory-state.ts';
 
 const identityKey = (k: IdentityKey) => `${k.platform}\u0000${k.workspaceId}\u0000${k.userId}`;
 const byCreated = <T extends { createdAt: Date; id: string }>(a: T, b: T) =>
   a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The repo's reads and writes; the store adds the verdict log (memory-schedules.ts) beside them. */
-export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts'> {
+/** The repo's reads and writes, and its handoffs; the store adds the verdict log (memory-schedules.ts). */
+export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdicts' | 'handoffs'> {
+  readonly handoffTables = new MemoryHandoffs(this.tables, this.journal);
+
   async findIdentity(key: IdentityKey): Promise<Identity | null> {
     const found = this.tables().identities.get(identityKey(key));
     return found ? copy(found) : null;
@@ -116,19 +119,10 @@ export class MemoryRepo extends JournaledTables implements Omit<LeadRepo, 'verdi
       'answers',
       t.answers.filter((a) => !conversations.has(a.conversationId)),
     );
-    this.replace(
-      'contributions',
-      t.contributions.filter((c) => c.leadId !== id),
-    );
-    this.replace(
-      'stageChanges',
-      t.stageChanges.filter((c) => c.leadId !== id),
-    );
-    this.replace(
-      'notes',
-      t.notes.filter((n) => n.leadId !== id),
-    );
+    for (const name of ['contributions', 'stageChanges', 'notes'] as const)
+      this.replace(name, (t[name] as { leadId: string }[]).filter((r) => r.leadId !== id) as never);
     for (const [key, row] of [...t.outbox]) if (row.leadId === id) this.remove(t.outbox, key);
+    this.handoffTables.eraseLead(id);
   }
 
   async saveFlowVersion(flowId: string, version: string, definition: JsonValue): Promise<void> {

@@ -4,7 +4,7 @@
  * (test/web/reporting.test.ts) and what the memory store reports with; it reads every lead, so
  * it suits the small data sets of tests and the terminal chat.
  */
-import type { Conversation, Lead, LeadStore, RepVerdict } from '../ports/index.ts';
+import type { Conversation, Lead, LeadStore } from '../ports/index.ts';
 import {
   GROUP_LIMIT,
   type LeadQuery,
@@ -22,7 +22,7 @@ import {
 } from '../reporting-rules.ts';
 import { readScoringData } from '../scoring-data.ts';
 import { talliesOf } from '../scoring-report.ts';
-import { type ClaimSample, speedReport } from '../speed-to-lead.ts';
+import { type SpeedSample, speedReport } from '../speed-to-lead.ts';
 import { buildStats } from '../stats-rules.ts';
 
 async function allLeads(store: LeadStore, filter: ReportFilter): Promise<Lead[]> {
@@ -104,16 +104,27 @@ export function createRepoReporting(store: LeadStore): ReportingQueries {
     async stats() {
       return buildStats(await allLeads(store, {}));
     },
-    async speedToLead() {
-      const first = new Map<string, RepVerdict>();
-      for (const v of await store.verdicts.list())
-        if (v.verdict === 'claimed' && !first.has(v.leadId)) first.set(v.leadId, v);
-      const samples: ClaimSample[] = [];
-      for (const v of first.values()) {
-        const lead = await store.getLead(v.leadId);
-        if (!lead?.reachedSqlAt || v.createdAt < lead.reachedSqlAt) continue;
-        const ms = v.createdAt.getTime() - lead.reachedSqlAt.getTime();
-        samples.push({ rep: v.actor, platform: lead.source.platform || '(none)', ms });
+    async speedToLead(of = 'claim') {
+      // Each lead's first act of the kind: who and when.
+      const first = new Map<string, { rep: string; at: Date }>();
+      if (of === 'claim') {
+        for (const v of await store.verdicts.list())
+          if (v.verdict === 'claimed' && !first.has(v.leadId))
+            first.set(v.leadId, { rep: v.actor, at: v.createdAt });
+      } else {
+        for (const lead of await allLeads(store, {})) {
+          const reply = (await store.handoffs.listMessages(lead.id))
+            .filter((m) => m.direction === 'to_prospect')
+            .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))[0];
+          if (reply) first.set(lead.id, { rep: reply.author, at: reply.createdAt });
+        }
+      }
+      const samples: SpeedSample[] = [];
+      for (const [leadId, act] of first) {
+        const lead = await store.getLead(leadId);
+        if (!lead?.reachedSqlAt || act.at < lead.reachedSqlAt) continue;
+        const ms = act.at.getTime() - lead.reachedSqlAt.getTime();
+        samples.push({ rep: act.rep, platform: lead.source.platform || '(none)', ms });
       }
       return speedReport(samples);
     },

@@ -5,6 +5,7 @@
 import type {
   Answer,
   Conversation,
+  Handoff,
   Identity,
   JsonValue,
   Lead,
@@ -12,6 +13,7 @@ import type {
   OutboxItem,
   ScoreContribution,
   StageChange,
+  TranscriptMessage,
 } from '../ports/index.ts';
 
 export interface OutboxRow extends OutboxItem {
@@ -31,6 +33,8 @@ export interface MemoryTables {
   outbox: Map<string, OutboxRow>;
   /** De-duplication rows (`platform\u0000eventId`) and when they were recorded. */
   events: Map<string, Date>;
+  handoffs: Map<string, Handoff>;
+  transcript: Map<string, TranscriptMessage>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -45,6 +49,8 @@ export function emptyTables(): MemoryTables {
     notes: [],
     outbox: new Map(),
     events: new Map(),
+    handoffs: new Map(),
+    transcript: new Map(),
   };
 }
 

@@ -4,7 +4,8 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
-import type { Clock, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import type { Clock, HandoffStore, LeadRepo, LeadStore, RepVerdict, WorkHints } from '../ports/index.ts';
+import { createMemoryAlertReminders } from './memory-alert-reminders.ts';
 import { createMemoryCounterStore } from './memory-counters.ts';
 import { MemoryInbox } from './memory-inbox.ts';
 import { MemoryOutbox } from './memory-outbox.ts';
@@ -46,7 +47,17 @@ const REPO_METHODS = {
   listNotes: true,
   enqueueOutbox: true,
   markEventProcessed: true,
-} satisfies Record<Exclude<keyof LeadRepo, 'verdicts'>, true>;
+} satisfies Record<Exclude<keyof LeadRepo, 'verdicts' | 'handoffs'>, true>;
+
+const HANDOFF_METHODS = {
+  findAlertLead: true,
+  findOpen: true,
+  open: true,
+  close: true,
+  list: true,
+  addMessage: true,
+  listMessages: true,
+} satisfies Record<keyof HandoffStore, true>;
 
 export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   const tables = emptyTables();
@@ -60,6 +71,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
   for (const name of Object.keys(REPO_METHODS) as (keyof typeof REPO_METHODS)[])
     txView[name] = (repo[name] as (...args: unknown[]) => unknown).bind(repo);
   txView.verdicts = createMemoryVerdictLog(opts.clock, journal, verdictRows);
+  txView.handoffs = repo.handoffTables;
   const tx = txView as unknown as LeadRepo;
   let closed = false;
 
@@ -87,6 +99,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     outreach: createMemoryOutreachStore(),
     sessions: createMemorySessionStore(),
     counters: createMemoryCounterStore(),
+    alertReminders: createMemoryAlertReminders(() => tables, verdictRows),
     async ping() {
       if (closed) throw new Error('memory store is closed');
     },
@@ -98,6 +111,12 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     const method = repo[name] as (...args: unknown[]) => Promise<unknown>;
     store[name] = (...args: unknown[]) => transaction(() => method.apply(repo, args));
   }
+  const handoffs = {} as Record<string, unknown>;
+  for (const name of Object.keys(HANDOFF_METHODS) as (keyof HandoffStore)[]) {
+    const method = repo.handoffTables[name] as (...args: unknown[]) => Promise<unknown>;
+    handoffs[name] = (...args: unknown[]) => transaction(() => method.apply(repo.handoffTables, args));
+  }
+  store.handoffs = handoffs;
   const complete = store as unknown as LeadStore;
   // Counts in JavaScript over the store's own reads, with the rules the SQL is held to.
   store.reporting = createRepoReporting(complete);

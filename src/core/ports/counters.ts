@@ -11,4 +11,10 @@ export interface CounterStore {
    * any number of instances at once each get a different number, none skipped.
    */
   next(name: string): Promise<number>;
+  /**
+   * The number {@link next} would return now, without taking it (0 for an unused name): who is
+   * next in a rotation, for a reminder that names them without giving them a turn. Another
+   * instance may take that number a moment later; callers only use it to name someone.
+   */
+  peek(name: string): Promise<number>;
 }

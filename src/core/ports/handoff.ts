@@ -73,12 +73,25 @@ export interface TranscriptMessage {
  * (`tx.handoffs`) the writes join it, with the outbox rows that deliver them.
  */
 export interface HandoffStore {
-  /** The lead the alert with this reference was about (the delivered `sales_alert` row), or null. */
+  /**
+   * The lead the alert with this reference was about (a delivered `sales_alert` row whose
+   * `externalRef` it is), or null. The sink is not stored on the row: the references of the
+   * sinks do not overlap (Slack `ts` has a dot, Telegram `chat:message` a colon, Discord ids
+   * are digits), so the reference alone names the alert.
+   */
   findAlertLead(alert: AlertRef): Promise<string | null>;
   /** The lead's open handoff, if any (at most one per lead). */
   findOpen(leadId: string): Promise<Handoff | null>;
+  /**
+   * Opens a handoff and sets the lead's `openHandoffId` to it.
+   * @throws LeadbotError `DUPLICATE` when the lead has an open handoff already (another
+   * transaction opened it first: the caller re-runs and finds it).
+   */
   open(input: Omit<Handoff, 'id' | 'status' | 'closedAt' | 'closedBy'>): Promise<Handoff>;
+  /** Closes the handoff (a closed one stays as it was) and clears the lead's `openHandoffId`. */
   close(id: string, by: string, at: Date): Promise<void>;
+  /** The lead's handoffs, oldest first (the lead card shows them). */
+  list(leadId: string): Promise<Handoff[]>;
   addMessage(input: Omit<TranscriptMessage, 'id'>): Promise<TranscriptMessage>;
   /** The lead's transcript, oldest first, after the message with id `after` when given. */
   listMessages(leadId: string, opts?: { after?: string; limit?: number }): Promise<TranscriptMessage[]>;
@@ -113,7 +126,11 @@ export interface ThreadPost {
   alert: AlertRef;
   post:
     | { kind: 'prospect'; name: string; text: string }
-    /** Unclaimed for `minutes`: mention `mention` (a rep's platform user id) or nobody. */
+    /**
+     * Unclaimed for `minutes` (reminder `round` 1 or 2): mention `mention` — a rep's platform
+     * user id, or on Slack a user group id (`S…`, SLACK_SALES_ESCALATE_TO: `<!subteam^S…>`) —
+     * or nobody. Written by src/core/sales/escalate-alerts.ts.
+     */
     | { kind: 'reminder'; minutes: number; mention: string | null; round: number }
     | { kind: 'closed'; by: string };
 }
@@ -122,4 +139,14 @@ export interface ThreadPost {
 export interface SalesThread {
   readonly sink: string;
   post(post: ThreadPost, idempotencyKey: string): Promise<{ externalRef: string }>;
+}
+
+/**
+ * Where adapters offer their handoff parts at start (the app's registry,
+ * src/app/handoff-wiring.ts): a {@link ProspectMessenger} for the platform prospects talk on, a
+ * {@link SalesThread} beside the adapter's alert sink. The dispatcher routes each row to the
+ * part registered for its platform or sink; a row with none fails for good, saying which.
+ */
+export interface HandoffChannels {
+  register(part: ProspectMessenger | SalesThread): void;
 }

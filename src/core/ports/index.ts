@@ -5,6 +5,7 @@
  * contract suite (test/store/lead-store.contract.ts). The other ports (chat adapters, alert
  * sinks, lead events, clock, logger) are implemented by adapters, the app and the core's modules.
  */
+export * from './alert-reminders.ts';
 export * from './alerts.ts';
 export * from './answer-interpreter.ts';
 export * from './chat.ts';

@@ -1,4 +1,5 @@
 /** The lead lifecycle's announcements (webhooks implement them). */
+import type { Handoff, TranscriptMessage } from './handoff.ts';
 import type { LeadRepo } from './lead-store.ts';
 import type { Lead, StageChange } from './leads.ts';
 
@@ -10,7 +11,13 @@ export type LeadLifecycleEvent =
   /** A new owner took the lead (`at`: when, so each claim is its own event). */
   | { kind: 'claimed'; lead: Lead; ownerId: string; at: Date }
   /** The lead was erased: only its id is left to say. */
-  | { kind: 'forgotten'; leadId: string };
+  | { kind: 'forgotten'; leadId: string }
+  /** A rep started talking with the person from the alert's thread (src/core/handoff/). */
+  | { kind: 'handoff_started'; lead: Lead; handoff: Handoff }
+  /** A message was relayed between a rep and the person (or the bot's notice in the transcript). */
+  | { kind: 'message'; lead: Lead; message: TranscriptMessage }
+  /** The handoff ended (`handoff` as closed); the person is back with the flow. */
+  | { kind: 'handoff_closed'; lead: Lead; handoff: Handoff };
 
 /**
  * Where the lead lifecycle announces its changes. The lifecycle functions (createLead,

@@ -1,8 +1,11 @@
 /** The storage port: `LeadRepo` (reads and writes of leads and everything of theirs) and `LeadStore` (transactions, units of work, and the stores it offers). */
+
 import type { Platform } from '../events.ts';
 import type { ReportingQueries } from '../reporting.ts';
+import type { AlertReminderQueries } from './alert-reminders.ts';
 import type { Answer, Conversation, ConversationPatch, NewAnswer, NewConversation } from './conversations.ts';
 import type { CounterStore } from './counters.ts';
+import type { HandoffStore } from './handoff.ts';
 import type { InboxStore } from './inbox.ts';
 import type { JsonValue } from './json.ts';
 import type {
@@ -101,6 +104,12 @@ export interface LeadRepo {
    * transaction they are written in it, with the change they judge.
    */
   readonly verdicts: VerdictLog;
+
+  /**
+   * Handoffs and their transcripts (src/core/handoff/); inside a transaction their writes join
+   * it, with the outbox rows that deliver them.
+   */
+  readonly handoffs: HandoffStore;
 }
 
 /**
@@ -161,6 +170,8 @@ export interface LeadStore extends LeadRepo {
   readonly inbox: InboxStore;
   /** Named counters on the same database (round-robin assignment shared by all instances). */
   readonly counters: CounterStore;
+  /** Unclaimed delivered alerts due for a reminder (the escalation job, ALERT_ESCALATE_AFTER). */
+  readonly alertReminders: AlertReminderQueries;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

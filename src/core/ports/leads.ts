@@ -44,6 +44,12 @@ export interface Lead {
    */
   reachedMqlAt: Date | null;
   reachedSqlAt: Date | null;
+  /**
+   * The lead's open handoff (src/core/handoff/), null when none. Written by the
+   * `HandoffStore` (handoff.ts) with the handoff; the engine reads it from the lead it loads anyway,
+   * so a message of a person in a handoff costs no extra read.
+   */
+  openHandoffId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

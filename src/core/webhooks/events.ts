@@ -2,7 +2,7 @@
  * Lead events sent to webhooks (schema documented in docs/webhooks.md). One event is one JSON
  * object; `id` is stable per event, so a receiver can drop a retried delivery it already has.
  */
-import type { Lead, LeadSource, Stage } from '../ports/index.ts';
+import type { Handoff, Lead, LeadSource, Stage, TranscriptDirection } from '../ports/index.ts';
 
 export const LEAD_EVENT_TYPES = [
   'lead.created',
@@ -10,6 +10,9 @@ export const LEAD_EVENT_TYPES = [
   'lead.claimed',
   'lead.disqualified',
   'lead.forgotten',
+  'lead.handoff_started',
+  'lead.message',
+  'lead.handoff_closed',
 ] as const;
 export type LeadEventType = (typeof LEAD_EVENT_TYPES)[number];
 
@@ -41,6 +44,46 @@ export interface LeadEvent {
   change?: { from: Stage | null; to: Stage; reason: string; actor: string };
   /** For `lead.claimed`: who took it. */
   ownerId?: string;
+  /** For `lead.handoff_started` and `lead.handoff_closed`: the rep's conversation with the person. */
+  handoff?: WebhookHandoff;
+  /**
+   * For `lead.message`: one relayed message, the rep's or the person's (the core announces no
+   * `notice`: the bot's joined/closed lines are the handoff events).
+   */
+  message?: {
+    id: string;
+    handoffId: string;
+    direction: TranscriptDirection;
+    /** `<platform>:<userId>` of the rep or of the person's account. */
+    author: string;
+    authorName: string | null;
+    text: string;
+    createdAt: string;
+  };
+}
+
+export interface WebhookHandoff {
+  id: string;
+  /** The rep who opened it (`<platform>:<userId>`) and their name. */
+  openedBy: string;
+  openedByName: string | null;
+  openedAt: string;
+  /** The platform the person is reached on. */
+  platform: string;
+  closedAt: string | null;
+  closedBy: string | null;
+}
+
+export function webhookHandoff(h: Handoff): WebhookHandoff {
+  return {
+    id: h.id,
+    openedBy: h.openedBy,
+    openedByName: h.openedByName,
+    openedAt: h.openedAt.toISOString(),
+    platform: h.prospect.platform,
+    closedAt: h.closedAt?.toISOString() ?? null,
+    closedBy: h.closedBy,
+  };
 }
 
 export function webhookLead(lead: Lead): WebhookLead {

@@ -6,7 +6,13 @@
  * log are the outbox's (see sink.ts).
  */
 import type { Clock, JsonValue, LeadEvents, LeadLifecycleEvent, LeadRepo } from '../ports/index.ts';
-import { type LeadEvent, type WebhookFormat, type WebhookJob, webhookLead } from './events.ts';
+import {
+  type LeadEvent,
+  type WebhookFormat,
+  type WebhookJob,
+  webhookHandoff,
+  webhookLead,
+} from './events.ts';
 
 export const WEBHOOK_KIND = 'webhook';
 
@@ -55,6 +61,37 @@ function toWebhookEvent(e: LeadLifecycleEvent, occurredAt: string): LeadEvent {
     case 'forgotten':
       // Only the id of an erased lead leaves the system.
       return { id: `forgotten:${e.leadId}`, type: 'lead.forgotten', occurredAt, leadId: e.leadId };
+    case 'handoff_started':
+    case 'handoff_closed': {
+      const started = e.kind === 'handoff_started';
+      return {
+        id: `${started ? 'handoff' : 'handoff_closed'}:${e.handoff.id}`,
+        type: started ? 'lead.handoff_started' : 'lead.handoff_closed',
+        occurredAt,
+        leadId: e.lead.id,
+        lead: webhookLead(e.lead),
+        handoff: webhookHandoff(e.handoff),
+      };
+    }
+    case 'message': {
+      const m = e.message;
+      return {
+        id: `message:${m.id}`,
+        type: 'lead.message',
+        occurredAt,
+        leadId: e.lead.id,
+        lead: webhookLead(e.lead),
+        message: {
+          id: m.id,
+          handoffId: m.handoffId,
+          direction: m.direction,
+          author: m.author,
+          authorName: m.authorName,
+          text: m.text,
+          createdAt: m.createdAt.toISOString(),
+        },
+      };
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import {
   renderSlackAlert,
   renderSlackAlertOutcome,
 } from '../../../adapters/slack/alert-render.ts';
+import { blockErrors } from '../../fakes/slack/limits.ts';
 import { hostileAlert } from '../../fixtures/slack/alert-payload.ts';
 
 describe('renderSlackAlert', () => {
@@ -46,5 +47,40 @@ describe('renderSlackAlert', () => {
     expect(after.some((b) => b.type === 'actions')).toBe(false);
     expect(json).not.toContain('Assigned to');
     expect(json).toContain('Not a fit, per <@U0REP>: &lt;!channel&gt; spam');
+  });
+});
+
+describe('the claimed alert: talk in the thread, Close', () => {
+  it('keeps one button after a claim, Close, and says how to reach the lead', () => {
+    const after = renderSlackAlertOutcome(renderSlackAlert(hostileAlert).blocks, {
+      userId: 'U0REP',
+      claimed: true,
+      leadId: 'lead-1',
+    });
+    const actions = after.filter((b): b is types.ActionsBlock => b.type === 'actions');
+    expect(
+      actions.flatMap((a) => a.elements.map((e) => [e.action_id, 'value' in e ? e.value : null])),
+    ).toEqual([['lb_alert_close', 'lead-1']]);
+    expect(JSON.stringify(after)).toContain('Reply in this thread to write to the lead');
+  });
+
+  it('fits Slack block limits with the largest alert, even claimed twice', () => {
+    const answers = Array.from({ length: 300 }, (_, i) => ({
+      stepId: `s${i}`,
+      question: `Question ${i} ${'&'.repeat(200)}`,
+      answer: '<'.repeat(600),
+    }));
+    const breakdown = Array.from({ length: 100 }, (_, i) => ({
+      ruleId: `r${i}`,
+      points: i,
+      reason: '<'.repeat(300),
+    }));
+    const big = { ...hostileAlert, answers, breakdown };
+    const claim = { userId: 'U0REP', claimed: true, leadId: 'lead-1' };
+    const once = renderSlackAlertOutcome(renderSlackAlert(big, 'U0ANN').blocks, claim);
+    const twice = renderSlackAlertOutcome(once, claim);
+    expect(blockErrors(once)).toEqual([]);
+    expect(blockErrors(twice)).toEqual([]);
+    expect(twice.filter((b) => b.type === 'actions')).toHaveLength(1);
   });
 });

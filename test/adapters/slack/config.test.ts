@@ -16,12 +16,14 @@ describe('parseSlackConfig', () => {
       SLACK_APP_TOKEN: 'xapp-1-A1-xyz',
       SLACK_SALES_CHANNEL: 'C0SALES',
       SLACK_SALES_REPS: ' U0ANN, U0BOB ,',
+      SLACK_SALES_ESCALATE_TO: ' S0MANAGERS ',
       SLACK_API_URL: 'http://127.0.0.1:9999/api',
     });
     expect(c).toMatchObject({
       appToken: 'xapp-1-A1-xyz',
       salesChannel: 'C0SALES',
       salesReps: ['U0ANN', 'U0BOB'],
+      salesEscalateTo: 'S0MANAGERS',
       apiUrl: 'http://127.0.0.1:9999/api/',
     });
     expect(parseSlackConfig(base)?.apiUrl).toBe('https://slack.com/api/');
@@ -34,6 +36,8 @@ describe('parseSlackConfig', () => {
     [{ SLACK_APP_TOKEN: 'xoxb-wrong-kind' }, 'SLACK_APP_TOKEN'],
     [{ SLACK_SALES_CHANNEL: '#sales' }, 'SLACK_SALES_CHANNEL'],
     [{ SLACK_SALES_REPS: 'U1,@bob' }, 'SLACK_SALES_REPS'],
+    [{ SLACK_SALES_ESCALATE_TO: '@managers' }, 'SLACK_SALES_ESCALATE_TO'],
+    [{ SLACK_SALES_ESCALATE_TO: 'C0SALES' }, 'SLACK_SALES_ESCALATE_TO'],
     [{ SLACK_API_URL: 'not a url' }, 'SLACK_API_URL'],
   ])('rejects %o naming the variable', (patch, variable) => {
     let caught: unknown;

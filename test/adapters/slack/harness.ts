@@ -11,7 +11,12 @@ import {
 } from '../../../adapters/slack/index.ts';
 import { createHttpServer, type HttpServer } from '../../../src/app/http-server.ts';
 import type { Inbox } from '../../../src/core/inbox/inbox.ts';
-import type { InboundHandler, LeadStore, OutreachStore } from '../../../src/core/ports/index.ts';
+import type {
+  HandoffChannels,
+  InboundHandler,
+  LeadStore,
+  OutreachStore,
+} from '../../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../../src/core/webhooks/lead-events.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../fakes/slack-api.ts';
 import { createTestClock, createTestEngine, silentLogger, type TestClock } from '../../helpers/engine.ts';
@@ -54,6 +59,8 @@ export async function startHarness(
     config?: Partial<SlackAdapterConfig>;
     outreach?: OutreachStore;
     inbox?: Inbox;
+    /** The app's handoff registry the adapter registers its thread and messenger in. */
+    handoff?: HandoffChannels;
     /** Wraps the engine's handler (to inject failures). */
     wrap?: (handle: InboundHandler) => InboundHandler;
   } = {},
@@ -82,6 +89,7 @@ export async function startHarness(
       clock,
       ...(opts.outreach ? { outreach: opts.outreach } : {}),
       inbox: opts.inbox ?? memoryInbox({ clock }),
+      ...(opts.handoff ? { handoff: opts.handoff } : {}),
     },
   );
   const { port } = await server.listen(0, '127.0.0.1');
@@ -115,6 +123,16 @@ export async function startHarness(
     event: (event, eventId, o) => {
       // Slack delivers a channel's events only to apps in it, and DM events only for the bot's own DMs.
       if (typeof event.channel === 'string') fake.join(event.channel);
+      // A person's channel message is Slack's too: the bot may answer in its thread.
+      const e = event as { type?: string; subtype?: string; channel?: string; ts?: string; user?: string };
+      if (e.type === 'message' && !e.subtype && e.channel && !e.channel.startsWith('D') && e.ts && e.user)
+        fake.userMessage({
+          channel: e.channel,
+          ts: e.ts,
+          user: e.user,
+          text: String(event.text ?? ''),
+          ...(typeof event.thread_ts === 'string' ? { thread_ts: event.thread_ts } : {}),
+        });
       return post(
         JSON.stringify({ type: 'event_callback', team_id: TEAM, api_app_id: 'A1', event_id: eventId, event }),
         'application/json',

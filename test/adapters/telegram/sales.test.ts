@@ -106,7 +106,11 @@ describe('Telegram sales alert buttons', () => {
     await h.deliver(press(h, alert, 'Claim'));
     const now = h.api.sent(SALES).find((m) => m.message_id === alert.message_id)!;
     expect(now.text.length).toBeLessThanOrEqual(4096);
-    expect(now.text.endsWith('✅ Claimed by @\u2060rita_sales')).toBe(true);
+    expect(
+      now.text.endsWith(
+        '✅ Claimed by @\u2060rita_sales\nReply to this alert to write to the lead; reply /leadbot close to end the conversation.',
+      ),
+    ).toBe(true);
   });
 
   it('Claim makes the rep the owner and says so on the alert, once', async () => {

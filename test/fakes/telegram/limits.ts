@@ -164,6 +164,8 @@ export const NOT_STARTED: ApiFailure = {
 export const NOT_MODIFIED = bad(
   'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
 );
+/** A reply to a message the chat does not hold, without `allow_sending_without_reply` (ReplyParameters). */
+export const REPLY_NOT_FOUND = bad('message to be replied not found');
 export const EDIT_NOT_FOUND = bad('message to edit not found');
 export const CHAT_NOT_FOUND = bad('chat not found');
 /** getUpdates while a webhook is set (https://core.telegram.org/bots/api#getupdates). */
