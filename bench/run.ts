@@ -8,7 +8,8 @@
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
  *   npm run bench -- --only core  a single scenario (core, telegram, telegram-inproc,
  *                                 telegram-polling, alerts, memory, runtime, scale, wire)
- *   npm run bench -- --only scale-data [--leads N] [--ops overview,stats]
+ *   npm run bench -- --only scale-data [--leads N] [--ops overview,stats] [--store postgres]
+ *                                 [--keep] [--db URL]   (keep the generated database / reuse one)
  *                                 1,000,000 stored leads on SQLite and PostgreSQL (not in the
  *                                 default run: generating them takes minutes)
  *
@@ -39,6 +40,13 @@ const wanted = (s: string) => !only || only === s;
 const SCALE_LEADS = Number(args.includes('--leads') ? args[args.indexOf('--leads') + 1] : 1_000_000);
 /** `--ops overview,stats`: only these operations of scale-data. */
 const SCALE_OPS_WANTED = args.includes('--ops') ? args[args.indexOf('--ops') + 1]?.split(',') : undefined;
+/** `--store sqlite|postgres`: scale-data on one store only. */
+const SCALE_STORES = (
+  args.includes('--store') ? [args[args.indexOf('--store') + 1]] : ['sqlite', 'postgres']
+) as ('sqlite' | 'postgres')[];
+/** `--db URL` reuses a generated database (with `--store`); `--keep` leaves a new one in place. */
+const SCALE_DB = args.includes('--db') ? args[args.indexOf('--db') + 1] : undefined;
+const SCALE_KEEP = args.includes('--keep');
 
 /** Messages per concurrency level: every level runs whole multiples of its people. */
 const CORE_BUDGET: Record<number, number> = { 1: 1000, 100: 5000, 1000: 10000 };
@@ -181,8 +189,13 @@ async function pass(): Promise<Figures> {
   // Only on request: generating a million leads twice takes minutes.
   if (only === 'scale-data')
     await attempt('scale-data', async () => {
-      for (const provider of ['sqlite', 'postgres'] as const) {
-        const r = await scaleData(provider, SCALE_LEADS, 3, SCALE_OPS_WANTED);
+      for (const provider of SCALE_STORES) {
+        const r = await scaleData(provider, SCALE_LEADS, {
+          runs: 3,
+          ...(SCALE_OPS_WANTED ? { only: SCALE_OPS_WANTED } : {}),
+          ...(SCALE_DB ? { reuse: SCALE_DB } : {}),
+          keep: SCALE_KEEP,
+        });
         log(`scaleData.${provider}.leads`, r.leads);
         log(`scaleData.${provider}.generateSeconds`, r.generateSeconds);
         for (const [op, v] of Object.entries(r.ops)) {

@@ -6,16 +6,11 @@
 // development and tests.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { COMPILED_ENTRY, isDistCurrent, ROOT } from '../scripts/dist-manifest.mjs';
+import { applyV8Flags } from '../scripts/v8-flags.mjs';
 
-// Prisma's query compiler is a 3 MB WebAssembly module, run only when a query shape is first
-// seen (plans are cached; raw statements skip it). V8 compiles wasm with its baseline compiler
-// (Liftoff) and then again, in the background, with its optimizing one: ~50 MB of RSS kept for
-// good, and CPU taken from the start. The baseline code is enough here (an uncached query was
-// no slower). Set before any wasm is compiled; harmless to the JavaScript tiers.
-setFlagsFromString('--no-wasm-dynamic-tiering');
-setFlagsFromString('--no-wasm-tier-up');
+// Wasm tiers and heap growth (scripts/v8-flags.mjs): before any of the app is loaded.
+applyV8Flags();
 
 if (process.env.LEADBOT_FROM_SOURCE !== '1' && isDistCurrent()) {
   await import(pathToFileURL(join(ROOT, COMPILED_ENTRY)).href);

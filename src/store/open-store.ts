@@ -45,7 +45,13 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
       import('@prisma/adapter-pg'),
       import('./generated/postgres/client.ts'),
     ]);
-    const adapter = new PrismaPg({ connectionString: databaseUrl, max: PG_POOL_SIZE });
+    // JIT off for every connection (see sql-reader.ts for why reporting needs it; the hot path's
+    // statements never reach its cost threshold): no transaction around each reporting read.
+    const adapter = new PrismaPg({
+      connectionString: databaseUrl,
+      max: PG_POOL_SIZE,
+      options: '-c jit=off',
+    });
     client = new PrismaClient({ adapter }) as unknown as Client;
     await client.$connect();
     opts.logger?.info({ provider, database: describePostgresUrl(databaseUrl) }, 'store opened');

@@ -22,7 +22,8 @@ import {
 } from '../core/reporting.ts';
 import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
 import { rollUpStats } from '../core/stats-rules.ts';
-import { type RawLeadRow, rawLead, toLead } from './mappers.ts';
+import { readLeadPage } from './lead-pages.ts';
+import { rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
@@ -78,7 +79,7 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     return { list, more: Math.max(0, num(rows[0]?.groups) - rows.length) };
   };
 
-  return {
+  const reporting: ReportingQueries = {
     async funnel(filter) {
       const cells = await reader.all<q.FunnelCellRow>(
         t.tallyCovers(filter)
@@ -109,12 +110,19 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     },
 
     async nurtureFunnel(filter) {
-      const rows = await reader.all<Omit<q.FunnelRow, 'groups'>>(q.nurtureFunnel(dialect, filter));
-      const byKey = new Map(rows.map((r) => [r.key, r]));
-      return NURTURE_KEYS.map((key) => {
-        const r = byKey.get(key);
-        return { key, ...(r ? counts(r) : { leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 }) };
-      });
+      const [rows, funnel] = await Promise.all([
+        reader.all<Omit<q.FunnelRow, 'groups'>>(q.nurtureFunnel(dialect, filter)),
+        reporting.funnel(filter),
+      ]);
+      const byKey = new Map(rows.map((r) => [r.key, counts(r)]));
+      const zero: FunnelCounts = { leads: 0, mql: 0, sql: 0, claimed: 0, disqualified: 0 };
+      const nurtured = [byKey.get('email') ?? zero, byKey.get('chat') ?? zero];
+      const none = { ...funnel.overall };
+      for (const n of nurtured) for (const k of Object.keys(none) as (keyof FunnelCounts)[]) none[k] -= n[k];
+      return NURTURE_KEYS.map((key) => ({
+        key,
+        ...(key === 'email' ? nurtured[0]! : key === 'chat' ? nurtured[1]! : none),
+      }));
     },
 
     async dropOff(filter) {
@@ -147,7 +155,7 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     async *leadPages(query: LeadQuery, pageSize = 500) {
       let after: { createdAt: Date; id: string } | null = null;
       for (;;) {
-        const rows: RawLeadRow[] = await reader.all(q.keysetPage(dialect, query, after, pageSize));
+        const rows = await readLeadPage(reader, dialect, query, after, pageSize);
         const page = rows.map(rawLead);
         if (page.length > 0) yield page;
         const last = page.at(-1);
@@ -208,4 +216,5 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
       return { byRep: await read('rep'), byPlatform: await read('platform') };
     },
   };
+  return reporting;
 }

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Sql } from '@prisma/client/runtime/client';
-import type { Client, Db, Dialect } from './prisma-types.ts';
+import type { Db, Dialect } from './prisma-types.ts';
 
 export interface SqlReader {
   /**
@@ -97,22 +97,13 @@ function sqliteWorkerReader(path: string): SqlReader {
 
 /**
  * The reader for a store: a worker on SQLite (given the database file), the client otherwise.
- * On PostgreSQL each statement runs with JIT off: a reporting scan crosses the planner's JIT
- * cost threshold, and compiling it took 25-50 ms of each 60-150 ms statement at 100,000 leads.
+ * On PostgreSQL the store's connections run with JIT off (`-c jit=off`, open-store.ts): a
+ * reporting scan crosses the planner's JIT cost threshold, and compiling it took 25-50 ms of each
+ * 60-150 ms statement at 100,000 leads. It used to be `SET LOCAL` in a transaction around each
+ * statement: four round trips instead of one, and Prisma ends such a transaction after 5 s, so
+ * the scoring report at 1,000,000 leads failed ("expired transaction").
  */
 export function createSqlReader(db: Db, dialect: Dialect, sqlitePath?: string): SqlReader {
   if (dialect === 'sqlite' && sqlitePath) return sqliteWorkerReader(sqlitePath);
-  if (dialect === 'sqlite')
-    return { all: <T>(query: Sql) => db.$queryRaw<T[]>(query), close: async () => undefined };
-  const client = db as Client;
-  return {
-    async all<T>(query: Sql) {
-      const [, rows] = await client.$transaction([
-        client.$executeRaw`SET LOCAL jit = off`,
-        client.$queryRaw<T[]>(query),
-      ]);
-      return rows;
-    },
-    close: async () => undefined,
-  };
+  return { all: <T>(query: Sql) => db.$queryRaw<T[]>(query), close: async () => undefined };
 }
