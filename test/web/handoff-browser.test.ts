@@ -153,9 +153,10 @@ describe.skipIf(!available)('handoff from the Slack alert thread to a web prospe
     await slack.adapter.idle();
     expect(await runOutbox()).toMatchObject({ delivered: 2 });
 
-    // The widget's next poll (at most the no-lead pace away) shows both, as plain text (a
-    // mention pings nobody on the prospect's own page).
-    await page.clock.fastForward(POLL_MS.none);
+    // The widget's next poll shows both, as plain text (a mention pings nobody on the prospect's
+    // own page). Paced for a visitor without a lead when the page opened, that poll was brought
+    // forward to the idle pace by the visitor's messages.
+    await page.clock.fastForward(POLL_MS.idle);
     await expect
       .poll(() => texts(page, '.leadbot-msg.bot'))
       .toEqual([...flowEnd, 'Rita Reyes from the sales team has joined the conversation.']);
