@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RateLimitedError } from '../../src/core/errors.ts';
-import { handoffWords } from '../../src/core/handoff/words.ts';
+import { handoffWords, noticeOf } from '../../src/core/handoff/words.ts';
 import type { LeadStore, Logger, TranscriptMessage } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import type { ClientLimits } from '../shared/types.ts';
@@ -52,15 +52,12 @@ export interface TranscriptAnswer {
 }
 
 /**
- * A notice row in the words every other platform's prospect reads (src/core/handoff/words.ts):
- * the core stores "<name> joined the conversation" / "<name> closed the conversation".
+ * A notice row in the words every other platform's prospect reads (src/core/handoff/words.ts
+ * wrote the stored line and reads it back); a line it did not write is shown as stored.
  */
 function noticeText(m: TranscriptMessage): string {
-  if (/ joined the conversation$/.test(m.text))
-    return handoffWords({ kind: 'joined', repName: m.authorName ?? '' }).text;
-  if (/ closed the conversation$/.test(m.text))
-    return handoffWords({ kind: 'closed', repName: m.authorName }).text;
-  return m.text;
+  const notice = noticeOf(m.text, m.authorName);
+  return notice ? handoffWords(notice).text : m.text;
 }
 
 const asWidget = (m: TranscriptMessage): WidgetMessage => ({

@@ -9,7 +9,7 @@ import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { AnswerInterpreter, LeadStore } from '../../src/core/ports/index.ts';
+import type { AnswerInterpreter, Clock, LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
 import { testLimits } from '../helpers/limits.ts';
@@ -38,11 +38,14 @@ export async function startWebHarness(
     limits?: ClientLimits;
     inbox?: Inbox;
     interpreter?: AnswerInterpreter;
+    /** The engine's clock (another harness's, when both share the store). */
+    clock?: Clock;
   } = {},
 ): Promise<WebHarness> {
   const { engine, store, flows, clock } = await createTestEngine({
     ...(opts.store ? { store: opts.store } : {}),
     ...(opts.interpreter ? { interpreter: opts.interpreter } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const http = createHttpServer({ logger: silentLogger });
   const roomy = testLimits(); // memory only: nothing to close

@@ -168,4 +168,12 @@ describe('web chat transcript route', () => {
     expect(refused.headers.get('retry-after')).toBe('7');
     expect(seen).toEqual(['ip', `visitor:${v}`, 'ip', `visitor:${v}`, 'ip', `visitor:${v}`]);
   });
+
+  it("the widget's catch-up pace is the route's idle pace", async () => {
+    // widget.js has no build step to import the constant: it repeats it, and this keeps them equal.
+    h = await startWebHarness();
+    const widget = await (await fetch(`${h.base}/widget.js`)).text();
+    const idle = /const IDLE_MS = ([\d_]+);/.exec(widget)?.[1];
+    expect(Number(idle?.replaceAll('_', ''))).toBe(POLL_MS.idle);
+  });
 });

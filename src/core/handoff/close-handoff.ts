@@ -9,6 +9,7 @@
 import type { AlertRef, Clock, LeadEvents, LeadStore } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import { withRetries, writeLine } from './transcript-line.ts';
+import { noticeLine } from './words.ts';
 
 /** The thread's alert (a close in the thread or on the alert), or the lead directly. */
 export type CloseHandoffInput = ({ alert: AlertRef; leadId?: never } | { leadId: string; alert?: never }) & {
@@ -47,7 +48,7 @@ export async function closeHandoff(
         direction: 'notice',
         author: input.by,
         authorName: byName,
-        text: `${byName ?? 'The sales team'} closed the conversation`,
+        text: noticeLine({ kind: 'closed', repName: byName }),
         toProspect: { kind: 'closed', repName: byName },
         toSales: { kind: 'closed', by: byName ?? input.by },
       });

@@ -18,6 +18,7 @@ import type {
 } from '../ports/index.ts';
 import { sanitizeText } from '../text-hygiene.ts';
 import { withRetries, writeLine } from './transcript-line.ts';
+import { noticeLine } from './words.ts';
 
 /** Who may talk to the person from the thread (`HANDOFF_REPLIERS`). */
 export type HandoffRepliers = 'owner' | 'channel';
@@ -109,7 +110,7 @@ export async function relayRepMessage(
           direction: 'notice',
           author: input.rep,
           authorName: repName,
-          text: `${repName} joined the conversation`,
+          text: noticeLine({ kind: 'joined', repName }),
           toProspect: { kind: 'joined', repName },
         });
       }
