@@ -17,6 +17,7 @@ import type {
   EventOrigin,
   InboundEvent,
   MessageEvent,
+  Place,
 } from '../../src/core/events.ts';
 import { ANSWER_INPUT_ID, decodeCustomId } from './custom-ids.ts';
 import type { Surface } from './outbound.ts';
@@ -94,6 +95,17 @@ function person(user: UserView): Pick<EventOrigin, 'userId' | 'username' | 'disp
 /** A link to the person's Discord profile, which opens in a browser or the app for anyone. */
 function profile(user: UserView): Pick<EventOrigin, 'profileUrl'> {
   return { profileUrl: `https://discord.com/users/${user.id}` };
+}
+
+/**
+ * The server channel a consent prompt was answered in, as the place a member who accepts it
+ * came from (their lead's source); undefined outside a server.
+ */
+export function serverPlace(
+  v: PlaceNames & { guildId: string | null; channelId: string | null },
+): Place | undefined {
+  if (!v.guildId || !v.channelId) return undefined;
+  return { workspaceId: v.guildId, channelId: v.channelId, ...placeNames(v) };
 }
 
 /** The server's and channel's names of a server event, where discord.js has them cached. */

@@ -14,7 +14,7 @@ import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
 import { clip } from '../../src/core/text-fit.ts';
 import { decodeCustomId } from './custom-ids.ts';
 import { isDmClosed } from './errors.ts';
-import { parseMessage } from './inbound.ts';
+import { parseMessage, serverPlace } from './inbound.ts';
 import type { DiscordListeners } from './listen.ts';
 import { discordMemberKey } from './managers.ts';
 import { escapeText, LIMITS, NO_MENTIONS, renderConsentPrompt, renderMessage } from './outbound.ts';
@@ -54,6 +54,7 @@ async function answerPrompt(i: ButtonInteraction, w: DiscordOutreachWiring): Pro
   const handle = w.handler();
   if (!id.accept || !handle) return;
   const dm = await i.user.createDM();
+  const cameFrom = serverPlace(i);
   const result = await acceptInvitation(
     { ...services, handle },
     {
@@ -71,6 +72,7 @@ async function answerPrompt(i: ButtonInteraction, w: DiscordOutreachWiring): Pro
         username: i.user.username,
         isDirect: true,
         eventId: `consent:${i.id}`,
+        ...(cameFrom ? { cameFrom } : {}),
       },
     },
   );

@@ -66,9 +66,9 @@ function fromMessage(m: Message, updateId: number, me: BotIdentity): InboundEven
   if (command === 'foreign') return null;
   if (command) {
     if (command.name === 'start' && command.args[0]) {
-      // An invitation's deep link names the inviting manager (`consent_<id>`); that is
-      // attribution, recorded by the manager middleware, not a campaign.
-      const campaign = command.args[0].replace(/^consent_\d+$/, 'consent');
+      // An invitation's deep link names the inviting manager and the group (`consent_<id>_g<chat>`);
+      // that is attribution, recorded by the outreach composer, not a campaign.
+      const campaign = command.args[0].replace(/^consent(?:_\d+)?(?:_g-?\d+)?$/, 'consent');
       return { ...base, kind: 'command', name: 'start', args: [campaign], campaign };
     }
     return { ...base, kind: 'command', name: command.name, args: command.args };
@@ -152,9 +152,16 @@ export function checkedValues(q: CallbackQuery, stepId: string): string[] {
   return values;
 }
 
-/** Reads a private `/start consent[_<managerId>]` back; null for any other text. */
-export function parseConsentStart(text: string | undefined): { invitedBy?: string } | null {
-  const m = /^\/start(?:@\w+)?\s+consent(?:_(\d{1,20}))?$/.exec(text ?? '');
+/**
+ * Reads a private `/start consent[_<managerId>][_g<groupId>]` back; null for any other text.
+ * The group is what the link says: the adapter trusts it only for a chat the bot can see.
+ */
+export function parseConsentStart(text: string | undefined): { invitedBy?: string; groupId?: number } | null {
+  const m = /^\/start(?:@\w+)?\s+consent(?:_(\d{1,20}))?(?:_g(-?\d{1,20}))?$/.exec(text ?? '');
   if (!m) return null;
-  return m[1] ? { invitedBy: `telegram:${m[1]}` } : {};
+  const groupId = m[2] === undefined ? undefined : Number(m[2]);
+  return {
+    ...(m[1] ? { invitedBy: `telegram:${m[1]}` } : {}),
+    ...(groupId !== undefined && Number.isSafeInteger(groupId) ? { groupId } : {}),
+  };
 }

@@ -96,7 +96,9 @@ export function registerTelegramManagers(bot: Composer<Context>, w: TelegramMana
     }
     if (reply.prompt) {
       const { userId, text, invitedBy } = reply.prompt;
-      const { text: body, ...other } = renderConsentPrompt(userId, text, ctx.me.username, invitedBy);
+      // The prompt's deep link names the group it is posted in: the lead's source (outreach.ts).
+      const group = ctx.chat?.type === 'private' ? undefined : chatId;
+      const { text: body, ...other } = renderConsentPrompt(userId, text, ctx.me.username, invitedBy, group);
       await ctx.api.sendMessage(chatId, body, other);
     }
   }

@@ -136,12 +136,16 @@ export const CONSENT_PAYLOAD = 'consent';
 export const DECLINE_PREFIX = 'lbc:d:';
 
 /**
- * The deep-link payload of an Accept button: `consent`, or `consent_<managerId>` after a
- * manager's `qualify` so the start itself says whom to credit (payloads allow [A-Za-z0-9_-]).
+ * The deep-link payload of an Accept button: `consent`, then `_<managerId>` after a manager's
+ * `qualify` so the start itself says whom to credit, then `_g<chatId>` naming the group the
+ * prompt was posted in, so the lead's source is that group whoever follows the link (payloads
+ * allow [A-Za-z0-9_-], at most 64 characters: https://core.telegram.org/bots/features#deep-linking;
+ * the longest, `consent_<20 digits>_g-<20 digits>`, has 52).
  */
-export function consentStartPayload(invitedBy?: string): string {
+export function consentStartPayload(invitedBy?: string, groupId?: number): string {
   const m = /^telegram:(\d{1,20})$/.exec(invitedBy ?? '');
-  return m ? `${CONSENT_PAYLOAD}_${m[1]}` : CONSENT_PAYLOAD;
+  const group = groupId !== undefined && Number.isSafeInteger(groupId) ? `_g${groupId}` : '';
+  return `${CONSENT_PAYLOAD}${m ? `_${m[1]}` : ''}${group}`;
 }
 
 /**
@@ -154,6 +158,7 @@ export function renderConsentPrompt(
   text: string,
   botUsername: string,
   invitedBy?: string,
+  groupId?: number,
 ): { text: string; entities: MessageEntity[]; reply_markup: InlineKeyboardMarkup } {
   const label = '@member';
   return {
@@ -171,7 +176,7 @@ export function renderConsentPrompt(
         [
           {
             text: 'Yes, message me',
-            url: `https://t.me/${botUsername}?start=${consentStartPayload(invitedBy)}`,
+            url: `https://t.me/${botUsername}?start=${consentStartPayload(invitedBy, groupId)}`,
           },
         ],
         [{ text: 'No thanks', callback_data: `${DECLINE_PREFIX}${userId}` }],

@@ -9,6 +9,7 @@
  */
 import { Composer, type Context } from 'grammy';
 import type { CommunityServices } from '../../src/core/community-services.ts';
+import type { Place } from '../../src/core/events.ts';
 import { acceptInvitation, CONSENT_TEXT, isInvitee } from '../../src/core/outreach/accept-invitation.ts';
 import { offerOnIntent } from '../../src/core/outreach/offer-on-intent.ts';
 import type { InboundHandler, Logger } from '../../src/core/ports/index.ts';
@@ -25,6 +26,19 @@ export interface TelegramOutreachWiring {
   /** The core's handler, set by `adapter.start`. */
   handler: () => InboundHandler | undefined;
   logger: Logger;
+}
+
+/**
+ * The group a consent deep link names, with its title (getChat,
+ * https://core.telegram.org/bots/api#getchat), as the place the member came from. The payload
+ * is typed by whoever sends `/start`, so a group the bot cannot see (left, or made up) is no
+ * place: the lead's source stays the private chat rather than a bare id nobody can check.
+ */
+async function groupPlace(ctx: Context, groupId: number): Promise<Place | undefined> {
+  const chat = await ctx.api.getChat(groupId).catch(() => null);
+  if (!chat || chat.type === 'private') return undefined;
+  const id = String(chat.id);
+  return { workspaceId: id, channelId: id, ...(chat.title ? { workspaceName: chat.title } : {}) };
 }
 
 /** Installs consent answers and intent offers on `bot`, as a composer of its own. */
@@ -50,12 +64,13 @@ export function registerTelegramOutreach(bot: Composer<Context>, w: TelegramOutr
     const handle = w.handler();
     const start = toInboundEvent(ctx.update, { id: ctx.me.id, username: ctx.me.username });
     if (!accepted || !handle || start?.kind !== 'command') return next();
+    const cameFrom = accepted.groupId === undefined ? undefined : await groupPlace(ctx, accepted.groupId);
     const result = await acceptInvitation(
       { ...services, handle },
       {
         member: telegramMemberKey(String(ctx.from.id)),
         ...(accepted.invitedBy ? { invitedBy: accepted.invitedBy } : {}),
-        start,
+        start: cameFrom ? { ...start, cameFrom } : start,
       },
     );
     if (result.outcome === 'accepted')
@@ -75,7 +90,13 @@ export function registerTelegramOutreach(bot: Composer<Context>, w: TelegramOutr
           eventId: String(ctx.update.update_id),
         });
         if (result.outcome === 'offer') {
-          const { text, ...other } = renderConsentPrompt(String(m.from.id), result.text, ctx.me.username);
+          const { text, ...other } = renderConsentPrompt(
+            String(m.from.id),
+            result.text,
+            ctx.me.username,
+            undefined,
+            m.chat.id,
+          );
           await ctx.api.sendMessage(m.chat.id, text, other);
         }
       } catch (err) {

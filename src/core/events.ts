@@ -16,6 +16,14 @@
  */
 export type Platform = string;
 
+/** A place people talk in, as the platform names it (ids, and the names where known). */
+export interface Place {
+  workspaceId: string;
+  channelId: string;
+  workspaceName?: string;
+  channelName?: string;
+}
+
 /** Who sent an event and where, as the platform names them. */
 export interface EventOrigin {
   platform: Platform;
@@ -41,6 +49,12 @@ export interface EventOrigin {
   eventId: string;
   /** Campaign or source hint carried by the entry point (deep link payload, UTM). */
   campaign?: string;
+  /**
+   * Where the person came from when the event happens elsewhere: the group whose invitation
+   * (a Telegram deep link) opened this private chat. A new lead's source names this place
+   * instead of the private chat; replies still go to `channelId`.
+   */
+  cameFrom?: Place;
   /**
    * An anonymous visitor (the web chat): no row is written for them until they answer. Until
    * then a `start` only shows the first question, and the lead, its identity and the

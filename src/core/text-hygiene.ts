@@ -20,7 +20,7 @@
  * part of Persian and Indic spelling. Nothing is trimmed and nothing else changes, so the raw
  * answer keeps what the person typed as far as the database can store it.
  */
-import type { InboundEvent } from './events.ts';
+import type { InboundEvent, Place } from './events.ts';
 
 /** C0 controls but tab (U+0009) and line feed (U+000A), DEL, and the C1 block. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
@@ -94,10 +94,22 @@ function optional(text: string | undefined): string | undefined {
   return clean === '' ? undefined : clean;
 }
 
+/** A place with storable ids and its names sanitized (dropped when nothing visible is left). */
+function sanitizePlace(p: Place): Place {
+  const workspaceName = optional(p.workspaceName);
+  const channelName = optional(p.channelName);
+  return {
+    workspaceId: storableText(p.workspaceId),
+    channelId: storableText(p.channelId),
+    ...(workspaceName === undefined ? {} : { workspaceName }),
+    ...(channelName === undefined ? {} : { channelName }),
+  };
+}
+
 /**
  * The event with every text field sanitized: message text, choice values and step, command
  * name and arguments, the unsupported reason, display name, username, profile link, workspace and
- * channel names and campaign (those dropped when nothing visible is left). Identifiers are only made storable. `raw` is
+ * channel names (the event's and those of the place it came from) and campaign (those dropped when nothing visible is left). Identifiers are only made storable. `raw` is
  * left alone: the core never reads it.
  */
 export function sanitizeEvent(e: InboundEvent): InboundEvent {
@@ -113,6 +125,7 @@ export function sanitizeEvent(e: InboundEvent): InboundEvent {
     workspaceName: optional(e.workspaceName),
     channelName: optional(e.channelName),
     campaign: optional(e.campaign),
+    cameFrom: e.cameFrom && sanitizePlace(e.cameFrom),
   };
   for (const key of [
     'username',
@@ -121,6 +134,7 @@ export function sanitizeEvent(e: InboundEvent): InboundEvent {
     'workspaceName',
     'channelName',
     'campaign',
+    'cameFrom',
   ] as const)
     if (origin[key] === undefined) delete origin[key];
   switch (e.kind) {

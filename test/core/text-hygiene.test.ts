@@ -282,6 +282,23 @@ describe('sanitizeEvent', () => {
       name: 'start',
       args: ['campaign'],
     });
+    // The group a deep link came from: its title is text a group owner typed.
+    const cameFrom = {
+      workspaceId: '-100\u0000',
+      channelId: '-100',
+      workspaceName: 'Ac\u202eme',
+      channelName: '\u200b',
+    };
+    expect(sanitizeEvent({ ...origin, kind: 'command', name: 'start', args: [], cameFrom })).toMatchObject({
+      cameFrom: { workspaceId: '-100', channelId: '-100', workspaceName: 'Acme' },
+    });
+    expect(
+      (
+        sanitizeEvent({ ...origin, kind: 'command', name: 'start', args: [], cameFrom }) as {
+          cameFrom: object;
+        }
+      ).cameFrom,
+    ).not.toHaveProperty('channelName');
   });
 
   it('keeps the flows’ text validation asking again for zero-width-only answers', () => {

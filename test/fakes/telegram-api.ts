@@ -141,8 +141,13 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
   let heldPoll: ((failure: ApiFailure) => void) | null = null;
   /** `chatId:messageId` of every message in the fake's chats (the bot's and the ones delivered as updates). */
   const known = new Set<string>();
+  /** The groups the bot is in, as an update from them showed them (what getChat can read). */
+  const groups = new Map<number, { id: number; type: string; title?: string }>();
   const seeUpdate = (u: Update) => {
     if (u.message) known.add(`${u.message.chat.id}:${u.message.message_id}`);
+    const chat = (u.message ?? u.callback_query?.message)?.chat;
+    if (chat && chat.type !== 'private')
+      groups.set(chat.id, { id: chat.id, type: chat.type, title: chat.title });
     // A person who writes to the bot in private, or presses its buttons there, has started it.
     const m = u.message ?? u.callback_query?.message;
     if (m?.chat.type === 'private') started.add(m.chat.id);
@@ -204,6 +209,8 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
       if (sameText && sameMarkup) return NOT_MODIFIED;
     }
     if (method === 'getChatMember' && !chats.has(chatId)) return CHAT_NOT_FOUND;
+    // getChat (https://core.telegram.org/bots/api#getchat) reads only a chat the bot can see.
+    if (method === 'getChat' && !groups.has(chatId)) return CHAT_NOT_FOUND;
     if (method === 'getUpdates' && webhook) return WEBHOOK_ACTIVE;
     return null;
   }
@@ -246,6 +253,9 @@ export async function startFakeTelegramApi(opts: { token?: string } = {}): Promi
         const user = userId === botInfo.id ? botInfo : { id: userId, is_bot: false, first_name: 'U' };
         return { status, user };
       }
+      case 'getChat':
+        // ChatFullInfo: the fields a group always has (accent_color_id, max_reaction_count are required).
+        return { ...groups.get(Number(p.chat_id)), accent_color_id: 0, max_reaction_count: 11 };
       case 'setMyCommands':
         commands = (p.commands as FakeTelegramApi['commands']).map((c) => ({ ...c }));
         return true;

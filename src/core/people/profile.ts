@@ -16,15 +16,20 @@ export function profileOf(e: EventOrigin): Pick<NewIdentity, 'username' | 'displ
   };
 }
 
-/** Where a new lead came from, with the names the platform gave its workspace and channel. */
+/**
+ * Where a new lead came from, with the names the platform gave its workspace and channel: the
+ * place the person came from (`cameFrom`, a group whose deep link they followed) when the event
+ * says one, else the event's own.
+ */
 export function sourceOf(e: EventOrigin, campaign: string | null): LeadSource {
+  const place = e.cameFrom ?? e;
   return {
     platform: e.platform,
-    workspaceId: e.workspaceId,
-    channelId: e.channelId,
+    workspaceId: place.workspaceId,
+    channelId: place.channelId,
     campaign,
-    workspaceName: e.workspaceName ?? null,
-    channelName: e.channelName ?? null,
+    workspaceName: place.workspaceName ?? null,
+    channelName: place.channelName ?? null,
   };
 }
 

@@ -146,6 +146,13 @@ describe('Discord /leadbot manager commands', () => {
     expect(await store.getLead(identity!.leadId)).toMatchObject({
       consent: true,
       invitedBy: `discord:${mgr.id}`,
+      // The server and channel the prompt was answered in, not the DM (issue #18).
+      source: {
+        workspaceId: IDS.guild,
+        channelId: IDS.channel,
+        workspaceName: 'Fake community',
+        channelName: 'general',
+      },
     });
   });
 

@@ -13,12 +13,22 @@ describe('Telegram consent deep-link payload', () => {
     expect(payload).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(consentStartPayload(undefined)).toBe('consent');
     expect(consentStartPayload('slack:U0MGR')).toBe('consent');
+    // The group the prompt is posted in; the longest payload still fits 64 characters.
+    expect(consentStartPayload(undefined, -1001234567890)).toBe('consent_g-1001234567890');
+    const longest = consentStartPayload(`telegram:${'9'.repeat(20)}`, -Number.MAX_SAFE_INTEGER);
+    expect(longest).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
   });
 
   it('reads the start back, with or without the bot name and inviter', () => {
     expect(parseConsentStart('/start consent_9001')).toEqual({ invitedBy: 'telegram:9001' });
     expect(parseConsentStart('/start@leadbot consent_9001')).toEqual({ invitedBy: 'telegram:9001' });
     expect(parseConsentStart('/start consent')).toEqual({});
+    expect(parseConsentStart('/start consent_9001_g-100500')).toEqual({
+      invitedBy: 'telegram:9001',
+      groupId: -100500,
+    });
+    expect(parseConsentStart('/start consent_g-100500')).toEqual({ groupId: -100500 });
+    expect(parseConsentStart('/start consent_g-1_x')).toBeNull();
     expect(parseConsentStart('/start consent_x')).toBeNull();
     expect(parseConsentStart('/start spring')).toBeNull();
     expect(parseConsentStart(undefined)).toBeNull();
@@ -38,6 +48,8 @@ describe('Telegram inbound mapping of an invitation start', () => {
       args: ['consent'],
       campaign: 'consent',
     });
+    update.message.text = '/start consent_9001_g-100500';
+    expect(toInboundEvent(update, BOT)).toMatchObject({ campaign: 'consent' });
     update.message.text = '/start spring_2026';
     expect(toInboundEvent(update, BOT)).toMatchObject({ campaign: 'spring_2026' });
   });

@@ -92,16 +92,16 @@ describe('Telegram manager commands', () => {
       expect.objectContaining({ type: 'text_mention', user: expect.objectContaining({ id: JANE }) }),
     ]);
     const url = (prompt.reply_markup!.inline_keyboard[0]![0] as { url: string }).url;
-    // The deep link names the inviting manager, so the start credits them.
-    expect(url).toMatch(new RegExp(`\\?start=consent_${MGR}$`));
+    // The deep link names the inviting manager, so the start credits them, and the group.
+    expect(url).toMatch(new RegExp(`\\?start=consent_${MGR}_g${GROUP}$`));
     expect(h.api.sent(JANE)).toEqual([]); // nothing private before they accept
-    await h.deliver(dm(h, JANE, `/start consent_${MGR}`));
+    await h.deliver(dm(h, JANE, `/start consent_${MGR}_g${GROUP}`));
     expect(h.api.sent(JANE).length).toBeGreaterThan(0);
     const id = await store.findIdentity(janeKey);
     expect(await store.getLead(id!.leadId)).toMatchObject({
       consent: true,
       invitedBy: `telegram:${MGR}`,
-      source: expect.objectContaining({ campaign: 'consent' }),
+      source: expect.objectContaining({ campaign: 'consent', workspaceName: 'Community' }),
     });
   });
 
