@@ -221,8 +221,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     );
   }
 
-  // Alerts and handoff messages go through their own client: no built-in retries and 429
-  // surfaced at once, so the outbox dispatcher (which persists the schedule) decides when to try again.
+  // Alerts and handoff messages: no built-in retries, 429 surfaced at once; the outbox dispatcher retries.
   const outboxClient = new webApi.WebClient(config.botToken, {
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 0 },
@@ -234,7 +233,6 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: AdapterDeps
     ? createSlackSalesThread({ client: outboxClient, channel: config.salesChannel, logger })
     : null;
   const prospectMessenger = createSlackProspectMessenger({ client: outboxClient, logger });
-  // The app's handoff dispatcher routes rows here: to this platform's prospects, to this sink's threads.
   deps.handoff?.register(prospectMessenger);
   if (salesThread) deps.handoff?.register(salesThread);
   const alertSink = config.salesChannel

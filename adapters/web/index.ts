@@ -168,10 +168,12 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
       });
   }
 
+  const prospectMessenger = createWebProspectMessenger();
+  deps.handoff?.register(prospectMessenger);
   let mounted = false;
   return {
     platform: 'web',
-    prospectMessenger: createWebProspectMessenger(),
+    prospectMessenger,
     async start(h) {
       handler = h;
       durable.register();

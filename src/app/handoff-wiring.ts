@@ -43,15 +43,6 @@ export function createHandoffChannels(): HandoffRegistry {
   };
 }
 
-/**
- * The messenger of a platform whose prospects read their transcript where they are (the web
- * widget fetches new messages while open): the stored transcript line is the delivery, so the
- * row is delivered at once. An adapter that registers its own messenger replaces it.
- */
-export function transcriptMessenger(platform: Platform): ProspectMessenger {
-  return { platform, deliver: async (delivery) => ({ externalRef: `transcript:${delivery.messageId}` }) };
-}
-
 const missing = (what: string) =>
   new DeliveryError(`no handoff ${what} is registered: is that adapter started and configured?`, {
     permanent: true,
@@ -86,9 +77,8 @@ export function handoffSinks(channels: HandoffRegistry): Record<string, OutboxSi
 }
 
 /**
- * The registry to hand the adapters (`deps`), and `start`, called once they started: registers
- * the transcript messenger for the web chat unless its adapter gave one, then runs the
- * dispatcher; returns its stop.
+ * The registry to hand the adapters (`deps`; each registers its messenger and thread poster),
+ * and `start`, called once they started: runs the dispatcher; returns its stop.
  */
 export function createHandoffWiring(deps: {
   config: { handoffRepliers: 'owner' | 'channel' };
@@ -100,9 +90,7 @@ export function createHandoffWiring(deps: {
   return {
     channels,
     deps: { handoff: channels as HandoffChannels, handoffRepliers: deps.config.handoffRepliers },
-    start(platforms: readonly Platform[]): () => Promise<void> {
-      if (platforms.includes('web') && !channels.messenger('web'))
-        channels.register(transcriptMessenger('web'));
+    start(): () => Promise<void> {
       const dispatcher = createOutboxDispatcher({
         store: deps.store,
         sinks: handoffSinks(channels),

@@ -35,7 +35,6 @@ import type {
   Conversation,
   InboundHandler,
   InterpretedValue,
-  Lead,
   LeadEvents,
   LeadRepo,
   LeadStore,

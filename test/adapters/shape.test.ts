@@ -54,7 +54,6 @@ const OWN: Record<Platform, Record<string, string>> = {
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
-    'handoff.ts': "a rep's reply in an alert's thread and /leadbot close, to the handoff use cases",
     'commands.ts': 'slash command definitions and their idempotent registration',
     'custom-ids.ts': 'what buttons, menus and modals carry',
     'profile.ts': 'how an alert reaches a person: a mention inside the embed',

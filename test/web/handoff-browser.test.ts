@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLL_MS } from '../../adapters/web/transcript-route.ts';
-import { createHandoffChannels, handoffSinks, transcriptMessenger } from '../../src/app/handoff-wiring.ts';
+import { createHandoffChannels, handoffSinks } from '../../src/app/handoff-wiring.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher.ts';
 import {
@@ -47,12 +47,11 @@ describe.skipIf(!available)('handoff from the Slack alert thread to a web prospe
   let profile: string;
 
   beforeAll(async () => {
-    // The app's registry: Slack registers its thread as it starts; the web chat's prospects
-    // read their transcript, so the app registers the transcript messenger (createHandoffWiring).
+    // The app's registry: Slack registers its thread poster, the web chat its messenger (its
+    // prospects read the transcript, so a stored line is delivered), as in leadbot start.
     const channels = createHandoffChannels();
     slack = await startSlack({ handoff: channels });
-    channels.register(transcriptMessenger('web'));
-    web = await startWebHarness({ store: slack.store, clock: slack.clock });
+    web = await startWebHarness({ store: slack.store, clock: slack.clock, handoff: channels });
     profile = mkdtempSync(join(tmpdir(), 'leadbot-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,

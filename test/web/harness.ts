@@ -9,7 +9,7 @@ import type { WebMessage } from '../../adapters/web/outbound.ts';
 import { createHttpServer, type HttpServer } from '../../src/app/http-server.ts';
 import { mountDashboard } from '../../src/app/web/dashboard.ts';
 import type { Inbox } from '../../src/core/inbox/inbox.ts';
-import type { AnswerInterpreter, Clock, LeadStore } from '../../src/core/ports/index.ts';
+import type { AnswerInterpreter, Clock, HandoffChannels, LeadStore } from '../../src/core/ports/index.ts';
 import { createTestEngine, silentLogger } from '../helpers/engine.ts';
 import { memoryInbox } from '../helpers/inbox.ts';
 import { testLimits } from '../helpers/limits.ts';
@@ -40,6 +40,8 @@ export async function startWebHarness(
     interpreter?: AnswerInterpreter;
     /** The engine's clock (another harness's, when both share the store). */
     clock?: Clock;
+    /** The app's handoff registry the adapter registers its messenger with. */
+    handoff?: HandoffChannels;
   } = {},
 ): Promise<WebHarness> {
   const { engine, store, flows, clock } = await createTestEngine({
@@ -67,6 +69,7 @@ export async function startWebHarness(
       store,
       limits: opts.limits ?? roomy.chat,
       inbox: opts.inbox ?? memoryInbox(),
+      ...(opts.handoff ? { handoff: opts.handoff } : {}),
     },
   );
   await adapter.start(engine.handle);

@@ -255,7 +255,7 @@ export async function startBot(
     }
 
     const names = started.map((a) => a.platform);
-    cleanups.push({ what: 'handoff relay', run: handoff.start(names) });
+    cleanups.push({ what: 'handoff relay', run: handoff.start() });
     if (names.filter((n) => n !== 'web').length === 0) {
       logger.warn(
         'no chat platform configured: set TELEGRAM_BOT_TOKEN, SLACK_BOT_TOKEN + SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET) or DISCORD_TOKEN + DISCORD_APPLICATION_ID to connect one (README.md#configuration)',
