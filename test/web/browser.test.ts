@@ -5,65 +5,43 @@
  * everywhere, and no page trips its Content-Security-Policy. The dashboard screenshot is saved
  * to test-results/dashboard.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedSnippet } from '../../adapters/web/pages.ts';
 import { createRateLimits } from '../../src/app/rate-limits.ts';
 import { ROOT } from '../app/run-cli.ts';
+import { type Chromium, chromiumAvailable, launchChromium } from '../helpers/chromium.ts';
 import { silentLogger } from '../helpers/engine.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** What page.evaluate callbacks use of the browser (the project's types have no DOM lib). */
 type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
 const TOKEN = 'browser-test-dashboard-token-42';
 const XSS = '<img src=x onerror="window.__xss=1">Acme';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(`browser tests need Chromium in CI: ${reason}`);
-  console.warn(`skipping browser tests: ${reason}`);
-}
+const available = chromiumAvailable();
 
 describe.skipIf(!available)('web chat and dashboard in Chromium', () => {
   let h: WebHarness;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Chromium | undefined;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
     h = await startWebHarness({ dashboardToken: TOKEN });
-    profile = mkdtempSync(join(tmpdir(), 'leadbot-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    // Fail a step with its own message well before the test timeout.
-    context.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    context = browser.context;
     context.on('console', (msg) => {
       if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
     });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await h?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const lastBot = (page: Page) => page.locator('.leadbot-msg.bot').last();

@@ -3,17 +3,14 @@
  * (playwright-core driving /usr/bin/chromium) on the app's HTTP server, the real engine and the
  * default flow; the alert in the fake Slack sales channel through the real bolt app; a rep
  * claims it and replies in its thread; the outbox dispatcher delivers through the app's handoff
- * sinks, the web prospect's messenger being the app's transcript messenger; the widget, polling
+ * sinks (the web chat's messenger registered by its adapter); the widget, polling
  * `/api/chat/messages`, shows the rep joining and their reply; the prospect's answer typed in
  * the widget lands in the thread (not the flow); Close on the alert shows the closed notice.
  *
  * The widget polls every few seconds (rarely while no rep talks): the page's clock is Playwright's
  * fake one, fast-forwarded instead of waiting, so the test takes seconds.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLL_MS } from '../../adapters/web/transcript-route.ts';
 import { createHandoffChannels, handoffSinks } from '../../src/app/handoff-wiring.ts';
@@ -26,16 +23,11 @@ import {
   startHarness as startSlack,
   TEAM,
 } from '../adapters/slack/harness.ts';
+import { type Chromium, chromiumAvailable, launchChromium } from '../helpers/chromium.ts';
 import { silentLogger } from '../helpers/engine.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(`browser tests need Chromium in CI: ${reason}`);
-  console.warn(`skipping browser tests: ${reason}`);
-}
+const available = chromiumAvailable();
 
 let seq = 0;
 const nextTs = () => `1700019000.${String(++seq).padStart(6, '0')}`;
@@ -44,7 +36,7 @@ describe.skipIf(!available)('handoff from the Slack alert thread to a web prospe
   let slack: SlackHarness;
   let web: WebHarness;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
     // The app's registry: Slack registers its thread poster, the web chat its messenger (its
@@ -52,30 +44,15 @@ describe.skipIf(!available)('handoff from the Slack alert thread to a web prospe
     const channels = createHandoffChannels();
     slack = await startSlack({ handoff: channels });
     web = await startWebHarness({ store: slack.store, clock: slack.clock, handoff: channels });
-    profile = mkdtempSync(join(tmpdir(), 'leadbot-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    context.setDefaultTimeout(10_000);
+    browser = await launchChromium();
+    context = browser.context;
     outboxSinks = { [SALES_ALERT]: slack.adapter.alertSink!, ...handoffSinks(channels) };
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await web?.close();
     await slack?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   let outboxSinks: Parameters<typeof createOutboxDispatcher>[0]['sinks'];
