@@ -1,13 +1,14 @@
 /**
  * Issue 18's handoff end to end, with the real SDKs against the strict fakes: a Telegram
- * prospect (grammY) reaches SQL through the real engine and the default flow; the alert in the
- * fake Slack sales channel (bolt) names them; a rep claims it and replies in its thread; the
+ * prospect (grammY) who came from a group's intent offer reaches SQL through the real engine and
+ * the default flow; the alert in the fake Slack sales channel (bolt) names them and the group; a rep claims it and replies in its thread; the
  * prospect receives the reply in their Telegram private chat; their answer appears in the
  * thread; Close on the alert ends it and the prospect is told. The outbox dispatcher delivers
  * every row through the app's handoff sinks over the registry the adapters registered their
  * SalesThread and ProspectMessenger in (src/app/handoff-wiring.ts), and a
  * crash between posting in the thread and marking the row delivered still posts once.
  */
+import type { Update } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandoffChannels, handoffSinks } from '../../src/app/handoff-wiring.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
@@ -23,10 +24,24 @@ import {
 } from './slack/harness.ts';
 import {
   person,
-  qualify,
   startHarness as startTelegram,
   type Harness as TelegramHarness,
 } from './telegram/harness.ts';
+
+const GROUP = -1001234567890;
+
+/** The default flow's answers of a strong prospect, after its first message. */
+async function answerFlow(p: ReturnType<typeof person>) {
+  await p.press('evaluating');
+  await p.say('Acme Corp');
+  await p.press('exec');
+  await p.say('80');
+  await p.press('approved');
+  await p.press('month');
+  await p.say('ana@acme.example');
+  await p.press('yes');
+  await p.press('no');
+}
 
 let slack: SlackHarness | undefined;
 let telegram: TelegramHarness | undefined;
@@ -46,7 +61,9 @@ describe('handoff from the Slack alert thread to a Telegram prospect', () => {
     slack = await startSlack({ handoff: channels });
     const { store, clock, fake } = slack;
     const { engine } = await createTestEngine({ store, clock });
-    telegram = await startTelegram('polling', engine.handle, silentLogger, { deps: { handoff: channels } });
+    telegram = await startTelegram('polling', engine.handle, silentLogger, {
+      deps: { handoff: channels, store, outreach: store.outreach },
+    });
     fake.users.set('U0REP', { name: 'rita', realName: 'Rita Reyes' });
     const outbox = (queue: OutboxQueue = store.outbox) =>
       createOutboxDispatcher({
@@ -60,15 +77,30 @@ describe('handoff from the Slack alert thread to a Telegram prospect', () => {
         workerId: 'w1',
       });
 
-    // A Telegram prospect reaches SQL; the alert names them.
+    // Ana asks about pricing in a Telegram group; the offer's deep link names the group; she
+    // starts the bot from it and reaches SQL. The alert names her and the group, by name.
     const ana = person(telegram, { id: 7042, first_name: 'Ana', last_name: 'Souza', username: 'anasouza' });
-    await qualify(ana);
+    await telegram.deliver({
+      update_id: telegram.nextUpdateId(),
+      message: {
+        message_id: 900,
+        from: ana.from,
+        chat: { id: GROUP, type: 'supergroup', title: 'Acme Builders' },
+        date: 1764300000,
+        text: 'what is your pricing for teams?',
+      },
+    } as Update);
+    const offer = telegram.api.sent(GROUP).at(-1)!;
+    const link = (offer.reply_markup!.inline_keyboard[0]![0] as { url: string }).url;
+    await ana.command(`/start ${new URL(link).searchParams.get('start')}`);
+    await answerFlow(ana);
     expect(await outbox().runOnce()).toMatchObject({ delivered: 1 });
     const alert = fake.channels.get(SALES_CHANNEL)![0]!;
     expect(alert.text).toContain('Ana Souza');
     expect(JSON.stringify(alert.blocks)).toContain(
       '<https://t.me/anasouza|Ana Souza (@anasouza)> on telegram',
     );
+    expect(JSON.stringify(alert.blocks)).toContain('telegram · Acme Builders');
 
     // A rep writing before the claim is told, alone, to claim first; nothing reaches Ana.
     const sentToAna = () => telegram!.api.sent(7042).map((m) => m.text);
