@@ -14,6 +14,7 @@ import type {
   TranscriptDirection,
   TranscriptMessage,
 } from '../core/ports/index.ts';
+import { ALERT_REMINDER, HANDOFF_TO_SALES } from '../core/ports/index.ts';
 import type { Handoff as HandoffRow, TranscriptMessage as MessageRow } from './generated/sqlite/client.ts';
 import { newId } from './ids.ts';
 import type { Db, Dialect } from './prisma-types.ts';
@@ -50,7 +51,13 @@ export function createPrismaHandoffStore(db: Db, dialect: Dialect): HandoffStore
   return {
     async findAlertLead(alert) {
       const row = await db.outboxMessage.findFirst({
-        where: { kind: SALES_ALERT, externalRef: alert.externalRef, status: 'delivered' },
+        // The alert or a post of the bot in its thread: a reply to any of them is about the alert
+        // (Telegram has no threads; a rep may answer the relayed message instead of the alert).
+        where: {
+          kind: { in: [SALES_ALERT, HANDOFF_TO_SALES, ALERT_REMINDER] },
+          externalRef: alert.externalRef,
+          status: 'delivered',
+        },
         select: { leadId: true },
       });
       return row?.leadId ?? null;

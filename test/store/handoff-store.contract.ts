@@ -8,7 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { isLeadbotError } from '../../src/core/errors.ts';
 import { SALES_ALERT } from '../../src/core/lead-lifecycle.ts';
-import type { Handoff, IdentityKey, LeadStore } from '../../src/core/ports/index.ts';
+import {
+  HANDOFF_TO_SALES,
+  type Handoff,
+  type IdentityKey,
+  type LeadStore,
+} from '../../src/core/ports/index.ts';
 
 let counter = 0;
 function ident(): IdentityKey {
@@ -176,6 +181,19 @@ export function handoffStoreContract(store: () => LeadStore): void {
       });
       await s.outbox.markDelivered(w!.id, 'hc', `${ref}1`, now);
       expect(await s.handoffs.findAlertLead({ sink: 'telegram', externalRef: `${ref}1` })).toBeNull();
+      // The bot's post in the alert's thread names the alert's lead (a rep may answer it instead).
+      const post = `${HANDOFF_TO_SALES}:contract-${Math.random()}`;
+      await s.enqueueOutbox({ kind: HANDOFF_TO_SALES, idempotencyKey: post, leadId: lead.id, payload: {} });
+      const posts = await s.outbox.claim({
+        workerId: 'hc',
+        limit: 500,
+        now,
+        leaseMs: 60_000,
+        kinds: [HANDOFF_TO_SALES],
+      });
+      const p = posts.find((r) => r.idempotencyKey === post);
+      await s.outbox.markDelivered(p!.id, 'hc', `${ref}2`, now);
+      expect(await s.handoffs.findAlertLead({ sink: 'telegram', externalRef: `${ref}2` })).toBe(lead.id);
     });
   });
 }

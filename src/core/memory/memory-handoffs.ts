@@ -5,9 +5,19 @@
  */
 import { LeadbotError } from '../errors.ts';
 import { SALES_ALERT } from '../lead-lifecycle.ts';
-import type { AlertRef, Handoff, HandoffStore, TranscriptMessage } from '../ports/index.ts';
+import {
+  ALERT_REMINDER,
+  type AlertRef,
+  HANDOFF_TO_SALES,
+  type Handoff,
+  type HandoffStore,
+  type TranscriptMessage,
+} from '../ports/index.ts';
 import { JournaledTables } from './journaled-tables.ts';
 import { copy, newId } from './memory-state.ts';
+
+/** The alert and the bot's posts in its thread: a reply to any of them is about the alert. */
+const THREAD_KINDS = new Set([SALES_ALERT, HANDOFF_TO_SALES, ALERT_REMINDER]);
 
 const byOpened = (a: Handoff, b: Handoff) =>
   a.openedAt.getTime() - b.openedAt.getTime() || (a.id < b.id ? -1 : 1);
@@ -15,7 +25,7 @@ const byOpened = (a: Handoff, b: Handoff) =>
 export class MemoryHandoffs extends JournaledTables implements HandoffStore {
   async findAlertLead(alert: AlertRef): Promise<string | null> {
     for (const row of this.tables().outbox.values())
-      if (row.kind === SALES_ALERT && row.status === 'delivered' && row.externalRef === alert.externalRef)
+      if (THREAD_KINDS.has(row.kind) && row.status === 'delivered' && row.externalRef === alert.externalRef)
         return row.leadId;
     return null;
   }

@@ -75,7 +75,8 @@ export interface TranscriptMessage {
 export interface HandoffStore {
   /**
    * The lead the alert with this reference was about (a delivered `sales_alert` row whose
-   * `externalRef` it is), or null. The sink is not stored on the row: the references of the
+   * `externalRef` it is, or a delivered post of the bot in the alert's thread — on Telegram a rep
+   * may answer the relayed message or the reminder instead of the alert), or null. The sink is not stored on the row: the references of the
    * sinks do not overlap (Slack `ts` has a dot, Telegram `chat:message` a colon, Discord ids
    * are digits), so the reference alone names the alert.
    */

@@ -2,7 +2,7 @@
  * The handoff inside Telegram, through real grammY against the strict fake: the alert is
  * delivered to the sales chat by the outbox; a rep's reply to it is refused until they claim,
  * then reaches the prospect's private chat; the prospect's answer is posted in reply to the
- * alert; `/leadbot close` sent as a reply to the alert ends it (and is not taken for a manager
+ * alert, and a rep's reply to that answer reaches the prospect too; `/leadbot close` sent as a reply to the alert ends it (and is not taken for a manager
  * command).
  */
 import type { Update } from 'grammy/types';
@@ -120,6 +120,12 @@ describe('Telegram handoff in the sales chat', () => {
     expect(answer.text).toBe('Ada: Tuesday is fine');
     expect(answer.payload.reply_parameters).toMatchObject({ message_id: alert.message_id });
     expect(toAda()).toHaveLength(before + 2); // the flow did not answer her
+
+    // The rep answers Ada's relayed message rather than the alert: it reaches her all the same
+    // (Telegram has no threads, and an update carries only the message replied to).
+    await harness.deliver(replyTo(harness, answer, 'Great, 10am then.'));
+    await dispatcher.runOnce();
+    expect(toAda().at(-1)).toBe('Rita Reyes (sales): Great, 10am then.');
 
     await harness.deliver(replyTo(harness, alert, '/leadbot close'));
     await dispatcher.runOnce();
