@@ -64,7 +64,7 @@ describe('Discord renderer against the strict fake rules', () => {
       maxLength: 3000,
       unit: fc.constantFrom('a', '*', '<', '@', '\\', '😀', '\n', '#', ' '),
     });
-    // Flow validation refuses empty values and labels.
+    // Flow validation refuses empty values and labels, and a value twice in a step (case folded).
     const choice = fc.record({
       value: fc.string({ minLength: 1, maxLength: 120 }),
       label: fc.string({ minLength: 1, maxLength: 120 }),
@@ -72,7 +72,7 @@ describe('Discord renderer against the strict fake rules', () => {
     fc.assert(
       fc.property(
         text,
-        fc.array(choice, { maxLength: 140 }),
+        fc.uniqueArray(choice, { maxLength: 140, selector: (c) => c.value.toLowerCase() }),
         fc.boolean(),
         fc.boolean(),
         fc.constantFrom('dm', 'ephemeral', 'channel'),
