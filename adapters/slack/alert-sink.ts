@@ -17,6 +17,7 @@ import type {
 import { rotationCounter } from '../../src/core/sales/escalate-alerts.ts';
 import { ALERT_EVENT_TYPE, alertMetadata, renderSlackAlert } from './alert-render.ts';
 import { toPlatformError } from './errors.ts';
+import { postedKeys } from './posted-keys.ts';
 
 export interface SlackAlertSinkOptions {
   /** A client without built-in retries (`retries: 0`, `rejectRateLimitedCalls: true`): the dispatcher retries. */
@@ -35,37 +36,6 @@ export interface SlackAlertSinkOptions {
 
 /** The counter of the rotation among SLACK_SALES_REPS (the escalation job peeks at it). */
 export const ROUND_ROBIN_COUNTER = rotationCounter('slack');
-
-/** Reads `ts` of an earlier post of this key, or null. */
-async function findPosted(
-  client: WebClient,
-  channel: string,
-  key: string,
-  limit: number,
-): Promise<string | null> {
-  let cursor: string | undefined;
-  let seen = 0;
-  while (seen < limit) {
-    const page = await client.conversations.history({
-      channel,
-      include_all_metadata: true,
-      limit: Math.min(100, limit - seen),
-      cursor,
-    });
-    const messages = page.messages ?? [];
-    for (const m of messages) {
-      const meta = m.metadata as
-        | { event_type?: string; event_payload?: { idempotency_key?: unknown } }
-        | undefined;
-      if (meta?.event_type === ALERT_EVENT_TYPE && meta.event_payload?.idempotency_key === key && m.ts)
-        return m.ts;
-    }
-    seen += messages.length;
-    cursor = page.response_metadata?.next_cursor || undefined;
-    if (!cursor || messages.length === 0) break;
-  }
-  return null;
-}
 
 /** Creates the sink. `deliver` throws a `DeliveryError` (see errors.ts) the dispatcher understands. */
 export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
@@ -97,7 +67,10 @@ export function createSlackAlertSink(opts: SlackAlertSinkOptions): AlertSink {
     async deliver(alert, idempotencyKey) {
       let method = 'conversations.history';
       try {
-        const earlier = await findPosted(opts.client, opts.channel, idempotencyKey, limit);
+        const earlier =
+          (
+            await postedKeys(opts.client, { channel: opts.channel }, ALERT_EVENT_TYPE, limit, idempotencyKey)
+          ).get(idempotencyKey) ?? null;
         if (earlier) {
           log.info({ leadId: alert.leadId, ts: earlier }, 'alert already posted; reusing it');
           return { externalRef: earlier };

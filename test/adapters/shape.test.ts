@@ -51,6 +51,7 @@ const OWN: Record<Platform, Record<string, string>> = {
     'socket-receiver.ts': 'Socket Mode envelopes stored in the inbox before their ack',
     'file-upload.ts': 'files streamed through getUploadURLExternal / completeUploadExternal',
     'handoff-post.ts': 'handoff messages posted once: the key found in the thread or the DM first',
+    'posted-keys.ts': "leadbot's earlier posts found by their metadata key (alerts, handoff messages)",
   },
   discord: {
     'listen.ts': 'one discord.js listener per job, each event handled once',
