@@ -1,9 +1,9 @@
 /**
  * The rep's side of the handoff on Discord: a message in the thread of a sales alert (a thread
  * of DISCORD_SALES_CHANNEL_ID; Discord gives a thread started on a message that message's id,
- * so the thread's id is the alert's reference) becomes the input of `relayRepMessage`
- * (src/core/handoff/relay-rep-message.ts), and `/leadbot close` in that thread the input of
- * `closeHandoff`. The Close button on a claimed alert is handled with Claim in sales.ts.
+ * so the thread's id is the alert's reference) is relayed to the lead, and `/leadbot close` in
+ * that thread ends the conversation, through the core's use cases as every adapter binds them
+ * (adapters/shared/handoff.ts). The Close button on a claimed alert is handled with Claim in sales.ts.
  *
  * A relayed reply gets a ✅ reaction (stored and queued for the prospect's DM); a reply that was
  * not relayed gets a short answer in the thread saying why (a message cannot be answered to its
@@ -17,22 +17,19 @@ import {
   MessageFlags,
   MessageType,
 } from 'discord.js';
-import type { CommunityServices } from '../../src/core/community-services.ts';
-import { closeHandoff } from '../../src/core/handoff/close-handoff.ts';
-import { type HandoffRepliers, relayRepMessage } from '../../src/core/handoff/relay-rep-message.ts';
 import type { Logger } from '../../src/core/ports/index.ts';
+import type { HandoffActions } from '../shared/handoff.ts';
 import { stripBotMention } from './inbound.ts';
 import type { DiscordListeners } from './listen.ts';
 import { NO_MENTIONS } from './outbound.ts';
 
 export interface DiscordHandoffWiring {
-  services: Pick<CommunityServices, 'store' | 'leadEvents' | 'clock'>;
+  /** The core's handoff use cases bound to the adapter's services and HANDOFF_REPLIERS. */
+  actions: HandoffActions;
   salesChannelId: string;
   botUserId: () => string;
   /** Whether the bot asked for the Message Content intent (thread replies carry text then). */
   messageContent: boolean;
-  /** Who may write to the prospect from the thread (HANDOFF_REPLIERS); the rep who claimed by default. */
-  repliers?: HandoffRepliers;
   logger: Logger;
 }
 
@@ -67,13 +64,12 @@ async function onThreadReply(m: Message, w: DiscordHandoffWiring): Promise<void>
     await answer(HANDOFF_TEXT.noContent);
     return;
   }
-  const result = await relayRepMessage(w.services, {
+  const result = await w.actions.relay({
     alert: { sink: 'discord', externalRef: m.channelId },
     rep: `discord:${m.author.id}`,
     repName: m.member?.displayName ?? m.author.globalName ?? m.author.username,
     text,
     event: { platform: 'discord', eventId: m.id },
-    ...(w.repliers ? { who: w.repliers } : {}),
   });
   w.logger.debug({ threadId: m.channelId, outcome: result.outcome }, 'rep reply in an alert thread');
   switch (result.outcome) {
@@ -104,10 +100,10 @@ async function onClose(i: ChatInputCommandInteraction, w: DiscordHandoffWiring):
   await i.deferReply({ flags: MessageFlags.Ephemeral }); // 3-second deadline, then the transaction
   if (!(i.channel?.isThread() && i.channel.parentId === w.salesChannelId))
     return reply('Use /leadbot close in the thread of a sales alert.');
-  const result = await closeHandoff(w.services, {
+  const result = await w.actions.close({
     alert: { sink: 'discord', externalRef: i.channelId },
-    by: `discord:${i.user.id}`,
-    byName:
+    rep: `discord:${i.user.id}`,
+    repName:
       (i.member && 'displayName' in i.member ? i.member.displayName : null) ??
       i.user.globalName ??
       i.user.username,

@@ -19,6 +19,7 @@ import type {
   SalesThread,
 } from '../../src/core/ports/index.ts';
 import { requireLeadEvents } from '../shared/deps.ts';
+import { handoffActions } from '../shared/handoff.ts';
 import { outreachOf } from '../shared/outreach.ts';
 import { hasNetworkCause, startCalls } from '../shared/startup.ts';
 import type { AdapterDeps } from '../shared/types.ts';
@@ -100,11 +101,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig, deps: Adapter
     config.salesChannelId !== undefined && isSalesThreadMessage(m, config.salesChannelId);
   if (services && config.salesChannelId)
     registerDiscordHandoff(listen, {
-      services,
+      actions: handoffActions(services, deps.handoffRepliers),
       salesChannelId: config.salesChannelId,
       botUserId,
       messageContent: config.messageContent,
-      repliers: deps.handoffRepliers,
       logger,
     });
   registerDiscordManagers(listen, {

@@ -5,8 +5,12 @@
  * and renders the outcome.
  */
 import type { CommunityServices } from '../../src/core/community-services.ts';
-import { closeHandoff } from '../../src/core/handoff/close-handoff.ts';
-import { type HandoffRepliers, relayRepMessage } from '../../src/core/handoff/relay-rep-message.ts';
+import { type CloseHandoffResult, closeHandoff } from '../../src/core/handoff/close-handoff.ts';
+import {
+  type HandoffRepliers,
+  type RelayRepMessageResult,
+  relayRepMessage,
+} from '../../src/core/handoff/relay-rep-message.ts';
 import type { AlertRef } from '../../src/core/ports/index.ts';
 
 /** Who acted on which alert. */
@@ -22,8 +26,8 @@ export interface HandoffAct {
 
 /** The two acts; each returns the use case's outcome for the listener to render. */
 export interface HandoffActions {
-  relay(input: HandoffAct & { text: string }): Promise<{ outcome: string }>;
-  close(input: HandoffAct): Promise<{ outcome: string }>;
+  relay(input: HandoffAct & { text: string }): Promise<RelayRepMessageResult>;
+  close(input: HandoffAct): Promise<CloseHandoffResult>;
 }
 
 /** Binds the use cases to `services`; `who` is HANDOFF_REPLIERS (default: the owner only). */
