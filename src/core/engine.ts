@@ -164,11 +164,11 @@ export function createEngine(deps: EngineDeps): Engine {
       const flow = currentFlow(e.campaign);
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
-      const { lead } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
+      const { lead } = await findOrCreateLead(tx, deps.leadEvents, e, now);
       const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
-    const { lead, created } = await findOrCreateLead(tx, deps.leadEvents, e, clock.now());
+    const { lead, created } = await findOrCreateLead(tx, deps.leadEvents, e, now);
     const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
