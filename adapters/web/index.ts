@@ -156,11 +156,7 @@ export function createWebAdapter(config: WebAdapterConfig, deps: AdapterDeps): W
     http.route('POST', WEB_EVENTS_PATH, onEvent, { maxBodyBytes: MAX_BODY });
     // A rep's messages in a handoff: the widget polls them (transcript-route.ts).
     if (deps.store)
-      http.route(
-        'GET',
-        WEB_MESSAGES_PATH,
-        transcriptRoute({ store: deps.store, limits: deps.limits, logger: log, cors }),
-      );
+      http.route('GET', WEB_MESSAGES_PATH, transcriptRoute({ store: deps.store, limits, logger: log, cors }));
     for (const path of [WEB_EVENTS_PATH, WEB_MESSAGES_PATH])
       http.route('OPTIONS', path, (req, res) => {
         res.writeHead(204, { ...cors(req), ...securityHeaders() });

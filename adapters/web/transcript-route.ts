@@ -90,7 +90,7 @@ export async function readTranscript(
 /** The route's handler. `cors` gives the headers for an allowed embedding origin. */
 export function transcriptRoute(opts: {
   store: Pick<LeadStore, 'findIdentity' | 'getLead' | 'handoffs'>;
-  limits?: ClientLimits;
+  limits: ClientLimits;
   logger: Logger;
   cors: (req: IncomingMessage) => Record<string, string>;
 }) {
@@ -107,14 +107,14 @@ export function transcriptRoute(opts: {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const headers = opts.cors(req);
     try {
-      await opts.limits?.request(req);
+      await opts.limits.request(req);
       const visitor = req.headers[VISITOR_HEADER];
       if (typeof visitor !== 'string' || !ID.test(visitor))
         throw badRequest(`the ${VISITOR_HEADER} header must be 8-64 characters among A-Z, a-z, 0-9, _ and -`);
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
       const after = query.get('after') ?? undefined;
       if (after !== undefined && !ID.test(after)) throw badRequest('after must be a message id');
-      await opts.limits?.visitor(visitor, req);
+      await opts.limits.visitor(visitor, req);
       send(res, 200, await readTranscript(opts.store, visitor, after), headers);
     } catch (err) {
       const e = toPlatformError(err, 'web chat messages');
