@@ -21,13 +21,14 @@ import {
   STATS_LIMIT,
 } from '../core/reporting.ts';
 import { pageOf, rollUpFunnel, sortDropOff } from '../core/reporting-rules.ts';
+import type { SpeedRow } from '../core/speed-to-lead.ts';
 import { rollUpStats } from '../core/stats-rules.ts';
 import { readLeadPage } from './lead-pages.ts';
 import { rawLead, toLead } from './mappers.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import * as q from './reporting-sql.ts';
 import { scoringTallies } from './scoring-sql.ts';
-import { type SpeedSqlRow, speedRows } from './speed-sql.ts';
+import { type SpeedBy, type SpeedCountRow, type SpeedRankRow, speedCounts, speedRanks } from './speed-sql.ts';
 import type { SqlReader } from './sql-reader.ts';
 import * as t from './tally-sql.ts';
 
@@ -206,13 +207,20 @@ export function createPrismaReporting(db: Db, dialect: Dialect, reader: SqlReade
     scoringTallies: () => scoringTallies(db, reader),
 
     async speedToLead(of = 'claim') {
-      const read = async (by: 'rep' | 'platform') =>
-        (await reader.all<SpeedSqlRow>(speedRows(dialect, by, of))).map((r) => ({
+      const read = async (by: SpeedBy): Promise<SpeedRow[]> => {
+        const counts = (await reader.all<SpeedCountRow>(speedCounts(dialect, by, of))).map((r) => ({
           key: r.key,
           leads: num(r.leads),
-          medianMs: Number(r.medianMs ?? 0),
-          p90Ms: Number(r.p90Ms ?? 0),
         }));
+        if (counts.length === 0) return [];
+        const ranks = await reader.all<SpeedRankRow>(speedRanks(by, of, counts));
+        const at = new Map(ranks.map((r) => [num(r.i), r]));
+        return counts.map((c, i) => ({
+          ...c,
+          medianMs: Number(at.get(i)?.medianMs ?? 0),
+          p90Ms: Number(at.get(i)?.p90Ms ?? 0),
+        }));
+      };
       return { byRep: await read('rep'), byPlatform: await read('platform') };
     },
   };
