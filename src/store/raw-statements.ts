@@ -13,7 +13,7 @@ import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtim
 import type { Db, Dialect } from './prisma-types.ts';
 import { storableParam } from './text-guard.ts';
 
-type Table =
+export type Table =
   | 'Lead'
   | 'Identity'
   | 'Conversation'
@@ -142,7 +142,8 @@ export function insertNewRows<R>(
   );
 }
 
-function insertSql(
+/** The statement of {@link insertRows} (`rows` not empty), to run or to compose. */
+export function insertSql(
   dialect: Dialect,
   table: Table,
   rows: Record<string, unknown>[],
@@ -174,6 +175,16 @@ export function updateFromValues(
   rows: { id: string; expectedVersion?: number; values: object }[],
 ): Promise<number> {
   if (rows.length === 0) return Promise.resolve(0);
+  return db.$executeRaw(updateFromValuesSql(dialect, table, columns, rows));
+}
+
+/** The statement of {@link updateFromValues} (`rows` not empty), to run or to compose. */
+export function updateFromValuesSql(
+  dialect: Dialect,
+  table: Table,
+  columns: readonly string[],
+  rows: { id: string; expectedVersion?: number; values: object }[],
+): Sql {
   const versioned = rows[0]!.expectedVersion !== undefined;
   const first = versioned ? 3 : 2; // VALUES column of columns[0]
   const tuples = rows.map((r) => {
@@ -183,10 +194,8 @@ export function updateFromValues(
   });
   const sets = columns.map((c, i) => raw(`"${c}" = v.column${i + first}`));
   const versionCheck = versioned ? raw(` AND "${table}"."version" = v.column2`) : empty;
-  return db.$executeRaw(
-    sql`UPDATE ${ident(table)} SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
-        WHERE ${ident(table)}."id" = v.column1${versionCheck}`,
-  );
+  return sql`UPDATE ${ident(table)} SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
+        WHERE ${ident(table)}."id" = v.column1${versionCheck}`;
 }
 
 /** `SELECT * FROM table WHERE … ORDER BY … [LIMIT n]` with a prepared WHERE clause. */
@@ -197,4 +206,4 @@ export function selectRows<Row>(db: Db, table: Table, where: Sql, orderBy: strin
   );
 }
 
-export { empty, join, raw, sql };
+export { empty, join, raw, type Sql, sql };

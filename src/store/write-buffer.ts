@@ -15,7 +15,7 @@ import { ConflictError } from '../core/errors.ts';
 import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports/index.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
-import { insertRows, updateFromValues } from './raw-statements.ts';
+import { insertSql, join, raw, type Sql, sql, type Table, updateFromValuesSql } from './raw-statements.ts';
 
 interface PendingUpdate {
   /** The version the stored row must still have. */
@@ -67,66 +67,121 @@ const COLUMNS = [
   'version',
 ] as const;
 
+/** One pending write as a statement, and how many rows it must match (a conflict otherwise). */
+interface Write {
+  statement: Sql;
+  must?: { rows: number; conflict: (missing: number) => string };
+}
+
 /**
- * Writes the pending conversation updates in one statement, each only where the stored
- * version is still the one read. Throws ConflictError unless every row matched.
+ * Writes these conversation updates in one statement, each only where the stored version is
+ * still the one read. Throws ConflictError unless every row matched.
  */
 export async function updateConversations(db: Db, dialect: Dialect, updates: PendingUpdate[]): Promise<void> {
+  await runWrites(db, dialect, conversationUpdate(dialect, updates));
+}
+
+function conversationUpdate(dialect: Dialect, updates: PendingUpdate[]): Write[] {
+  if (updates.length === 0) return [];
   const rows = updates.map(({ expected, next }) => ({
     id: next.id,
     expectedVersion: expected,
     values: next,
   }));
-  const matched = await updateFromValues(db, dialect, 'Conversation', COLUMNS, rows);
-  if (matched !== updates.length) {
-    throw new ConflictError(
-      `${updates.length - matched} of ${updates.length} conversations changed since they were read`,
-    );
-  }
+  return [
+    {
+      statement: updateFromValuesSql(dialect, 'Conversation', COLUMNS, rows),
+      must: {
+        rows: rows.length,
+        conflict: (n) => `${n} of ${rows.length} conversations changed since they were read`,
+      },
+    },
+  ];
 }
 
-/** Issues every pending write (conversations first: a conflict stops the rest). */
-export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
-  await flushConversations(db, dialect, buffer);
-  await flushLeads(db, dialect, buffer);
-  const answers = buffer.answers.splice(0);
-  await insertRows(db, dialect, 'Answer', answers as unknown as Record<string, unknown>[]);
-  const contributions = buffer.contributions.splice(0);
-  await insertRows(db, dialect, 'ScoreContribution', contributions as unknown as Record<string, unknown>[]);
-  // Stored now: what the transaction prefetched must include them, or a later read misses them.
-  for (const a of answers) buffer.prefetched.answers.get(a.conversationId)?.push(a);
-  for (const c of contributions) buffer.prefetched.contributions.get(c.leadId)?.push(c);
-  const stageChanges = buffer.stageChanges.splice(0).map(({ from, to, ...rest }) => ({
-    ...rest,
-    fromStage: from,
-    toStage: to,
-  }));
-  await insertRows(db, dialect, 'StageChange', stageChanges);
-}
-
-export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+/** The pending conversation updates as one statement, each only where the stored version is still the one read. */
+function conversationWrites(dialect: Dialect, buffer: WriteBuffer): Write[] {
   const updates = [...buffer.conversations.values()];
   buffer.conversations.clear();
-  await updateConversations(db, dialect, updates);
+  return conversationUpdate(dialect, updates);
 }
 
 /**
  * The pending lead updates, one statement per set of columns written (only the columns a patch
- * named are written, so concurrent changes to others survive). Throws ConflictError when a
- * lead is gone.
+ * named are written, so concurrent changes to others survive); a lead gone is a conflict.
  */
-export async function flushLeads(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+function leadWrites(dialect: Dialect, buffer: WriteBuffer): Write[] {
   const bySignature = new Map<string, { id: string; values: Record<string, unknown> }[]>();
   for (const [id, values] of buffer.leads) {
     const signature = Object.keys(values).sort().join(',');
     bySignature.set(signature, [...(bySignature.get(signature) ?? []), { id, values }]);
   }
   buffer.leads.clear();
-  for (const [signature, rows] of bySignature) {
-    const matched = await updateFromValues(db, dialect, 'Lead', signature.split(','), rows);
-    if (matched !== rows.length)
-      throw new ConflictError(`${rows.length - matched} of ${rows.length} leads were deleted meanwhile`);
+  return [...bySignature].map(([signature, rows]) => ({
+    statement: updateFromValuesSql(dialect, 'Lead', signature.split(','), rows),
+    must: { rows: rows.length, conflict: (n) => `${n} of ${rows.length} leads were deleted meanwhile` },
+  }));
+}
+
+/**
+ * Runs `writes` in order and throws ConflictError at the first that matched fewer rows than it
+ * must. On PostgreSQL several go in one round trip: one statement whose data-modifying `WITH`
+ * parts each return their rows, counted (a conflict found there rolls back the transaction all
+ * the same: the caller's transaction fails with it). SQLite has no such statement: one each.
+ */
+async function runWrites(db: Db, dialect: Dialect, writes: Write[]): Promise<void> {
+  const check = (w: Write, matched: number) => {
+    if (w.must && matched !== w.must.rows) throw new ConflictError(w.must.conflict(w.must.rows - matched));
+  };
+  if (dialect === 'postgres' && writes.length > 1) {
+    const parts = writes.map((w, i) => sql`${raw(`"w${i}"`)} AS (${w.statement} RETURNING 1)`);
+    const counts = writes.map((_, i) => raw(`(SELECT COUNT(*) FROM "w${i}") AS "w${i}"`));
+    const [row] = await db.$queryRaw<Record<string, number | bigint>[]>(
+      sql`WITH ${join(parts, ', ')} SELECT ${join(counts, ', ')}`,
+    );
+    for (const [i, w] of writes.entries()) check(w, Number(row?.[`w${i}`] ?? 0));
+    return;
   }
+  for (const w of writes) check(w, await db.$executeRaw(w.statement));
+}
+
+/**
+ * Issues every pending write: conversations first (a conflict names them first), leads, then the
+ * answers, contributions and stage changes — on PostgreSQL in one round trip.
+ */
+export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  const answers = buffer.answers.splice(0);
+  const contributions = buffer.contributions.splice(0);
+  const stageChanges = buffer.stageChanges.splice(0).map(({ from, to, ...rest }) => ({
+    ...rest,
+    fromStage: from,
+    toStage: to,
+  }));
+  const inserts: [Table, Record<string, unknown>[]][] = [
+    ['Answer', answers as unknown as Record<string, unknown>[]],
+    ['ScoreContribution', contributions as unknown as Record<string, unknown>[]],
+    ['StageChange', stageChanges],
+  ];
+  await runWrites(db, dialect, [
+    ...conversationWrites(dialect, buffer),
+    ...leadWrites(dialect, buffer),
+    ...inserts
+      .filter(([, rows]) => rows.length > 0)
+      .map(([table, rows]) => ({ statement: insertSql(dialect, table, rows, false) })),
+  ]);
+  // Stored now: what the transaction prefetched must include them, or a later read misses them.
+  for (const a of answers) buffer.prefetched.answers.get(a.conversationId)?.push(a);
+  for (const c of contributions) buffer.prefetched.contributions.get(c.leadId)?.push(c);
+}
+
+/** The pending conversation updates (a conversation read needs them stored first). */
+export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  await runWrites(db, dialect, conversationWrites(dialect, buffer));
+}
+
+/** The pending lead updates. Throws ConflictError when a lead is gone. */
+export async function flushLeads(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  await runWrites(db, dialect, leadWrites(dialect, buffer));
 }
 
 /** `rows` plus the pending ones that `keep` selects, in (createdAt, id) order. */
