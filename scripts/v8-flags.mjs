@@ -17,6 +17,8 @@ export function applyV8Flags() {
   // PostgreSQL, rows arriving over many socket reads) keep promoting pages that are garbage a
   // moment later, so the process grew by ~100 MB of dead heap before collecting it. At 1.5×
   // the same export peaks ~20-40 MB above where it started (docs/benchmarks.md, "Flat as data
-  // grows"); the price is more frequent full collections of a ~30 MB heap.
+  // grows"); the price is more frequent full collections of a ~30 MB heap, which CPU per web
+  // request did not show (with and without it, alternating on a quiet machine: same figures
+  // within the runs' spread; docs/benchmarks.md, "PostgreSQL at 1,000,000 leads, second pass").
   setFlagsFromString('--heap-growing-percent=50');
 }
