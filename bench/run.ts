@@ -2,9 +2,9 @@
  * `npm run bench`: every figure of issues 8 and 19 in one run, printed as a table and written as JSON
  * (`bench/results/<date>.json` + `latest.json`) and into docs/benchmarks.md.
  *
- *   npm run bench                 one pass (about 4 minutes on a busy 2-core machine before the
- *                                 Telegram in-process and polling scenarios; at load ~16 they took
- *                                 ~100 s and ~80 s a pass, the webhook one ~125 s)
+ *   npm run bench                 one pass: 284 s on a quiet 2-core machine (2026-12-07, every
+ *                                 scenario but scale-data); at load ~16 the three Telegram
+ *                                 scenarios alone took ~5 minutes
  *   npm run bench -- --runs 3     three passes; every figure is the median of the three
  *   npm run bench -- --only core  a single scenario (core, telegram, telegram-inproc,
  *                                 telegram-polling, alerts, memory, runtime, scale, wire)
