@@ -32,7 +32,7 @@ import {
   unpackRow,
 } from './nested-rows.ts';
 import type { Db, Dialect } from './prisma-types.ts';
-import { insertNewRows, join, raw, sql } from './raw-statements.ts';
+import { insertSql, join, raw, sql } from './raw-statements.ts';
 
 export interface Prefetched {
   /** `platform\0eventId` → whether this transaction recorded it first (consumed on use). */
@@ -78,25 +78,53 @@ export async function prefetch(
   const events = dedupe(request.events ?? [], (e) => eventKey(e.platform, e.eventId)).filter(
     (e) => !into.events.has(eventKey(e.platform, e.eventId)),
   );
-  if (events.length > 0) {
-    const now = new Date();
-    const inserted = await insertNewRows<{ platform: string; eventId: string }>(
-      db,
-      dialect,
-      'ProcessedEvent',
-      events.map((e) => ({ platform: e.platform, eventId: e.eventId, createdAt: now })),
-      ['platform', 'eventId'],
-    );
-    for (const e of events) into.events.set(eventKey(e.platform, e.eventId), false);
-    for (const e of inserted) into.events.set(eventKey(e.platform, e.eventId), true);
-  }
-
   const keys = dedupe(request.identities ?? [], identityKeyString).filter(
     (k) => !into.leads.has(identityKeyString(k)),
   );
-  if (keys.length === 0) return;
-  const rows = await db.$queryRaw<LeadWithNested[]>(
-    sql`SELECT "Lead".*, "Identity"."platform" AS "_platform", "Identity"."workspaceId" AS "_workspace",
+  const record = events.length > 0 ? recordEvents(dialect, events) : null;
+  const leads = keys.length > 0 ? leadsOf(dialect, keys) : null;
+  if (record && leads && dialect === 'postgres') {
+    // One round trip: the insert as a data-modifying WITH part, its rows as one JSON text on
+    // every row of the lead query, which an outer join keeps at one row when no lead matched.
+    const rows = await db.$queryRaw<(Partial<LeadWithNested> & { _events: string })[]>(
+      sql`WITH "_recorded" AS (${record})
+        SELECT (SELECT COALESCE(json_agg(json_build_array("platform", "eventId")), '[]') FROM "_recorded")::text AS "_events", "_leads".*
+        FROM (SELECT 1) AS "_one" LEFT JOIN (${leads}) AS "_leads" ON TRUE`,
+    );
+    const recorded = JSON.parse(rows[0]?._events ?? '[]') as [string, string][];
+    noteEvents(
+      into,
+      events,
+      recorded.map(([platform, eventId]) => ({ platform, eventId })),
+    );
+    // No lead matched: the one row the outer join keeps has null lead columns.
+    const found = rows.flatMap(({ _events, ...r }) => (r.id == null ? [] : [r as LeadWithNested]));
+    noteLeads(into, keys, found);
+    return;
+  }
+  if (record) noteEvents(into, events, await db.$queryRaw<{ platform: string; eventId: string }[]>(record));
+  if (leads) noteLeads(into, keys, await db.$queryRaw<LeadWithNested[]>(leads));
+}
+
+/** Records the events not seen before (`INSERT … ON CONFLICT DO NOTHING`), returning those. */
+function recordEvents(dialect: Dialect, events: { platform: string; eventId: string }[]) {
+  const now = new Date();
+  const rows = events.map((e) => ({ platform: e.platform, eventId: e.eventId, createdAt: now }));
+  return sql`${insertSql(dialect, 'ProcessedEvent', rows, true)} RETURNING "platform", "eventId"`;
+}
+
+function noteEvents(
+  into: Prefetched,
+  events: { platform: string; eventId: string }[],
+  inserted: { platform: string; eventId: string }[],
+): void {
+  for (const e of events) into.events.set(eventKey(e.platform, e.eventId), false);
+  for (const e of inserted) into.events.set(eventKey(e.platform, e.eventId), true);
+}
+
+/** The leads behind these accounts, with the account and the nested rows (nestedColumns). */
+function leadsOf(dialect: Dialect, keys: IdentityKey[]) {
+  return sql`SELECT "Lead".*, "Identity"."platform" AS "_platform", "Identity"."workspaceId" AS "_workspace",
                "Identity"."userId" AS "_user", "Identity"."id" AS "_iid", "Identity"."username" AS "_iusername",
                "Identity"."displayName" AS "_idisplay", "Identity"."profileUrl" AS "_iurl",
                "Identity"."chatId" AS "_ichat", "Identity"."createdAt" AS "_icreated",
@@ -108,8 +136,10 @@ export async function prefetch(
               sql`("Identity"."platform" = ${k.platform} AND "Identity"."workspaceId" = ${k.workspaceId} AND "Identity"."userId" = ${k.userId})`,
           ),
           ' OR ',
-        )}`,
-  );
+        )}`;
+}
+
+function noteLeads(into: Prefetched, keys: IdentityKey[], rows: LeadWithNested[]): void {
   for (const k of keys) into.leads.set(identityKeyString(k), null);
   for (const r of rows) {
     const key = identityKeyString({
