@@ -4,7 +4,8 @@
  * events' de-duplication rows (one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING`), and
  * the leads behind the persons' accounts with, nested as JSON in the same rows
  * (nested-rows.ts), those leads' score contributions, their newest open conversations and those
- * conversations' answers. The per-transaction view (prisma-tx-view.ts)
+ * conversations' answers. On PostgreSQL both go in one round trip (the insert as a
+ * data-modifying `WITH` part of the lead query). The per-transaction view (prisma-tx-view.ts)
  * then answers `markEventProcessed`, `findLeadByIdentity`, `findOpenConversation`,
  * `listAnswers` and contribution reads from here, and keeps these rows current as the
  * transaction writes. Everything is read inside the transaction, so nothing is stale: no cache
