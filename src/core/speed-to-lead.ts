@@ -38,10 +38,12 @@ export interface SpeedSample {
   ms: number;
 }
 
-/** The ⌈p·n⌉-th smallest of `sorted` (n ≥ 1); `tenths` is p·10, so integer arithmetic matches SQL. */
+/** ⌈p·n⌉ for n ≥ 1 (at least 1): the nearest rank; `tenths` is p·10, so the arithmetic is integer. */
+export const rankOf = (n: number, tenths: number): number => Math.max(1, Math.floor((tenths * n + 9) / 10));
+
+/** The ⌈p·n⌉-th smallest of `sorted` (n ≥ 1). */
 export function nearestRank(sorted: number[], tenths: number): number {
-  const rank = Math.floor((tenths * sorted.length + 9) / 10);
-  return sorted[Math.max(1, rank) - 1]!;
+  return sorted[rankOf(sorted.length, tenths) - 1]!;
 }
 
 function rows(samples: SpeedSample[], keyOf: (s: SpeedSample) => string): SpeedRow[] {

@@ -7,10 +7,10 @@
  * `(of, platform, ms)` indexes: the count of samples per rep or platform (the 20 largest), then
  * for each of those the median and the 90th percentile by nearest rank, each one row read at
  * its rank (`ORDER BY ms LIMIT 1 OFFSET rank - 1`) — SQLite cannot take the offset from an outer
- * row, so the ranks are computed here with the core's rule and passed as parameters.
+ * row, so the ranks come from the core's rule (`rankOf`) as parameters.
  */
 import type { Sql } from '@prisma/client/runtime/client';
-import { SPEED_LIMIT, type SpeedOf } from '../core/speed-to-lead.ts';
+import { rankOf, SPEED_LIMIT, type SpeedOf } from '../core/speed-to-lead.ts';
 import type { Dialect } from './prisma-types.ts';
 import { join, raw, sql } from './raw-statements.ts';
 
@@ -36,9 +36,6 @@ export function speedCounts(dialect: Dialect, by: SpeedBy, of: SpeedOf): Sql {
     ORDER BY COUNT(*) DESC, ${raw(dialect === 'postgres' ? `${key} COLLATE "C"` : key)} LIMIT ${SPEED_LIMIT}`;
 }
 
-/** The ⌈p·n⌉-th smallest as an offset (`tenths` is p·10), as src/core/speed-to-lead.ts ranks. */
-const rankOffset = (n: number, tenths: number) => Math.max(1, Math.floor((tenths * n + 9) / 10)) - 1;
-
 /** The median and p90 of each counted key, one row each with its position `i` in `counts`. */
 export function speedRanks(by: SpeedBy, of: SpeedOf, counts: { key: string; leads: number }[]): Sql {
   const at = (key: string, offset: number) =>
@@ -47,7 +44,7 @@ export function speedRanks(by: SpeedBy, of: SpeedOf, counts: { key: string; lead
   return join(
     counts.map(
       (c, i) =>
-        sql`SELECT ${raw(String(i))} AS "i", ${at(c.key, rankOffset(c.leads, 5))} AS "medianMs", ${at(c.key, rankOffset(c.leads, 9))} AS "p90Ms"`,
+        sql`SELECT ${raw(String(i))} AS "i", ${at(c.key, rankOf(c.leads, 5) - 1)} AS "medianMs", ${at(c.key, rankOf(c.leads, 9) - 1)} AS "p90Ms"`,
     ),
     ' UNION ALL ',
   );
