@@ -5,6 +5,7 @@
 import type { LeadStore, Logger } from '../core/ports/index.ts';
 import { ensurePostgresReachable, ensureSqliteWritable } from './availability.ts';
 import { describePostgresUrl, detectProvider, sqliteFilePath } from './database-url.ts';
+import { type DirectTransactions, withDirectTransactions } from './direct-raw.ts';
 import { createPrismaStore } from './prisma-store.ts';
 import type { Client } from './prisma-types.ts';
 
@@ -21,6 +22,8 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
   const provider = detectProvider(databaseUrl);
   let client: Client;
   let sqlitePath: string | undefined;
+  /** The adapter factory, whose transactions run raw statements without Prisma's runtime (direct-raw.ts). */
+  let direct: DirectTransactions;
   if (provider === 'sqlite') {
     const path = sqliteFilePath(databaseUrl);
     sqlitePath = path;
@@ -29,9 +32,11 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
       import('./sqlite-statement-cache.ts'),
       import('./generated/sqlite/client.ts'),
     ]);
-    client = new PrismaClient({
-      adapter: sqliteAdapterWithStatementCache({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }),
-    });
+    const adapter = withDirectTransactions(
+      sqliteAdapterWithStatementCache({ url: path, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    );
+    direct = adapter;
+    client = new PrismaClient({ adapter });
     // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes
     // (only a power loss may drop the last commits) and ~10x faster than FULL.
     await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
@@ -47,14 +52,17 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
     ]);
     // JIT off for every connection (see sql-reader.ts for why reporting needs it; the hot path's
     // statements never reach its cost threshold): no transaction around each reporting read.
-    const adapter = new PrismaPg({
-      connectionString: databaseUrl,
-      max: PG_POOL_SIZE,
-      options: '-c jit=off',
-    });
+    const adapter = withDirectTransactions(
+      new PrismaPg({
+        connectionString: databaseUrl,
+        max: PG_POOL_SIZE,
+        options: '-c jit=off',
+      }),
+    );
+    direct = adapter;
     client = new PrismaClient({ adapter }) as unknown as Client;
     await client.$connect();
     opts.logger?.info({ provider, database: describePostgresUrl(databaseUrl) }, 'store opened');
   }
-  return createPrismaStore(client, provider, sqlitePath ? { sqlitePath } : {});
+  return createPrismaStore(client, provider, { direct, ...(sqlitePath ? { sqlitePath } : {}) });
 }

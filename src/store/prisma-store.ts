@@ -1,6 +1,7 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
 import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
+import type { DirectTransactions } from './direct-raw.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -21,7 +22,7 @@ import { withStorableText } from './text-guard.ts';
 export function createPrismaStore(
   unguarded: Client,
   dialect: Dialect,
-  opts: { sqlitePath?: string } = {},
+  opts: { sqlitePath?: string; direct?: DirectTransactions } = {},
 ): LeadStore {
   // Every query-API call's strings made storable (text-guard.ts); raw statements guard their own.
   const client = withStorableText(unguarded);
@@ -33,6 +34,7 @@ export function createPrismaStore(
   };
   const { transaction, unitOfWork } = createPrismaTransactions(client, dialect, {
     onOutboxCommitted: notifyOutbox,
+    ...(opts.direct ? { direct: opts.direct } : {}),
   });
   return {
     ...repo,
