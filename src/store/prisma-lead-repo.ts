@@ -28,7 +28,7 @@ import { eraseOutreachRows } from './prisma-outreach.ts';
 import { createPrismaVerdictLog } from './prisma-schedules.ts';
 import { createPrismaSideTables } from './prisma-side-tables.ts';
 import type { Db, Dialect } from './prisma-types.ts';
-import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
+import { insertRows, selectRows, sql, storableWhere, updateReturning } from './raw-statements.ts';
 import {
   contributionChanges,
   isUniqueViolation,
@@ -55,16 +55,23 @@ export async function insertIdentity(db: Db, dialect: Dialect, row: Identity): P
 /** The repo on `db`. `deleteLead` and `createLead` issue several statements: call them inside a transaction. */
 export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
   const repo: LeadRepo = {
+    // Single-table reads on the hot path are raw statements (raw-statements.ts): inside a unit of
+    // work they go straight to the driver adapter (direct-raw.ts), the query API does not.
     async findIdentity(key) {
-      const row = await db.identity.findUnique({ where: { platform_workspaceId_userId: key } });
+      const [row] = await selectRows<Row<'Identity'>>(
+        db,
+        'Identity',
+        sql`"platform" = ${key.platform} AND "workspaceId" = ${key.workspaceId} AND "userId" = ${key.userId}`,
+        '"id"',
+      );
       return row ? toIdentity(row) : null;
     },
 
     async findLeadByIdentity(key) {
       const rows = await db.$queryRaw<Row<'Lead'>[]>(
         sql`SELECT "Lead".* FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
-            WHERE "Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
-              AND "Identity"."userId" = ${key.userId}`,
+            WHERE ${storableWhere(sql`"Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
+              AND "Identity"."userId" = ${key.userId}`)}`,
       );
       return rows[0] ? toLead(rows[0]) : null;
     },
@@ -88,15 +95,17 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async listIdentities(leadId) {
-      const rows = await db.identity.findMany({
-        where: { leadId },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      });
+      const rows = await selectRows<Row<'Identity'>>(
+        db,
+        'Identity',
+        sql`"leadId" = ${leadId}`,
+        '"createdAt" ASC, "id" ASC',
+      );
       return rows.map(toIdentity);
     },
 
     async getLead(id) {
-      const row = await db.lead.findUnique({ where: { id } });
+      const [row] = await selectRows<Row<'Lead'>>(db, 'Lead', sql`"id" = ${id}`, '"id"');
       return row ? toLead(row) : null;
     },
 
@@ -172,7 +181,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
     },
 
     async getConversation(id) {
-      const row = await db.conversation.findUnique({ where: { id } });
+      const [row] = await selectRows<Row<'Conversation'>>(db, 'Conversation', sql`"id" = ${id}`, '"id"');
       return row ? toConversation(row) : null;
     },
 

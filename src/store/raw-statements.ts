@@ -9,7 +9,7 @@
  * The SQL is the common subset of SQLite and PostgreSQL; parameters are cast to their column's
  * type on PostgreSQL (`PG_TYPES`).
  */
-import { empty, join, raw, type Sql, sqltag as sql } from '@prisma/client/runtime/client';
+import { empty, join, raw, Sql, sqltag as sql } from '@prisma/client/runtime/client';
 import type { Db, Dialect } from './prisma-types.ts';
 import { storableParam } from './text-guard.ts';
 
@@ -198,11 +198,18 @@ export function updateFromValuesSql(
         WHERE ${ident(table)}."id" = v.column1${versionCheck}`;
 }
 
+/**
+ * `where` with its parameters made storable (text-guard.ts): a key typed with a NUL would
+ * otherwise fail the statement on PostgreSQL (and the transaction with it) instead of matching
+ * nothing.
+ */
+export const storableWhere = (where: Sql): Sql => new Sql(where.strings, where.values.map(storableParam));
+
 /** `SELECT * FROM table WHERE … ORDER BY … [LIMIT n]` with a prepared WHERE clause. */
 export function selectRows<Row>(db: Db, table: Table, where: Sql, orderBy: string, limit?: number) {
   const limitClause = limit === undefined ? empty : sql` LIMIT ${limit}`;
   return db.$queryRaw<Row[]>(
-    sql`SELECT * FROM ${ident(table)} WHERE ${where} ORDER BY ${raw(orderBy)}${limitClause}`,
+    sql`SELECT * FROM ${ident(table)} WHERE ${storableWhere(where)} ORDER BY ${raw(orderBy)}${limitClause}`,
   );
 }
 

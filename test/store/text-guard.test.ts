@@ -81,6 +81,9 @@ describe.each(storeBackends().filter((b) => b.name !== 'memory'))('store text gu
       userId: 'visitor\u0000',
     });
     expect(identity).toMatchObject({ leadId, userId: 'visitor', username: 'ada\ufffd', chatId: 'chat' });
+    expect(
+      (await o.store.findLeadByIdentity({ platform: 'web', workspaceId: '', userId: 'visitor\u0000' }))?.id,
+    ).toBe(leadId);
     expect((await o.store.listLeads({ source: 'spring\u0000' })).items.map((l) => l.id)).toEqual([leadId]);
     expect(await o.store.markEventProcessed('web', 'event\u0000\ud800')).toBe(false);
 
