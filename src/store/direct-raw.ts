@@ -149,10 +149,12 @@ export async function directRaw(
       throw asRawQueryError(error);
     }
   };
+  const queryRaw = (...args: unknown[]) => run('query', args);
+  const executeRaw = (...args: unknown[]) => run('execute', args);
   return new Proxy(tx, {
     get(target, property, receiver) {
-      if (property === '$queryRaw') return (...args: unknown[]) => run('query', args);
-      if (property === '$executeRaw') return (...args: unknown[]) => run('execute', args);
+      if (property === '$queryRaw') return queryRaw;
+      if (property === '$executeRaw') return executeRaw;
       return Reflect.get(target, property, receiver);
     },
   }) as Db;
@@ -200,6 +202,10 @@ function encode(value: unknown): { arg: unknown; type: ArgType } {
   if (Decimal.isDecimal(value)) return scalar((value as Decimal).toJSON(), 'decimal');
   if (value instanceof Uint8Array) return scalar(Buffer.from(value).toString('base64'), 'bytes');
   return scalar(JSON.stringify(value), 'unknown');
+}
+
+function scalar(arg: unknown, scalarType: ArgScalarType): { arg: unknown; type: ArgType } {
+  return { arg, type: { scalarType, arity: 'scalar' } };
 }
 
 /** Rows as objects, values as Prisma's `$queryRaw` returns them (serializeRawSql, then deserializeRawResult). */

@@ -6,6 +6,7 @@ import type { JsonValue } from '../ports/index.ts';
  * variables become the inline default (`{{name|there}}`) or `fallback`. The output is plain text: adapters escape it for their markup.
  */
 export function render(text: string, vars: Record<string, JsonValue>, fallback = ''): string {
+  if (!text.includes('{{')) return text; // most texts have no variable: no regular expression run
   return text.replace(
     /\{\{\s*([A-Za-z][A-Za-z0-9_-]*)\s*(?:\|([^}]*))?\}\}/g,
     (_m, name: string, dflt?: string) => {
