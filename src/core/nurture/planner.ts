@@ -71,12 +71,14 @@ export async function planNurture(
 
 /** Re-plans the follow-ups of one lead from its current state. */
 export async function planForLead(d: PlannerDeps, leadId: string): Promise<void> {
-  const lead = await d.repo.getLead(leadId);
-  const conv = lead ? await latestConversation(d.repo, leadId) : null;
-  if (!lead || !conv) return;
+  // The conversation's flow first: most flows plan nothing, and then the lead is not read.
+  const conv = await latestConversation(d.repo, leadId);
+  if (!conv) return;
   const flow = await flowOfConversation(d.repo, d.flows, conv);
   const fu = flow?.definition.followUps;
   if (!fu) return;
+  const lead = await d.repo.getLead(leadId);
+  if (!lead) return;
   const chat = reachable(d, conv, 'chat');
   // The planner runs right after the person's event, so their silence starts now.
   const now = d.clock.now();
