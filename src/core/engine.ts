@@ -41,6 +41,7 @@ import type {
   Logger,
   WorkHints,
 } from './ports/index.ts';
+import { RecentKeys } from './recent-keys.ts';
 import { sanitizeEvent } from './text-hygiene.ts';
 
 export type { FlowCatalog } from './flow/catalog.ts';
@@ -99,6 +100,9 @@ const hintsOf = (e: InboundEvent): WorkHints => ({
   ...(e.isDirect ? { person: identityOf(e) } : {}),
 });
 
+/** Visitors' accounts remembered as having a lead (~100 bytes each: ~1 MB at most). */
+const KNOWN_LEADS_KEPT = 10_000;
+
 /** Builds the engine. */
 export function createEngine(deps: EngineDeps): Engine {
   const { store, flows, clock } = deps;
@@ -108,6 +112,12 @@ export function createEngine(deps: EngineDeps): Engine {
   const defaultFlowId = deps.options?.defaultFlowId ?? flows.defaultFlowId;
   const publicUrl = deps.options?.publicUrl;
   const mutex = new KeyedMutex();
+  /**
+   * Anonymous visitors' accounts this process saw with a lead: their later events skip the
+   * read-only lookup of `beforeLead` (a lead erased since is found missing inside the unit of
+   * work, which handles that case the same way).
+   */
+  const withLead = new RecentKeys(KNOWN_LEADS_KEPT);
   /** Past versions loaded from the store, by `id@version` (immutable, so cacheable). */
   const versions = new Map<string, Flow>();
 
@@ -233,8 +243,12 @@ export function createEngine(deps: EngineDeps): Engine {
    * `start`, a refused first answer), read-only and outside any transaction; null when the
    * event goes on to the transaction (a lead exists, or it is a first answer the flow takes).
    */
-  async function beforeLead(e: InboundEvent): Promise<OutboundMessage[] | null> {
-    if (!e.isDirect || (await store.findLeadByIdentity(identityOf(e)))) return null;
+  async function beforeLead(e: InboundEvent, key: string): Promise<OutboundMessage[] | null> {
+    if (!e.isDirect || withLead.has(key)) return null;
+    if (await store.findLeadByIdentity(identityOf(e))) {
+      withLead.add(key);
+      return null;
+    }
     const first = firstContact(e, currentFlow(e.campaign), isStopEvent(e));
     return 'show' in first ? first.show : null;
   }
@@ -245,7 +259,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const key = `${e.platform}:${e.workspaceId}:${e.userId}`;
     return mutex.run(key, async () => {
       if (e.leadOnAnswer) {
-        const early = await beforeLead(e);
+        const early = await beforeLead(e, key);
         if (early) return early;
       }
       // Asked before the unit of work, so no transaction waits on a model.

@@ -210,6 +210,52 @@ describe('engine', () => {
   });
 });
 
+describe('anonymous visitors (leadOnAnswer)', () => {
+  /** The store with its lookups of a lead by account counted (those outside units of work). */
+  function counting(store: LeadStore) {
+    const counted = { lookups: 0 };
+    const wrapped: LeadStore = {
+      ...store,
+      findLeadByIdentity: (key) => {
+        counted.lookups += 1;
+        return store.findLeadByIdentity(key);
+      },
+    };
+    return { store: wrapped, counted };
+  }
+  const visitor = (body: Parameters<typeof dm>[0], userId = 'visitor-1') =>
+    dm(body, { userId, channelId: userId, leadOnAnswer: true });
+
+  it('looks a visitor with a lead up once per process, and still handles a lead erased meanwhile', async () => {
+    const { store: inner } = await createTestEngine();
+    const { store, counted } = counting(inner);
+    const { engine } = await createTestEngine({ store });
+    await engine.handle(visitor({ kind: 'message', text: 'hi' })); // no lead yet: read-only reply
+    expect(counted.lookups).toBe(1);
+    for (const text of STRONG.slice(1, 4))
+      await engine.handle(visitor({ kind: 'message', text: String(text) }));
+    const lead = await inner.findLeadByIdentity({
+      platform: 'console',
+      workspaceId: '',
+      userId: 'visitor-1',
+    });
+    expect(lead).not.toBeNull();
+    // 'evaluating' created the lead (one lookup before it), the next event found it: 3 in all, then none.
+    expect(counted.lookups).toBe(3);
+
+    // Erased by another instance: the next event goes to the unit of work, which sees no lead
+    // and answers like a fresh engine would.
+    await inner.deleteLead(lead!.id);
+    const again = await engine.handle(visitor({ kind: 'message', text: 'hi' }));
+    const { engine: fresh } = await createTestEngine();
+    expect(again).toEqual(await fresh.handle(visitor({ kind: 'message', text: 'hi' })));
+    expect(counted.lookups).toBe(3);
+    expect(
+      await inner.findLeadByIdentity({ platform: 'console', workspaceId: '', userId: 'visitor-1' }),
+    ).toBeNull();
+  });
+});
+
 describe('lead lifecycle', () => {
   it('a manual change to SQL writes the audit row and an alert from the stored flow', async () => {
     const { engine, store } = await createTestEngine();
