@@ -1,6 +1,7 @@
 /**
- * Raw statements of an interactive transaction handed straight to the driver adapter's
- * transaction, without a trip through Prisma's client runtime.
+ * Raw statements handed straight to the driver adapter — an interactive transaction's to the
+ * adapter transaction behind it, the others to the adapter itself, as Prisma would hand them —
+ * without a trip through Prisma's client runtime.
  *
  * `tx.$queryRaw` costs ~70-80 µs of CPU on this machine before and after the database's own
  * ~10 µs (measured: the same SELECT inside one transaction, through `tx.$queryRaw` against the
@@ -60,6 +61,8 @@ interface Registry {
   /** Slots waiting for their marker, by number. */
   pending: Map<number, Slot>;
   next: number;
+  /** The adapter Prisma connected (the latest, after a reconnect). */
+  adapter?: SqlDriverAdapter;
 }
 
 let directStatements = 0;
@@ -81,6 +84,7 @@ export function withDirectTransactions<F extends SqlDriverAdapterFactory>(
     async connect() {
       const adapter = await connect();
       interceptTransactions(adapter, registry);
+      registry.adapter = adapter;
       return adapter;
     },
     directTransactions: true as const,
@@ -137,27 +141,72 @@ export async function directRaw(
   const adapterTx = slot.tx;
   if (!adapterTx) throw new Error('directRaw: the driver adapter did not receive the transaction marker');
 
-  const run = async <T>(kind: 'query' | 'execute', args: unknown[]): Promise<T> => {
+  const open = () => {
     if (slot.closed)
       throw new Error('Transaction already closed: a raw statement after its commit or rollback');
+    return adapterTx;
+  };
+  return withRunners(tx, runners(dialect, open), false) as Db;
+}
+
+/**
+ * The store's client with its raw statements outside transactions run on the driver adapter
+ * itself, as Prisma runs them (its transactions still go through {@link directRaw}).
+ */
+export function directClient<C extends object>(client: C, dialect: Dialect, direct: DirectTransactions): C {
+  const registry = REGISTRIES.get(direct);
+  if (!registry) throw new Error('directClient: the factory was not built by withDirectTransactions');
+  const own = runners(dialect, () => {
+    if (!registry.adapter) throw new Error('directClient: the driver adapter is not connected');
+    return registry.adapter;
+  });
+  const viaPrisma = client as unknown as Record<'$queryRaw' | '$executeRaw', Runner>;
+  // Until Prisma has connected its adapter (its first query), raw statements go through Prisma.
+  return withRunners(
+    client,
+    {
+      queryRaw: (...args) => (registry.adapter ? own.queryRaw(...args) : viaPrisma.$queryRaw(...args)),
+      executeRaw: (...args) => (registry.adapter ? own.executeRaw(...args) : viaPrisma.$executeRaw(...args)),
+    },
+    true,
+  );
+}
+
+type Runner = (...args: unknown[]) => Promise<unknown>;
+
+/** `$queryRaw`/`$executeRaw` on the adapter queryable `target()` returns. */
+function runners(dialect: Dialect, target: () => DirectTx): { queryRaw: Runner; executeRaw: Runner } {
+  const run = async (kind: 'query' | 'execute', args: unknown[]): Promise<unknown> => {
+    const on = target();
     const query = toQuery(dialect, args);
     directStatements += 1;
     try {
-      if (kind === 'execute') return (await adapterTx.executeRaw(query)) as T;
-      return decodeRows(await adapterTx.queryRaw(query)) as T;
+      if (kind === 'execute') return await on.executeRaw(query);
+      return decodeRows(await on.queryRaw(query));
     } catch (error) {
       throw asRawQueryError(error);
     }
   };
-  const queryRaw = (...args: unknown[]) => run('query', args);
-  const executeRaw = (...args: unknown[]) => run('execute', args);
-  return new Proxy(tx, {
+  return { queryRaw: (...args) => run('query', args), executeRaw: (...args) => run('execute', args) };
+}
+
+/**
+ * `client` with `$queryRaw`/`$executeRaw` replaced; everything else is the client's own (its
+ * methods bound to it when `bind`, for a client whose methods read `this`).
+ */
+function withRunners<C extends object>(
+  client: C,
+  r: { queryRaw: Runner; executeRaw: Runner },
+  bind: boolean,
+): C {
+  return new Proxy(client, {
     get(target, property, receiver) {
-      if (property === '$queryRaw') return queryRaw;
-      if (property === '$executeRaw') return executeRaw;
-      return Reflect.get(target, property, receiver);
+      if (property === '$queryRaw') return r.queryRaw;
+      if (property === '$executeRaw') return r.executeRaw;
+      const value = Reflect.get(target, property, bind ? target : receiver);
+      return bind && typeof value === 'function' ? value.bind(target) : value;
     },
-  }) as Db;
+  });
 }
 
 /** `$queryRaw(sql)` or `` $queryRaw`…${v}…` `` as the adapter's query, placeholders per dialect. */
@@ -186,10 +235,6 @@ function encode(value: unknown): { arg: unknown; type: ArgType } {
       type: { scalarType: items[0]?.type.scalarType ?? 'unknown', arity: 'list' },
     };
   }
-  const scalar = (arg: unknown, scalarType: ArgScalarType) => ({
-    arg,
-    type: { scalarType, arity: 'scalar' as const },
-  });
   if (value === undefined || value === null) return scalar(null, 'unknown');
   if (typeof value === 'string') return scalar(value, 'string');
   if (typeof value === 'number') return scalar(Number.isFinite(value) ? value : null, 'decimal');

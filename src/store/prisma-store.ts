@@ -1,7 +1,7 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
 import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
-import type { DirectTransactions } from './direct-raw.ts';
+import { type DirectTransactions, directClient } from './direct-raw.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -25,7 +25,9 @@ export function createPrismaStore(
   opts: { sqlitePath?: string; direct?: DirectTransactions } = {},
 ): LeadStore {
   // Every query-API call's strings made storable (text-guard.ts); raw statements guard their own.
-  const client = withStorableText(unguarded);
+  const guarded = withStorableText(unguarded);
+  // Raw statements straight to the driver adapter, in transactions and out (direct-raw.ts).
+  const client = opts.direct ? directClient(guarded, dialect, opts.direct) : guarded;
   const repo = createPrismaLeadRepo(client, dialect);
   const reader = createSqlReader(client, dialect, opts.sqlitePath);
   const outboxListeners = new Set<() => void>();

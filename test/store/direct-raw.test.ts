@@ -1,14 +1,19 @@
 /**
  * Raw statements handed straight to the driver adapter's transaction (src/store/direct-raw.ts):
  * the same rows, parameters and errors as Prisma's own `$queryRaw`/`$executeRaw`, inside the
- * same transaction, never after it — on real SQLite and real PostgreSQL — and the store's units
- * of work use it.
+ * same transaction, never after it, and outside transactions on the adapter itself — on real
+ * SQLite and real PostgreSQL — and the store uses it.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteFilePath } from '../../src/store/database-url.ts';
-import { directRaw, directStatementCount, withDirectTransactions } from '../../src/store/direct-raw.ts';
+import {
+  directClient,
+  directRaw,
+  directStatementCount,
+  withDirectTransactions,
+} from '../../src/store/direct-raw.ts';
 import { PrismaClient as PgClient } from '../../src/store/generated/postgres/client.ts';
 import { PrismaClient as SqliteClient } from '../../src/store/generated/sqlite/client.ts';
 import { migrateDatabase } from '../../src/store/migrate.ts';
@@ -188,6 +193,30 @@ describe.each([
     expect(await readLead(client, 'after-timeout')).toHaveLength(0);
   });
 
+  it('outside a transaction, reads and writes rows as Prisma does, on the adapter itself', async (ctx) => {
+    if (!db) return ctx.skip();
+    const { client, direct } = db;
+    const fast = directClient(client, dialect, direct);
+    const before = directStatementCount();
+    await insertLead(fast, dialect, 'outside-direct');
+    await insertLead(client, dialect, 'outside-prisma');
+    const [{ id: _a, ...viaDirect }] = (await readLead(fast, 'outside-prisma')) as [Record<string, unknown>];
+    const [{ id: _b, ...viaPrisma }] = (await readLead(client, 'outside-direct')) as [
+      Record<string, unknown>,
+    ];
+    expect(viaDirect).toEqual(viaPrisma);
+    expect(directStatementCount() - before).toBe(2);
+    // Committed at once: another transaction sees it.
+    expect(await client.$transaction(async (tx) => readLead(tx, 'outside-direct'))).toHaveLength(1);
+    // The rest of the client is Prisma's own.
+    expect(await fast.lead.count({ where: { id: 'outside-direct' } })).toBe(1);
+    const failed = await insertLead(fast, dialect, 'outside-direct').then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isUniqueViolation(failed)).toBe(true);
+  });
+
   it("is what the store's units of work run their statements on", async (ctx) => {
     if (!db) return ctx.skip();
     const store = await openStore(db.url, { logger });
@@ -198,7 +227,9 @@ describe.each([
         return tx.updateLead(created.id, { name: 'Ada' });
       });
       expect(directStatementCount()).toBeGreaterThan(before);
-      expect((await store.getLead(lead.id))?.name).toBe('Ada');
+      const outside = directStatementCount();
+      expect((await store.getLead(lead.id))?.name).toBe('Ada'); // a raw read outside transactions
+      expect(directStatementCount()).toBe(outside + 1);
     } finally {
       await store.close();
     }
