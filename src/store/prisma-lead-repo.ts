@@ -8,8 +8,9 @@
 import { ConflictError, LeadbotError } from '../core/errors.ts';
 import { definedOnly, newIdentity, newLead } from '../core/lead-rows.ts';
 import { identityKeyString, leadKeyString } from '../core/outreach/persons.ts';
-import type { Conversation, Identity, JsonValue, LeadFilter, LeadRepo } from '../core/ports/index.ts';
+import type { Conversation, JsonValue, LeadFilter, LeadRepo } from '../core/ports/index.ts';
 import { decodeFlowSnapshot, encodeFlowSnapshot } from './flow-snapshot.ts';
+import { insertIdentity, selectIdentities, selectIdentity, selectLeadByIdentity } from './identity-sql.ts';
 import { newId } from './ids.ts';
 import {
   encodeCursor,
@@ -28,10 +29,9 @@ import { eraseOutreachRows } from './prisma-outreach.ts';
 import { createPrismaVerdictLog } from './prisma-schedules.ts';
 import { createPrismaSideTables } from './prisma-side-tables.ts';
 import type { Db, Dialect } from './prisma-types.ts';
-import { insertRows, selectRows, sql, storableWhere, updateReturning } from './raw-statements.ts';
+import { insertRows, selectRows, sql, updateReturning } from './raw-statements.ts';
 import {
   contributionChanges,
-  isUniqueViolation,
   newAnswerRow,
   newConversationRow,
   newStageChangeRow,
@@ -42,39 +42,12 @@ import { updateConversations } from './write-buffer.ts';
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 500;
 
-/** Inserts an identity; one that belongs to a lead already is DUPLICATE. */
-export async function insertIdentity(db: Db, dialect: Dialect, row: Identity): Promise<void> {
-  try {
-    await insertRows(db, dialect, 'Identity', [{ ...row }]);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    throw new LeadbotError('DUPLICATE', `identity ${row.platform}/${row.userId} belongs to a lead`);
-  }
-}
-
 /** The repo on `db`. `deleteLead` and `createLead` issue several statements: call them inside a transaction. */
 export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
   const repo: LeadRepo = {
-    // Single-table reads on the hot path are raw statements (raw-statements.ts): inside a unit of
-    // work they go straight to the driver adapter (direct-raw.ts), the query API does not.
-    async findIdentity(key) {
-      const [row] = await selectRows<Row<'Identity'>>(
-        db,
-        'Identity',
-        sql`"platform" = ${key.platform} AND "workspaceId" = ${key.workspaceId} AND "userId" = ${key.userId}`,
-        '"id"',
-      );
-      return row ? toIdentity(row) : null;
-    },
-
-    async findLeadByIdentity(key) {
-      const rows = await db.$queryRaw<Row<'Lead'>[]>(
-        sql`SELECT "Lead".* FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
-            WHERE ${storableWhere(sql`"Identity"."platform" = ${key.platform} AND "Identity"."workspaceId" = ${key.workspaceId}
-              AND "Identity"."userId" = ${key.userId}`)}`,
-      );
-      return rows[0] ? toLead(rows[0]) : null;
-    },
+    // Single-table reads on the hot path are raw (identity-sql.ts, raw-statements.ts).
+    findIdentity: (key) => selectIdentity(db, key),
+    findLeadByIdentity: (key) => selectLeadByIdentity(db, key),
 
     async createLead(lead, identity) {
       // Raw inserts of rows built here (defaults as in the schema): the ORM's nested create
@@ -94,15 +67,7 @@ export function createPrismaLeadRepo(db: Db, dialect: Dialect): LeadRepo {
       return row;
     },
 
-    async listIdentities(leadId) {
-      const rows = await selectRows<Row<'Identity'>>(
-        db,
-        'Identity',
-        sql`"leadId" = ${leadId}`,
-        '"createdAt" ASC, "id" ASC',
-      );
-      return rows.map(toIdentity);
-    },
+    listIdentities: (leadId) => selectIdentities(db, leadId),
 
     async getLead(id) {
       const [row] = await selectRows<Row<'Lead'>>(db, 'Lead', sql`"id" = ${id}`, '"id"');
