@@ -142,12 +142,14 @@ export async function directRaw(
       throw new Error('Transaction already closed: a raw statement after its commit or rollback');
     return adapterTx;
   };
-  return withRunners(tx, runners(dialect, open), false) as Db;
+  return withOverrides(tx, names(runners(dialect, open))) as Db;
 }
 
 /**
- * The store's client with its raw statements outside transactions run on the driver adapter
- * itself, as Prisma runs them (its transactions still go through {@link directRaw}).
+ * The store's client with its raw statements run on the driver adapter: outside transactions
+ * on the adapter itself, as Prisma runs them, and in every interactive transaction it starts
+ * on the adapter transaction behind it ({@link directRaw}). Prisma must have connected (a
+ * first query) before its first raw statement: `openStore` does.
  */
 export function directClient<C extends object>(client: C, dialect: Dialect, direct: DirectTransactions): C {
   const registry = REGISTRIES.get(direct);
@@ -156,16 +158,14 @@ export function directClient<C extends object>(client: C, dialect: Dialect, dire
     if (!registry.adapter) throw new Error('directClient: the driver adapter is not connected');
     return registry.adapter;
   });
-  const viaPrisma = client as unknown as Record<'$queryRaw' | '$executeRaw', Runner>;
-  // Until Prisma has connected its adapter (its first query), raw statements go through Prisma.
-  return withRunners(
-    client,
-    {
-      queryRaw: (...args) => (registry.adapter ? own.queryRaw(...args) : viaPrisma.$queryRaw(...args)),
-      executeRaw: (...args) => (registry.adapter ? own.executeRaw(...args) : viaPrisma.$executeRaw(...args)),
-    },
-    true,
-  );
+  const begin = (
+    client as unknown as { $transaction: (...args: unknown[]) => Promise<unknown> }
+  ).$transaction.bind(client);
+  const $transaction = (work: unknown, options?: unknown) =>
+    typeof work === 'function'
+      ? begin(async (itx: Prisma.TransactionClient) => work(await directRaw(itx, dialect, direct)), options)
+      : begin(work, options); // a batch of queries: Prisma's own
+  return withOverrides(client, { ...names(own), $transaction });
 }
 
 type Runner = (...args: unknown[]) => Promise<unknown>;
@@ -186,21 +186,18 @@ function runners(dialect: Dialect, target: () => DirectTx): { queryRaw: Runner; 
   return { queryRaw: (...args) => run('query', args), executeRaw: (...args) => run('execute', args) };
 }
 
-/**
- * `client` with `$queryRaw`/`$executeRaw` replaced; everything else is the client's own (its
- * methods bound to it when `bind`, for a client whose methods read `this`).
- */
-function withRunners<C extends object>(
-  client: C,
-  r: { queryRaw: Runner; executeRaw: Runner },
-  bind: boolean,
-): C {
+const names = (r: { queryRaw: Runner; executeRaw: Runner }) => ({
+  $queryRaw: r.queryRaw,
+  $executeRaw: r.executeRaw,
+});
+
+/** `client` with these members replaced; the others are the client's own, bound to it. */
+function withOverrides<C extends object>(client: C, overrides: Record<string, unknown>): C {
   return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === '$queryRaw') return r.queryRaw;
-      if (property === '$executeRaw') return r.executeRaw;
-      const value = Reflect.get(target, property, bind ? target : receiver);
-      return bind && typeof value === 'function' ? value.bind(target) : value;
+    get(target, property) {
+      if (typeof property === 'string' && Object.hasOwn(overrides, property)) return overrides[property];
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }

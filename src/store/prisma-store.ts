@@ -36,7 +36,6 @@ export function createPrismaStore(
   };
   const { transaction, unitOfWork } = createPrismaTransactions(client, dialect, {
     onOutboxCommitted: notifyOutbox,
-    ...(opts.direct ? { direct: opts.direct } : {}),
   });
   return {
     ...repo,

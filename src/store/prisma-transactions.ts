@@ -7,11 +7,10 @@
  */
 import { ConflictError } from '../core/errors.ts';
 import type { LeadRepo, LeadStore, WorkHints } from '../core/ports/index.ts';
-import { type DirectTransactions, directRaw } from './direct-raw.ts';
 import { createGroupCommit } from './group-commit.ts';
 import { prefetch } from './prefetch.ts';
 import { createTxView } from './prisma-tx-view.ts';
-import type { Client, Db, Dialect } from './prisma-types.ts';
+import type { Client, Dialect, Prisma } from './prisma-types.ts';
 import { createTxGate } from './tx-gate.ts';
 import { createWriteBuffer, flushWrites, type WriteBuffer } from './write-buffer.ts';
 
@@ -36,7 +35,7 @@ export const MAX_GROUP = 64;
 
 /** One transaction as the store's machinery sees it: the view the units use, and its buffer. */
 interface Scope {
-  tx: Db;
+  tx: Prisma.TransactionClient;
   view: LeadRepo;
   buffer: WriteBuffer;
 }
@@ -44,12 +43,7 @@ interface Scope {
 export function createPrismaTransactions(
   client: Client,
   dialect: Dialect,
-  opts: {
-    onOutboxCommitted(): void;
-    maxGroup?: number;
-    /** The client's driver adapter factory when built by `withDirectTransactions` (direct-raw.ts). */
-    direct?: DirectTransactions;
-  },
+  opts: { onOutboxCommitted(): void; maxGroup?: number },
 ): Pick<LeadStore, 'transaction' | 'unitOfWork'> {
   const gate = createTxGate(TX_IN_FLIGHT[dialect]);
   /** Flow snapshots (`flowId@version`) known committed: not written again (write-buffer.ts). */
@@ -59,9 +53,9 @@ export function createPrismaTransactions(
     try {
       const { out, savedFlows, enqueued } = await gate.run(() =>
         client.$transaction(
-          async (itx) => {
-            // Raw statements straight to the driver adapter's transaction (direct-raw.ts).
-            const tx = opts.direct ? await directRaw(itx, dialect, opts.direct) : itx;
+          // On the store's client its raw statements go straight to the driver adapter's
+          // transaction (direct-raw.ts).
+          async (tx: Prisma.TransactionClient) => {
             // Deferred writes go out together just before the commit (write-buffer.ts).
             const buffer = createWriteBuffer(storedFlows);
             const out = await fn({ tx, view: createTxView(tx, dialect, buffer), buffer });

@@ -34,20 +34,24 @@ interface Opened {
   cleanup(): Promise<void>;
 }
 
-async function openSqlite(): Promise<Opened> {
-  const db = tempSqliteUrl();
-  await migrateDatabase(db.url, { logger });
-  const direct = withDirectTransactions(sqliteAdapterWithStatementCache({ url: sqliteFilePath(db.url) }));
-  const client = new SqliteClient({ adapter: direct });
+/** A migrated database at `url` behind `client`; `cleanup` disconnects, then `remove`s it. */
+function opened(url: string, client: Client, direct: Opened['direct'], remove: () => unknown): Opened {
   return {
-    url: db.url,
+    url,
     client,
     direct,
     async cleanup() {
       await client.$disconnect();
-      db.cleanup();
+      await remove();
     },
   };
+}
+
+async function openSqlite(): Promise<Opened> {
+  const db = tempSqliteUrl();
+  await migrateDatabase(db.url, { logger });
+  const direct = withDirectTransactions(sqliteAdapterWithStatementCache({ url: sqliteFilePath(db.url) }));
+  return opened(db.url, new SqliteClient({ adapter: direct }), direct, db.cleanup);
 }
 
 async function openPostgres(): Promise<Opened | null> {
@@ -55,16 +59,7 @@ async function openPostgres(): Promise<Opened | null> {
   if (!db) return null;
   await migrateDatabase(db.url, { logger });
   const direct = withDirectTransactions(new PrismaPg({ connectionString: db.url, max: 10 }));
-  const client = new PgClient({ adapter: direct }) as unknown as Client;
-  return {
-    url: db.url,
-    client,
-    direct,
-    async cleanup() {
-      await client.$disconnect();
-      await db.drop();
-    },
-  };
+  return opened(db.url, new PgClient({ adapter: direct }) as unknown as Client, direct, db.drop);
 }
 
 const T0 = new Date('2026-12-07T06:00:00.123Z');
