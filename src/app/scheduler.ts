@@ -51,6 +51,7 @@ export function createFollowUpWiring(deps: {
       return withFollowUps(handle, {
         repo: store,
         schedules,
+        state: (key) => store.followUpState(key),
         flows,
         clock,
         logger,

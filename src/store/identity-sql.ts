@@ -20,7 +20,7 @@ export async function insertIdentity(db: Db, dialect: Dialect, row: Identity): P
 }
 
 /** `platform = … AND workspaceId = … AND userId = …`, the columns of `table` when given. */
-const keyIs = (key: IdentityKey, table = '') => {
+export const keyIs = (key: IdentityKey, table = '') => {
   const c = (name: string) => raw(`${table}"${name}"`);
   return sql`${c('platform')} = ${key.platform} AND ${c('workspaceId')} = ${key.workspaceId} AND ${c('userId')} = ${key.userId}`;
 };

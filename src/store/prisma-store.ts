@@ -2,6 +2,7 @@
 import type { LeadStore } from '../core/ports/index.ts';
 import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
 import { type DirectTransactions, directClient } from './direct-raw.ts';
+import { selectFollowUpState } from './follow-up-sql.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -68,6 +69,7 @@ export function createPrismaStore(
     reporting: createPrismaReporting(client, dialect, reader),
     outreach: createPrismaOutreachStore(client, dialect),
     schedules: createPrismaScheduleStore(client, dialect),
+    followUpState: (key) => selectFollowUpState(client, dialect, key),
     sessions: createPrismaSessionStore(client),
     counters: createPrismaCounterStore(client),
     alertReminders: createPrismaAlertReminders(client),

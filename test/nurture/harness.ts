@@ -8,7 +8,6 @@ import type { OutboundMessage } from '../../src/core/events.ts';
 import { createFlowCatalog } from '../../src/core/flow/catalog.ts';
 import { parseFlow } from '../../src/core/flow/validate.ts';
 import { createMemoryOutreachStore } from '../../src/core/memory/memory-outreach.ts';
-import { createMemoryScheduleStore } from '../../src/core/memory/memory-schedules.ts';
 import type { EmailRoute } from '../../src/core/nurture/email-step.ts';
 import { withFollowUps } from '../../src/core/nurture/planner.ts';
 import { createOutreachPolicy } from '../../src/core/nurture/policy.ts';
@@ -70,10 +69,11 @@ export async function createNurtureBot(
   } = {},
 ) {
   const { createMemoryStore } = await import('../../src/core/memory/memory-store.ts');
-  const store = opts.store ?? createMemoryStore();
   // Ahead of the wall clock: stores stamp new conversations with their own time.
   const clock = createTestClock(opts.start ?? new Date('2030-01-07T09:00:00.000Z'));
-  const schedules = opts.schedules ?? createMemoryScheduleStore(clock);
+  const store = opts.store ?? createMemoryStore({ clock });
+  // The planner reads the store's own schedules (LeadStore.followUpState): one store for both.
+  const schedules = opts.schedules ?? store.schedules;
   const flow = parseFlow(opts.flow ?? NURTURE_FLOW);
   const flows = createFlowCatalog([flow], flow.id);
   const outreach = createMemoryOutreachStore();
@@ -90,6 +90,7 @@ export async function createNurtureBot(
   const deps = { repo: store, schedules, flows, clock, logger: silentLogger };
   const handle = withFollowUps(engine.handle, {
     ...deps,
+    state: (key) => store.followUpState(key),
     ...(opts.canSend ? { canSend: opts.canSend } : {}),
   });
   const sent: Sent[] = [];

@@ -8,6 +8,7 @@ import { changeStage } from '../../src/core/lead-lifecycle.ts';
 import type { IdentityKey, LeadStore, Stage } from '../../src/core/ports/index.ts';
 import { NO_LEAD_EVENTS } from '../../src/core/webhooks/lead-events.ts';
 import { bookingLinksContract } from './booking-links.contract.ts';
+import { followUpStateContract } from './follow-up-state.contract.ts';
 import { handoffStoreContract } from './handoff-store.contract.ts';
 import { unitOfWorkContract } from './unit-of-work.contract.ts';
 
@@ -46,6 +47,7 @@ export function leadStoreContract(name: string, open: OpenStore): void {
 
     unitOfWorkContract(() => store);
     bookingLinksContract(() => store);
+    followUpStateContract(() => store);
 
     it('creates a lead with its first identity and finds it by identity', async () => {
       const key = ident('telegram');

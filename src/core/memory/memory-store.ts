@@ -4,10 +4,13 @@
  * as the Prisma stores. Writes are serialized (one writer, like SQLite); a transaction
  * keeps an undo journal of its writes and replays it backwards if `fn` throws.
  */
+
+import { followUpStateOf } from '../nurture/follow-up-state.ts';
 import type {
   BookingLinkStore,
   Clock,
   HandoffStore,
+  IdentityKey,
   IdentityProfiles,
   LeadRepo,
   LeadStore,
@@ -101,6 +104,7 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
       }
     });
 
+  const schedules = createMemoryScheduleStore(opts.clock);
   // Outside a transaction each call is its own one-statement transaction.
   const store = {
     transaction,
@@ -108,7 +112,8 @@ export function createMemoryStore(opts: { clock?: Clock } = {}): LeadStore {
     unitOfWork: <T>(_hints: WorkHints, fn: (tx: LeadRepo) => Promise<T>) => transaction(fn),
     outbox,
     inbox: new MemoryInbox(() => tables.events),
-    schedules: createMemoryScheduleStore(opts.clock),
+    schedules,
+    followUpState: (key: IdentityKey) => transaction(() => followUpStateOf(repo, schedules, key)),
     verdicts: createMemoryVerdictLog(opts.clock, undefined, verdictRows),
     // Outside a transaction each call is its own transaction, like the repo's methods.
     bookingLinks: {

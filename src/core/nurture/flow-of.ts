@@ -24,7 +24,10 @@ export async function flowOfConversation(
 }
 
 /** The lead's newest conversation (by start), if any. */
-export async function latestConversation(repo: LeadRepo, leadId: string): Promise<Conversation | null> {
+export async function latestConversation(
+  repo: Pick<LeadRepo, 'listConversations'>,
+  leadId: string,
+): Promise<Conversation | null> {
   let latest: Conversation | null = null;
   for (const c of await repo.listConversations(leadId))
     if (!latest || c.startedAt >= latest.startedAt) latest = c;

@@ -14,13 +14,15 @@ import type { FollowUpChannel, FollowUps } from '../flow/schema.ts';
 import type {
   Clock,
   Conversation,
+  FollowUpState,
   InboundHandler,
   Lead,
   LeadRepo,
+  LeadStore,
   Logger,
   ScheduleStore,
 } from '../ports/index.ts';
-import { flowOfConversation, latestConversation } from './flow-of.ts';
+import { flowOfConversation } from './flow-of.ts';
 
 export interface PlannerDeps {
   repo: LeadRepo;
@@ -69,16 +71,13 @@ export async function planNurture(
   });
 }
 
-/** Re-plans the follow-ups of one lead from its current state. */
-export async function planForLead(d: PlannerDeps, leadId: string): Promise<void> {
-  // The conversation's flow first: most flows plan nothing, and then the lead is not read.
-  const conv = await latestConversation(d.repo, leadId);
+/** Re-plans the follow-ups of one lead from its state right after the person's event. */
+export async function planForLead(d: PlannerDeps, state: FollowUpState): Promise<void> {
+  const { lead, conversation: conv } = state;
   if (!conv) return;
   const flow = await flowOfConversation(d.repo, d.flows, conv);
   const fu = flow?.definition.followUps;
   if (!fu) return;
-  const lead = await d.repo.getLead(leadId);
-  if (!lead) return;
   const chat = reachable(d, conv, 'chat');
   // The planner runs right after the person's event, so their silence starts now.
   const now = d.clock.now();
@@ -89,8 +88,7 @@ export async function planForLead(d: PlannerDeps, leadId: string): Promise<void>
   if (fu.reminder && chat) {
     // A reminder belongs to one wait: a reply starts a new wait and replaces the old reminder.
     const key = waiting ? `reminder:${conv.id}:${conv.currentStep}:${now.getTime()}:1` : null;
-    const existing = await d.schedules.listForLead(lead.id);
-    if (!key || !existing.some((r) => r.key === key)) {
+    if (!key || !state.pendingKeys.includes(key)) {
       await d.schedules.cancelPending(lead.id, 'answered', now, ['reminder']);
       if (key) {
         await d.schedules.plan({
@@ -125,28 +123,26 @@ export async function planForLead(d: PlannerDeps, leadId: string): Promise<void>
  * Wraps the engine's handler: after each direct event, cancels everything on `stop` or
  * re-plans the person's follow-ups. A planning failure is logged, never shown to the person.
  */
-export function withFollowUps(handle: InboundHandler, d: PlannerDeps): InboundHandler {
+export function withFollowUps(
+  handle: InboundHandler,
+  d: PlannerDeps & { state: LeadStore['followUpState'] },
+): InboundHandler {
   const log = d.logger.child({ component: 'follow-ups' });
   return async (e) => {
     const out = await handle(e);
     if (!e.isDirect) return out;
     try {
-      const identity = await d.repo.findIdentity({
-        platform: e.platform,
-        workspaceId: e.workspaceId,
-        userId: e.userId,
-      });
-      if (!identity) return out;
+      // One read: the lead, its newest conversation and what is scheduled (follow-up-state.ts).
+      const state = await d.state({ platform: e.platform, workspaceId: e.workspaceId, userId: e.userId });
+      if (!state) return out;
+      const leadId = state.lead.id;
       if (isStopEvent(e)) {
-        const n = await d.schedules.cancelPending(identity.leadId, 'stopped', d.clock.now());
-        if (n > 0)
-          log.info({ leadId: identity.leadId, cancelled: n }, 'scheduled messages cancelled by stop');
+        const n = await d.schedules.cancelPending(leadId, 'stopped', d.clock.now());
+        if (n > 0) log.info({ leadId, cancelled: n }, 'scheduled messages cancelled by stop');
       } else {
         // Any message once the nurture series began is engagement: the series ends there.
-        const rows = await d.schedules.listForLead(identity.leadId);
-        if (rows.some((r) => r.kind === 'nurture' && r.status === 'sent'))
-          await d.schedules.cancelPending(identity.leadId, 'engaged', d.clock.now(), ['nurture']);
-        await planForLead(d, identity.leadId);
+        if (state.nurtureSent) await d.schedules.cancelPending(leadId, 'engaged', d.clock.now(), ['nurture']);
+        await planForLead(d, state);
       }
     } catch (err) {
       log.error({ error: err instanceof Error ? err.message : String(err) }, 'planning follow-ups failed');

@@ -25,7 +25,7 @@ import type {
 } from './leads.ts';
 import type { OutboxQueue } from './outbox.ts';
 import type { OutreachStore } from './outreach.ts';
-import type { ScheduleStore } from './schedules.ts';
+import type { FollowUpState, ScheduleStore } from './schedules.ts';
 import type { SessionStore } from './sessions.ts';
 import type { VerdictLog } from './verdicts.ts';
 
@@ -162,6 +162,11 @@ export interface LeadStore extends LeadRepo {
   readonly reporting: ReportingQueries;
   /** Scheduled follow-ups (src/core/nurture/). */
   readonly schedules: ScheduleStore;
+  /**
+   * The follow-up planner's read after a person's event: the lead behind the account, its
+   * newest conversation and its scheduled messages' state, in one statement; null without a lead.
+   */
+  followUpState(key: IdentityKey): Promise<FollowUpState | null>;
   /**
    * Contact log, opt-outs and link codes on the same database, shared by every adapter so
    * contact limits hold across platforms and restarts.

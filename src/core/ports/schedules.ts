@@ -1,5 +1,7 @@
 /** Messages the bot plans to send later (follow-ups). */
 import type { Platform } from '../events.ts';
+import type { Conversation } from './conversations.ts';
+import type { Lead } from './leads.ts';
 
 export type ScheduleKind = 'reminder' | 'nurture' | 'reengage';
 
@@ -86,4 +88,18 @@ export interface ScheduleStore {
   ): Promise<number>;
   /** Every row of a lead, oldest due first (the lead card shows them). */
   listForLead(leadId: string): Promise<ScheduledMessage[]>;
+}
+
+/**
+ * What the follow-up planner needs after a person's event (`LeadStore.followUpState`): read in
+ * one round trip, since it runs after every direct event.
+ */
+export interface FollowUpState {
+  lead: Lead;
+  /** The lead's newest conversation by start (ties: highest id), whatever its status. */
+  conversation: Conversation | null;
+  /** Whether a nurture message of the lead went out: any later message of theirs ends the series. */
+  nurtureSent: boolean;
+  /** Keys of the lead's pending scheduled messages. */
+  pendingKeys: string[];
 }
