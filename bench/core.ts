@@ -104,10 +104,8 @@ export async function floorLoad(
 ): Promise<LoadResult> {
   const db = await freshDatabase(provider);
   const client = await openPrisma(db);
-  const txOptions =
-    provider === 'postgres'
-      ? { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const }
-      : { maxWait: 10_000, timeout: 15_000 };
+  // READ COMMITTED is PostgreSQL's default: like the store (open-store.ts), no SET TRANSACTION.
+  const txOptions = { maxWait: 10_000, timeout: 15_000 };
   const open = new Map<number, { leadId: string; conversationId: string }>();
   // The store's admission limit (src/store/tx-gate.ts): without it 1,000 concurrent bare
   // transactions outwait Prisma's maxWait and fail, which would be no floor at all.

@@ -14,6 +14,13 @@ export { detectProvider } from './database-url.ts';
 /** How long a SQLite writer waits for the lock before failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const PG_POOL_SIZE = 10;
+/**
+ * Settings of every PostgreSQL connection of the store. JIT off: see sql-reader.ts. READ
+ * COMMITTED whatever the database's default (the store's conflict handling is built on it, see
+ * prisma-transactions.ts), set once per connection instead of a `SET TRANSACTION` round trip at
+ * the start of every transaction. A space inside a value is escaped (PostgreSQL's `options`).
+ */
+export const PG_SESSION_OPTIONS = '-c jit=off -c default_transaction_isolation=read\\ committed';
 
 /**
  * @throws LeadbotError CONFIG_INVALID (unsupported URL), STORE_UNAVAILABLE (cannot open/reach).
@@ -52,11 +59,12 @@ export async function openStore(databaseUrl: string, opts: { logger?: Logger } =
     ]);
     // JIT off for every connection (see sql-reader.ts for why reporting needs it; the hot path's
     // statements never reach its cost threshold): no transaction around each reporting read.
+    // READ COMMITTED for every connection: no SET TRANSACTION per transaction.
     const adapter = withDirectTransactions(
       new PrismaPg({
         connectionString: databaseUrl,
         max: PG_POOL_SIZE,
-        options: '-c jit=off',
+        options: PG_SESSION_OPTIONS,
       }),
     );
     direct = adapter;

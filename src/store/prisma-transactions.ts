@@ -16,12 +16,14 @@ import { createWriteBuffer, flushWrites, type WriteBuffer } from './write-buffer
 
 /**
  * Interactive-transaction settings. SQLite has one writer: a transaction may wait for the lock
- * (maxWait) and must not hold it for long (timeout). PostgreSQL runs READ COMMITTED; lost
- * updates on conversations are prevented by the optimistic version check instead of locks.
+ * (maxWait) and must not hold it for long (timeout). PostgreSQL runs READ COMMITTED, set on each
+ * connection (open-store.ts, `PG_SESSION_OPTIONS`) rather than here, which would cost a
+ * `SET TRANSACTION` round trip per transaction; lost updates on conversations are prevented by
+ * the optimistic version check instead of locks.
  */
 const TX_OPTIONS = {
   sqlite: { maxWait: 10_000, timeout: 15_000 },
-  postgres: { maxWait: 10_000, timeout: 15_000, isolationLevel: 'ReadCommitted' as const },
+  postgres: { maxWait: 10_000, timeout: 15_000 },
 };
 
 /**
