@@ -4,13 +4,15 @@
  * is one `UPDATE … RETURNING` whose subquery uses `FOR UPDATE SKIP LOCKED` on PostgreSQL, as the
  * outbox does, so several instances never lease one row together. Payloads and results are
  * JSON text in text columns: `JSON.stringify` escapes NUL and lone surrogates, which a jsonb
- * column would refuse.
+ * column would refuse. Receipts and "processed" marks that arrive together go out as one
+ * statement each (batched-statement.ts): the web chat makes both for every request.
  */
 import { empty, join, raw, sqltag as sql } from '@prisma/client/runtime/client';
 import type { InboxEntry, InboxStatus, InboxStore, JsonValue } from '../core/ports/index.ts';
+import { batched } from './batched-statement.ts';
 import { newId } from './ids.ts';
 import type { Client, Dialect } from './prisma-types.ts';
-import { insertNewRows } from './raw-statements.ts';
+import { insertNewRows, updateFromValues } from './raw-statements.ts';
 
 /** Errors are kept for operators; a stack trace of megabytes is not useful there. */
 const MAX_ERROR_LENGTH = 2000;
@@ -50,6 +52,11 @@ function toEntry(r: Row): InboxEntry {
 const byReceipt = (a: InboxEntry, b: InboxEntry) =>
   a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1);
 
+/** Receipts or marks in one statement, and such statements running at once. */
+const BATCH = { max: 100, inFlight: 2 };
+
+type NewRow = Omit<InboxEntry, 'lastError' | 'result' | 'processedAt'>;
+
 export function createPrismaInbox(client: Client, dialect: Dialect): InboxStore {
   const skipLocked = dialect === 'postgres' ? raw('FOR UPDATE SKIP LOCKED') : empty;
 
@@ -60,9 +67,34 @@ export function createPrismaInbox(client: Client, dialect: Dialect): InboxStore 
     return rows[0] ? toEntry(rows[0]) : null;
   }
 
+  /** Inserts the rows whose key is new; for each row, whether it was. */
+  const insertNew = batched<NewRow, boolean>(async (rows) => {
+    const inserted = await insertNewRows<{ id: string }>(client, dialect, 'InboxEvent', rows, ['id']);
+    const ids = new Set(inserted.map((r) => r.id));
+    return rows.map((r) => ids.has(r.id));
+  }, BATCH);
+
+  /** Marks rows processed (each with its time and kept result) where they are still pending. */
+  const markProcessed = batched<{ id: string; now: Date; result: string | null }, void>(async (marks) => {
+    const rows = marks.map((m) => ({
+      id: m.id,
+      values: { status: 'processed', processedAt: m.now, payload: null, lockedBy: null, result: m.result },
+    }));
+    const columns = ['status', 'processedAt', 'payload', 'lockedBy', 'result'];
+    await updateFromValues(
+      client,
+      dialect,
+      'InboxEvent',
+      columns,
+      rows,
+      sql`"InboxEvent"."status" = 'pending'`,
+    );
+    return marks.map(() => undefined);
+  }, BATCH);
+
   return {
     async receive({ platform, eventId, payload, workerId, now, leaseMs }) {
-      const row = {
+      const row: NewRow = {
         id: newId(),
         platform,
         eventId,
@@ -73,9 +105,8 @@ export function createPrismaInbox(client: Client, dialect: Dialect): InboxStore 
         lockedBy: workerId,
         attempts: 1,
       };
-      const inserted = await insertNewRows<{ id: string }>(client, dialect, 'InboxEvent', [row], ['id']);
-      if (inserted.length === 0) return null;
-      return { ...row, status: 'pending', lastError: null, result: null, processedAt: null };
+      if (!(await insertNew(row))) return null;
+      return { ...row, lastError: null, result: null, processedAt: null };
     },
 
     async claim({ workerId, limit, now, leaseMs, platforms }) {
@@ -110,14 +141,8 @@ export function createPrismaInbox(client: Client, dialect: Dialect): InboxStore 
       return entry ? { claimed: false, entry } : null;
     },
 
-    async markProcessed(id, now, result) {
-      const text = result === undefined ? null : JSON.stringify(result);
-      await client.$executeRaw(
-        sql`UPDATE "InboxEvent"
-            SET "status" = 'processed', "processedAt" = ${now}, "payload" = NULL, "lockedBy" = NULL, "result" = ${text}
-            WHERE "id" = ${id} AND "status" = 'pending'`,
-      );
-    },
+    markProcessed: (id, now, result) =>
+      markProcessed({ id, now, result: result === undefined ? null : JSON.stringify(result) }),
 
     async markFailed(id, workerId, error, retryAt, now) {
       const lastError = error.slice(0, MAX_ERROR_LENGTH);

@@ -165,7 +165,8 @@ export function insertSql(
  * One `UPDATE table SET c = v.column… FROM (VALUES …) AS v WHERE id = v.column1` for rows that
  * set the same `columns` (VALUES columns are named column1, column2, … in SQLite and
  * PostgreSQL alike). Rows with `expectedVersion` match only while the stored version is still
- * that. Returns how many rows matched.
+ * that, and every row only where `and` holds (a condition on the table's columns). Returns how
+ * many rows matched.
  */
 export function updateFromValues(
   db: Db,
@@ -173,9 +174,10 @@ export function updateFromValues(
   table: Table,
   columns: readonly string[],
   rows: { id: string; expectedVersion?: number; values: object }[],
+  and?: Sql,
 ): Promise<number> {
   if (rows.length === 0) return Promise.resolve(0);
-  return db.$executeRaw(updateFromValuesSql(dialect, table, columns, rows));
+  return db.$executeRaw(updateFromValuesSql(dialect, table, columns, rows, and));
 }
 
 /** The statement of {@link updateFromValues} (`rows` not empty), to run or to compose. */
@@ -184,6 +186,7 @@ export function updateFromValuesSql(
   table: Table,
   columns: readonly string[],
   rows: { id: string; expectedVersion?: number; values: object }[],
+  and?: Sql,
 ): Sql {
   const versioned = rows[0]!.expectedVersion !== undefined;
   const first = versioned ? 3 : 2; // VALUES column of columns[0]
@@ -195,7 +198,7 @@ export function updateFromValuesSql(
   const sets = columns.map((c, i) => raw(`"${c}" = v.column${i + first}`));
   const versionCheck = versioned ? raw(` AND "${table}"."version" = v.column2`) : empty;
   return sql`UPDATE ${ident(table)} SET ${join(sets, ', ')} FROM (VALUES ${join(tuples, ', ')}) AS v
-        WHERE ${ident(table)}."id" = v.column1${versionCheck}`;
+        WHERE ${ident(table)}."id" = v.column1${versionCheck}${and ? sql` AND ${and}` : empty}`;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInbox } from '../../src/core/inbox/inbox.ts';
 import type { InboxStore, LeadStore } from '../../src/core/ports/index.ts';
+import { directStatementCount } from '../../src/store/direct-raw.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestClock, silentLogger } from '../helpers/engine.ts';
 import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
@@ -148,6 +149,50 @@ for (const backend of storeBackends()) {
         force: true,
       });
       expect(own).toMatchObject({ claimed: false, entry: { lockedBy: 'w2', attempts: 2 } });
+    });
+
+    it('receipts and processed marks arriving together share one statement each; each call keeps its own outcome', async (ctx) => {
+      if (!opened) return ctx.skip();
+      const sql = opened.url !== undefined; // the SQL stores count their statements (direct-raw.ts)
+      await a.receive({ ...lease('w1', 0), platform: 'web', eventId: 'burst-old', payload: '{}' });
+      const ids = [
+        ...Array.from({ length: 18 }, (_, i) => `burst-${i}`),
+        'burst-dup',
+        'burst-dup',
+        'burst-old',
+      ];
+      let before = directStatementCount();
+      const received = await Promise.all(
+        ids.map((eventId, i) =>
+          a.receive({ ...lease('w1', 1000), platform: 'web', eventId, payload: JSON.stringify({ i }) }),
+        ),
+      );
+      if (sql) expect(directStatementCount() - before).toBe(1);
+      expect(received.slice(0, 18).every((r, i) => r?.payload === JSON.stringify({ i }))).toBe(true);
+      expect(received.slice(18, 20).filter((r) => r !== null)).toHaveLength(1); // the same event twice
+      expect(received[20]).toBeNull(); // stored before
+      // One of them failed for good meanwhile: a late "processed" mark leaves it failed.
+      const failed = received[0]!;
+      await a.markFailed(failed.id, 'w1', 'Error: for good', null, at(1500));
+      const live = received.filter((r) => r !== null);
+      before = directStatementCount();
+      await Promise.all(
+        live.map((r, i) => a.markProcessed(r.id, at(2000 + i), i % 2 ? [{ n: i }] : undefined)),
+      );
+      if (sql) expect(directStatementCount() - before).toBe(1);
+      for (const [i, r] of live.entries()) {
+        const stored = await b.get('web', r.eventId);
+        if (r === failed) {
+          expect(stored).toMatchObject({ status: 'failed', lastError: 'Error: for good' });
+          continue;
+        }
+        expect(stored).toMatchObject({
+          status: 'processed',
+          payload: null,
+          result: i % 2 ? [{ n: i }] : null,
+        });
+        expect(stored?.processedAt?.getTime()).toBe(at(2000 + i).getTime());
+      }
     });
 
     it('ignores a failure reported by a worker whose lease was taken over, and fails a row for good', async (ctx) => {
