@@ -1,8 +1,9 @@
 /** `LeadStore` over a Prisma client: the repo, transactions, the outbox, health and shutdown. */
 import type { LeadStore } from '../core/ports/index.ts';
 import { createPrismaAlertReminders } from './alert-reminder-sql.ts';
+import { batched } from './batched-statement.ts';
 import { type DirectTransactions, directClient } from './direct-raw.ts';
-import { selectFollowUpState } from './follow-up-sql.ts';
+import { selectFollowUpStates } from './follow-up-sql.ts';
 import { createPrismaCounterStore } from './prisma-counters.ts';
 import { createPrismaInbox } from './prisma-inbox.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
@@ -69,7 +70,8 @@ export function createPrismaStore(
     reporting: createPrismaReporting(client, dialect, reader),
     outreach: createPrismaOutreachStore(client, dialect),
     schedules: createPrismaScheduleStore(client, dialect),
-    followUpState: (key) => selectFollowUpState(client, dialect, key),
+    // After every direct event; the events of one group commit finish together: one statement.
+    followUpState: batched((keys) => selectFollowUpStates(client, dialect, keys), { max: 64, inFlight: 2 }),
     sessions: createPrismaSessionStore(client),
     counters: createPrismaCounterStore(client),
     alertReminders: createPrismaAlertReminders(client),

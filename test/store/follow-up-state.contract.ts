@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import { followUpStateOf } from '../../src/core/nurture/follow-up-state.ts';
 import type { IdentityKey, LeadStore } from '../../src/core/ports/index.ts';
+import { directStatementCount } from '../../src/store/direct-raw.ts';
 
 let n = 0;
 const key = (userId = `fu-${++n}-${Math.random().toString(36).slice(2, 8)}`): IdentityKey => ({
@@ -83,5 +84,22 @@ export function followUpStateContract(store: () => LeadStore): void {
       ...reference,
       pendingKeys: [...reference!.pendingKeys].sort(),
     });
+  });
+
+  it('followUpState: reads made together share one statement, each answered with its own account', async () => {
+    const s = store();
+    const keys = [key(), key(), key(), key('twin\u0000 🦄')];
+    const leads = [
+      await s.createLead({ name: 'A' }, keys[0]!),
+      null,
+      await s.createLead({ name: 'C' }, keys[2]!),
+      // Stored as the store stores text (no NUL), found again by the key as typed.
+      await s.createLead({ name: 'D' }, keys[3]!),
+    ];
+    const before = directStatementCount(); // SQL stores only (direct-raw.ts); memory counts none
+    const states = await Promise.all(keys.map((k) => s.followUpState(k)));
+    expect(directStatementCount() - before).toBeLessThanOrEqual(1);
+    expect(states.map((st) => st?.lead.id ?? null)).toEqual([leads[0]!.id, null, leads[2]!.id, leads[3]!.id]);
+    expect(states[0]?.lead.name).toBe('A');
   });
 }
