@@ -157,10 +157,12 @@ export function createEngine(deps: EngineDeps): Engine {
     return startConversation(t, currentFlow(preferred), e);
   }
 
+  /** `seen.lead` tells the caller the person has a lead once the unit commits. */
   async function process(
     tx: LeadRepo,
     e: InboundEvent,
-    proposals?: InterpretedValue[],
+    proposals: InterpretedValue[] | undefined,
+    seen: { lead: boolean },
   ): Promise<OutboundMessage[]> {
     if (!(await tx.markEventProcessed(e.platform, e.eventId))) return [];
     if (!e.isDirect) {
@@ -175,10 +177,12 @@ export function createEngine(deps: EngineDeps): Engine {
       const first = firstContact(e, flow, isStopEvent(e));
       if ('show' in first) return first.show;
       const { lead } = await findOrCreateLead(tx, deps.leadEvents, e, now);
+      seen.lead = true;
       const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
       return answerStep(t, flow, await openConversation(t, flow, e), first.answer, proposals);
     }
     const { lead, created } = await findOrCreateLead(tx, deps.leadEvents, e, now);
+    seen.lead = true;
     const t: Turn = { tx, events: deps.leadEvents, now, lead, logger, publicUrl };
     // A lead created just now has no conversation yet: nothing to look up.
     const open = created ? null : await tx.findOpenConversation(lead.id);
@@ -271,7 +275,11 @@ export function createEngine(deps: EngineDeps): Engine {
         : undefined;
       for (let attempt = 0; ; attempt++) {
         try {
-          return await store.unitOfWork(hintsOf(e), (tx) => process(tx, e, proposals));
+          const seen = { lead: false };
+          const out = await store.unitOfWork(hintsOf(e), (tx) => process(tx, e, proposals, seen));
+          // A visitor's first answer created their lead: their next events skip the lookup too.
+          if (e.leadOnAnswer && seen.lead) withLead.add(key);
+          return out;
         } catch (err) {
           // Another instance advanced the conversation (or created the lead) first: redo the event.
           const retryable = isLeadbotError(err, 'CONFLICT') || isLeadbotError(err, 'DUPLICATE');
