@@ -22,7 +22,6 @@ import { isLeadbotError, LeadbotError } from './errors.ts';
 import type { InboundEvent, OutboundMessage } from './events.ts';
 import { firstContact } from './first-answer.ts';
 import type { FlowCatalog } from './flow/catalog.ts';
-import { cleanText } from './flow/inputs.ts';
 import { namesStep } from './flow/step-ref.ts';
 import { type Flow, parseFlow } from './flow/validate.ts';
 import { prospectText, relayProspectMessage } from './handoff/relay-prospect-message.ts';
@@ -42,6 +41,7 @@ import type {
   WorkHints,
 } from './ports/index.ts';
 import { RecentKeys } from './recent-keys.ts';
+import { isStopEvent } from './stop-event.ts';
 import { sanitizeEvent } from './text-hygiene.ts';
 
 export type { FlowCatalog } from './flow/catalog.ts';
@@ -76,15 +76,6 @@ export interface Engine {
   handle: InboundHandler;
   /** Marks idle active conversations abandoned; returns how many. */
   sweepIdle(): Promise<number>;
-}
-
-/** Plain-text words that stop a conversation. */
-const STOP_WORDS = new Set(['stop', 'cancel', '/stop', '/cancel']);
-
-/** True for an event by which the person asks the bot to stop (a command or a stop word). */
-export function isStopEvent(e: InboundEvent): boolean {
-  if (e.kind === 'command') return ['stop', 'cancel'].includes(e.name.toLowerCase());
-  return e.kind === 'message' && STOP_WORDS.has(cleanText(e.text).toLowerCase());
 }
 
 const identityOf = (e: InboundEvent) => ({

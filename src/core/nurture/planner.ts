@@ -7,7 +7,6 @@
  */
 
 import { parseDuration } from '../duration.ts';
-import { isStopEvent } from '../engine.ts';
 import type { Platform } from '../events.ts';
 import type { FlowCatalog } from '../flow/catalog.ts';
 import type { FollowUpChannel, FollowUps } from '../flow/schema.ts';
@@ -22,6 +21,7 @@ import type {
   Logger,
   ScheduleStore,
 } from '../ports/index.ts';
+import { isStopEvent } from '../stop-event.ts';
 import { flowOfConversation } from './flow-of.ts';
 
 export interface PlannerDeps {
