@@ -42,6 +42,8 @@ export interface Prefetched {
   leads: Map<string, string | null>;
   /** Identity key string → the account as loaded with its lead (its profile: people/refresh.ts). */
   identities: Map<string, Identity>;
+  /** Lead id → all its accounts, when the transaction knows them all (one account: the common case). */
+  accounts: Map<string, Identity[]>;
   /** Lead id → the lead as this transaction last saw or wrote it. */
   known: Map<string, Lead>;
   /** Lead id → its stored contributions, oldest first (pending ones live in the write buffer). */
@@ -56,6 +58,7 @@ export const createPrefetched = (): Prefetched => ({
   events: new Map(),
   leads: new Map(),
   identities: new Map(),
+  accounts: new Map(),
   known: new Map(),
   contributions: new Map(),
   open: new Map(),
@@ -129,7 +132,9 @@ function leadsOf(dialect: Dialect, keys: IdentityKey[]) {
                "Identity"."userId" AS "_user", "Identity"."id" AS "_iid", "Identity"."username" AS "_iusername",
                "Identity"."displayName" AS "_idisplay", "Identity"."profileUrl" AS "_iurl",
                "Identity"."chatId" AS "_ichat", "Identity"."createdAt" AS "_icreated",
-               "Identity"."profileAt" AS "_iprofile", ${nestedColumns(dialect)}
+               "Identity"."profileAt" AS "_iprofile",
+               (SELECT COUNT(*) FROM "Identity" "_all" WHERE "_all"."leadId" = "Lead"."id") AS "_iaccounts",
+               ${nestedColumns(dialect)}
         FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
         WHERE ${join(
           keys.map(
@@ -150,8 +155,8 @@ function noteLeads(into: Prefetched, keys: IdentityKey[], rows: LeadWithNested[]
     });
     into.leads.set(key, r.id);
     const { _platform, _workspace, _user, _contributions, _open, _iid, _iusername, _idisplay, _iurl } = r;
-    const { _ichat, _icreated, _iprofile, ...lead } = r;
-    into.identities.set(key, {
+    const { _ichat, _icreated, _iprofile, _iaccounts, ...lead } = r;
+    const account: Identity = {
       id: _iid,
       leadId: r.id,
       platform: _platform,
@@ -163,7 +168,10 @@ function noteLeads(into: Prefetched, keys: IdentityKey[], rows: LeadWithNested[]
       chatId: _ichat,
       createdAt: new Date(_icreated),
       ...(_iprofile ? { profileAt: new Date(_iprofile) } : {}),
-    });
+    };
+    into.identities.set(key, account);
+    // The lead's only account: its list of accounts needs no statement (the sales alert reads it).
+    if (Number(_iaccounts) === 1) into.accounts.set(r.id, [account]);
     into.known.set(r.id, toLead(lead as Row<'Lead'>));
     // A lead this transaction loaded before (through another account) keeps what it has: the
     // write buffer and the view update those entries as the transaction writes.
@@ -200,6 +208,8 @@ type LeadWithNested = Row<'Lead'> & {
   _ichat: string | null;
   _icreated: Date | string;
   _iprofile: Date | string | null;
+  /** How many accounts the lead has. */
+  _iaccounts: number | bigint;
   /** The lead's score contributions (nested-rows.ts). */
   _contributions: unknown;
   /** Its newest active or abandoned conversation, its answers appended (nested-rows.ts). */

@@ -1,14 +1,15 @@
 /**
  * The Prisma repo as one transaction sees it: reads answered from what the transaction loaded
  * up front (prefetch.ts) and kept current as it writes; answers, contributions, stage changes,
- * conversation updates and lead updates deferred to `flushWrites` at its end (write-buffer.ts).
- * Everything else is the plain repo (prisma-lead-repo.ts) on the transaction's client.
+ * conversation updates and lead updates deferred to `flushWrites` at its end (write-buffer.ts),
+ * and so are the leads, accounts and conversations it creates (new-rows.ts). Everything else is
+ * the plain repo (prisma-lead-repo.ts) on the transaction's client, after the new rows.
  */
 import { ConflictError } from '../core/errors.ts';
 import { definedOnly, patchLead } from '../core/lead-rows.ts';
-import { identityKeyString } from '../core/outreach/persons.ts';
 import type { Conversation, Lead, LeadRepo } from '../core/ports/index.ts';
 import { leadColumns, toStageChange } from './mappers.ts';
+import { flushingFirst, hasNewRows } from './new-rows.ts';
 import { eventKey } from './prefetch.ts';
 import { createPrismaLeadRepo } from './prisma-lead-repo.ts';
 import type { Db, Dialect } from './prisma-types.ts';
@@ -17,12 +18,15 @@ import {
   copyConversation,
   copyLead,
   newAnswerRow,
+  newConversationRow,
   newStageChangeRow,
   structuredJson,
 } from './repo-rows.ts';
+import { peopleView } from './tx-view-people.ts';
 import {
   flushConversations,
   flushLeads,
+  flushNewRows,
   flushWrites,
   type WriteBuffer,
   withPending,
@@ -32,7 +36,12 @@ const OPEN = new Set(['active', 'abandoned']);
 
 /** The repo of one transaction on `db` (its interactive-transaction client) over `buffer`. */
 export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): LeadRepo {
-  const base = createPrismaLeadRepo(db, dialect);
+  const created = buffer.created;
+  // What the view does not answer itself goes to the database after the rows it created.
+  const plain = createPrismaLeadRepo(db, dialect);
+  const base = flushingFirst(plain, async () => {
+    if (hasNewRows(created)) await flushNewRows(db, dialect, buffer);
+  });
   const seen = buffer.prefetched;
   /** Conversation reads must see pending updates: write them first. */
   const settle = () => flushConversations(db, dialect, buffer);
@@ -46,8 +55,14 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
     const known = seen.known.get(leadId);
     if (known) seen.known.set(leadId, { ...known, openHandoffId });
   };
+  /** The lead's open conversation as this transaction knows it, after `next` was written. */
+  const keepOpen = (next: Conversation) => {
+    if (OPEN.has(next.status)) seen.open.set(next.leadId, copyConversation(next));
+    else if (seen.open.get(next.leadId)?.id === next.id) seen.open.delete(next.leadId); // unknown: read again
+  };
   const view: LeadRepo = {
     ...base,
+    ...peopleView(seen, created, base, remember),
 
     handoffs: {
       ...base.handoffs,
@@ -62,49 +77,6 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
       },
     },
 
-    async findLeadByIdentity(key) {
-      const leadId = seen.leads.get(identityKeyString(key));
-      if (leadId === null) return null;
-      const known = leadId ? seen.known.get(leadId) : undefined;
-      if (known) return copyLead(known);
-      const lead = await base.findLeadByIdentity(key);
-      return lead ? remember(lead) : null;
-    },
-
-    async createLead(lead, identity) {
-      const created = remember(await base.createLead(lead, identity));
-      if (identity) {
-        seen.leads.set(identityKeyString(identity), created.id);
-        seen.contributions.set(created.id, []);
-      }
-      return created;
-    },
-
-    // The account as the unit's prefetch loaded it: the engine reads it for every known person.
-    async findIdentity(key) {
-      const known = seen.identities.get(identityKeyString(key));
-      return known ? { ...known } : base.findIdentity(key);
-    },
-
-    profiles: {
-      async refresh(key, profile, at) {
-        seen.identities.delete(identityKeyString(key));
-        await base.profiles.refresh(key, profile, at);
-      },
-    },
-
-    async addIdentity(leadId, identity) {
-      seen.leads.delete(identityKeyString(identity));
-      seen.identities.delete(identityKeyString(identity));
-      return base.addIdentity(leadId, identity);
-    },
-
-    async removeIdentity(key) {
-      seen.leads.delete(identityKeyString(key));
-      seen.identities.delete(identityKeyString(key));
-      return base.removeIdentity(key);
-    },
-
     async getLead(id) {
       const known = seen.known.get(id);
       if (known) return copyLead(known);
@@ -115,9 +87,13 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
     async updateLead(id, patch) {
       const known = seen.known.get(id);
       if (!known) return remember(await base.updateLead(id, patch));
-      // Deferred: the lead as it will be is known; the columns go out with the others'.
+      // Deferred: the lead as it will be is known; the columns go out with the others' (or
+      // with its insert, for a lead this transaction created).
       const now = new Date();
-      buffer.leads.set(id, { ...buffer.leads.get(id), ...leadColumns(patch), updatedAt: now });
+      const columns = { ...leadColumns(patch), updatedAt: now };
+      const inserting = created.leads.get(id);
+      if (inserting) created.leads.set(id, { ...inserting, ...columns });
+      else buffer.leads.set(id, { ...buffer.leads.get(id), ...columns });
       return remember(patchLead(known, patch, now));
     },
 
@@ -130,6 +106,7 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
       await flushWrites(db, dialect, buffer); // pending rows of this lead would otherwise outlive it
       for (const [key, leadId] of seen.leads) if (leadId === id) seen.leads.delete(key);
       seen.known.delete(id);
+      seen.accounts.delete(id);
       seen.contributions.delete(id);
       seen.open.delete(id);
       await base.deleteLead(id);
@@ -139,7 +116,7 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
       // A snapshot this process saw committed is not written again (flow-snapshots in write-buffer.ts).
       const key = `${flowId}@${version}`;
       if (buffer.storedFlows.has(key)) return;
-      await base.saveFlowVersion(flowId, version, definition);
+      await plain.saveFlowVersion(flowId, version, definition); // refers to no new row
       buffer.savedFlows.push(key);
     },
 
@@ -164,7 +141,9 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
     },
 
     async createConversation(input) {
-      const row = await base.createConversation(input);
+      // Inserted at the end (new-rows.ts), as it stands then.
+      const row = newConversationRow(input, new Date());
+      created.conversations.set(row.id, copyConversation(row));
       seen.open.set(row.leadId, copyConversation(row));
       seen.answers.set(row.id, []);
       return copyConversation(row);
@@ -172,6 +151,17 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
 
     async updateConversation(current, patch): Promise<Conversation> {
       const next: Conversation = { ...current, ...definedOnly(patch), version: current.version + 1 };
+      const inserting = created.conversations.get(current.id);
+      if (inserting) {
+        // Not stored yet, so nobody else has seen it: only this transaction's own races.
+        if (inserting.version !== current.version)
+          throw new ConflictError(
+            `conversation ${current.id} is at version ${inserting.version} in this transaction`,
+          );
+        created.conversations.set(current.id, copyConversation(next));
+        keepOpen(next);
+        return copyConversation(next);
+      }
       const pending = buffer.conversations.get(current.id);
       if (pending && pending.next.version !== current.version)
         throw new ConflictError(
@@ -179,8 +169,7 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
         );
       // Written (and version-checked) with the others at the commit: a conflict rejects the transaction.
       buffer.conversations.set(current.id, { expected: pending?.expected ?? current.version, next });
-      if (OPEN.has(next.status)) seen.open.set(next.leadId, copyConversation(next));
-      else if (seen.open.get(next.leadId)?.id === next.id) seen.open.delete(next.leadId); // unknown: read again
+      keepOpen(next);
       return copyConversation(next);
     },
 
@@ -248,7 +237,7 @@ export function createTxView(db: Db, dialect: Dialect, buffer: WriteBuffer): Lea
     async markEventProcessed(platform, eventId) {
       const key = eventKey(platform, eventId);
       const first = seen.events.get(key);
-      if (first === undefined) return base.markEventProcessed(platform, eventId);
+      if (first === undefined) return plain.markEventProcessed(platform, eventId); // refers to no new row
       seen.events.set(key, false); // recorded now: a second call is a repeat
       return first;
     },

@@ -11,11 +11,13 @@
  * A flush that finds a conversation moved on (or a lead gone) raises ConflictError, which rolls
  * the whole transaction back and rejects `transaction`/`unitOfWork` with it, as the port says.
  */
-import { ConflictError } from '../core/errors.ts';
+import { ConflictError, LeadbotError } from '../core/errors.ts';
 import type { Answer, Conversation, ScoreContribution, StageChange } from '../core/ports/index.ts';
+import { createNewRows, type NewRows } from './new-rows.ts';
 import { createPrefetched, type Prefetched } from './prefetch.ts';
 import type { Db, Dialect } from './prisma-types.ts';
 import { insertSql, join, raw, type Sql, sql, type Table, updateFromValuesSql } from './raw-statements.ts';
+import { isUniqueViolation } from './repo-rows.ts';
 
 interface PendingUpdate {
   /** The version the stored row must still have. */
@@ -26,6 +28,8 @@ interface PendingUpdate {
 
 /** A transaction's deferred writes, and what it prefetched (prefetch.ts). */
 export interface WriteBuffer {
+  /** Leads, accounts and conversations it created (new-rows.ts): inserted first. */
+  created: NewRows;
   answers: Answer[];
   contributions: ScoreContribution[];
   stageChanges: StageChange[];
@@ -48,6 +52,7 @@ export const createWriteBuffer = (storedFlows: ReadonlySet<string>): WriteBuffer
   storedFlows,
   savedFlows: [],
   enqueued: false,
+  created: createNewRows(),
   answers: [],
   contributions: [],
   stageChanges: [],
@@ -71,6 +76,8 @@ const COLUMNS = [
 interface Write {
   statement: Sql;
   must?: { rows: number; conflict: (missing: number) => string };
+  /** Inserts accounts: a unique violation means another instance has this person (DUPLICATE). */
+  accounts?: boolean;
 }
 
 /**
@@ -97,6 +104,24 @@ function conversationUpdate(dialect: Dialect, updates: PendingUpdate[]): Write[]
       },
     },
   ];
+}
+
+/** The rows the transaction created, one insert per table, parents first (then emptied). */
+function newRowWrites(dialect: Dialect, buffer: WriteBuffer): Write[] {
+  const { leads, identities, conversations } = buffer.created;
+  const tables: [Table, Record<string, unknown>[]][] = [
+    ['Lead', [...leads.values()]],
+    ['Identity', identities.splice(0)],
+    ['Conversation', [...conversations.values()].map((c) => ({ ...c }))],
+  ];
+  leads.clear();
+  conversations.clear();
+  return tables
+    .filter(([, rows]) => rows.length > 0)
+    .map(([table, rows]) => ({
+      statement: insertSql(dialect, table, rows, false),
+      accounts: table === 'Identity',
+    }));
 }
 
 /** The pending conversation updates as one statement, each only where the stored version is still the one read. */
@@ -130,6 +155,16 @@ function leadWrites(dialect: Dialect, buffer: WriteBuffer): Write[] {
  * the same: the caller's transaction fails with it). SQLite has no such statement: one each.
  */
 async function runWrites(db: Db, dialect: Dialect, writes: Write[]): Promise<void> {
+  try {
+    await runChecked(db, dialect, writes);
+  } catch (error) {
+    if (!writes.some((w) => w.accounts) || !isUniqueViolation(error)) throw error;
+    // As the immediate insert did (identity-sql.ts): the caller re-runs and finds that lead.
+    throw new LeadbotError('DUPLICATE', 'an account this transaction created belongs to a lead already');
+  }
+}
+
+async function runChecked(db: Db, dialect: Dialect, writes: Write[]): Promise<void> {
   const check = (w: Write, matched: number) => {
     if (w.must && matched !== w.must.rows) throw new ConflictError(w.must.conflict(w.must.rows - matched));
   };
@@ -146,8 +181,9 @@ async function runWrites(db: Db, dialect: Dialect, writes: Write[]): Promise<voi
 }
 
 /**
- * Issues every pending write: conversations first (a conflict names them first), leads, then the
- * answers, contributions and stage changes — on PostgreSQL in one round trip.
+ * Issues every pending write: the new rows, conversation updates (a conflict names them first),
+ * lead updates, then the answers, contributions and stage changes — on PostgreSQL in one round
+ * trip.
  */
 export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
   const answers = buffer.answers.splice(0);
@@ -163,6 +199,7 @@ export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer)
     ['StageChange', stageChanges],
   ];
   await runWrites(db, dialect, [
+    ...newRowWrites(dialect, buffer),
     ...conversationWrites(dialect, buffer),
     ...leadWrites(dialect, buffer),
     ...inserts
@@ -174,14 +211,19 @@ export async function flushWrites(db: Db, dialect: Dialect, buffer: WriteBuffer)
   for (const c of contributions) buffer.prefetched.contributions.get(c.leadId)?.push(c);
 }
 
-/** The pending conversation updates (a conversation read needs them stored first). */
-export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
-  await runWrites(db, dialect, conversationWrites(dialect, buffer));
+/** The new rows (any statement that may refer to them needs them stored first). */
+export async function flushNewRows(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  await runWrites(db, dialect, newRowWrites(dialect, buffer));
 }
 
-/** The pending lead updates. Throws ConflictError when a lead is gone. */
+/** The new rows and the pending conversation updates (a conversation read needs them stored first). */
+export async function flushConversations(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
+  await runWrites(db, dialect, [...newRowWrites(dialect, buffer), ...conversationWrites(dialect, buffer)]);
+}
+
+/** The new rows and the pending lead updates. Throws ConflictError when a lead is gone. */
 export async function flushLeads(db: Db, dialect: Dialect, buffer: WriteBuffer): Promise<void> {
-  await runWrites(db, dialect, leadWrites(dialect, buffer));
+  await runWrites(db, dialect, [...newRowWrites(dialect, buffer), ...leadWrites(dialect, buffer)]);
 }
 
 /** `rows` plus the pending ones that `keep` selects, in (createdAt, id) order. */

@@ -88,6 +88,34 @@ export function unitOfWorkContract(get: () => LeadStore): void {
     expect(await store.findLeadByIdentity(unknown)).toMatchObject({ id: created.id, name: 'Bo' });
   });
 
+  it("a unit of work lists a lead's accounts as the database would, as they are added and removed", async () => {
+    const store = get();
+    const one = ident();
+    const two = ident();
+    const solo = await store.createLead({ name: 'Solo' }, one);
+    const duo = await store.createLead({ name: 'Duo' }, two);
+    const third = ident();
+    await store.addIdentity(duo.id, third);
+    const users = (rows: { userId: string }[]) => rows.map((r) => r.userId).sort();
+    await Promise.all([
+      store.unitOfWork({ event: event(), person: one }, async (tx) => {
+        expect(await tx.listIdentities(solo.id)).toEqual([await tx.findIdentity(one)]);
+        expect(users(await tx.listIdentities(solo.id))).toEqual(users([one]));
+        const fourth = ident();
+        await tx.addIdentity(solo.id, fourth);
+        expect(users(await tx.listIdentities(solo.id))).toEqual(users([one, fourth]));
+        await tx.removeIdentity(one);
+        expect(users(await tx.listIdentities(solo.id))).toEqual(users([fourth]));
+      }),
+      store.unitOfWork({ event: event(), person: two }, async (tx) => {
+        // Two accounts, one of them loaded with the lead: the list is the stored one.
+        expect(users(await tx.listIdentities(duo.id))).toEqual(users([two, third]));
+      }),
+    ]);
+    expect(users(await store.listIdentities(solo.id))).toHaveLength(1);
+    expect(await store.listIdentities(duo.id)).toHaveLength(2);
+  });
+
   it('a unit of work answers open conversations and their answers as the database would', async () => {
     const store = get();
     const key = ident();
