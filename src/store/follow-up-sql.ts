@@ -5,6 +5,7 @@
  * and the reads of events that finish together (a group commit's) share one statement
  * (batched-statement.ts).
  */
+import { identityKeyString } from '../core/outreach/persons.ts';
 import type { FollowUpState, IdentityKey } from '../core/ports/index.ts';
 import { keyIs } from './identity-sql.ts';
 import { type Row, toConversation, toLead } from './mappers.ts';
@@ -23,8 +24,7 @@ type StateRow = Row<'Lead'> & {
 };
 
 /** An account key as the database holds it (text made storable, as the WHERE's parameters are). */
-const keyString = (k: IdentityKey) =>
-  [k.platform, k.workspaceId, k.userId].map((v) => storableParam(v)).join('\n');
+const keyString = (k: IdentityKey) => identityKeyString(storableParam(k));
 
 /** The state behind each account of `keys`, in their order; null for one without a lead. */
 export async function selectFollowUpStates(

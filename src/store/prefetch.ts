@@ -21,6 +21,7 @@ import type {
   Lead,
   ScoreContribution,
 } from '../core/ports/index.ts';
+import { keyIs } from './identity-sql.ts';
 import { type Row, toAnswer, toContribution, toConversation, toLead } from './mappers.ts';
 import {
   ANSWER_COLUMNS_SPEC,
@@ -137,10 +138,7 @@ function leadsOf(dialect: Dialect, keys: IdentityKey[]) {
                ${nestedColumns(dialect)}
         FROM "Lead" JOIN "Identity" ON "Identity"."leadId" = "Lead"."id"
         WHERE ${join(
-          keys.map(
-            (k) =>
-              sql`("Identity"."platform" = ${k.platform} AND "Identity"."workspaceId" = ${k.workspaceId} AND "Identity"."userId" = ${k.userId})`,
-          ),
+          keys.map((k) => sql`(${keyIs(k, '"Identity".')})`),
           ' OR ',
         )}`;
 }

@@ -72,3 +72,15 @@ export function storeBackends(): StoreBackend[] {
     },
   ];
 }
+
+/** A conversation of the default flow for `leadId`, as the store contracts create it. */
+export const conversationInput = (leadId: string) => ({
+  leadId,
+  flowId: 'default',
+  flowVersion: 'v1',
+  currentStep: 'a',
+  platform: 'slack',
+  workspaceId: 'T1',
+  channelId: 'D1',
+  variables: { n: 0 },
+});

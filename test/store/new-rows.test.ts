@@ -12,21 +12,10 @@ import type { IdentityKey, LeadStore } from '../../src/core/ports/index.ts';
 import { directStatementCount } from '../../src/store/direct-raw.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createTestEngine, dm, silentLogger } from '../helpers/engine.ts';
-import { type OpenedStore, storeBackends } from '../helpers/stores.ts';
+import { conversationInput, type OpenedStore, storeBackends } from '../helpers/stores.ts';
 
 let n = 0;
 const key = (): IdentityKey => ({ platform: 'slack', workspaceId: 'T1', userId: `N${++n}-${Math.random()}` });
-const conversationOf = (leadId: string) => ({
-  leadId,
-  flowId: 'default',
-  flowVersion: 'v1',
-  currentStep: 'a',
-  platform: 'slack',
-  workspaceId: 'T1',
-  channelId: 'D1',
-  variables: { n: 0 },
-});
-
 for (const backend of storeBackends()) {
   describe(`new rows on ${backend.name}`, () => {
     let opened: OpenedStore | null = null;
@@ -42,7 +31,7 @@ for (const backend of storeBackends()) {
       const k = key();
       const inside = await store.transaction(async (tx) => {
         const lead = await tx.createLead({ name: 'Ada' }, { ...k, username: 'ada' });
-        const conv = await tx.createConversation(conversationOf(lead.id));
+        const conv = await tx.createConversation(conversationInput(lead.id));
         const moved = await tx.updateConversation(conv, { currentStep: 'b', variables: { n: 1 } });
         await tx.updateLead(lead.id, { score: 7, company: 'Acme' });
         await tx.addAnswer({
@@ -81,7 +70,7 @@ for (const backend of storeBackends()) {
           const outcome = await store
             .transaction(async (tx) => {
               const lead = await tx.createLead({ name: 'mine' }, k);
-              await tx.createConversation(conversationOf(lead.id));
+              await tx.createConversation(conversationInput(lead.id));
               await other.createLead({ name: 'theirs' }, k); // committed before this one ends
               return lead;
             })

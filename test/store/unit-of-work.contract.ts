@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest';
 import { ConflictError } from '../../src/core/errors.ts';
 import type { IdentityKey, LeadStore } from '../../src/core/ports/index.ts';
+import { conversationInput } from '../helpers/stores.ts';
 
 let counter = 0;
 function ident(): IdentityKey {
@@ -22,16 +23,7 @@ const event = (eventId = `e-${Math.random()}`) => ({ platform: 'slack' as const,
 
 async function openConversation(store: LeadStore, key: IdentityKey) {
   const lead = await store.createLead({}, key);
-  const conv = await store.createConversation({
-    leadId: lead.id,
-    flowId: 'default',
-    flowVersion: 'v1',
-    currentStep: 'a',
-    platform: 'slack',
-    workspaceId: 'T1',
-    channelId: 'D1',
-    variables: { n: 0 },
-  });
+  const conv = await store.createConversation(conversationInput(lead.id));
   return { lead, conv };
 }
 
